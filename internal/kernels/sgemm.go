@@ -1,41 +1,33 @@
 package kernels
 
-import "sync"
-
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float32
 // matrices, where op(X) is X or Xᵀ as transA/transB say. op(A) is m×k, op(B)
 // is k×n and C is m×n; lda, ldb and ldc are the row strides of A, B and C as
 // stored. With beta = 0, C is written without being read (NaN in C is ignored).
-// It splits the work over Threads() goroutines.
+// It splits the work over Threads() goroutines (small products run on the
+// caller's goroutine).
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	t := min(Threads(), m)
-	if t <= 1 {
-		sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range t {
-		i0, i1 := w*m/t, (w+1)*m/t
-		wg.Go(func() {
-			var aa []float32
-			if transA {
-				aa = a[i0:]
-			} else {
-				aa = a[i0*lda:]
-			}
-			sgemmRef(transA, transB, i1-i0, n, k, alpha, aa, lda, b, ldb, beta, c[i0*ldc:], ldc)
-		})
-	}
-	wg.Wait()
+	sgemm(Threads(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // SgemmSerial is Sgemm on the calling goroutine only, for callers that are
 // already running in parallel (same arguments and result).
 func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// sgemmRef is the straightforward triple loop.
+// smallGemm is the m·n·k below which the plain loop beats packing.
+const smallGemm = 4096
+
+func sgemm(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m*n*k < smallGemm {
+		sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	gemmPacked(activeKernel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// sgemmRef is the straightforward loop, used for small products.
 func sgemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
 		crow := c[i*ldc : i*ldc+n]
