@@ -34,5 +34,5 @@ func benchGemm(b *testing.B, threads int) {
 	}
 }
 
-func BenchmarkSgemm1Thread(b *testing.B)  { benchGemm(b, 1) }
+func BenchmarkSgemm1Thread(b *testing.B) { benchGemm(b, 1) }
 func BenchmarkSgemmThreads(b *testing.B) { benchGemm(b, 0) }
