@@ -8,7 +8,7 @@ import (
 // Blocking of the packed GEMM. A K block of kcBlock steps keeps one B
 // micro-panel (kc×nr) in L1 while the A block of a tile streams from L2.
 const (
-	kcBlock   = 256
+	kcBlock   = 192
 	ncTarget  = 256 // widest column tile
 	ncMin     = 64  // narrowest column tile before rows are split instead
 	mcTarget  = 168 // rows of A swept per B micro-panel (A block in L2)
