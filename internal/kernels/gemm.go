@@ -30,7 +30,7 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 		pa = new(PackedA)
 	}
 	pa.pack(kn, threads, transA, m, k, a, lda)
-	gemmPackedA(pa, threads, transB, n, alpha, b, ldb, beta, c, ldc)
+	gemmPackedA(pa, threads, n, matrixB(kn, transB, b, ldb), alpha, beta, c, ldc)
 	packedPool.Put(pa)
 }
 
@@ -112,14 +112,25 @@ func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float3
 		scaleC(beta, c, pa.m, n, ldc)
 		return
 	}
-	gemmPackedA(pa, threads, transB, n, alpha, b, ldb, beta, c, ldc)
+	gemmPackedA(pa, threads, n, matrixB(pa.kn, transB, b, ldb), alpha, beta, c, ldc)
 }
 
-// gemmPackedA computes C = alpha·A·op(B) + beta·C with A already packed
-// (m×k), over up to `threads` goroutines: workers take rectangular tiles of
-// C from an atomic counter and, per K block, pack their B tile and run the
-// micro-kernel over it.
-func gemmPackedA(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// bPacker writes the steps [p0, p0+kc) and columns [j0, j0+cols) of the
+// k×n operand op(B) into dst as micro-panels (the contract of packBGo).
+type bPacker func(dst []float32, p0, kc, j0, cols int)
+
+// matrixB packs op(B) from a stored matrix with kn's packer.
+func matrixB(kn *microKernel, transB bool, b []float32, ldb int) bPacker {
+	return func(dst []float32, p0, kc, j0, cols int) {
+		kn.packB(dst, transB, b, ldb, p0, kc, j0, cols, kn.nr)
+	}
+}
+
+// gemmPackedA computes C = alpha·A·B + beta·C with A already packed (m×k)
+// and B (k×n) produced panel by panel by packB, over up to `threads`
+// goroutines: workers take rectangular tiles of C from an atomic counter
+// and, per K block, pack their B tile and run the micro-kernel over it.
+func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32, c []float32, ldc int) {
 	kn, m, k := pa.kn, pa.m, pa.k
 	mr, nr := kn.mr, kn.nr
 	if 2*m*n*k < 1<<21 {
@@ -145,7 +156,7 @@ func gemmPackedA(pa *PackedA, threads int, transB bool, n int, alpha float32, b 
 			for p0 := 0; p0 < k; p0 += kcBlock {
 				kc := min(kcBlock, k-p0)
 				bp := (*bbuf)[:roundUp(cols, nr)*kc]
-				kn.packB(bp, transB, b, ldb, p0, kc, j0, cols, nr)
+				packB(bp, p0, kc, j0, cols)
 				bet := beta
 				if p0 > 0 {
 					bet = 1
