@@ -163,7 +163,8 @@ func TestSetErrors(t *testing.T) {
 	for _, tc := range []struct{ a, want string }{
 		{"optim.lrr=0.1", `unknown key "optim.lrr" (valid keys in optim: name, lr, nesterov, schedule)`},
 		{"optim.lr=fast", "optim.lr: want float64, got !!str `fast`"},
-		{"optim.lr=", "optim.lr: empty value, want a float64"},
+		{"optim.lr=", `optim.lr: empty value "", want a float64`},
+		{"optim.schedule=#0", `optim.schedule: empty value "#0"`},
 		{"model.input_size=1.5", "model.input_size: want int, got !!float `1.5`"},
 		{"seed=-1", "seed: want uint64"},
 		{"optim.nesterov=maybe", "optim.nesterov: want bool"},
@@ -255,6 +256,32 @@ func FuzzSet(f *testing.F) {
 		b2, err := Marshal(&back)
 		if err != nil || string(b2) != string(b) {
 			t.Fatalf("Set(%q): round trip changed\n%s\nto\n%s", a, b, b2)
+		}
+	})
+}
+
+// FuzzDecode: Decode never panics, and a config it accepts survives Marshal
+// and Decode unchanged.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"model:\n  arch: x\n", "optim: {schedule: {milestones: [1, 2]}}\n", "data:\n  every: 3s\n  labels: {a: 1}\n",
+		"seed: 1\nextra: {dropout: .5}\n", "a: &x 1\nseed: *x\n", "model: [1]\n", "---\n---\n", "model:\n\tarch: x\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg := defaults()
+		if Decode(b, "fuzz.yaml", &cfg) != nil {
+			return
+		}
+		m, err := Marshal(&cfg)
+		if err != nil {
+			t.Fatalf("Marshal: %v", err)
+		}
+		var back testCfg
+		if err := Decode(m, "marshalled", &back); err != nil {
+			t.Fatalf("Decode of marshalled config: %v\n%s", err, m)
+		}
+		if m2, _ := Marshal(&back); string(m2) != string(m) {
+			t.Fatalf("round trip changed\n%s\nto\n%s", m, m2)
 		}
 	})
 }

@@ -79,16 +79,16 @@ func Set(dst any, assignment string) error {
 // value sets an empty string and is an error for any other type.
 func parseInto(ptr reflect.Value, value, path string) error {
 	t := ptr.Type().Elem()
-	if strings.TrimSpace(value) == "" {
-		if t.Kind() == reflect.String {
-			ptr.Elem().SetString("")
-			return nil
-		}
-		return fmt.Errorf("%s: empty value, want a %s", path, t)
-	}
 	var node yaml.Node
 	if err := yaml.Unmarshal([]byte(value), &node); err != nil {
 		return fmt.Errorf("%s: value %q is not YAML: %s", path, value, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(node.Content) == 0 { // blank, or only a comment
+		if t.Kind() == reflect.String && strings.TrimSpace(value) == "" {
+			ptr.Elem().SetString("")
+			return nil
+		}
+		return fmt.Errorf("%s: empty value %q, want a %s", path, value, t)
 	}
 	if err := check(node.Content[0], t, path); err != nil {
 		var le *lineError
