@@ -1,0 +1,54 @@
+//go:build !noasm
+
+package kernels
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// sgemmKernelAVX512 is the 14×32 AVX-512 micro-kernel (gemm_avx512_amd64.s):
+// the contract of microKernel.run on raw pointers.
+//
+//go:noescape
+func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
+
+// sgemmKernelAVX2 is the 6×16 AVX2+FMA micro-kernel (gemm_avx2_amd64.s).
+//
+//go:noescape
+func sgemmKernelAVX2(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
+
+var avx512Kernel = microKernel{name: "avx512", mr: 14, nr: 32,
+	run: func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+		_ = ap[14*k-1]
+		_ = bp[32*k-1]
+		_ = c[13*ldc+31]
+		sgemmKernelAVX512(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
+	}}
+
+var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16,
+	run: func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+		_ = ap[6*k-1]
+		_ = bp[16*k-1]
+		_ = c[5*ldc+15]
+		sgemmKernelAVX2(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
+	}}
+
+// hasAVX512 and hasAVX2 say which assembly paths this CPU runs.
+var (
+	hasAVX512 = cpu.X86.HasAVX512F
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)
+
+// availableKernels lists the micro-kernels this CPU runs, best first.
+func availableKernels() []*microKernel {
+	var ks []*microKernel
+	if hasAVX512 {
+		ks = append(ks, &avx512Kernel)
+	}
+	if hasAVX2 {
+		ks = append(ks, &avx2Kernel)
+	}
+	return append(ks, &goKernel)
+}
