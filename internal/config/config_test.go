@@ -142,6 +142,8 @@ func TestSet(t *testing.T) {
 		"seed=42",
 		"extra.input_size=5",
 		"optim.schedule={kind: poly}",
+		"extra=null",
+		"extra.input_size=5",
 	} {
 		if err := Set(&cfg, a); err != nil {
 			t.Fatalf("Set(%q): %v", a, err)
@@ -172,6 +174,8 @@ func TestSetErrors(t *testing.T) {
 		{"optim.schedule={kinds: x}", `unknown key "optim.schedule.kinds"`},
 		{"data.crop=[1, 2]", "data.crop"},
 		{"optim.lr=[1", "not YAML"},
+		{"optim.lr=~", `optim.lr: null value "~", want a float64`},
+		{"optim.schedule=null", `optim.schedule: null value "null"`},
 		{"optim.lr", "want key=value"},
 		{"=3", "want key=value"},
 	} {
