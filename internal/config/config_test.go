@@ -97,6 +97,16 @@ extra:
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("loaded\n%+v\nwant\n%+v", got, want)
 	}
+	merged := defaults()
+	if err := Load(write(t, "model: &m {arch: m, input_size: 8}\nextra:\n  <<: *m\n  dropout: 0.5\n"), &merged); err != nil {
+		t.Fatal(err)
+	}
+	if *merged.Extra != (modelCfg{Arch: "m", InputSize: 8, Dropout: 0.5}) {
+		t.Errorf("merge key: extra = %+v", *merged.Extra)
+	}
+	if err := Load(write(t, "model: &m {arch: m, oops: 8}\nextra:\n  <<: *m\n"), &merged); err == nil || !strings.Contains(err.Error(), `"model.oops"`) {
+		t.Errorf("merge of a bad mapping: error %v", err)
+	}
 	empty := defaults()
 	if err := Load(write(t, "# nothing\n"), &empty); err != nil || !reflect.DeepEqual(empty, defaults()) {
 		t.Errorf("empty file: %v, %+v", err, empty)
@@ -115,6 +125,7 @@ func TestLoadErrors(t *testing.T) {
 		{"model: {}\n---\nmodel: {}\n", "more than one YAML document"},
 		{"model:\n  arch: a\n  arch: b\n", `"arch" already defined`},
 		{"extra:\n  nope: 1\n", `unknown key "extra.nope"`},
+		{"base: &b {arch: x, bad: 1}\n", `unknown key "base"`},
 	} {
 		path := write(t, tc.text)
 		cfg := defaults()
