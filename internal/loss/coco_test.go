@@ -93,6 +93,8 @@ func TestConfigErrors(t *testing.T) {
 		{with(func(c *Config) { c.Alpha = "big" }), 10, "loss.alpha"},
 		{with(func(c *Config) { c.Alpha = "-2" }), 10, "loss.alpha"},
 		{with(func(c *Config) { c.Alpha = "Inf" }), 10, "loss.alpha"},
+		{with(func(c *Config) { c.Alpha = "2e6" }), 10, "loss.alpha"},
+		{with(func(c *Config) { c.Type = TypeNormFace; c.S = 2e6 }), 10, "loss.s"},
 		{with(func(c *Config) { c.Epsilon = 0.05 }), 10, "loss.epsilon"},
 		{with(func(c *Config) { c.Epsilon = 1 }), 10, "loss.epsilon"},
 		{with(func(c *Config) { c.Type = TypeArcFace; c.M = 2 }), 10, "loss.m"},
