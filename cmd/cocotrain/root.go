@@ -47,6 +47,7 @@ pair-verification protocol.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newExportCentersCmd(),
+		newBenchCmd(),
 	)
 	return root
 }
