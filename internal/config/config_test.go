@@ -97,6 +97,16 @@ extra:
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("loaded\n%+v\nwant\n%+v", got, want)
 	}
+	merged := defaults()
+	if err := Load(write(t, "model: &m {arch: m, input_size: 8}\nextra:\n  <<: *m\n  dropout: 0.5\n"), &merged); err != nil {
+		t.Fatal(err)
+	}
+	if *merged.Extra != (modelCfg{Arch: "m", InputSize: 8, Dropout: 0.5}) {
+		t.Errorf("merge key: extra = %+v", *merged.Extra)
+	}
+	if err := Load(write(t, "model: &m {arch: m, oops: 8}\nextra:\n  <<: *m\n"), &merged); err == nil || !strings.Contains(err.Error(), `"model.oops"`) {
+		t.Errorf("merge of a bad mapping: error %v", err)
+	}
 	empty := defaults()
 	if err := Load(write(t, "# nothing\n"), &empty); err != nil || !reflect.DeepEqual(empty, defaults()) {
 		t.Errorf("empty file: %v, %+v", err, empty)
@@ -115,6 +125,7 @@ func TestLoadErrors(t *testing.T) {
 		{"model: {}\n---\nmodel: {}\n", "more than one YAML document"},
 		{"model:\n  arch: a\n  arch: b\n", `"arch" already defined`},
 		{"extra:\n  nope: 1\n", `unknown key "extra.nope"`},
+		{"base: &b {arch: x, bad: 1}\n", `unknown key "base"`},
 	} {
 		path := write(t, tc.text)
 		cfg := defaults()
@@ -142,6 +153,8 @@ func TestSet(t *testing.T) {
 		"seed=42",
 		"extra.input_size=5",
 		"optim.schedule={kind: poly}",
+		"extra=null",
+		"extra.input_size=5",
 	} {
 		if err := Set(&cfg, a); err != nil {
 			t.Fatalf("Set(%q): %v", a, err)
@@ -163,7 +176,8 @@ func TestSetErrors(t *testing.T) {
 	for _, tc := range []struct{ a, want string }{
 		{"optim.lrr=0.1", `unknown key "optim.lrr" (valid keys in optim: name, lr, nesterov, schedule)`},
 		{"optim.lr=fast", "optim.lr: want float64, got !!str `fast`"},
-		{"optim.lr=", "optim.lr: empty value, want a float64"},
+		{"optim.lr=", `optim.lr: empty value "", want a float64`},
+		{"optim.schedule=#0", `optim.schedule: empty value "#0"`},
 		{"model.input_size=1.5", "model.input_size: want int, got !!float `1.5`"},
 		{"seed=-1", "seed: want uint64"},
 		{"optim.nesterov=maybe", "optim.nesterov: want bool"},
@@ -171,6 +185,8 @@ func TestSetErrors(t *testing.T) {
 		{"optim.schedule={kinds: x}", `unknown key "optim.schedule.kinds"`},
 		{"data.crop=[1, 2]", "data.crop"},
 		{"optim.lr=[1", "not YAML"},
+		{"optim.lr=~", `optim.lr: null value "~", want a float64`},
+		{"optim.schedule=null", `optim.schedule: null value "null"`},
 		{"optim.lr", "want key=value"},
 		{"=3", "want key=value"},
 	} {
@@ -255,6 +271,32 @@ func FuzzSet(f *testing.F) {
 		b2, err := Marshal(&back)
 		if err != nil || string(b2) != string(b) {
 			t.Fatalf("Set(%q): round trip changed\n%s\nto\n%s", a, b, b2)
+		}
+	})
+}
+
+// FuzzDecode: Decode never panics, and a config it accepts survives Marshal
+// and Decode unchanged.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"model:\n  arch: x\n", "optim: {schedule: {milestones: [1, 2]}}\n", "data:\n  every: 3s\n  labels: {a: 1}\n",
+		"seed: 1\nextra: {dropout: .5}\n", "a: &x 1\nseed: *x\n", "model: [1]\n", "---\n---\n", "model:\n\tarch: x\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg := defaults()
+		if Decode(b, "fuzz.yaml", &cfg) != nil {
+			return
+		}
+		m, err := Marshal(&cfg)
+		if err != nil {
+			t.Fatalf("Marshal: %v", err)
+		}
+		var back testCfg
+		if err := Decode(m, "marshalled", &back); err != nil {
+			t.Fatalf("Decode of marshalled config: %v\n%s", err, m)
+		}
+		if m2, _ := Marshal(&back); string(m2) != string(m) {
+			t.Fatalf("round trip changed\n%s\nto\n%s", m, m2)
 		}
 	})
 }

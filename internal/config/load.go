@@ -92,6 +92,12 @@ func check(n *yaml.Node, t reflect.Type, path string) error {
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
+			if k.ShortTag() == "!!merge" { // "<<: *base" merges a mapping (or a list of them) here
+				if err := checkMerge(v, t, path); err != nil {
+					return err
+				}
+				continue
+			}
 			f, ok := lookup(t, k.Value)
 			if !ok {
 				return &lineError{k.Line, fmt.Sprintf("unknown key %q (valid keys in %s: %s)", join(path, k.Value), where, keyList(t))}
@@ -124,6 +130,23 @@ func check(n *yaml.Node, t reflect.Type, path string) error {
 		return &lineError{n.Line, fmt.Sprintf("%s: %s", path, decodeMessage(err, t))}
 	}
 	return nil
+}
+
+// checkMerge checks the value of a YAML merge key "<<" against the section
+// type t it is merged into.
+func checkMerge(v *yaml.Node, t reflect.Type, path string) error {
+	for v.Kind == yaml.AliasNode {
+		v = v.Alias
+	}
+	if v.Kind == yaml.SequenceNode {
+		for _, e := range v.Content {
+			if err := check(e, t, path); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return check(v, t, path)
 }
 
 // isInt reports whether t is an integer type read from YAML integers

@@ -76,19 +76,28 @@ func Set(dst any, assignment string) error {
 
 // parseInto decodes the YAML value for key path into the value ptr points
 // to (keeping what it does not mention, for sections and maps). An empty
-// value sets an empty string and is an error for any other type.
+// value sets an empty string and is an error for any other type; null
+// clears a list, map or optional section and is an error for anything else.
 func parseInto(ptr reflect.Value, value, path string) error {
 	t := ptr.Type().Elem()
-	if strings.TrimSpace(value) == "" {
-		if t.Kind() == reflect.String {
-			ptr.Elem().SetString("")
-			return nil
-		}
-		return fmt.Errorf("%s: empty value, want a %s", path, t)
-	}
 	var node yaml.Node
 	if err := yaml.Unmarshal([]byte(value), &node); err != nil {
 		return fmt.Errorf("%s: value %q is not YAML: %s", path, value, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(node.Content) == 0 { // blank, or only a comment
+		if t.Kind() == reflect.String && strings.TrimSpace(value) == "" {
+			ptr.Elem().SetString("")
+			return nil
+		}
+		return fmt.Errorf("%s: empty value %q, want a %s", path, value, t)
+	}
+	if n := node.Content[0]; n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+			ptr.Elem().SetZero()
+			return nil
+		}
+		return fmt.Errorf("%s: null value %q, want a %s", path, value, t)
 	}
 	if err := check(node.Content[0], t, path); err != nil {
 		var le *lineError

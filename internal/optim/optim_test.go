@@ -167,3 +167,34 @@ func TestScheduleByHand(t *testing.T) {
 		t.Error("no error for zero steps per epoch")
 	}
 }
+
+// TestNonFiniteGradientSkipsUpdate: a NaN or Inf gradient leaves parameters,
+// state and step count as they were.
+func TestNonFiniteGradientSkipsUpdate(t *testing.T) {
+	for _, name := range []string{"sgd", "adamw"} {
+		cfg := DefaultConfig()
+		cfg.Name = name
+		a := testArena()
+		o, _ := New(cfg, a)
+		for i := range a.Grad {
+			a.Data[i], a.Grad[i] = 1, 0.5
+		}
+		o.Step(0.1)
+		before := append([]float32(nil), a.Data...)
+		slot := append([]float32(nil), o.slots[0]...)
+		for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(-1))} {
+			a.Grad[3] = bad
+			if n := o.Step(0.1); !math.IsNaN(n) && !math.IsInf(n, 0) {
+				t.Errorf("%s: norm %v for a gradient %v", name, n, bad)
+			}
+			for i := range before {
+				if a.Data[i] != before[i] || o.slots[0][i] != slot[i] {
+					t.Fatalf("%s: element %d changed after a %v gradient", name, i, bad)
+				}
+			}
+			if o.Steps() != 1 {
+				t.Errorf("%s: step %d after a skipped update", name, o.Steps())
+			}
+		}
+	}
+}

@@ -53,9 +53,14 @@ func (o *Optimizer) Steps() int { return o.step }
 
 // Step clips the gradient arena to cfg.ClipGradNorm (if > 0), applies one
 // update with learning rate lr, and returns the global gradient norm before
-// clipping (NaN or +Inf if a gradient is not finite; the caller decides).
+// clipping. If a gradient is NaN or infinite the norm says so and nothing is
+// changed (parameters, state and step count keep their last good values):
+// the caller stops or skips the batch.
 func (o *Optimizer) Step(lr float64) float64 {
 	norm := ClipGradNorm(o.arena.Grad, o.cfg.ClipGradNorm)
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return norm
+	}
 	o.step++
 	if o.cfg.Name == "adamw" {
 		o.adamw(lr)

@@ -2,7 +2,6 @@ package optim
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -58,12 +57,11 @@ func (o *Optimizer) LoadState(f *safetensors.File) error {
 		for _, slot := range o.names {
 			n := stateName(p.Name, slot)
 			want[n] = true
-			t := f.Tensor(n)
-			if t == nil {
+			if f.Tensor(n) == nil {
 				return fmt.Errorf("optim: checkpoint has no tensor %q (different optimizer settings or model?)", n)
 			}
-			if t.DType != safetensors.F32 || !slices.Equal(t.Shape, p.Shape) {
-				return fmt.Errorf("optim: checkpoint tensor %q is %s %v, want F32 %v", n, t.DType, t.Shape, p.Shape)
+			if err := f.CheckF32(n, p.Shape); err != nil {
+				return fmt.Errorf("optim: %w", err)
 			}
 		}
 	}

@@ -120,7 +120,7 @@ func TestLoadStateRejects(t *testing.T) {
 		want string
 	}{
 		{other, testArena(), good, `optimizer is "sgd", config says "adamw"`},
-		{cfg, small, good, `"optim.w.momentum_buffer" is F32 [3 4], want F32 [4 3]`},
+		{cfg, small, good, `"optim.w.momentum_buffer" has shape [3 4], want [4 3]`},
 		{cfg, extra, good, `"optim.bn.momentum_buffer" belongs to no parameter`},
 		{cfg, missing, good, `no tensor "optim.d.momentum_buffer"`},
 		{cfg, testArena(), bare, "no optimizer state"},

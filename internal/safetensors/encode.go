@@ -57,7 +57,12 @@ func encodeHeader(meta map[string]string, order []*Tensor) ([]byte, error) {
 		buf.Write(m)
 	}
 	offset := 0
+	seen := map[string]bool{}
 	for i, t := range order {
+		if seen[t.Name] || t.Name == "" || t.Name == metadataKey {
+			return nil, fmt.Errorf("safetensors: duplicate or invalid tensor name %q", t.Name)
+		}
+		seen[t.Name] = true
 		if n, ok := numElements(t.Shape); !ok || t.DType.Size() == 0 || len(t.Data) != n*t.DType.Size() {
 			return nil, fmt.Errorf("safetensors: tensor %q: inconsistent dtype %q, shape %v and %d data bytes",
 				t.Name, t.DType, t.Shape, len(t.Data))

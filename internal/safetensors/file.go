@@ -126,9 +126,9 @@ func (f *File) F32(name string) ([]float32, []int, error) {
 	return v, slices.Clone(t.Shape), nil
 }
 
-// CopyF32 copies the F32 tensor into dst after checking that its shape is
-// exactly shape (and len(dst) its element count); on error dst is untouched.
-func (f *File) CopyF32(name string, dst []float32, shape []int) error {
+// CheckF32 reports whether the file holds an F32 tensor of exactly this
+// name and shape, so that a loader can check every tensor before copying any.
+func (f *File) CheckF32(name string, shape []int) error {
 	t, err := f.lookup(name, F32)
 	if err != nil {
 		return err
@@ -136,6 +136,16 @@ func (f *File) CopyF32(name string, dst []float32, shape []int) error {
 	if !slices.Equal(t.Shape, shape) {
 		return fmt.Errorf("safetensors: tensor %q has shape %v, want %v", name, t.Shape, shape)
 	}
+	return nil
+}
+
+// CopyF32 copies the F32 tensor into dst after checking that its shape is
+// exactly shape (and len(dst) its element count); on error dst is untouched.
+func (f *File) CopyF32(name string, dst []float32, shape []int) error {
+	if err := f.CheckF32(name, shape); err != nil {
+		return err
+	}
+	t := f.byName[name]
 	if len(dst) != t.NumElements() {
 		return fmt.Errorf("safetensors: tensor %q has %d elements, destination %d", name, t.NumElements(), len(dst))
 	}

@@ -118,6 +118,11 @@ func TestAccessorErrors(t *testing.T) {
 			t.Errorf("error %v, want it to contain %q", tc.err, tc.want)
 		}
 	}
+	f.Tensors = append(f.Tensors, f.Tensors[0]) // bypassing Add
+	if err := Encode(new(bytes.Buffer), f); err == nil || !strings.Contains(err.Error(), "duplicate") {
+		t.Errorf("Encode of a duplicate name: error %v", err)
+	}
+	f.Tensors = f.Tensors[:len(f.Tensors)-1]
 	if slices.ContainsFunc(dst, func(x float32) bool { return x != 0 }) {
 		t.Error("a failed CopyF32 wrote into dst")
 	}
