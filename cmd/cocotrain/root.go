@@ -48,6 +48,7 @@ pair-verification protocol.`,
 		newVersionCmd(),
 		newExportCentersCmd(),
 		newBenchCmd(),
+		newPackCmd(),
 	)
 	return root
 }
