@@ -46,6 +46,7 @@ pair-verification protocol.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newVersionCmd(),
+		newSynthCmd(),
 	)
 	return root
 }
