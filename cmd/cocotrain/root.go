@@ -49,6 +49,7 @@ pair-verification protocol.`,
 		newExportCentersCmd(),
 		newBenchCmd(),
 		newPackCmd(),
+		newSynthCmd(),
 	)
 	return root
 }
