@@ -69,7 +69,7 @@ func packAAll(kn *microKernel, threads int, transA bool, m, k int, a []float32, 
 		p0 := job / panels * kcBlock
 		kc := min(kcBlock, k-p0)
 		r := job % panels
-		packA(pa.panel(p0, kc, r), transA, a, lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
+		kn.packA(pa.panel(p0, kc, r), transA, a, lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
 	})
 	return pa
 }
@@ -104,7 +104,7 @@ func gemmPackedA(pa *packedA, threads int, transB bool, n int, alpha float32, b 
 			for p0 := 0; p0 < k; p0 += kcBlock {
 				kc := min(kcBlock, k-p0)
 				bp := (*bbuf)[:roundUp(cols, nr)*kc]
-				packB(bp, transB, b, ldb, p0, kc, j0, cols, nr)
+				kn.packB(bp, transB, b, ldb, p0, kc, j0, cols, nr)
 				bet := beta
 				if p0 > 0 {
 					bet = 1

@@ -41,6 +41,49 @@ TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-48
 	VPXORD Z25, Z25, Z25
 	VPXORD Z26, Z26, Z26
 	VPXORD Z27, Z27, Z27
+	MOVQ DX, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ SI, R10
 	MOVQ CX, DI
 	SHRQ $2, DI
 	JZ tail
@@ -430,3 +473,84 @@ overwrite:
 	VMOVUPS Z27, 64(DX)
 	VZEROUPPER
 	RET
+
+// func packCopyAVX512(dst, src unsafe.Pointer, ld, kc int, lo, hi, slo, shi uint16, stride int)
+// For p < kc: the lanes j of src[p·ld:] set in the masks lo (j < 16) and
+// hi (16 ≤ j < 32) are loaded, the others are zero, and the lanes set in
+// slo and shi are stored to dst[p·stride:]. Prefetches 8 rows ahead.
+TEXT ·packCopyAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), BX
+	SHLQ $2, BX
+	MOVQ kc+24(FP), DX
+	KMOVW lo+32(FP), K1
+	KMOVW hi+34(FP), K2
+	KMOVW slo+36(FP), K3
+	KMOVW shi+38(FP), K4
+	MOVQ stride+40(FP), R8
+	SHLQ $2, R8
+	MOVQ BX, R11
+	SHLQ $3, R11
+	TESTQ DX, DX
+	JZ cdone
+cloop:
+	PREFETCHT0 (SI)(R11*1)
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS Z0, K3, (DI)
+	VMOVUPS Z1, K4, 64(DI)
+	ADDQ BX, SI
+	ADDQ R8, DI
+	DECQ DX
+	JNZ cloop
+cdone:
+	VZEROUPPER
+	RET
+
+// func packGatherAVX512(dst, src unsafe.Pointer, ld, kc int, rows, width uint16, stride int)
+// For p < kc: dst[p·stride + r] = src[r·ld + p] for the lanes r set in
+// the mask rows, 0 for the other lanes set in width (rows·ld < 2³¹).
+TEXT ·packGatherAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), BX
+	MOVQ kc+24(FP), DX
+	MOVWQZX rows+32(FP), R9
+	KMOVW width+34(FP), K2
+	MOVQ stride+40(FP), R8
+	SHLQ $2, R8
+	VPBROADCASTD BX, Z2
+	VPMULLD ·iota16<>(SB), Z2, Z1
+	TESTQ DX, DX
+	JZ gdone
+gloop:
+	KMOVW R9, K1
+	VPXORD Z0, Z0, Z0
+	VGATHERDPS (SI)(Z1*4), K1, Z0
+	VMOVUPS Z0, K2, (DI)
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ DX
+	JNZ gloop
+gdone:
+	VZEROUPPER
+	RET
+
+DATA ·iota16<>+0(SB)/4, $0
+DATA ·iota16<>+4(SB)/4, $1
+DATA ·iota16<>+8(SB)/4, $2
+DATA ·iota16<>+12(SB)/4, $3
+DATA ·iota16<>+16(SB)/4, $4
+DATA ·iota16<>+20(SB)/4, $5
+DATA ·iota16<>+24(SB)/4, $6
+DATA ·iota16<>+28(SB)/4, $7
+DATA ·iota16<>+32(SB)/4, $8
+DATA ·iota16<>+36(SB)/4, $9
+DATA ·iota16<>+40(SB)/4, $10
+DATA ·iota16<>+44(SB)/4, $11
+DATA ·iota16<>+48(SB)/4, $12
+DATA ·iota16<>+52(SB)/4, $13
+DATA ·iota16<>+56(SB)/4, $14
+DATA ·iota16<>+60(SB)/4, $15
+GLOBL ·iota16<>(SB), RODATA|NOPTR, $64

@@ -8,10 +8,14 @@ type microKernel struct {
 	// (c is not read when beta == 0), where Ap is the packed A panel (k×mr,
 	// mr consecutive values per step) and Bp the packed B panel (k×nr).
 	run func(k int, ap, bp, c []float32, ldc int, alpha, beta float32)
+	// packA and packB lay out panels of op(A) and op(B) for run (contracts
+	// of packAGo and packBGo).
+	packA func(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc, mr int)
+	packB func(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols, nr int)
 }
 
 // goKernel is the pure-Go micro-kernel: 4×4, sixteen scalar accumulators.
-var goKernel = microKernel{name: "go", mr: 4, nr: 4, run: goKernel4x4}
+var goKernel = microKernel{name: "go", mr: 4, nr: 4, run: goKernel4x4, packA: packAGo, packB: packBGo}
 
 // activeKernel is the micro-kernel Sgemm uses: the best one the CPU runs.
 var activeKernel = bestKernel()

@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/cocotrain/cocotrain/internal/config"
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
@@ -92,6 +93,8 @@ func TestConfigErrors(t *testing.T) {
 		{with(func(c *Config) { c.Alpha = "big" }), 10, "loss.alpha"},
 		{with(func(c *Config) { c.Alpha = "-2" }), 10, "loss.alpha"},
 		{with(func(c *Config) { c.Alpha = "Inf" }), 10, "loss.alpha"},
+		{with(func(c *Config) { c.Alpha = "2e6" }), 10, "loss.alpha"},
+		{with(func(c *Config) { c.Type = TypeNormFace; c.S = 2e6 }), 10, "loss.s"},
 		{with(func(c *Config) { c.Epsilon = 0.05 }), 10, "loss.epsilon"},
 		{with(func(c *Config) { c.Epsilon = 1 }), 10, "loss.epsilon"},
 		{with(func(c *Config) { c.Type = TypeArcFace; c.M = 2 }), 10, "loss.m"},
@@ -172,5 +175,26 @@ func TestInitDeterministicAndCentroidsUnit(t *testing.T) {
 		if _, err := h.Centroids(); !errors.Is(err, ErrNoCentroids) {
 			t.Errorf("%s: Centroids error %v", typ, err)
 		}
+	}
+}
+
+// TestConfigThroughConfigPackage: the loss section decodes strictly and takes
+// --set overrides (alpha as a number or auto) through internal/config.
+func TestConfigThroughConfigPackage(t *testing.T) {
+	cfg := DefaultConfig()
+	if err := config.Decode([]byte("type: coco\nalpha: 20\nepsilon: 0.95\naux_softmax_weight: 0.4\n"), "loss.yaml", &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Alpha != "20" || cfg.Epsilon != 0.95 || cfg.AuxSoftmaxWeight != 0.4 {
+		t.Fatalf("decoded %+v", cfg)
+	}
+	if err := config.Set(&cfg, "alpha=auto"); err != nil || cfg.Alpha != "auto" {
+		t.Fatalf("--set alpha=auto: %v, %q", err, cfg.Alpha)
+	}
+	if err := config.Set(&cfg, "alpha=12.5"); err != nil || cfg.Alpha != "12.5" {
+		t.Fatalf("--set alpha=12.5: %v, %q", err, cfg.Alpha)
+	}
+	if err := config.Decode([]byte("type: coco\nalpah: 3\n"), "loss.yaml", &cfg); err == nil || !strings.Contains(err.Error(), "alpah") {
+		t.Fatalf("unknown key: %v", err)
 	}
 }

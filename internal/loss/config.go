@@ -13,12 +13,13 @@ type Config struct {
 	// Type is the head: coco, softmax, normface, cosface, arcface or center.
 	Type string `yaml:"type"`
 	// Alpha is CoCo's logit scale: "auto" (the smallest α that lets a sample on
-	// its centroid reach probability Epsilon, see AutoAlpha) or a positive number.
+	// its centroid reach probability Epsilon, see AutoAlpha) or a number in
+	// (0, MaxScale].
 	Alpha string `yaml:"alpha"`
 	// Epsilon is the target probability behind Alpha "auto", in (1/K, 1).
 	Epsilon float64 `yaml:"epsilon"`
-	// S is the logit scale of normface, cosface and arcface; 0 means the
-	// type's default (64).
+	// S is the logit scale of normface, cosface and arcface, at most
+	// MaxScale; 0 means the type's default (64).
 	S float64 `yaml:"s"`
 	// M is the margin of cosface (default 0.35, on the cosine) and arcface
 	// (default 0.5 radians, on the angle); 0 means the type's default.
@@ -50,6 +51,10 @@ const (
 	DefaultCosFaceMargin = 0.35
 	DefaultArcFaceMargin = 0.5
 )
+
+// MaxScale bounds α and s: larger scales overflow float32 gradients for
+// near-zero features and mean nothing (useful values are below 100).
+const MaxScale = 1e6
 
 // NormEps guards every L2 norm: a vector v is normalised as v / max(‖v‖, NormEps).
 const NormEps = 1e-6
@@ -95,8 +100,8 @@ func (c Config) alpha(classes int) (float64, error) {
 		return AutoAlpha(classes, c.Epsilon)
 	}
 	a, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(a > 0) || math.IsInf(a, 0) {
-		return 0, fmt.Errorf("loss.alpha %q: want \"auto\" or a positive finite number", c.Alpha)
+	if err != nil || !(a > 0 && a <= MaxScale) {
+		return 0, fmt.Errorf("loss.alpha %q: want \"auto\" or a number in (0, %g]", c.Alpha, MaxScale)
 	}
 	return a, nil
 }
@@ -106,8 +111,8 @@ func (c Config) scale() (float64, error) {
 	if c.S == 0 {
 		return DefaultScale, nil
 	}
-	if !(c.S > 0) || math.IsInf(c.S, 0) {
-		return 0, fmt.Errorf("loss.s %g: want a positive finite number", c.S)
+	if !(c.S > 0 && c.S <= MaxScale) {
+		return 0, fmt.Errorf("loss.s %g: want a number in (0, %g]", c.S, MaxScale)
 	}
 	return c.S, nil
 }

@@ -77,11 +77,7 @@ func (h *cosineHead) Init(seed uint64) {
 func (h *cosineHead) Scale() float64 { return h.s }
 func (h *cosineHead) Type() string   { return h.typ }
 
-func (h *cosineHead) Centroids() ([]float32, error) {
-	out := make([]float32, h.k*h.d)
-	normalizeRows(out, h.c.W, make([]float64, h.k), h.k, h.d)
-	return out, nil
-}
+func (h *cosineHead) Centroids() ([]float32, error) { return UnitRows(h.c.W, h.k, h.d), nil }
 
 func (h *cosineHead) Forward(emb []float32, labels []int) (float64, float64) {
 	checkBatch(emb, labels, h.d, h.k)

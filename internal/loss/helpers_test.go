@@ -9,7 +9,7 @@ import (
 )
 
 // build declares and allocates a head of the given config, then inits it.
-func build(t *testing.T, cfg Config, d, k int) (Head, *params.Arena) {
+func build(t testing.TB, cfg Config, d, k int) (Head, *params.Arena) {
 	t.Helper()
 	a := params.New()
 	h, err := New(cfg, d, k, a)

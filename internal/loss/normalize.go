@@ -21,6 +21,15 @@ func normalizeRows(dst, src []float32, norms []float64, rows, d int) {
 	}
 }
 
+// UnitRows returns a new rows×d matrix holding the rows of c (rows×d,
+// row-major) divided by max(‖row‖, NormEps): the unit centroids ĉ_k the
+// cosine heads use, as exported with the class names.
+func UnitRows(c []float32, rows, d int) []float32 {
+	out := make([]float32, rows*d)
+	normalizeRows(out, c, make([]float64, rows), rows, d)
+	return out
+}
+
 // normalizeBackward maps the gradient v with respect to a normalised row
 // x̂ = x / max(‖x‖, NormEps) to the gradient with respect to x:
 // (I − x̂x̂ᵀ)·v / ‖x‖ when ‖x‖ > NormEps, v / NormEps otherwise (where the

@@ -81,6 +81,14 @@ func (g gemmKernel) emit(a *asm) {
 			}
 		}
 	}
+	// Fetch the C block while the k loop runs.
+	a.f("\tMOVQ DX, R10")
+	for r := 0; r < g.mr; r++ {
+		for v := 0; v < g.vecs*g.lanes*4; v += 64 {
+			a.f("\tPREFETCHT0 %d(R10)", v)
+		}
+		a.f("\tADDQ SI, R10")
+	}
 	a.f("\tMOVQ CX, DI")
 	a.f("\tSHRQ $2, DI")
 	a.f("\tJZ tail")
@@ -163,6 +171,79 @@ func peakLoop(a *asm, name, reg string, chains int) {
 	a.f("\tRET")
 }
 
+// packers emits the AVX-512 packing loops: a masked copy of up to 32
+// consecutive floats per step and a gather of up to 16 strided floats per
+// step, both zero-filling the lanes past the data.
+func packers(a *asm) {
+	a.f("// func packCopyAVX512(dst, src unsafe.Pointer, ld, kc int, lo, hi, slo, shi uint16, stride int)")
+	a.f("// For p < kc: the lanes j of src[p·ld:] set in the masks lo (j < 16) and")
+	a.f("// hi (16 ≤ j < 32) are loaded, the others are zero, and the lanes set in")
+	a.f("// slo and shi are stored to dst[p·stride:]. Prefetches 8 rows ahead.")
+	a.f("TEXT ·packCopyAVX512(SB), NOSPLIT, $0-48")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ ld+16(FP), BX")
+	a.f("\tSHLQ $2, BX")
+	a.f("\tMOVQ kc+24(FP), DX")
+	a.f("\tKMOVW lo+32(FP), K1")
+	a.f("\tKMOVW hi+34(FP), K2")
+	a.f("\tKMOVW slo+36(FP), K3")
+	a.f("\tKMOVW shi+38(FP), K4")
+	a.f("\tMOVQ stride+40(FP), R8")
+	a.f("\tSHLQ $2, R8")
+	a.f("\tMOVQ BX, R11")
+	a.f("\tSHLQ $3, R11") // 8 rows ahead
+	a.f("\tTESTQ DX, DX")
+	a.f("\tJZ cdone")
+	a.f("cloop:")
+	a.f("\tPREFETCHT0 (SI)(R11*1)")
+	a.f("\tVMOVUPS.Z (SI), K1, Z0")
+	a.f("\tVMOVUPS.Z 64(SI), K2, Z1")
+	a.f("\tVMOVUPS Z0, K3, (DI)")
+	a.f("\tVMOVUPS Z1, K4, 64(DI)")
+	a.f("\tADDQ BX, SI")
+	a.f("\tADDQ R8, DI")
+	a.f("\tDECQ DX")
+	a.f("\tJNZ cloop")
+	a.f("cdone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+	a.f("")
+	a.f("// func packGatherAVX512(dst, src unsafe.Pointer, ld, kc int, rows, width uint16, stride int)")
+	a.f("// For p < kc: dst[p·stride + r] = src[r·ld + p] for the lanes r set in")
+	a.f("// the mask rows, 0 for the other lanes set in width (rows·ld < 2³¹).")
+	a.f("TEXT ·packGatherAVX512(SB), NOSPLIT, $0-48")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ ld+16(FP), BX")
+	a.f("\tMOVQ kc+24(FP), DX")
+	a.f("\tMOVWQZX rows+32(FP), R9")
+	a.f("\tKMOVW width+34(FP), K2")
+	a.f("\tMOVQ stride+40(FP), R8")
+	a.f("\tSHLQ $2, R8")
+	a.f("\tVPBROADCASTD BX, Z2")
+	a.f("\tVPMULLD ·iota16<>(SB), Z2, Z1")
+	a.f("\tTESTQ DX, DX")
+	a.f("\tJZ gdone")
+	a.f("gloop:")
+	a.f("\tKMOVW R9, K1")
+	a.f("\tVPXORD Z0, Z0, Z0")
+	a.f("\tVGATHERDPS (SI)(Z1*4), K1, Z0")
+	a.f("\tVMOVUPS Z0, K2, (DI)")
+	a.f("\tADDQ $4, SI")
+	a.f("\tADDQ R8, DI")
+	a.f("\tDECQ DX")
+	a.f("\tJNZ gloop")
+	a.f("gdone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+	a.f("")
+	for i := 0; i < 16; i++ {
+		a.f("DATA ·iota16<>+%d(SB)/4, $%d", 4*i, i)
+	}
+	a.f("GLOBL ·iota16<>(SB), RODATA|NOPTR, $64")
+}
+
 func write(dir, name string, a *asm) {
 	if err := os.WriteFile(filepath.Join(dir, name), a.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -177,6 +258,8 @@ func main() {
 	var z, y, p asm
 	header(&z)
 	gemmKernel{name: "sgemmKernelAVX512", mr: 14, vecs: 2, lanes: 16, reg: "Z"}.emit(&z)
+	z.f("")
+	packers(&z)
 	write(dir, "gemm_avx512_amd64.s", &z)
 	header(&y)
 	gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit(&y)
