@@ -455,6 +455,77 @@ func vectorOps(a *asm) {
 	a.f("\tVMOVSS X0, ret+24(FP)")
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
+	a.f("")
+	dwRow(a)
+}
+
+// dwRow emits the row kernel of the depthwise convolution: a 1-D
+// correlation added into dst, four vectors (four FMA chains) at a time.
+func dwRow(a *asm) {
+	a.f("// func dwRowAVX512(dst, src unsafe.Pointer, n int, w unsafe.Pointer, kw int)")
+	a.f("// dst[x] += Σ_{j<kw} w[j]·src[x+j] for x < n (kw ≥ 1).")
+	a.f("TEXT ·dwRowAVX512(SB), NOSPLIT, $0-40")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ n+16(FP), CX")
+	a.f("\tMOVQ w+24(FP), R8")
+	a.f("\tMOVQ kw+32(FP), R9")
+	a.f("d64:")
+	a.f("\tCMPQ CX, $64")
+	a.f("\tJLT d16")
+	for u := 0; u < 4; u++ {
+		a.f("\tVMOVUPS %d(DI), Z%d", 64*u, u)
+	}
+	a.f("\tMOVQ SI, R10")
+	a.f("\tMOVQ R8, R11")
+	a.f("\tMOVQ R9, R12")
+	a.f("d64taps:")
+	a.f("\tVBROADCASTSS (R11), Z8")
+	for u := 0; u < 4; u++ {
+		a.f("\tVFMADD231PS %d(R10), Z8, Z%d", 64*u, u)
+	}
+	a.f("\tADDQ $4, R10")
+	a.f("\tADDQ $4, R11")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ d64taps")
+	for u := 0; u < 4; u++ {
+		a.f("\tVMOVUPS Z%d, %d(DI)", u, 64*u)
+	}
+	a.f("\tADDQ $256, DI")
+	a.f("\tADDQ $256, SI")
+	a.f("\tSUBQ $64, CX")
+	a.f("\tJMP d64")
+	a.f("d16:")
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ ddone")
+	a.f("\tMOVQ $0xffff, AX")
+	a.f("\tCMPQ CX, $16")
+	a.f("\tJGE dmask")
+	a.f("\tMOVQ $1, AX")
+	a.f("\tSHLQ CX, AX")
+	a.f("\tDECQ AX")
+	a.f("dmask:")
+	a.f("\tKMOVW AX, K1")
+	a.f("\tVMOVUPS.Z (DI), K1, Z0")
+	a.f("\tMOVQ SI, R10")
+	a.f("\tMOVQ R8, R11")
+	a.f("\tMOVQ R9, R12")
+	a.f("d16taps:")
+	a.f("\tVBROADCASTSS (R11), Z8")
+	a.f("\tVMOVUPS.Z (R10), K1, Z1")
+	a.f("\tVFMADD231PS Z1, Z8, Z0")
+	a.f("\tADDQ $4, R10")
+	a.f("\tADDQ $4, R11")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ d16taps")
+	a.f("\tVMOVUPS Z0, K1, (DI)")
+	a.f("\tADDQ $64, DI")
+	a.f("\tADDQ $64, SI")
+	a.f("\tSUBQ $16, CX")
+	a.f("\tJGT d16")
+	a.f("ddone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
 }
 
 func write(dir, name string, a *asm) {
