@@ -20,6 +20,7 @@ func sgemmConv(pa *PackedA, threads int, img []float32, g ConvGeom, alpha, beta 
 		panic("kernels: SgemmConv: packed weights have the wrong number of columns for the geometry")
 	}
 	n := g.OutH() * g.OutW()
+	checkMatrix("SgemmConv", "C", false, pa.m, n, c, ldc)
 	if pa.m <= 0 || n <= 0 {
 		return
 	}

@@ -61,7 +61,8 @@ func (pa *PackedA) Cols() int { return pa.k }
 // A is m×k with row stride lda (lda ≥ k) or, with transA, k×m (lda ≥ m). The
 // packing is split over Threads() goroutines.
 func (pa *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
-	pa.pack(activeKernel, Threads(), transA, max(m, 0), max(k, 0), a, lda)
+	checkMatrix("PackedA.Pack", "A", transA, m, k, a, lda)
+	pa.pack(activeKernel, Threads(), transA, m, k, a, lda)
 }
 
 // panel returns the micro-panel of row panel r in the K block starting at p0
@@ -106,6 +107,8 @@ func SgemmPackedSerial(pa *PackedA, transB bool, n int, alpha float32, b []float
 }
 
 func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkMatrix("SgemmPacked", "B", transB, pa.k, n, b, ldb)
+	checkMatrix("SgemmPacked", "C", false, pa.m, n, c, ldc)
 	if pa.m <= 0 || n <= 0 {
 		return
 	}
