@@ -149,7 +149,6 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 	parallelWorkers(threads, mt*nt, func(next func() (int, bool)) {
 		bbuf := getBuf(kcBlock * widest)
 		defer putBuf(bbuf)
-		var edge [32 * 32]float32
 		for job, ok := next(); ok; job, ok = next() {
 			tj, ti := job%nt, job/nt
 			j0 := tj * nPanels / nt * nr
@@ -173,12 +172,7 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 							i := r * mr
 							h := min(mr, m-i)
 							ap := pa.panel(p0, kc, r)
-							if h == mr && w == nr {
-								kn.run(kc, ap, bPanel, c[i*ldc+j:], ldc, alpha, bet)
-								continue
-							}
-							kn.run(kc, ap, bPanel, edge[:], nr, alpha, 0)
-							mergeEdge(c[i*ldc+j:], ldc, edge[:], nr, h, w, bet)
+							kn.run(kc, ap, bPanel, c[i*ldc+j:], ldc, h, w, alpha, bet)
 						}
 					}
 				}
@@ -210,22 +204,6 @@ func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
 		}
 	}
 	return nt, mt
-}
-
-// mergeEdge writes the h×w top-left corner of the micro-kernel's block edge
-// (row stride ldE) into c: c = edge + beta·c (c unread when beta == 0).
-func mergeEdge(c []float32, ldc int, edge []float32, ldE, h, w int, beta float32) {
-	for i := 0; i < h; i++ {
-		src := edge[i*ldE : i*ldE+w]
-		dst := c[i*ldc : i*ldc+w]
-		if beta == 0 {
-			copy(dst, src)
-			continue
-		}
-		for j, v := range src {
-			dst[j] = v + beta*dst[j]
-		}
-	}
 }
 
 // scaleC sets C (m×n, row stride ldc) to beta·C, writing zeros without
