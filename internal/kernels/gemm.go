@@ -30,8 +30,17 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 	if pa == nil {
 		pa = new(PackedA)
 	}
-	pa.pack(kn, threads, transA, m, k, a, lda)
+	// With a single column tile every panel of A is used by one tile only:
+	// pack it there, block by block, while it is in cache. Otherwise pack
+	// it once for all tiles.
+	mPanels, nPanels := (m+kn.mr-1)/kn.mr, (n+kn.nr-1)/kn.nr
+	if nt, _ := tiling(mPanels, nPanels, kn.nr, threads); nt == 1 {
+		pa.packLater(kn, transA, m, k, a, lda)
+	} else {
+		pa.pack(kn, threads, transA, m, k, a, lda)
+	}
 	gemmPackedA(pa, threads, n, matrixB(kn, transB, b, ldb), alpha, beta, c, ldc)
+	pa.lazyA = nil
 	packedPool.Put(pa)
 }
 
@@ -49,6 +58,18 @@ type PackedA struct {
 	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
 	// of that block in order.
 	data []float32
+	// lazyA, when not nil, is the unpacked op(A) (transA, row stride lda)
+	// that the GEMM packs block by block inside its tiles instead of data.
+	lazyA  []float32
+	transA bool
+	lda    int
+}
+
+// packLater sets pa up to pack op(A) lazily, inside the GEMM's tiles.
+func (pa *PackedA) packLater(kn *microKernel, transA bool, m, k int, a []float32, lda int) {
+	mr := kn.mr
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, data: pa.data[:0],
+		lazyA: a, transA: transA, lda: lda}
 }
 
 // Rows and Cols return m and k, the shape of the packed op(A).
@@ -76,7 +97,7 @@ func (pa *PackedA) panel(p0, kc, r int) []float32 {
 func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
 	panels := (m + mr - 1) / mr
-	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data}
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data[:0]}
 	if cap(pa.data) < pa.mPad*k {
 		pa.data = make([]float32, pa.mPad*k)
 	}
@@ -149,6 +170,11 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 	parallelWorkers(threads, mt*nt, func(next func() (int, bool)) {
 		bbuf := getBuf(kcBlock * widest)
 		defer putBuf(bbuf)
+		var abuf *[]float32
+		if pa.lazyA != nil {
+			abuf = getBuf(kcBlock * mcPanels * mr)
+			defer putBuf(abuf)
+		}
 		for job, ok := next(); ok; job, ok = next() {
 			tj, ti := job%nt, job/nt
 			j0 := tj * nPanels / nt * nr
@@ -164,6 +190,13 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 				}
 				for rc := r0; rc < r1; rc += mcPanels {
 					rEnd := min(rc+mcPanels, r1)
+					panel := func(r int) []float32 { return pa.panel(p0, kc, r) }
+					if pa.lazyA != nil {
+						for r := rc; r < rEnd; r++ {
+							kn.packA((*abuf)[(r-rc)*mr*kc:(r-rc+1)*mr*kc], pa.transA, pa.lazyA, pa.lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
+						}
+						panel = func(r int) []float32 { return (*abuf)[(r-rc)*mr*kc : (r-rc+1)*mr*kc] }
+					}
 					for q := 0; q*nr < cols; q++ {
 						bPanel := bp[q*kc*nr : (q+1)*kc*nr]
 						j := j0 + q*nr
@@ -171,8 +204,7 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 						for r := rc; r < rEnd; r++ {
 							i := r * mr
 							h := min(mr, m-i)
-							ap := pa.panel(p0, kc, r)
-							kn.run(kc, ap, bPanel, c[i*ldc+j:], ldc, h, w, alpha, bet)
+							kn.run(kc, panel(r), bPanel, c[i*ldc+j:], ldc, h, w, alpha, bet)
 						}
 					}
 				}
