@@ -128,3 +128,37 @@ func BenchmarkConvGemmCPUTime(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPeakCPUTime is the FMA peak probe on one thread, in GFLOP per
+// second of thread CPU time: the ceiling for BenchmarkSgemmCPUTime.
+func BenchmarkPeakCPUTime(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const iters = 1 << 16
+	fmaProbe(iters)
+	t0 := threadCPU()
+	for b.Loop() {
+		fmaProbe(iters)
+	}
+	b.ReportMetric(iters*fmaProbeFlops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+}
+
+// BenchmarkMicroKernelCPUTime runs each micro-kernel alone on panels that
+// stay in L1 (one 192-step K block), in GFLOP per second of thread CPU time.
+func BenchmarkMicroKernelCPUTime(b *testing.B) {
+	for _, kn := range availableKernels() {
+		b.Run(kn.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			k := kcBlock
+			ap := make([]float32, kn.mr*k)
+			bp := make([]float32, kn.nr*k)
+			c := make([]float32, kn.mr*kn.nr)
+			t0 := threadCPU()
+			for b.Loop() {
+				kn.run(k, ap, bp, c, kn.nr, kn.mr, kn.nr, 1, 0)
+			}
+			b.ReportMetric(2*float64(kn.mr*kn.nr*k)*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+	}
+}
