@@ -37,7 +37,7 @@ func TestPackIm2colMatchesPackB(t *testing.T) {
 					got[i] = float32(i) // stale content that must be overwritten
 				}
 				packBGo(want, false, col, n, p0, kc, j0, cols, nr)
-				packIm2col(got, img, g, p0, kc, j0, cols, nr)
+				packIm2col(got, make([]float32, cols), img, g, p0, kc, j0, cols, nr)
 				checkGuards(t, "packIm2col", gotFull, 8)
 				for i := range want {
 					if got[i] != want[i] {
