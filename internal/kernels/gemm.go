@@ -25,42 +25,60 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 		scaleC(beta, c, m, n, ldc)
 		return
 	}
-	pa := packAAll(kn, threads, transA, m, k, a, lda)
+	pa, _ := packedPool.Get().(*PackedA)
+	if pa == nil {
+		pa = new(PackedA)
+	}
+	pa.pack(kn, threads, transA, m, k, a, lda)
 	gemmPackedA(pa, threads, transB, n, alpha, b, ldb, beta, c, ldc)
-	pa.release()
+	packedPool.Put(pa)
 }
 
-// packedA is op(A) (m×k) packed for one micro-kernel: K blocks of kcBlock
-// steps, each holding the ceil(m/mr) micro-panels of that block in order.
-type packedA struct {
+// packedPool recycles the packed copies of A that Sgemm makes.
+var packedPool sync.Pool
+
+// PackedA is a matrix op(A) (m×k) laid out once for the GEMM micro-kernel,
+// so that products reusing it (a convolution's weights over a batch) skip
+// packing it: see Pack and SgemmPacked. The zero value is empty and ready
+// to Pack into.
+type PackedA struct {
 	kn   *microKernel
 	m, k int
-	mPad int // m rounded up to a multiple of mr
+	mPad int // m rounded up to a multiple of kn.mr
+	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
+	// of that block in order.
 	data []float32
-	buf  *[]float32 // pool buffer behind data, nil when not pooled
+}
+
+// Rows and Cols return m and k, the shape of the packed op(A).
+func (pa *PackedA) Rows() int { return pa.m }
+
+// Cols returns k, the inner dimension of the packed op(A) (see Rows).
+func (pa *PackedA) Cols() int { return pa.k }
+
+// Pack lays out op(A) into pa, reusing pa's memory when it is large enough:
+// A is m×k with row stride lda (lda ≥ k) or, with transA, k×m (lda ≥ m). The
+// packing is split over Threads() goroutines.
+func (pa *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
+	pa.pack(activeKernel, Threads(), transA, max(m, 0), max(k, 0), a, lda)
 }
 
 // panel returns the micro-panel of row panel r in the K block starting at p0
 // (kc steps).
-func (pa *packedA) panel(p0, kc, r int) []float32 {
+func (pa *PackedA) panel(p0, kc, r int) []float32 {
 	off := p0*pa.mPad + r*pa.kn.mr*kc
 	return pa.data[off : off+pa.kn.mr*kc]
 }
 
-func (pa *packedA) release() {
-	if pa.buf != nil {
-		putBuf(pa.buf)
-		pa.buf, pa.data = nil, nil
-	}
-}
-
-// packAAll packs all of op(A), splitting the micro-panels over workers.
-func packAAll(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) *packedA {
+// pack is Pack on micro-kernel kn with up to `threads` workers.
+func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
 	panels := (m + mr - 1) / mr
-	pa := &packedA{kn: kn, m: m, k: k, mPad: panels * mr}
-	pa.buf = getBuf(pa.mPad * k)
-	pa.data = (*pa.buf)[:pa.mPad*k]
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data}
+	if cap(pa.data) < pa.mPad*k {
+		pa.data = make([]float32, pa.mPad*k)
+	}
+	pa.data = pa.data[:pa.mPad*k]
 	kBlocks := (k + kcBlock - 1) / kcBlock
 	if m*k < 1<<15 {
 		threads = 1
@@ -71,14 +89,37 @@ func packAAll(kn *microKernel, threads int, transA bool, m, k int, a []float32, 
 		r := job % panels
 		kn.packA(pa.panel(p0, kc, r), transA, a, lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
 	})
-	return pa
+}
+
+// SgemmPacked computes C = alpha·A·op(B) + beta·C like Sgemm, with A (m×k)
+// taken already packed from pa: op(B) is k×n (B stored k×n, or n×k with
+// transB, row stride ldb), C is m×n (row stride ldc; beta = 0 ignores its
+// content). It splits the work over Threads() goroutines.
+func SgemmPacked(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, Threads(), transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+// SgemmPackedSerial is SgemmPacked on the calling goroutine only.
+func SgemmPackedSerial(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, 1, transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if pa.m <= 0 || n <= 0 {
+		return
+	}
+	if pa.k <= 0 || alpha == 0 {
+		scaleC(beta, c, pa.m, n, ldc)
+		return
+	}
+	gemmPackedA(pa, threads, transB, n, alpha, b, ldb, beta, c, ldc)
 }
 
 // gemmPackedA computes C = alpha·A·op(B) + beta·C with A already packed
 // (m×k), over up to `threads` goroutines: workers take rectangular tiles of
 // C from an atomic counter and, per K block, pack their B tile and run the
 // micro-kernel over it.
-func gemmPackedA(pa *packedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmPackedA(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	kn, m, k := pa.kn, pa.m, pa.k
 	mr, nr := kn.mr, kn.nr
 	if 2*m*n*k < 1<<21 {
@@ -221,7 +262,7 @@ func parallelWorkers(threads, jobs int, worker func(next func() (int, bool))) {
 	wg.Wait()
 }
 
-// bufPool recycles packing buffers between calls.
+// bufPool recycles the B packing buffers between calls.
 var bufPool sync.Pool
 
 // getBuf returns a pooled buffer of at least n floats.
