@@ -14,13 +14,14 @@ import (
 // model.Net is an Embedder.
 var _ Embedder = (*model.Net)(nil)
 
-// TestEvaluateModelNet runs Evaluate through an untrained tiny model.Net
-// (eval mode) on a small synthetic verification set: the report covers the
-// set's pairs and folds with finite metrics, and the embeddings do not
-// depend on the batch size (up to float32 rounding).
+// TestEvaluateModelNet extracts embeddings through an untrained tiny
+// model.Net (eval mode, 16×16 input) from a small synthetic verification
+// set and scores them: the report covers the set's pairs and folds with
+// finite metrics, and the embeddings do not depend on the batch size (up to
+// float32 rounding).
 func TestEvaluateModelNet(t *testing.T) {
 	sc := synth.DefaultConfig()
-	sc.EvalIdentities, sc.EvalPerIdentity, sc.Size = 40, 4, 32
+	sc.EvalIdentities, sc.EvalPerIdentity, sc.Size = 20, 3, 32
 	g, err := synth.NewGenerator(sc)
 	if err != nil {
 		t.Fatal(err)
@@ -28,16 +29,20 @@ func TestEvaluateModelNet(t *testing.T) {
 	set := g.Verification()
 
 	a := params.New()
-	net, err := model.New(model.Config{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 16}, a)
+	net, err := model.New(model.Config{Arch: "tiny", InputSize: 16, Channels: 1, EmbeddingDim: 16}, a)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Alloc()
 	net.Init(7)
 	net.SetTraining(false)
-	pp := data.Preprocess{Size: 32, Channels: 1}
+	pp := data.Preprocess{Size: 16, Channels: 1}
 
-	r, err := Evaluate(context.Background(), net, set, pp, Options{BatchSize: 16})
+	e16, err := Extract(context.Background(), net, set.Images, pp, Options{BatchSize: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Score(set, e16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,10 +53,6 @@ func TestEvaluateModelNet(t *testing.T) {
 		if math.IsNaN(v) || v < 0 || v > 1 {
 			t.Errorf("%s = %v", name, v)
 		}
-	}
-	e16, err := Extract(context.Background(), net, set.Images, pp, Options{BatchSize: 16})
-	if err != nil {
-		t.Fatal(err)
 	}
 	e5, err := Extract(context.Background(), net, set.Images, pp, Options{BatchSize: 5})
 	if err != nil {
