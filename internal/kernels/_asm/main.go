@@ -244,6 +244,80 @@ func packers(a *asm) {
 	a.f("GLOBL ·iota16<>(SB), RODATA|NOPTR, $64")
 }
 
+// transposePack emits the 16×16 in-register transpose that packs a
+// transposed B: 16 rows of B (row stride ld) become 16 steps of a 32-wide
+// micro-panel (16 lanes of it).
+func transposePack(a *asm) {
+	a.f("// func packTransB16AVX512(dst, src unsafe.Pointer, ld, blocks int)")
+	a.f("// dst[(16b + c)·32 + r] = src[r·ld + 16b + c] for r, c < 16, b < blocks:")
+	a.f("// unpck ps, unpck pd, then two rounds of 128-bit lane shuffles.")
+	a.f("TEXT ·packTransB16AVX512(SB), NOSPLIT, $0-32")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ ld+16(FP), R8")
+	a.f("\tSHLQ $2, R8")
+	a.f("\tMOVQ blocks+24(FP), CX")
+	a.f("\tLEAQ (R8)(R8*2), R9")
+	a.f("\tLEAQ (SI)(R8*4), R10")
+	a.f("\tLEAQ (R10)(R8*4), R11")
+	a.f("\tLEAQ (R11)(R8*4), R12")
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ tdone")
+	a.f("tloop:")
+	bases := []string{"SI", "R10", "R11", "R12"}
+	for r := 0; r < 16; r++ {
+		base := bases[r/4]
+		idx := []string{"", "(R8*1)", "(R8*2)", "(R9*1)"}[r%4]
+		a.f("\tPREFETCHT0 256(%s)%s", base, idx)
+		switch r % 4 {
+		case 0:
+			a.f("\tVMOVUPS (%s), Z%d", base, r)
+		case 1:
+			a.f("\tVMOVUPS (%s)(R8*1), Z%d", base, r)
+		case 2:
+			a.f("\tVMOVUPS (%s)(R8*2), Z%d", base, r)
+		case 3:
+			a.f("\tVMOVUPS (%s)(R9*1), Z%d", base, r)
+		}
+	}
+	// t[2i] = unpcklps(r[2i], r[2i+1]), t[2i+1] = unpckhps(...), in Z16..Z31.
+	for i := 0; i < 8; i++ {
+		a.f("\tVUNPCKLPS Z%d, Z%d, Z%d", 2*i+1, 2*i, 16+2*i)
+		a.f("\tVUNPCKHPS Z%d, Z%d, Z%d", 2*i+1, 2*i, 16+2*i+1)
+	}
+	// u[4g..4g+3] from t[4g..4g+3], in Z0..Z15: column j of rows 4g..4g+3
+	// sits in u[4g + j%4], 128-bit lane j/4.
+	for g := 0; g < 4; g++ {
+		t := 16 + 4*g
+		a.f("\tVUNPCKLPD Z%d, Z%d, Z%d", t+2, t, 4*g)
+		a.f("\tVUNPCKHPD Z%d, Z%d, Z%d", t+2, t, 4*g+1)
+		a.f("\tVUNPCKLPD Z%d, Z%d, Z%d", t+3, t+1, 4*g+2)
+		a.f("\tVUNPCKHPD Z%d, Z%d, Z%d", t+3, t+1, 4*g+3)
+	}
+	for c := 0; c < 4; c++ {
+		a.f("\tVSHUFF32X4 $0x44, Z%d, Z%d, Z16", 4+c, c)
+		a.f("\tVSHUFF32X4 $0xEE, Z%d, Z%d, Z17", 4+c, c)
+		a.f("\tVSHUFF32X4 $0x44, Z%d, Z%d, Z18", 12+c, 8+c)
+		a.f("\tVSHUFF32X4 $0xEE, Z%d, Z%d, Z19", 12+c, 8+c)
+		a.f("\tVSHUFF32X4 $0x88, Z18, Z16, Z20")
+		a.f("\tVSHUFF32X4 $0xDD, Z18, Z16, Z21")
+		a.f("\tVSHUFF32X4 $0x88, Z19, Z17, Z22")
+		a.f("\tVSHUFF32X4 $0xDD, Z19, Z17, Z23")
+		for i, col := range []int{c, c + 4, c + 8, c + 12} {
+			a.f("\tVMOVUPS Z%d, %d(DI)", 20+i, col*128)
+		}
+	}
+	for _, b := range bases {
+		a.f("\tADDQ $64, %s", b)
+	}
+	a.f("\tADDQ $2048, DI")
+	a.f("\tDECQ CX")
+	a.f("\tJNZ tloop")
+	a.f("tdone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
 // vecLoop emits the body of a streaming AVX-512 loop over CX floats: body(off,
 // z, mask) handles one vector at byte offset off (mask "" or "K1"), four
 // vectors per iteration, then vectors of 16, then a masked tail. The
@@ -399,6 +473,8 @@ func main() {
 	gemmKernel{name: "sgemmKernelAVX512", mr: 14, vecs: 2, lanes: 16, reg: "Z"}.emit(&z)
 	z.f("")
 	packers(&z)
+	z.f("")
+	transposePack(&z)
 	write(dir, "gemm_avx512_amd64.s", &z)
 	header(&y)
 	gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit(&y)
