@@ -114,6 +114,7 @@ func TestExtractMirror(t *testing.T) {
 		t.Errorf("Forward batches %v, progress %v; want [2 2 2 2 1 1] and [2 4 5]", e.batches, progress)
 	}
 	x := make([]float32, pp.Len())
+	var norms float64
 	for i := 0; i < src.Len(); i++ {
 		img, _ := src.Image(i)
 		if err := pp.Apply(x, img); err != nil {
@@ -122,6 +123,8 @@ func TestExtractMirror(t *testing.T) {
 		plain := fakeEmbed(x, 1, 4, 4)
 		data.FlipHorizontal(x, 1, 4, 4)
 		mirror := fakeEmbed(x, 1, 4, 4)
+		norms += math.Hypot(math.Hypot(float64(plain[0]), float64(plain[1])), float64(plain[2])) +
+			math.Hypot(math.Hypot(float64(mirror[0]), float64(mirror[1])), float64(mirror[2]))
 		sum := make([]float32, 3)
 		for j := range sum {
 			sum[j] = plain[j] + mirror[j]
@@ -140,6 +143,9 @@ func TestExtractMirror(t *testing.T) {
 				}
 			}
 		}
+	}
+	if want := norms / 10; math.Abs(emb.XNorm-want) > 1e-9*want {
+		t.Errorf("XNorm %v, want the mean raw norm %v", emb.XNorm, want)
 	}
 	if emb.NoFlip[0] == emb.NoFlip[1] {
 		t.Fatalf("fixture images are left–right symmetric: the test would not see the mirror")
