@@ -193,3 +193,18 @@ func TestExtractNotFinite(t *testing.T) {
 		t.Fatalf("error %v: want one naming mem/000.png", err)
 	}
 }
+
+// shortEmbedder returns fewer values than the batch needs.
+type shortEmbedder struct{}
+
+func (shortEmbedder) EmbeddingDim() int                        { return 4 }
+func (shortEmbedder) Forward(_ []float32, batch int) []float32 { return make([]float32, 4*batch-1) }
+
+// TestExtractShortOutput: an embedder returning too few values is an error,
+// not a panic or silent garbage.
+func TestExtractShortOutput(t *testing.T) {
+	_, err := Extract(context.Background(), shortEmbedder{}, newMemSource(3), data.Preprocess{Size: 4, Channels: 1}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "11 values for 3 images of dimension 4") {
+		t.Fatalf("error %v", err)
+	}
+}
