@@ -244,6 +244,145 @@ func packers(a *asm) {
 	a.f("GLOBL ·iota16<>(SB), RODATA|NOPTR, $64")
 }
 
+// vecLoop emits the body of a streaming AVX-512 loop over CX floats: body(off,
+// z, mask) handles one vector at byte offset off (mask "" or "K1"), four
+// vectors per iteration, then vectors of 16, then a masked tail. The
+// pointers in ptrs advance by the bytes consumed.
+func vecLoop(a *asm, ptrs []string, body func(off int, mask string)) {
+	adv := func(n int) {
+		for _, p := range ptrs {
+			a.f("\tADDQ $%d, %s", n, p)
+		}
+	}
+	a.f("\tCMPQ CX, $64")
+	a.f("\tJLT v16")
+	a.f("v64:")
+	for u := 0; u < 4; u++ {
+		body(64*u, "")
+	}
+	adv(256)
+	a.f("\tSUBQ $64, CX")
+	a.f("\tCMPQ CX, $64")
+	a.f("\tJGE v64")
+	a.f("v16:")
+	a.f("\tCMPQ CX, $16")
+	a.f("\tJLT vtail")
+	body(0, "")
+	adv(64)
+	a.f("\tSUBQ $16, CX")
+	a.f("\tJMP v16")
+	a.f("vtail:")
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ vdone")
+	a.f("\tMOVQ $1, AX")
+	a.f("\tSHLQ CX, AX")
+	a.f("\tDECQ AX")
+	a.f("\tKMOVW AX, K1")
+	body(0, "K1")
+	a.f("vdone:")
+}
+
+// load emits a (zero-masked) vector load.
+func load(a *asm, mem, mask, z string) {
+	if mask == "" {
+		a.f("\tVMOVUPS %s, %s", mem, z)
+	} else {
+		a.f("\tVMOVUPS.Z %s, %s, %s", mem, mask, z)
+	}
+}
+
+// store emits a (masked) vector store.
+func store(a *asm, z, mask, mem string) {
+	if mask == "" {
+		a.f("\tVMOVUPS %s, %s", z, mem)
+	} else {
+		a.f("\tVMOVUPS %s, %s, %s", z, mask, mem)
+	}
+}
+
+// vectorOps emits the AVX-512 vector loops of vec.go.
+func vectorOps(a *asm) {
+	a.f("// func axpyAVX512(alpha float32, x, y unsafe.Pointer, n int)")
+	a.f("// y[i] += alpha·x[i] for i < n.")
+	a.f("TEXT ·axpyAVX512(SB), NOSPLIT, $0-32")
+	a.f("\tVBROADCASTSS alpha+0(FP), Z0")
+	a.f("\tMOVQ x+8(FP), SI")
+	a.f("\tMOVQ y+16(FP), DI")
+	a.f("\tMOVQ n+24(FP), CX")
+	vecLoop(a, []string{"SI", "DI"}, func(off int, mask string) {
+		z, w := fmt.Sprintf("Z%d", 1+off/64), fmt.Sprintf("Z%d", 5+off/64)
+		load(a, fmt.Sprintf("%d(SI)", off), mask, z)
+		load(a, fmt.Sprintf("%d(DI)", off), mask, w)
+		a.f("\tVFMADD231PS %s, Z0, %s", z, w)
+		store(a, w, mask, fmt.Sprintf("%d(DI)", off))
+	})
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+	a.f("")
+	a.f("// func scaleAVX512(alpha float32, x unsafe.Pointer, n int)")
+	a.f("// x[i] *= alpha for i < n.")
+	a.f("TEXT ·scaleAVX512(SB), NOSPLIT, $0-24")
+	a.f("\tVBROADCASTSS alpha+0(FP), Z0")
+	a.f("\tMOVQ x+8(FP), SI")
+	a.f("\tMOVQ n+16(FP), CX")
+	vecLoop(a, []string{"SI"}, func(off int, mask string) {
+		z := fmt.Sprintf("Z%d", 1+off/64)
+		load(a, fmt.Sprintf("%d(SI)", off), mask, z)
+		a.f("\tVMULPS Z0, %s, %[1]s", z)
+		store(a, z, mask, fmt.Sprintf("%d(SI)", off))
+	})
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+	a.f("")
+	a.f("// func reluAVX512(out, in unsafe.Pointer, n int)")
+	a.f("// out[i] = max(in[i], 0) for i < n (NaN propagates).")
+	a.f("TEXT ·reluAVX512(SB), NOSPLIT, $0-24")
+	a.f("\tVPXORD Z0, Z0, Z0")
+	a.f("\tMOVQ out+0(FP), DI")
+	a.f("\tMOVQ in+8(FP), SI")
+	a.f("\tMOVQ n+16(FP), CX")
+	vecLoop(a, []string{"SI", "DI"}, func(off int, mask string) {
+		z := fmt.Sprintf("Z%d", 1+off/64)
+		load(a, fmt.Sprintf("%d(SI)", off), mask, z)
+		a.f("\tVMAXPS %s, Z0, %[1]s", z) // (0 > x) ? 0 : x
+		store(a, z, mask, fmt.Sprintf("%d(DI)", off))
+	})
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+	a.f("")
+	a.f("// func dotAVX512(x, y unsafe.Pointer, n int) float32")
+	a.f("// Σ x[i]·y[i] for i < n, in four float32 vector accumulators.")
+	a.f("TEXT ·dotAVX512(SB), NOSPLIT, $0-28")
+	a.f("\tMOVQ x+0(FP), SI")
+	a.f("\tMOVQ y+8(FP), DI")
+	a.f("\tMOVQ n+16(FP), CX")
+	for i := 0; i < 4; i++ {
+		a.f("\tVPXORD Z%d, Z%[1]d, Z%[1]d", i)
+	}
+	vecLoop(a, []string{"SI", "DI"}, func(off int, mask string) {
+		z := fmt.Sprintf("Z%d", 4+off/64)
+		load(a, fmt.Sprintf("%d(SI)", off), mask, z)
+		if mask == "" {
+			a.f("\tVFMADD231PS %d(DI), %s, Z%d", off, z, off/64)
+		} else {
+			a.f("\tVMOVUPS.Z %d(DI), %s, Z8", off, mask)
+			a.f("\tVFMADD231PS Z8, %s, Z%d", z, off/64)
+		}
+	})
+	a.f("\tVADDPS Z1, Z0, Z0")
+	a.f("\tVADDPS Z3, Z2, Z2")
+	a.f("\tVADDPS Z2, Z0, Z0")
+	a.f("\tVEXTRACTF32X8 $1, Z0, Y1")
+	a.f("\tVADDPS Y1, Y0, Y0")
+	a.f("\tVEXTRACTF128 $1, Y0, X1")
+	a.f("\tVADDPS X1, X0, X0")
+	a.f("\tVHADDPS X0, X0, X0")
+	a.f("\tVHADDPS X0, X0, X0")
+	a.f("\tVMOVSS X0, ret+24(FP)")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
 func write(dir, name string, a *asm) {
 	if err := os.WriteFile(filepath.Join(dir, name), a.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -269,4 +408,8 @@ func main() {
 	p.f("")
 	peakLoop(&p, "fmaLoopAVX2", "Y", 12)
 	write(dir, "peak_amd64.s", &p)
+	var v asm
+	header(&v)
+	vectorOps(&v)
+	write(dir, "vec_avx512_amd64.s", &v)
 }
