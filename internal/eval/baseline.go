@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cocotrain/cocotrain/internal/data"
 )
@@ -11,6 +12,22 @@ import (
 // DefaultComponents is the number of principal components the Eigenfaces
 // baseline keeps unless told otherwise.
 const DefaultComponents = 100
+
+// Baselines are the names Baseline accepts: "pixels" (Pixels) and "pca"
+// (Eigenfaces with DefaultComponents).
+var Baselines = []string{"pixels", "pca"}
+
+// Baseline scores the classical baseline called name (one of Baselines) on
+// set, for `cocotrain eval-lfw --baseline`.
+func Baseline(ctx context.Context, name string, set *data.VerificationSet, pp data.Preprocess, opt Options) (*Report, error) {
+	switch name {
+	case "pixels":
+		return Pixels(ctx, set, pp, opt)
+	case "pca":
+		return Eigenfaces(ctx, set, pp, DefaultComponents, opt)
+	}
+	return nil, fmt.Errorf("eval: unknown baseline %q (want one of %s)", name, strings.Join(Baselines, ", "))
+}
 
 // Pixels scores the raw-pixel baseline on set: each image's vector as
 // data.Preprocess writes it (values (v/255 − 0.5)/0.5, so centred on mid
