@@ -20,6 +20,7 @@ func sgemmConv(pa *PackedA, threads int, img []float32, g ConvGeom, alpha, beta 
 		panic("kernels: SgemmConv: packed weights have the wrong number of columns for the geometry")
 	}
 	n := g.OutH() * g.OutW()
+	checkMatrix("SgemmConv", "C", false, pa.m, n, c, ldc)
 	if pa.m <= 0 || n <= 0 {
 		return
 	}
@@ -70,16 +71,21 @@ func packIm2col(dst, img []float32, g ConvGeom, p0, kc, j0, cols, nr int) {
 					j = end
 					continue
 				}
-				clear(seg[:lo-ox])
-				clear(seg[hi-ox:])
 				run := seg[lo-ox : hi-ox]
 				ix := lo*g.SW - g.PW + kj
-				if g.SW == 1 {
+				if g.SW == 1 && len(run) >= 16 {
+					clear(seg[:lo-ox])
+					clear(seg[hi-ox:])
 					copy(run, src[ix:ix+len(run)])
-				} else {
-					for t := range run {
-						run[t] = src[ix]
-						ix += g.SW
+					j = end
+					continue
+				}
+				// Short runs (small maps) and strides: one loop, no calls.
+				for t := range seg {
+					if x := ox + t; x >= lo && x < hi {
+						seg[t] = src[x*g.SW-g.PW+kj]
+					} else {
+						seg[t] = 0
 					}
 				}
 				j = end

@@ -48,3 +48,83 @@ func BenchmarkSgemmCPUTime(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDepthwiseCPUTime measures the depthwise 3×3 stride-1
+// convolution of a 64×56×56 map (forward, then backward with the input
+// gradient) on each vector-loop path, in GFLOP per second of thread CPU
+// time.
+func BenchmarkDepthwiseCPUTime(b *testing.B) {
+	g := ConvGeom{C: 64, H: 56, W: 56, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
+	rng := rand.New(rand.NewPCG(1, 2))
+	in := make([]float32, g.C*g.H*g.W)
+	w := make([]float32, g.C*9)
+	out := make([]float32, g.C*g.OutH()*g.OutW())
+	dIn := make([]float32, len(in))
+	dW := make([]float32, len(w))
+	fill(rng, in)
+	fill(rng, w)
+	flops := 2 * float64(len(out)*9)
+	saved := vec
+	defer func() { vec = saved }()
+	for _, impl := range vecImpls() {
+		vec = impl
+		b.Run("forward/"+impl.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			t0 := threadCPU()
+			for b.Loop() {
+				DepthwiseConv(out, in, w, g)
+			}
+			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+		b.Run("backward/"+impl.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			t0 := threadCPU()
+			for b.Loop() {
+				DepthwiseConvBackward(dIn, dW, out, in, w, g)
+			}
+			b.ReportMetric(2*flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+	}
+}
+
+// BenchmarkConvGemmCPUTime is BenchmarkConvGemm in GFLOP per second of
+// thread CPU time: Im2col + SgemmSerial against SgemmConvSerial on weights
+// packed once.
+func BenchmarkConvGemmCPUTime(b *testing.B) {
+	for _, s := range [][2]int{{64, 56}, {128, 28}, {256, 14}, {512, 7}} {
+		cout, hw := s[0], s[1]
+		g := ConvGeom{C: cout, H: hw, W: hw, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
+		m, n, k := cout, hw*hw, g.ColRows()
+		rng := rand.New(rand.NewPCG(1, 1))
+		w := make([]float32, m*k)
+		img := make([]float32, g.C*g.H*g.W)
+		c := make([]float32, m*n)
+		col := make([]float32, k*n)
+		fill(rng, w)
+		fill(rng, img)
+		flops := 2 * float64(m*n*k)
+		b.Run(fmt.Sprintf("im2col+sgemm/%dx%dx%d", m, n, k), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			t0 := threadCPU()
+			for b.Loop() {
+				Im2col(col, img, g)
+				SgemmSerial(false, false, m, n, k, 1, w, k, col, n, 0, c, n)
+			}
+			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+		b.Run(fmt.Sprintf("packed-conv/%dx%dx%d", m, n, k), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var pa PackedA
+			pa.Pack(false, m, k, w, k)
+			t0 := threadCPU()
+			for b.Loop() {
+				SgemmConvSerial(&pa, img, g, 1, 0, c, n)
+			}
+			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+	}
+}
