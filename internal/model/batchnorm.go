@@ -100,17 +100,18 @@ func (b *BatchNorm) Forward(out, in []float32, n int) {
 			inv = 1 / math.Sqrt(float64(b.vr.W[c])+b.Eps)
 		}
 		b.bMean[c], b.invStd[c] = mu, inv
-		scale, shift := inv, -mu*inv
+		scale, shift := inv, 0.0
 		if b.weight != nil {
 			scale *= float64(b.weight.W[c])
-			shift = shift*float64(b.weight.W[c]) + float64(b.bias.W[c])
+			shift = float64(b.bias.W[c])
 		}
-		s32, t32 := float32(scale), float32(shift)
+		// (x − μ)·scale + shift in float64: folding μ into the shift would
+		// cancel catastrophically when |μ| ≫ σ.
 		for i := 0; i < n; i++ {
 			src := in[(i*C+c)*hw : (i*C+c+1)*hw]
 			dst := out[(i*C+c)*hw : (i*C+c+1)*hw]
 			for j, v := range src {
-				dst[j] = v*s32 + t32
+				dst[j] = float32((float64(v)-mu)*scale + shift)
 			}
 		}
 	})

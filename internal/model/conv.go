@@ -150,11 +150,11 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 			if c.bias != nil {
 				db := part[nw:]
 				for o := range db {
-					var s float32
+					var s float64
 					for _, v := range dy[o*ohw : (o+1)*ohw] {
-						s += v
+						s += float64(v)
 					}
-					db[o] += s
+					db[o] += float32(s)
 				}
 			}
 			if dIn == nil {
@@ -233,7 +233,7 @@ func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
 	c.ex.parallel(C, func(_, ch int) {
 		filt := c.weight.W[ch*k*k : (ch+1)*k*k]
 		dfilt := c.weight.G[ch*k*k : (ch+1)*k*k]
-		var db float32
+		var db float64
 		for i := 0; i < n; i++ {
 			plane := c.x[(i*C+ch)*H*W : (i*C+ch+1)*H*W]
 			dy := dOut[(i*C+ch)*OH*OW : (i*C+ch+1)*OH*OW]
@@ -244,14 +244,14 @@ func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
 			}
 			if c.bias != nil {
 				for _, v := range dy {
-					db += v
+					db += float64(v)
 				}
 			}
 			for ki := 0; ki < k; ki++ {
 				for kj := 0; kj < k; kj++ {
 					wv := filt[ki*k+kj]
 					xlo, xhi := span(OW, W, s, p, kj)
-					var dw float32
+					var dw float64
 					for oy := 0; oy < OH; oy++ {
 						iy := oy*s - p + ki
 						if iy < 0 || iy >= H {
@@ -259,9 +259,11 @@ func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
 						}
 						src := plane[iy*W : (iy+1)*W]
 						row := dy[oy*OW : (oy+1)*OW]
+						var rdw float32
 						for ox := xlo; ox < xhi; ox++ {
-							dw += row[ox] * src[ox*s-p+kj]
+							rdw += row[ox] * src[ox*s-p+kj]
 						}
+						dw += float64(rdw)
 						if dx != nil {
 							drow := dx[iy*W : (iy+1)*W]
 							for ox := xlo; ox < xhi; ox++ {
@@ -269,12 +271,12 @@ func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
 							}
 						}
 					}
-					dfilt[ki*k+kj] += dw
+					dfilt[ki*k+kj] += float32(dw)
 				}
 			}
 		}
 		if c.bias != nil {
-			c.bias.G[ch] += db
+			c.bias.G[ch] += float32(db)
 		}
 	})
 }
