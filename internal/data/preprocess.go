@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 
+	stddraw "image/draw"
+
 	"golang.org/x/image/draw"
 )
 
@@ -54,47 +56,105 @@ func (p Preprocess) cropRect(b image.Rectangle) image.Rectangle {
 	return b
 }
 
-// Apply writes img as a Channels×Size×Size tensor into dst (len ≥ p.Len()).
-// It returns an error when the crop leaves nothing of the image.
+// Apply writes img as a Channels×Size×Size tensor into dst (len ≥ p.Len()),
+// normalised to −1..1. It returns an error when the crop leaves nothing of
+// the image.
 func (p Preprocess) Apply(dst []float32, img image.Image) error {
+	pix := make([]uint8, p.Len())
+	if err := p.Pixels(pix, img); err != nil {
+		return err
+	}
+	Normalize(dst, pix)
+	return nil
+}
+
+// Normalize maps 8-bit values v to (v/255 − 0.5)/0.5 in dst[:len(src)].
+func Normalize(dst []float32, src []uint8) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = normTable[v]
+	}
+}
+
+// normTable[v] is (v/255 − 0.5)/0.5.
+var normTable = func() (t [256]float32) {
+	for v := range t {
+		t[v] = float32(v)/127.5 - 1
+	}
+	return t
+}()
+
+// Pixels writes img as Channels planes of Size×Size 8-bit values (the
+// layout of a pack file) into dst (len ≥ p.Len()): crop, bilinear resize
+// (golang.org/x/image/draw) and channel conversion, without normalising.
+// Grey from colour is ITU-R 601 luma, as color.GrayModel computes it.
+func (p Preprocess) Pixels(dst []uint8, img image.Image) error {
 	r := p.cropRect(img.Bounds())
 	if r.Empty() {
 		return fmt.Errorf("preprocess: crop %v leaves nothing of a %v image", p.Crop, img.Bounds().Size())
 	}
-	s := p.Size
-	n := s * s
-	if p.Channels == 1 {
-		g := image.NewGray(image.Rect(0, 0, s, s))
-		draw.BiLinear.Scale(g, g.Rect, toGray(img), r, draw.Src, nil)
-		for i, v := range g.Pix {
-			dst[i] = float32(v)/127.5 - 1
-		}
-		return nil
+	if r.Dx() != p.Size || r.Dy() != p.Size {
+		m := image.NewRGBA(image.Rect(0, 0, p.Size, p.Size))
+		draw.BiLinear.Scale(m, m.Rect, img, r, draw.Src, nil)
+		img, r = m, m.Rect
 	}
-	m := image.NewRGBA(image.Rect(0, 0, s, s))
-	draw.BiLinear.Scale(m, m.Rect, img, r, draw.Src, nil)
-	for i := 0; i < n; i++ {
-		dst[i] = float32(m.Pix[4*i])/127.5 - 1
-		dst[n+i] = float32(m.Pix[4*i+1])/127.5 - 1
-		dst[2*n+i] = float32(m.Pix[4*i+2])/127.5 - 1
-	}
+	planes(dst[:p.Len()], img, r, p.Channels)
 	return nil
 }
 
-// toGray converts img to an 8-bit grey image (ITU-R 601 luma, as
-// color.GrayModel does); a grey image is returned as it is.
-func toGray(img image.Image) image.Image {
-	if g, ok := img.(*image.Gray); ok {
-		return g
-	}
-	b := img.Bounds()
-	g := image.NewGray(b)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			g.Set(x, y, color.GrayModel.Convert(img.At(x, y)))
+// planes copies the w×h region r of img into channels planes of dst.
+func planes(dst []uint8, img image.Image, r image.Rectangle, channels int) {
+	w, n := r.Dx(), r.Dx()*r.Dy()
+	switch m := img.(type) {
+	case *image.Gray:
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := m.Pix[m.PixOffset(r.Min.X, y):][:w]
+			for c := 0; c < channels; c++ {
+				copy(dst[c*n+(y-r.Min.Y)*w:], row)
+			}
+		}
+	case *image.RGBA:
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := m.Pix[m.PixOffset(r.Min.X, y):][:4*w]
+			o := (y - r.Min.Y) * w
+			for x := 0; x < w; x++ {
+				setRGB(dst, o+x, n, channels, row[4*x], row[4*x+1], row[4*x+2])
+			}
+		}
+	case *image.YCbCr: // the standard library's fast YCbCr → RGBA conversion
+		rgba := image.NewRGBA(image.Rect(0, 0, w, r.Dy()))
+		stddraw.Draw(rgba, rgba.Rect, m, r.Min, stddraw.Src)
+		planes(dst, rgba, rgba.Rect, channels)
+	default:
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			o := (y - r.Min.Y) * w
+			for x := r.Min.X; x < r.Max.X; x++ {
+				c := img.At(x, y)
+				if channels == 1 {
+					dst[o+x-r.Min.X] = color.GrayModel.Convert(c).(color.Gray).Y
+					continue
+				}
+				cr, cg, cb, _ := c.RGBA()
+				setRGB(dst, o+x-r.Min.X, n, 3, uint8(cr>>8), uint8(cg>>8), uint8(cb>>8))
+			}
 		}
 	}
-	return g
+}
+
+// setRGB stores one pixel at offset i of planes of n values: as three
+// planes, or as its luma for one channel.
+func setRGB(dst []uint8, i, n, channels int, r, g, b uint8) {
+	if channels == 1 {
+		dst[i] = luma(r, g, b)
+		return
+	}
+	dst[i], dst[n+i], dst[2*n+i] = r, g, b
+}
+
+// luma is the ITU-R 601 grey value of an 8-bit RGB colour, with
+// color.GrayModel's coefficients.
+func luma(r, g, b uint8) uint8 {
+	return uint8((19595*uint32(r) + 38470*uint32(g) + 7471*uint32(b) + 1<<15) >> 16)
 }
 
 // FlipHorizontal mirrors a C×H×W tensor left to right in place.

@@ -1,0 +1,191 @@
+package data
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Augment is the training augmentation applied to each C×S×S image after
+// preprocessing (yaml section data.augment). Every random draw comes from
+// the generator passed to Apply, so a seed fixes the result.
+type Augment struct {
+	// Flip mirrors the image left to right with probability 0.5.
+	Flip bool `yaml:"flip"`
+	// Shift is the largest translation, as a fraction of the size (0.05 moves
+	// up to 5% of the width and of the height, independently).
+	Shift float64 `yaml:"shift"`
+	// Scale is the largest relative zoom in or out (0.1: factor in 0.9..1.1).
+	Scale float64 `yaml:"scale"`
+	// Brightness multiplies all values by a factor in 1±Brightness.
+	Brightness float64 `yaml:"brightness"`
+	// Contrast scales each value's distance to the image mean by a factor in
+	// 1±Contrast.
+	Contrast float64 `yaml:"contrast"`
+	// Grey replaces a colour image by its luma with this probability.
+	Grey float64 `yaml:"grey"`
+}
+
+// Validate reports settings outside their meaningful ranges.
+func (a Augment) Validate() error {
+	switch {
+	case a.Shift < 0 || a.Shift > 0.5:
+		return fmt.Errorf("augment: shift %v outside 0..0.5", a.Shift)
+	case a.Scale < 0 || a.Scale >= 1:
+		return fmt.Errorf("augment: scale %v outside 0..1", a.Scale)
+	case a.Brightness < 0 || a.Brightness >= 1:
+		return fmt.Errorf("augment: brightness %v outside 0..1", a.Brightness)
+	case a.Contrast < 0 || a.Contrast >= 1:
+		return fmt.Errorf("augment: contrast %v outside 0..1", a.Contrast)
+	case a.Grey < 0 || a.Grey > 1:
+		return fmt.Errorf("augment: grey %v outside 0..1", a.Grey)
+	}
+	return nil
+}
+
+// Enabled reports whether Apply changes anything.
+func (a Augment) Enabled() bool {
+	return a.Flip || a.Shift > 0 || a.Scale > 0 || a.Brightness > 0 || a.Contrast > 0 || a.Grey > 0
+}
+
+// uniform returns a value in [-m, m) (and draws nothing when m is 0).
+func uniform(rng *rand.Rand, m float64) float64 {
+	if m == 0 {
+		return 0
+	}
+	return (2*rng.Float64() - 1) * m
+}
+
+// Apply writes the augmented, normalised (v/255 − 0.5)/0.5 version of src,
+// c planes of s×s 8-bit values, into dst (c·s·s values). Geometry: a zoom
+// about the centre resampled bilinearly, or without zoom a shift by whole
+// pixels; both replicate the edge; then the mirror. Values: contrast about
+// the image mean and brightness, then grey.
+func (a Augment) Apply(dst []float32, src []uint8, c, s int, rng *rand.Rand) {
+	n := s * s
+	dst, src = dst[:c*n], src[:c*n]
+	flip := a.Flip && rng.IntN(2) == 1
+	zoom := 1 + uniform(rng, a.Scale)
+	dx, dy := uniform(rng, a.Shift)*float64(s), uniform(rng, a.Shift)*float64(s)
+	bright := 1 + uniform(rng, a.Brightness)
+	contrast := 1 + uniform(rng, a.Contrast)
+	grey := c == 3 && a.Grey > 0 && rng.Float64() < a.Grey
+
+	// v ↦ clamp((v − mean)·contrast + mean)·brightness, normalised, as a table.
+	var mean float64
+	if contrast != 1 {
+		var sum int
+		for _, v := range src {
+			sum += int(v)
+		}
+		mean = float64(sum) / float64(len(src))
+	}
+	lut := normTable
+	if contrast != 1 || bright != 1 {
+		for v := range lut {
+			x := min(max(((float64(v)-mean)*contrast+mean)*bright, 0), 255)
+			lut[v] = float32(x/127.5 - 1)
+		}
+	}
+	if zoom == 1 {
+		shiftCopy(dst, src, c, s, int(math.Round(dx)), int(math.Round(dy)), flip, &lut)
+	} else {
+		resample(dst, src, c, s, zoom, dx, dy, flip, &lut)
+	}
+	if grey {
+		for i := 0; i < n; i++ {
+			y := 0.299*dst[i] + 0.587*dst[n+i] + 0.114*dst[2*n+i]
+			dst[i], dst[n+i], dst[2*n+i] = y, y, y
+		}
+	}
+}
+
+// shiftCopy writes into dst the c planes of src (s×s) moved by (dx, dy)
+// whole pixels with the edge replicated, mirrored when flip, each value
+// mapped through lut.
+func shiftCopy(dst []float32, src []uint8, c, s, dx, dy int, flip bool, lut *[256]float32) {
+	xs := make([]int, s)
+	for x := range xs {
+		sx := x
+		if flip {
+			sx = s - 1 - x
+		}
+		xs[x] = min(max(sx-dx, 0), s-1)
+	}
+	n := s * s
+	for ch := 0; ch < c; ch++ {
+		for y := 0; y < s; y++ {
+			row := src[ch*n+min(max(y-dy, 0), s-1)*s:][:s]
+			out := dst[ch*n+y*s:][:s]
+			for x, sx := range xs {
+				out[x] = lut[row[sx]]
+			}
+		}
+	}
+}
+
+// resample writes into dst the c planes of src (s×s), each value mapped
+// through lut, zoomed by zoom about the centre and moved by (dx, dy)
+// pixels, mirrored when flip: output pixel x reads source
+// x' = (x + ½ − s/2)/zoom + s/2 − ½ − dx bilinearly (each source row resampled
+// horizontally once, then pairs of rows vertically), coordinates clamped to the edge.
+func resample(dst []float32, src []uint8, c, s int, zoom, dx, dy float64, flip bool, lut *[256]float32) {
+	x0, x1, wx := taps(s, zoom, dx)
+	y0, y1, wy := taps(s, zoom, dy)
+	if flip {
+		slices.Reverse(x0)
+		slices.Reverse(x1)
+		slices.Reverse(wx)
+	}
+	n := s * s
+	rows := make([]float32, 2*s) // horizontally resampled source rows y0, y1
+	for ch := 0; ch < c; ch++ {
+		plane, out := src[ch*n:(ch+1)*n], dst[ch*n:(ch+1)*n]
+		have := [2]int{-1, -1} // source row held in rows[0:s], rows[s:2s]
+		// hrow returns source row y resampled horizontally, computing it into
+		// the slot that does not hold row keep.
+		hrow := func(y, keep int) []float32 {
+			for k, h := range have {
+				if h == y {
+					return rows[k*s : (k+1)*s]
+				}
+			}
+			k := 0
+			if have[0] == keep {
+				k = 1
+			}
+			have[k] = y
+			row, t := plane[y*s:][:s], rows[k*s:(k+1)*s]
+			for x := range t {
+				a, b := lut[row[x0[x]]], lut[row[x1[x]]]
+				t[x] = a + wx[x]*(b-a)
+			}
+			return t
+		}
+		for y := 0; y < s; y++ {
+			r0 := hrow(y0[y], -1)
+			r1 := hrow(y1[y], y0[y])
+			o, f := out[y*s:][:s], wy[y]
+			for x := range o {
+				o[x] = r0[x] + f*(r1[x]-r0[x])
+			}
+		}
+	}
+}
+
+// taps returns, for each of s output coordinates, the two source
+// coordinates and the weight of the second (see resample).
+func taps(s int, zoom, d float64) (i0, i1 []int, w []float32) {
+	i0, i1, w = make([]int, s), make([]int, s), make([]float32, s)
+	h := float64(s) / 2
+	for x := 0; x < s; x++ {
+		v := (float64(x)+0.5-h)/zoom + h - 0.5 - d
+		v = min(max(v, 0), float64(s-1))
+		f := math.Floor(v)
+		i0[x] = int(f)
+		i1[x] = min(i0[x]+1, s-1)
+		w[x] = float32(v - f)
+	}
+	return i0, i1, w
+}

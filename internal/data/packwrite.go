@@ -1,0 +1,150 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// PackOptions configures WritePack.
+type PackOptions struct {
+	// Preprocess gives the stored size, channels and crop.
+	Preprocess Preprocess
+	// SkipBad leaves out images that fail to decode (counted in the
+	// stats) instead of stopping with an error naming the file.
+	SkipBad bool
+	// Workers is the number of decode goroutines (0: GOMAXPROCS).
+	Workers int
+	// Progress, when set, is called after each chunk with the number of
+	// images done and the total.
+	Progress func(done, total int)
+}
+
+// PackStats summarises a written pack file.
+type PackStats struct {
+	Images, Skipped, Classes int
+	Bytes                    int64
+}
+
+// packChunk is how many images are decoded in parallel before writing.
+const packChunk = 256
+
+// WritePack preprocesses every image of src and writes them, with the
+// identity table and labels, as a pack file at path (through a temporary
+// file renamed into place, so a failure leaves no partial pack).
+func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (st PackStats, err error) {
+	pre := opt.Preprocess
+	if err := pre.Validate(); err != nil {
+		return st, err
+	}
+	for _, c := range src.Classes() {
+		if len(c) == 0 || len(c) > 0xffff {
+			return st, fmt.Errorf("pack: class name %q must have 1..65535 bytes", c)
+		}
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return st, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	h := &packHeader{channels: pre.Channels, size: pre.Size, classes: src.Classes(),
+		dataOffset: packDataOffset(src.Classes(), src.Len())}
+	per := pre.Len()
+	workers := Config{Workers: opt.Workers}.workers()
+	buf := make([]uint8, packChunk*per)
+	errs := make([]error, packChunk)
+	off := h.dataOffset
+	for start := 0; start < src.Len(); start += packChunk {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		n := min(packChunk, src.Len()-start)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := w; j < n; j += workers {
+					errs[j] = packImage(buf[j*per:(j+1)*per], src, start+j, pre)
+				}
+			}()
+		}
+		wg.Wait()
+		for j := 0; j < n; j++ {
+			if errs[j] != nil {
+				if !opt.SkipBad {
+					return st, errs[j]
+				}
+				st.Skipped++
+				continue
+			}
+			if _, err := f.WriteAt(buf[j*per:(j+1)*per], off); err != nil {
+				return st, err
+			}
+			off += int64(per)
+			h.labels = append(h.labels, src.Label(start+j))
+		}
+		if opt.Progress != nil {
+			opt.Progress(start+n, src.Len())
+		}
+	}
+	h.images = len(h.labels)
+	if h.images == 0 {
+		return st, errors.New("pack: no image could be read")
+	}
+	if _, err := f.WriteAt(appendPackHeader(nil, h), 0); err != nil {
+		return st, err
+	}
+	if err := f.Sync(); err != nil {
+		return st, err
+	}
+	if err := f.Close(); err != nil {
+		return st, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return st, err
+	}
+	st.Images, st.Classes, st.Bytes = h.images, len(h.classes), off
+	return st, nil
+}
+
+// packImage decodes and preprocesses image i of src into dst.
+func packImage(dst []uint8, src Source, i int, pre Preprocess) error {
+	img, err := src.Image(i)
+	if err != nil {
+		return err
+	}
+	if err := pre.Pixels(dst, img); err != nil {
+		return fmt.Errorf("%s: %w", src.Name(i), err)
+	}
+	return nil
+}
+
+// PackDataset is `cocotrain pack`: it opens the dataset at dataPath (see
+// Open), writes it as a pack file at outPath and prints a summary to w.
+func PackDataset(ctx context.Context, dataPath, outPath string, opt PackOptions, w io.Writer) (PackStats, error) {
+	src, err := Open(dataPath)
+	if err != nil {
+		return PackStats{}, err
+	}
+	if c, ok := src.(io.Closer); ok {
+		defer c.Close()
+	}
+	st, err := WritePack(ctx, outPath, src, opt)
+	if err != nil {
+		return st, err
+	}
+	p := opt.Preprocess
+	_, err = fmt.Fprintf(w, "packed %d images of %d identities from %s into %s (%d×%d×%d uint8, %d bytes); %d unreadable images skipped\n",
+		st.Images, st.Classes, dataPath, outPath, p.Channels, p.Size, p.Size, st.Bytes, st.Skipped)
+	return st, err
+}
