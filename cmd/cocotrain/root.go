@@ -46,7 +46,11 @@ pair-verification protocol.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newVersionCmd(),
+		newExportCentersCmd(),
+		newBenchCmd(),
 		newPackCmd(),
+		newSynthCmd(),
+		newTrainCmd(),
 	)
 	return root
 }

@@ -4,12 +4,30 @@ package kernels
 // matrices, where op(X) is X or Xᵀ as transA/transB say. op(A) is m×k, op(B)
 // is k×n and C is m×n; lda, ldb and ldc are the row strides of A, B and C as
 // stored. With beta = 0, C is written without being read (NaN in C is ignored).
+// It splits the work over Threads() goroutines (small products run on the
+// caller's goroutine).
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(Threads(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// sgemmRef is the straightforward triple loop; it is the placeholder until the
-// packed, blocked GEMM lands.
+// SgemmSerial is Sgemm on the calling goroutine only, for callers that are
+// already running in parallel (same arguments and result).
+func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// smallGemm is the m·n·k below which the plain loop beats packing.
+const smallGemm = 4096
+
+func sgemm(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m*n*k < smallGemm {
+		sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	gemmPacked(activeKernel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// sgemmRef is the straightforward loop, used for small products.
 func sgemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
 		crow := c[i*ldc : i*ldc+n]

@@ -1,0 +1,108 @@
+package centers
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/cocotrain/cocotrain/internal/npy"
+)
+
+// NamesSuffix is appended to an .npy output path for its class-names file.
+const NamesSuffix = ".names.txt"
+
+// Write writes c to path in the format of its extension and returns the
+// files written:
+//   - .npy: float32 array of shape (K, D), and path+".names.txt" with one
+//     class name a line, in class order;
+//   - .csv: a header "name,c0,…,c{D−1}", then one line per class: the name
+//     and its D values;
+//   - .json: [{"index": i, "name": "...", "centroid": [D values]}, ...].
+func (c *Centers) Write(path string) ([]string, error) {
+	format, err := Format(path)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case "npy":
+		names := path + NamesSuffix
+		for _, n := range c.Names {
+			if strings.ContainsAny(n, "\r\n") {
+				return nil, fmt.Errorf("class name %q contains a line break: it cannot go in %s (use .csv or .json)", n, names)
+			}
+		}
+		if err := npy.WriteFile(path, &npy.Array{Shape: []int{c.K, c.D}, Data: c.Data}); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(names, []byte(strings.Join(c.Names, "\n")+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+		return []string{path, names}, nil
+	case "csv":
+		return []string{path}, writeText(path, c.writeCSV)
+	default:
+		return []string{path}, writeText(path, c.writeJSON)
+	}
+}
+
+// writeText creates path and fills it with write through a buffer.
+func writeText(path string, write func(*bufio.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	if err := write(w); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func (c *Centers) writeCSV(w *bufio.Writer) error {
+	cw := csv.NewWriter(w)
+	rec := make([]string, 1+c.D)
+	rec[0] = "name"
+	for j := 0; j < c.D; j++ {
+		rec[1+j] = "c" + strconv.Itoa(j)
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	for i, name := range c.Names {
+		rec[0] = name
+		for j, v := range c.Data[i*c.D : (i+1)*c.D] {
+			rec[1+j] = strconv.FormatFloat(float64(v), 'g', -1, 32)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// jsonCentroid is one element of the JSON output.
+type jsonCentroid struct {
+	Index    int       `json:"index"`
+	Name     string    `json:"name"`
+	Centroid []float32 `json:"centroid"`
+}
+
+func (c *Centers) writeJSON(w *bufio.Writer) error {
+	out := make([]jsonCentroid, c.K)
+	for i := range out {
+		out[i] = jsonCentroid{Index: i, Name: c.Names[i], Centroid: c.Data[i*c.D : (i+1)*c.D]}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,99 @@
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// at returns in[c][y][x] of a C×H×W image, 0 outside (the padding).
+func at(in []float32, g ConvGeom, c, y, x int) float64 {
+	if y < 0 || y >= g.H || x < 0 || x >= g.W {
+		return 0
+	}
+	return float64(in[(c*g.H+y)*g.W+x])
+}
+
+var depthwiseGeoms = []ConvGeom{
+	{C: 1, H: 1, W: 1, KH: 1, KW: 1, SH: 1, SW: 1},
+	{C: 3, H: 7, W: 5, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+	{C: 4, H: 8, W: 9, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+	{C: 2, H: 7, W: 7, KH: 7, KW: 7, SH: 1, SW: 1},
+	{C: 2, H: 6, W: 11, KH: 5, KW: 2, SH: 3, SW: 2, PH: 2, PW: 0},
+	{C: 5, H: 4, W: 4, KH: 3, KW: 3, SH: 1, SW: 1, PH: 2, PW: 2},
+	{C: 8, H: 14, W: 14, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+	{C: 3, H: 9, W: 75, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+	{C: 2, H: 5, W: 40, KH: 3, KW: 5, SH: 2, SW: 1, PH: 0, PW: 2},
+}
+
+// TestDepthwiseConvMatchesNaive checks the forward and backward passes
+// against direct loops with bounds checks, over each vector-loop path.
+func TestDepthwiseConvMatchesNaive(t *testing.T) { forEachVec(t, testDepthwise) }
+
+func testDepthwise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, g := range depthwiseGeoms {
+		t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {
+			oh, ow := g.OutH(), g.OutW()
+			in := make([]float32, g.C*g.H*g.W)
+			w := make([]float32, g.C*g.KH*g.KW)
+			dy := make([]float32, g.C*oh*ow)
+			fill(rng, in)
+			fill(rng, w)
+			fill(rng, dy)
+			const pad = 9
+			out, outFull := guarded(len(dy), pad)
+			DepthwiseConv(out, in, w, g)
+			checkGuards(t, "out", outFull, pad)
+
+			dIn, dInFull := guarded(len(in), pad)
+			dW, dWFull := guarded(len(w), pad)
+			for i := range dIn {
+				dIn[i] = 0.25 // accumulated into
+			}
+			for i := range dW {
+				dW[i] = -0.5
+			}
+			DepthwiseConvBackward(dIn, dW, dy, in, w, g)
+			checkGuards(t, "dIn", dInFull, pad)
+			checkGuards(t, "dW", dWFull, pad)
+			dW2 := make([]float32, len(w))
+			DepthwiseConvBackward(nil, dW2, dy, in, w, g)
+
+			wantDIn := make([]float64, len(in))
+			wantDW := make([]float64, len(w))
+			for c := 0; c < g.C; c++ {
+				for y := 0; y < oh; y++ {
+					for x := 0; x < ow; x++ {
+						var s float64
+						d := float64(dy[(c*oh+y)*ow+x])
+						for ki := 0; ki < g.KH; ki++ {
+							for kj := 0; kj < g.KW; kj++ {
+								iy, ix := y*g.SH-g.PH+ki, x*g.SW-g.PW+kj
+								wi := (c*g.KH+ki)*g.KW + kj
+								s += float64(w[wi]) * at(in, g, c, iy, ix)
+								wantDW[wi] += d * at(in, g, c, iy, ix)
+								if iy >= 0 && iy < g.H && ix >= 0 && ix < g.W {
+									wantDIn[(c*g.H+iy)*g.W+ix] += d * float64(w[wi])
+								}
+							}
+						}
+						if got := out[(c*oh+y)*ow+x]; !closeTo(got, s, 1e-5) {
+							t.Fatalf("out[%d][%d][%d] = %v, want %v", c, y, x, got, s)
+						}
+					}
+				}
+			}
+			for i, want := range wantDIn {
+				if !closeTo(dIn[i], want+0.25, 1e-5) {
+					t.Fatalf("dIn[%d] = %v, want %v", i, dIn[i], want+0.25)
+				}
+			}
+			for i, want := range wantDW {
+				if !closeTo(dW[i], want-0.5, 1e-5) || !closeTo(dW2[i], want, 1e-5) {
+					t.Fatalf("dW[%d] = %v (nil dIn: %v), want %v", i, dW[i], dW2[i], want-0.5)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,291 @@
+package kernels
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Blocking of the packed GEMM. A K block of kcBlock steps keeps one B
+// micro-panel (kc×nr) in L1 while the A block of a tile streams from L2.
+const (
+	kcBlock    = 192
+	ncTarget   = 256 // widest column tile
+	ncMin      = 64  // narrowest column tile before rows are split instead
+	mcTarget   = 168 // rows of A swept per B micro-panel (A block in L2)
+	rowTileMin = 8   // fewest row panels of a row tile
+	tilesEach  = 4   // tiles per worker wanted for dynamic load balance
+)
+
+// gemmPacked is the packed, cache-blocked GEMM on micro-kernel kn over up to
+// `threads` goroutines (the caller included). Same contract as Sgemm.
+func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if k <= 0 || alpha == 0 {
+		scaleC(beta, c, m, n, ldc)
+		return
+	}
+	pa, _ := packedPool.Get().(*PackedA)
+	if pa == nil {
+		pa = new(PackedA)
+	}
+	pa.pack(kn, threads, transA, m, k, a, lda)
+	gemmPackedA(pa, threads, n, matrixB(kn, transB, b, ldb), alpha, beta, c, ldc)
+	packedPool.Put(pa)
+}
+
+// packedPool recycles the packed copies of A that Sgemm makes.
+var packedPool sync.Pool
+
+// PackedA is a matrix op(A) (m×k) laid out once for the GEMM micro-kernel,
+// so that products reusing it (a convolution's weights over a batch) skip
+// packing it: see Pack and SgemmPacked. The zero value is empty and ready
+// to Pack into.
+type PackedA struct {
+	kn   *microKernel
+	m, k int
+	mPad int // m rounded up to a multiple of kn.mr
+	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
+	// of that block in order.
+	data []float32
+}
+
+// Rows and Cols return m and k, the shape of the packed op(A).
+func (pa *PackedA) Rows() int { return pa.m }
+
+// Cols returns k, the inner dimension of the packed op(A) (see Rows).
+func (pa *PackedA) Cols() int { return pa.k }
+
+// Pack lays out op(A) into pa, reusing pa's memory when it is large enough:
+// A is m×k with row stride lda (lda ≥ k) or, with transA, k×m (lda ≥ m). The
+// packing is split over Threads() goroutines.
+func (pa *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
+	pa.pack(activeKernel, Threads(), transA, max(m, 0), max(k, 0), a, lda)
+}
+
+// panel returns the micro-panel of row panel r in the K block starting at p0
+// (kc steps).
+func (pa *PackedA) panel(p0, kc, r int) []float32 {
+	off := p0*pa.mPad + r*pa.kn.mr*kc
+	return pa.data[off : off+pa.kn.mr*kc]
+}
+
+// pack is Pack on micro-kernel kn with up to `threads` workers.
+func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
+	mr := kn.mr
+	panels := (m + mr - 1) / mr
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data}
+	if cap(pa.data) < pa.mPad*k {
+		pa.data = make([]float32, pa.mPad*k)
+	}
+	pa.data = pa.data[:pa.mPad*k]
+	kBlocks := (k + kcBlock - 1) / kcBlock
+	if m*k < 1<<15 {
+		threads = 1
+	}
+	parallelFor(threads, kBlocks*panels, func(job int) {
+		p0 := job / panels * kcBlock
+		kc := min(kcBlock, k-p0)
+		r := job % panels
+		kn.packA(pa.panel(p0, kc, r), transA, a, lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
+	})
+}
+
+// SgemmPacked computes C = alpha·A·op(B) + beta·C like Sgemm, with A (m×k)
+// taken already packed from pa: op(B) is k×n (B stored k×n, or n×k with
+// transB, row stride ldb), C is m×n (row stride ldc; beta = 0 ignores its
+// content). It splits the work over Threads() goroutines.
+func SgemmPacked(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, Threads(), transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+// SgemmPackedSerial is SgemmPacked on the calling goroutine only.
+func SgemmPackedSerial(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, 1, transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if pa.m <= 0 || n <= 0 {
+		return
+	}
+	if pa.k <= 0 || alpha == 0 {
+		scaleC(beta, c, pa.m, n, ldc)
+		return
+	}
+	gemmPackedA(pa, threads, n, matrixB(pa.kn, transB, b, ldb), alpha, beta, c, ldc)
+}
+
+// bPacker writes the steps [p0, p0+kc) and columns [j0, j0+cols) of the
+// k×n operand op(B) into dst as micro-panels (the contract of packBGo).
+type bPacker func(dst []float32, p0, kc, j0, cols int)
+
+// matrixB packs op(B) from a stored matrix with kn's packer.
+func matrixB(kn *microKernel, transB bool, b []float32, ldb int) bPacker {
+	return func(dst []float32, p0, kc, j0, cols int) {
+		kn.packB(dst, transB, b, ldb, p0, kc, j0, cols, kn.nr)
+	}
+}
+
+// gemmPackedA computes C = alpha·A·B + beta·C with A already packed (m×k)
+// and B (k×n) produced panel by panel by packB, over up to `threads`
+// goroutines: workers take rectangular tiles of C from an atomic counter
+// and, per K block, pack their B tile and run the micro-kernel over it.
+func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32, c []float32, ldc int) {
+	kn, m, k := pa.kn, pa.m, pa.k
+	mr, nr := kn.mr, kn.nr
+	if 2*m*n*k < 1<<21 {
+		threads = 1
+	}
+	// Tiles are whole micro-kernel blocks, cut as evenly as possible.
+	mPanels, nPanels := pa.mPad/mr, (n+nr-1)/nr
+	nt, mt := tiling(mPanels, nPanels, nr, threads)
+	widest := (nPanels + nt - 1) / nt * nr
+	mcPanels := max(1, mcTarget/mr)
+
+	parallelWorkers(threads, mt*nt, func(next func() (int, bool)) {
+		bbuf := getBuf(kcBlock * widest)
+		defer putBuf(bbuf)
+		var edge [32 * 32]float32
+		for job, ok := next(); ok; job, ok = next() {
+			tj, ti := job%nt, job/nt
+			j0 := tj * nPanels / nt * nr
+			cols := min((tj+1)*nPanels/nt*nr, n) - j0
+			r0, r1 := ti*mPanels/mt, (ti+1)*mPanels/mt
+			for p0 := 0; p0 < k; p0 += kcBlock {
+				kc := min(kcBlock, k-p0)
+				bp := (*bbuf)[:roundUp(cols, nr)*kc]
+				packB(bp, p0, kc, j0, cols)
+				bet := beta
+				if p0 > 0 {
+					bet = 1
+				}
+				for rc := r0; rc < r1; rc += mcPanels {
+					rEnd := min(rc+mcPanels, r1)
+					for q := 0; q*nr < cols; q++ {
+						bPanel := bp[q*kc*nr : (q+1)*kc*nr]
+						j := j0 + q*nr
+						w := min(nr, n-j)
+						for r := rc; r < rEnd; r++ {
+							i := r * mr
+							h := min(mr, m-i)
+							ap := pa.panel(p0, kc, r)
+							if h == mr && w == nr {
+								kn.run(kc, ap, bPanel, c[i*ldc+j:], ldc, alpha, bet)
+								continue
+							}
+							kn.run(kc, ap, bPanel, edge[:], nr, alpha, 0)
+							mergeEdge(c[i*ldc+j:], ldc, edge[:], nr, h, w, bet)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// tiling chooses how many column tiles (nt) and row tiles (mt) to cut C
+// into, given its size in micro-kernel blocks: column tiles of at most
+// ncTarget columns; with several workers, narrower ones (down to ncMin) and
+// then row splits (down to rowTileMin rows of panels: each row tile packs
+// its own copy of B) until every worker has tilesEach tiles.
+func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
+	perTile := max(ncTarget/nr, 1)
+	nt, mt = (nPanels+perTile-1)/perTile, 1
+	if threads <= 1 {
+		return nt, mt
+	}
+	want := tilesEach * threads
+	for nt*mt < want {
+		switch {
+		case nPanels/(nt+1)*nr >= ncMin:
+			nt++
+		case mPanels/(mt+1) >= rowTileMin:
+			mt++
+		default:
+			return nt, mt
+		}
+	}
+	return nt, mt
+}
+
+// mergeEdge writes the h×w top-left corner of the micro-kernel's block edge
+// (row stride ldE) into c: c = edge + beta·c (c unread when beta == 0).
+func mergeEdge(c []float32, ldc int, edge []float32, ldE, h, w int, beta float32) {
+	for i := 0; i < h; i++ {
+		src := edge[i*ldE : i*ldE+w]
+		dst := c[i*ldc : i*ldc+w]
+		if beta == 0 {
+			copy(dst, src)
+			continue
+		}
+		for j, v := range src {
+			dst[j] = v + beta*dst[j]
+		}
+	}
+}
+
+// scaleC sets C (m×n, row stride ldc) to beta·C, writing zeros without
+// reading C when beta == 0.
+func scaleC(beta float32, c []float32, m, n, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		switch beta {
+		case 0:
+			clear(row)
+		case 1:
+		default:
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }
+
+// parallelFor runs body(job) for every job in [0, jobs) over up to threads
+// goroutines (the caller is one of them) taking jobs from a shared counter.
+func parallelFor(threads, jobs int, body func(job int)) {
+	parallelWorkers(threads, jobs, func(next func() (int, bool)) {
+		for job, ok := next(); ok; job, ok = next() {
+			body(job)
+		}
+	})
+}
+
+// parallelWorkers starts min(threads, jobs) workers (the caller is one);
+// each calls next to take the next job index until it reports false.
+func parallelWorkers(threads, jobs int, worker func(next func() (int, bool))) {
+	var counter atomic.Int64
+	next := func() (int, bool) {
+		j := int(counter.Add(1) - 1)
+		return j, j < jobs
+	}
+	workers := min(threads, jobs)
+	if workers <= 1 {
+		worker(next)
+		return
+	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(func() { worker(next) })
+	}
+	worker(next)
+	wg.Wait()
+}
+
+// bufPool recycles the B packing buffers between calls.
+var bufPool sync.Pool
+
+// getBuf returns a pooled buffer of at least n floats.
+func getBuf(n int) *[]float32 {
+	if p, ok := bufPool.Get().(*[]float32); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]float32, n)
+	return &s
+}
+
+func putBuf(p *[]float32) { bufPool.Put(p) }

@@ -1,0 +1,67 @@
+package kernels
+
+// microKernel is one register-blocked inner kernel of the packed GEMM.
+type microKernel struct {
+	name   string
+	mr, nr int // rows × columns of the C block it computes
+	// run sets the mr×nr block of c (row stride ldc) to alpha·Ap·Bp + beta·c
+	// (c is not read when beta == 0), where Ap is the packed A panel (k×mr,
+	// mr consecutive values per step) and Bp the packed B panel (k×nr).
+	run func(k int, ap, bp, c []float32, ldc int, alpha, beta float32)
+	// packA and packB lay out panels of op(A) and op(B) for run (contracts
+	// of packAGo and packBGo).
+	packA func(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc, mr int)
+	packB func(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols, nr int)
+}
+
+// goKernel is the pure-Go micro-kernel: 4×4, sixteen scalar accumulators.
+var goKernel = microKernel{name: "go", mr: 4, nr: 4, run: goKernel4x4, packA: packAGo, packB: packBGo}
+
+// activeKernel is the micro-kernel Sgemm uses: the best one the CPU runs.
+var activeKernel = bestKernel()
+
+// bestKernel returns the first entry of availableKernels().
+func bestKernel() *microKernel { return availableKernels()[0] }
+
+// KernelName names the micro-kernel Sgemm uses on this machine ("avx512",
+// "avx2", or "go" for the pure-Go path).
+func KernelName() string { return activeKernel.name }
+
+func goKernel4x4(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+	var c00, c01, c02, c03, c10, c11, c12, c13 float32
+	var c20, c21, c22, c23, c30, c31, c32, c33 float32
+	ap, bp = ap[:4*k], bp[:4*k]
+	for p := 0; p < 4*k; p += 4 {
+		a := ap[p : p+4 : p+4]
+		b := bp[p : p+4 : p+4]
+		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
+		b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+	}
+	acc := [4][4]float32{{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}}
+	for i := range acc {
+		row := c[i*ldc : i*ldc+4 : i*ldc+4]
+		for j, v := range acc[i] {
+			if beta == 0 {
+				row[j] = alpha * v
+			} else {
+				row[j] = alpha*v + beta*row[j]
+			}
+		}
+	}
+}

@@ -1,0 +1,148 @@
+//go:build !noasm
+
+package kernels
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// sgemmKernelAVX512 is the 14×32 AVX-512 micro-kernel (gemm_avx512_amd64.s):
+// the contract of microKernel.run on raw pointers.
+//
+//go:noescape
+func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
+
+// sgemmKernelAVX2 is the 6×16 AVX2+FMA micro-kernel (gemm_avx2_amd64.s).
+//
+//go:noescape
+func sgemmKernelAVX2(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
+
+var avx512Kernel = microKernel{name: "avx512", mr: 14, nr: 32,
+	run: func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+		_ = ap[14*k-1]
+		_ = bp[32*k-1]
+		_ = c[13*ldc+31]
+		sgemmKernelAVX512(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
+	},
+	packA: packAAVX512, packB: packBAVX512}
+
+var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16,
+	run: func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+		_ = ap[6*k-1]
+		_ = bp[16*k-1]
+		_ = c[5*ldc+15]
+		sgemmKernelAVX2(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
+	},
+	packA: packAGo, packB: packBGo}
+
+// hasAVX512 and hasAVX2 say which assembly paths this CPU runs.
+var (
+	hasAVX512 = cpu.X86.HasAVX512F
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)
+
+// availableKernels lists the micro-kernels this CPU runs, best first.
+func availableKernels() []*microKernel {
+	var ks []*microKernel
+	if hasAVX512 {
+		ks = append(ks, &avx512Kernel)
+	}
+	if hasAVX2 {
+		ks = append(ks, &avx2Kernel)
+	}
+	return append(ks, &goKernel)
+}
+
+// packCopyAVX512 copies kc rows (stride ld) of up to 32 floats, selected by
+// the lane masks lo and hi, into dst rows of stride 16 or 32, zero-filled.
+//
+//go:noescape
+func packCopyAVX512(dst, src unsafe.Pointer, ld, kc int, lo, hi, slo, shi uint16, stride int)
+
+// packGatherAVX512 transposes: dst[p·stride + r] = src[r·ld + p] for the
+// lanes r in mask rows, zero for the other lanes in mask width, p < kc.
+//
+//go:noescape
+func packGatherAVX512(dst, src unsafe.Pointer, ld, kc int, rows, width uint16, stride int)
+
+// lanes returns the mask of the first n (≤ 16) vector lanes.
+func lanes(n int) uint16 { return uint16(1<<max(n, 0) - 1) }
+
+// packAAVX512 is packAGo for mr ≤ 16 with AVX-512 masked copies (transA)
+// or gathers.
+func packAAVX512(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc, mr int) {
+	dst = dst[:kc*mr]
+	if kc == 0 {
+		return
+	}
+	if transA {
+		_ = a[(p0+kc-1)*lda+i0+rows-1]
+		packCopyAVX512(unsafe.Pointer(&dst[0]), unsafe.Pointer(&a[p0*lda+i0]), lda, kc, lanes(rows), 0, lanes(mr), 0, mr)
+		return
+	}
+	if 16*lda >= 1<<31 {
+		packAGo(dst, transA, a, lda, i0, rows, p0, kc, mr)
+		return
+	}
+	if rows == 14 && mr == 14 {
+		packA14(dst, a[i0*lda+p0:], lda, kc)
+		return
+	}
+	_ = a[(i0+rows-1)*lda+p0+kc-1]
+	packGatherAVX512(unsafe.Pointer(&dst[0]), unsafe.Pointer(&a[i0*lda+p0]), lda, kc, lanes(rows), lanes(mr), mr)
+}
+
+// packBAVX512 is packBGo for nr = 32 with AVX-512 masked copies or (transB)
+// gathers.
+func packBAVX512(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols, nr int) {
+	panels := (cols + nr - 1) / nr
+	dst = dst[:panels*kc*nr]
+	if kc == 0 {
+		return
+	}
+	if transB && 16*ldb >= 1<<31 {
+		packBGo(dst, transB, b, ldb, p0, kc, j0, cols, nr)
+		return
+	}
+	for q := 0; q < panels; q++ {
+		w := min(nr, cols-q*nr)
+		d := dst[q*kc*nr : (q+1)*kc*nr]
+		j := j0 + q*nr
+		if !transB {
+			_ = b[(p0+kc-1)*ldb+j+w-1]
+			packCopyAVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[p0*ldb+j]), ldb, kc, lanes(w), lanes(w-16), 0xffff, 0xffff, nr)
+			continue
+		}
+		src := j*ldb + p0
+		_ = b[src+(w-1)*ldb+kc-1]
+		if w == 32 {
+			// Full panel: 16×16 register transposes, the last kc%16 steps by hand.
+			blocks := kc / 16
+			if blocks > 0 {
+				packTransB16AVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, blocks)
+				packTransB16AVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[src+16*ldb]), ldb, blocks)
+			}
+			for p := blocks * 16; p < kc; p++ {
+				row := d[p*32 : p*32+32]
+				for jj := range row {
+					row[jj] = b[src+jj*ldb+p]
+				}
+			}
+			continue
+		}
+		packGatherAVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, kc, lanes(min(w, 16)), 0xffff, nr)
+		hi := src
+		if w > 16 {
+			hi = src + 16*ldb
+		}
+		packGatherAVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[hi]), ldb, kc, lanes(w-16), 0xffff, nr)
+	}
+}
+
+// packTransB16AVX512 transposes 16 rows of B (row stride ld) into 16·blocks
+// steps of a 32-wide micro-panel: dst[(16b+c)·32 + r] = src[r·ld + 16b + c].
+//
+//go:noescape
+func packTransB16AVX512(dst, src unsafe.Pointer, ld, blocks int)

@@ -1,0 +1,30 @@
+package optim
+
+import "math"
+
+// GradNorm is the L2 norm of grad, accumulated in float64.
+func GradNorm(grad []float32) float64 {
+	var s float64
+	for _, g := range grad {
+		s += float64(g) * float64(g)
+	}
+	return math.Sqrt(s)
+}
+
+// ClipGradNorm scales grad in place so that its L2 norm is at most maxNorm
+// (as torch.nn.utils.clip_grad_norm_: by maxNorm/(norm+1e-6) when that is
+// below 1) and returns the norm before clipping. maxNorm 0 only measures.
+// A non-finite norm is returned without touching grad.
+func ClipGradNorm(grad []float32, maxNorm float64) float64 {
+	norm := GradNorm(grad)
+	if maxNorm <= 0 || math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return norm
+	}
+	if coef := maxNorm / (norm + 1e-6); coef < 1 {
+		c := float32(coef)
+		for i := range grad {
+			grad[i] *= c
+		}
+	}
+	return norm
+}

@@ -1,0 +1,96 @@
+package synth
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// pose is the nuisance of one image: everything that varies between images
+// of one identity.
+type pose struct {
+	rot, scale         float64 // in-plane rotation (radians), relative size
+	shiftX, shiftY     float64 // translation, in screen units (image = 2)
+	yaw                float64 // sine of the head turn
+	light              [3]float64
+	lightStr           float64
+	gain, bias         float64 // exposure: v' = gain·(v − 0.5) + 0.5 + bias
+	smile, open        float64 // mouth curvature change, mouth opening
+	browRaise, eyeOpen float64
+	gazeX, gazeY       float64
+	blur, noise        float64 // Gaussian sigma in pixels, noise std on 0..1
+	bg                 rgb     // background colour at the centre
+	bgGX, bgGY         float64 // background gradient
+	bgFreq, bgPhase    float64 // background texture
+	bgAmp              float64
+	clothes            rgb
+	occluder           bool
+	occ                shape
+	occCol             rgb
+	hairJitter         float64
+	noiseSeed          uint64
+}
+
+// newPose draws the nuisance of image k of identity id.
+func newPose(cfg *Config, id, k int) *pose {
+	n := cfg.Nuisance
+	r := newRand(cfg.Seed, streamImage, uint64(id), uint64(k))
+	p := &pose{}
+	p.rot = symmetric(r, n.Rotation*math.Pi/180)
+	p.scale = 1 + symmetric(r, n.Scale)
+	p.shiftX = symmetric(r, 2*n.Shift)
+	p.shiftY = symmetric(r, 2*n.Shift)
+	p.yaw = math.Sin(symmetric(r, n.Yaw*math.Pi/180))
+
+	az := uniform(r, 0, 2*math.Pi)
+	lz := uniform(r, 0.25, 0.9)
+	lxy := math.Sqrt(1 - lz*lz)
+	p.light = [3]float64{lxy * math.Cos(az), lxy * math.Sin(az), lz}
+	p.lightStr = uniform(r, 0, n.Lighting)
+	p.gain = 1 + symmetric(r, n.Exposure)
+	p.bias = symmetric(r, 0.5*n.Exposure)
+
+	e := n.Expression
+	p.smile = uniform(r, -0.03, 0.06) * e
+	if r.Float64() < 0.4 {
+		p.open = uniform(r, 0, 0.06) * e
+	}
+	p.browRaise = symmetric(r, 0.05) * e
+	p.eyeOpen = 1
+	if r.Float64() < 0.15*e {
+		p.eyeOpen = uniform(r, 0.15, 0.7)
+	}
+	p.gazeX = symmetric(r, 0.4) * e
+	p.gazeY = symmetric(r, 0.2) * e
+
+	p.blur = uniform(r, 0, n.Blur) * float64(cfg.Size) / 64
+	p.noise = uniform(r, 0, n.Noise)
+	p.bg = randomColour(r)
+	p.bgGX, p.bgGY = symmetric(r, 0.25), symmetric(r, 0.25)
+	p.bgFreq, p.bgPhase, p.bgAmp = uniform(r, 1, 6), uniform(r, 0, 2*math.Pi), uniform(r, 0, 0.12)
+	p.clothes = randomColour(r)
+	p.hairJitter = symmetric(r, 0.05)
+
+	if r.Float64() < n.Occlusion {
+		p.occluder = true
+		kind := ellipseShape
+		if r.Float64() < 0.5 {
+			kind = boxShape
+		}
+		// Centre somewhere on the face, reaching in from one side.
+		ang := uniform(r, 0, 2*math.Pi)
+		dist := uniform(r, 0.7, 1.2)
+		rx, ry := uniform(r, 0.3, 0.6), uniform(r, 0.3, 0.7)
+		p.occ = newShape(kind, dist*math.Cos(ang)*0.9, dist*math.Sin(ang)*1.1, rx, ry).rotated(uniform(r, 0, math.Pi))
+		p.occ.t = 0.05
+		p.occCol = randomColour(r)
+	}
+	p.noiseSeed = r.Uint64()
+	return p
+}
+
+// randomColour returns a colour of random brightness and hue.
+func randomColour(r *rand.Rand) rgb {
+	v := uniform(r, 0.05, 0.95)
+	c := rgb{r.Float64(), r.Float64(), r.Float64()}
+	return rgb{v, v, v}.mix(c, uniform(r, 0, 0.6))
+}
