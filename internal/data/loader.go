@@ -78,9 +78,20 @@ func NewLoader(src Source, cfg Config, pre Preprocess, batch int, seed uint64) (
 		return nil, fmt.Errorf("loader: %d images (classes with at least %d images) for a batch of %d",
 			len(l.items), cfg.MinImagesPerClass, batch)
 	}
+	noCrop := pre.Crop == [4]int{} && pre.CenterCrop == 0
+	if pp, ok := src.(interface{ Preprocessed() Preprocess }); ok {
+		// A pack is already cropped: its crop must be the configured one
+		// (or none be configured), and it is not cropped again.
+		made := pp.Preprocessed()
+		if !noCrop && (made.Crop != pre.Crop || made.CenterCrop != pre.CenterCrop) {
+			return nil, fmt.Errorf("loader: the pack was made with crop %v, center_crop %d; the config asks for crop %v, center_crop %d (repack, or leave the crop unset)",
+				made.Crop, made.CenterCrop, pre.Crop, pre.CenterCrop)
+		}
+		l.pre.Crop, l.pre.CenterCrop, noCrop = [4]int{}, 0, true
+	}
 	if ps, ok := src.(PixelSource); ok {
 		c, s := ps.PixelShape()
-		l.direct = c == pre.Channels && s == pre.Size && pre.Crop == [4]int{} && pre.CenterCrop == 0
+		l.direct = c == pre.Channels && s == pre.Size && noCrop
 	}
 	return l, nil
 }

@@ -59,7 +59,7 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 			os.Remove(tmp)
 		}
 	}()
-	h := &packHeader{channels: pre.Channels, size: pre.Size, classes: src.Classes(),
+	h := &packHeader{channels: pre.Channels, size: pre.Size, crop: pre.Crop, centerCrop: pre.CenterCrop, classes: src.Classes(),
 		dataOffset: packDataOffset(src.Classes(), src.Len())}
 	per := pre.Len()
 	workers := Config{Workers: opt.Workers}.workers()
