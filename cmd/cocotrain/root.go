@@ -51,6 +51,8 @@ pair-verification protocol.`,
 		newPackCmd(),
 		newSynthCmd(),
 		newTrainCmd(),
+		newEvalLFWCmd(),
+		newEmbedCmd(),
 	)
 	return root
 }
