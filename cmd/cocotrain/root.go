@@ -50,6 +50,7 @@ pair-verification protocol.`,
 		newBenchCmd(),
 		newPackCmd(),
 		newSynthCmd(),
+		newTrainCmd(),
 	)
 	return root
 }

@@ -263,10 +263,13 @@ func (it *Batches) Close() {
 type worker struct {
 	l   *Loader
 	pix []uint8
+	pcg *rand.PCG // reseeded for every image
+	rng *rand.Rand
 }
 
 func newWorker(l *Loader) *worker {
-	return &worker{l: l, pix: make([]uint8, l.pre.Len())}
+	pcg := rand.NewPCG(0, 0)
+	return &worker{l: l, pix: make([]uint8, l.pre.Len()), pcg: pcg, rng: rand.New(pcg)}
 }
 
 // fill writes batch index bi of the epoch into b. Each image's random
@@ -280,7 +283,8 @@ func (w *worker) fill(ctx context.Context, b *Batch, order []int, epoch, bi int)
 			return err
 		}
 		pos := bi*l.batch + k
-		rng := rand.New(rand.NewPCG(mix(l.seed, uint64(epoch), uint64(pos), 3), mix(l.seed, uint64(epoch), uint64(pos), 4)))
+		w.pcg.Seed(mix(l.seed, uint64(epoch), uint64(pos), 3), mix(l.seed, uint64(epoch), uint64(pos), 4))
+		rng := w.rng
 		idx := order[pos]
 		pix, err := w.pixels(idx)
 		for tries := 0; err != nil && l.cfg.SkipBad && tries < 100; tries++ {

@@ -36,6 +36,10 @@ func DepthwiseConv(out, in, weight []float32, g ConvGeom) {
 					src := plane[(y*g.SH-g.PH+ki)*g.W:]
 					row := dst[y*ow : (y+1)*ow]
 					ix := x0*g.SW - g.PW + kj
+					if g.SW == 1 {
+						Axpy(wv, src[ix:ix+x1-x0], row[x0:x1])
+						continue
+					}
 					for x := x0; x < x1; x++ {
 						row[x] += wv * src[ix]
 						ix += g.SW
@@ -72,6 +76,13 @@ func DepthwiseConvBackward(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
 					row := dy[y*ow : (y+1)*ow]
 					src := plane[off:]
 					ix := x0*g.SW - g.PW + kj
+					if g.SW == 1 {
+						acc += Dot(row[x0:x1], src[ix:ix+x1-x0])
+						if dplane != nil {
+							Axpy(wv, row[x0:x1], dplane[off+ix:off+ix+x1-x0])
+						}
+						continue
+					}
 					if dplane == nil {
 						for x := x0; x < x1; x++ {
 							acc += row[x] * src[ix]

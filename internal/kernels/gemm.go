@@ -8,11 +8,12 @@ import (
 // Blocking of the packed GEMM. A K block of kcBlock steps keeps one B
 // micro-panel (kc×nr) in L1 while the A block of a tile streams from L2.
 const (
-	kcBlock   = 256
-	ncTarget  = 256 // widest column tile
-	ncMin     = 64  // narrowest column tile before rows are split instead
-	mcTarget  = 168 // rows of A swept per B micro-panel (A block in L2)
-	tilesEach = 4   // tiles per worker wanted for dynamic load balance
+	kcBlock    = 192
+	ncTarget   = 256 // widest column tile
+	ncMin      = 64  // narrowest column tile before rows are split instead
+	mcTarget   = 168 // rows of A swept per B micro-panel (A block in L2)
+	rowTileMin = 8   // fewest row panels of a row tile
+	tilesEach  = 4   // tiles per worker wanted for dynamic load balance
 )
 
 // gemmPacked is the packed, cache-blocked GEMM on micro-kernel kn over up to
@@ -25,42 +26,60 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 		scaleC(beta, c, m, n, ldc)
 		return
 	}
-	pa := packAAll(kn, threads, transA, m, k, a, lda)
-	gemmPackedA(pa, threads, transB, n, alpha, b, ldb, beta, c, ldc)
-	pa.release()
+	pa, _ := packedPool.Get().(*PackedA)
+	if pa == nil {
+		pa = new(PackedA)
+	}
+	pa.pack(kn, threads, transA, m, k, a, lda)
+	gemmPackedA(pa, threads, n, matrixB(kn, transB, b, ldb), alpha, beta, c, ldc)
+	packedPool.Put(pa)
 }
 
-// packedA is op(A) (m×k) packed for one micro-kernel: K blocks of kcBlock
-// steps, each holding the ceil(m/mr) micro-panels of that block in order.
-type packedA struct {
+// packedPool recycles the packed copies of A that Sgemm makes.
+var packedPool sync.Pool
+
+// PackedA is a matrix op(A) (m×k) laid out once for the GEMM micro-kernel,
+// so that products reusing it (a convolution's weights over a batch) skip
+// packing it: see Pack and SgemmPacked. The zero value is empty and ready
+// to Pack into.
+type PackedA struct {
 	kn   *microKernel
 	m, k int
-	mPad int // m rounded up to a multiple of mr
+	mPad int // m rounded up to a multiple of kn.mr
+	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
+	// of that block in order.
 	data []float32
-	buf  *[]float32 // pool buffer behind data, nil when not pooled
+}
+
+// Rows and Cols return m and k, the shape of the packed op(A).
+func (pa *PackedA) Rows() int { return pa.m }
+
+// Cols returns k, the inner dimension of the packed op(A) (see Rows).
+func (pa *PackedA) Cols() int { return pa.k }
+
+// Pack lays out op(A) into pa, reusing pa's memory when it is large enough:
+// A is m×k with row stride lda (lda ≥ k) or, with transA, k×m (lda ≥ m). The
+// packing is split over Threads() goroutines.
+func (pa *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
+	pa.pack(activeKernel, Threads(), transA, max(m, 0), max(k, 0), a, lda)
 }
 
 // panel returns the micro-panel of row panel r in the K block starting at p0
 // (kc steps).
-func (pa *packedA) panel(p0, kc, r int) []float32 {
+func (pa *PackedA) panel(p0, kc, r int) []float32 {
 	off := p0*pa.mPad + r*pa.kn.mr*kc
 	return pa.data[off : off+pa.kn.mr*kc]
 }
 
-func (pa *packedA) release() {
-	if pa.buf != nil {
-		putBuf(pa.buf)
-		pa.buf, pa.data = nil, nil
-	}
-}
-
-// packAAll packs all of op(A), splitting the micro-panels over workers.
-func packAAll(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) *packedA {
+// pack is Pack on micro-kernel kn with up to `threads` workers.
+func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
 	panels := (m + mr - 1) / mr
-	pa := &packedA{kn: kn, m: m, k: k, mPad: panels * mr}
-	pa.buf = getBuf(pa.mPad * k)
-	pa.data = (*pa.buf)[:pa.mPad*k]
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data}
+	if cap(pa.data) < pa.mPad*k {
+		pa.data = make([]float32, pa.mPad*k)
+	}
+	pa.data = pa.data[:pa.mPad*k]
 	kBlocks := (k + kcBlock - 1) / kcBlock
 	if m*k < 1<<15 {
 		threads = 1
@@ -71,40 +90,72 @@ func packAAll(kn *microKernel, threads int, transA bool, m, k int, a []float32, 
 		r := job % panels
 		kn.packA(pa.panel(p0, kc, r), transA, a, lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
 	})
-	return pa
 }
 
-// gemmPackedA computes C = alpha·A·op(B) + beta·C with A already packed
-// (m×k), over up to `threads` goroutines: workers take rectangular tiles of
-// C from an atomic counter and, per K block, pack their B tile and run the
-// micro-kernel over it.
-func gemmPackedA(pa *packedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// SgemmPacked computes C = alpha·A·op(B) + beta·C like Sgemm, with A (m×k)
+// taken already packed from pa: op(B) is k×n (B stored k×n, or n×k with
+// transB, row stride ldb), C is m×n (row stride ldc; beta = 0 ignores its
+// content). It splits the work over Threads() goroutines.
+func SgemmPacked(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, Threads(), transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+// SgemmPackedSerial is SgemmPacked on the calling goroutine only.
+func SgemmPackedSerial(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, 1, transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if pa.m <= 0 || n <= 0 {
+		return
+	}
+	if pa.k <= 0 || alpha == 0 {
+		scaleC(beta, c, pa.m, n, ldc)
+		return
+	}
+	gemmPackedA(pa, threads, n, matrixB(pa.kn, transB, b, ldb), alpha, beta, c, ldc)
+}
+
+// bPacker writes the steps [p0, p0+kc) and columns [j0, j0+cols) of the
+// k×n operand op(B) into dst as micro-panels (the contract of packBGo).
+type bPacker func(dst []float32, p0, kc, j0, cols int)
+
+// matrixB packs op(B) from a stored matrix with kn's packer.
+func matrixB(kn *microKernel, transB bool, b []float32, ldb int) bPacker {
+	return func(dst []float32, p0, kc, j0, cols int) {
+		kn.packB(dst, transB, b, ldb, p0, kc, j0, cols, kn.nr)
+	}
+}
+
+// gemmPackedA computes C = alpha·A·B + beta·C with A already packed (m×k)
+// and B (k×n) produced panel by panel by packB, over up to `threads`
+// goroutines: workers take rectangular tiles of C from an atomic counter
+// and, per K block, pack their B tile and run the micro-kernel over it.
+func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32, c []float32, ldc int) {
 	kn, m, k := pa.kn, pa.m, pa.k
 	mr, nr := kn.mr, kn.nr
 	if 2*m*n*k < 1<<21 {
 		threads = 1
 	}
-	nt, mt := tiling(m, n, mr, nr, threads)
-	colTile := roundUp((n+nt-1)/nt, nr)
-	nt = (n + colTile - 1) / colTile
-	mPanels := pa.mPad / mr
-	rowTile := (mPanels + mt - 1) / mt // in panels
-	mt = (mPanels + rowTile - 1) / rowTile
+	// Tiles are whole micro-kernel blocks, cut as evenly as possible.
+	mPanels, nPanels := pa.mPad/mr, (n+nr-1)/nr
+	nt, mt := tiling(mPanels, nPanels, nr, threads)
+	widest := (nPanels + nt - 1) / nt * nr
 	mcPanels := max(1, mcTarget/mr)
 
 	parallelWorkers(threads, mt*nt, func(next func() (int, bool)) {
-		bbuf := getBuf(kcBlock * colTile)
+		bbuf := getBuf(kcBlock * widest)
 		defer putBuf(bbuf)
 		var edge [32 * 32]float32
 		for job, ok := next(); ok; job, ok = next() {
-			j0 := job % nt * colTile
-			cols := min(colTile, n-j0)
-			r0 := job / nt * rowTile
-			r1 := min(r0+rowTile, mPanels)
+			tj, ti := job%nt, job/nt
+			j0 := tj * nPanels / nt * nr
+			cols := min((tj+1)*nPanels/nt*nr, n) - j0
+			r0, r1 := ti*mPanels/mt, (ti+1)*mPanels/mt
 			for p0 := 0; p0 < k; p0 += kcBlock {
 				kc := min(kcBlock, k-p0)
 				bp := (*bbuf)[:roundUp(cols, nr)*kc]
-				kn.packB(bp, transB, b, ldb, p0, kc, j0, cols, nr)
+				packB(bp, p0, kc, j0, cols)
 				bet := beta
 				if p0 > 0 {
 					bet = 1
@@ -134,19 +185,22 @@ func gemmPackedA(pa *packedA, threads int, transB bool, n int, alpha float32, b 
 }
 
 // tiling chooses how many column tiles (nt) and row tiles (mt) to cut C
-// into: column tiles of at most ncTarget columns, more and narrower (down to
-// ncMin) until every worker has tilesEach, then row splits.
-func tiling(m, n, mr, nr, threads int) (nt, mt int) {
-	nt, mt = (n+ncTarget-1)/ncTarget, 1
+// into, given its size in micro-kernel blocks: column tiles of at most
+// ncTarget columns; with several workers, narrower ones (down to ncMin) and
+// then row splits (down to rowTileMin rows of panels: each row tile packs
+// its own copy of B) until every worker has tilesEach tiles.
+func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
+	perTile := max(ncTarget/nr, 1)
+	nt, mt = (nPanels+perTile-1)/perTile, 1
 	if threads <= 1 {
 		return nt, mt
 	}
 	want := tilesEach * threads
 	for nt*mt < want {
 		switch {
-		case roundUp((n+nt)/(nt+1), nr) >= ncMin:
+		case nPanels/(nt+1)*nr >= ncMin:
 			nt++
-		case (m+mt)/(mt+1) >= 4*mr:
+		case mPanels/(mt+1) >= rowTileMin:
 			mt++
 		default:
 			return nt, mt
@@ -221,7 +275,7 @@ func parallelWorkers(threads, jobs int, worker func(next func() (int, bool))) {
 	wg.Wait()
 }
 
-// bufPool recycles packing buffers between calls.
+// bufPool recycles the B packing buffers between calls.
 var bufPool sync.Pool
 
 // getBuf returns a pooled buffer of at least n floats.

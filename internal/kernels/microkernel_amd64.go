@@ -117,6 +117,21 @@ func packBAVX512(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols,
 		}
 		src := j*ldb + p0
 		_ = b[src+(w-1)*ldb+kc-1]
+		if w == 32 {
+			// Full panel: 16×16 register transposes, the last kc%16 steps by hand.
+			blocks := kc / 16
+			if blocks > 0 {
+				packTransB16AVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, blocks)
+				packTransB16AVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[src+16*ldb]), ldb, blocks)
+			}
+			for p := blocks * 16; p < kc; p++ {
+				row := d[p*32 : p*32+32]
+				for jj := range row {
+					row[jj] = b[src+jj*ldb+p]
+				}
+			}
+			continue
+		}
 		packGatherAVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, kc, lanes(min(w, 16)), 0xffff, nr)
 		hi := src
 		if w > 16 {
@@ -125,3 +140,9 @@ func packBAVX512(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols,
 		packGatherAVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[hi]), ldb, kc, lanes(w-16), 0xffff, nr)
 	}
 }
+
+// packTransB16AVX512 transposes 16 rows of B (row stride ld) into 16·blocks
+// steps of a 32-wide micro-panel: dst[(16b+c)·32 + r] = src[r·ld + 16b + c].
+//
+//go:noescape
+func packTransB16AVX512(dst, src unsafe.Pointer, ld, blocks int)

@@ -77,12 +77,7 @@ func Decode(b []byte) (*File, error) {
 	if !utf8.Valid(header) {
 		return nil, bad(8, "header is not valid UTF-8")
 	}
-	data := b[8+n:]
-	f, err := parseHeader(header, data)
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
+	return parseHeader(header, b[8+n:])
 }
 
 // parseHeader walks the header JSON object and builds the File over data.

@@ -3,6 +3,7 @@ package synth
 import (
 	"bytes"
 	"image"
+	"sync"
 	"testing"
 )
 
@@ -132,5 +133,30 @@ func BenchmarkRender(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "images/s")
 		})
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	g := newGen(t, smallConfig())
+	want := make([][]uint8, 16)
+	for i := range want {
+		want[i] = pixels(g.Render(i%6, i/6))
+	}
+	var wg sync.WaitGroup
+	got := make([][]uint8, 4*len(want))
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := range want {
+				got[w*len(want)+i] = pixels(g.Render(i%6, i/6))
+			}
+		}(w)
+	}
+	wg.Wait()
+	for n, p := range got {
+		if !bytes.Equal(p, want[n%len(want)]) {
+			t.Fatalf("concurrent render %d differs from the sequential one", n)
+		}
 	}
 }

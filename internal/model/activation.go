@@ -1,0 +1,135 @@
+package model
+
+import "github.com/cocotrain/cocotrain/internal/params"
+
+// ReLU is max(x, 0), element-wise.
+//
+//	in, out: n × C × H × W
+type ReLU struct {
+	base
+	x []float32 // cache: the input of the last Forward
+}
+
+// NewReLU returns a ReLU over per-sample shape in.
+func NewReLU(ex *Exec, name string, in Shape) *ReLU {
+	return &ReLU{base: base{name: name, in: in, out: in, ex: ex}}
+}
+
+// Forward computes out = max(in, 0).
+func (r *ReLU) Forward(out, in []float32, n int) {
+	r.x = in
+	sz := r.in.Size()
+	r.ex.parallel(n, func(_, i int) {
+		dst := out[i*sz : (i+1)*sz]
+		for j, v := range in[i*sz : (i+1)*sz] {
+			dst[j] = max(v, 0)
+		}
+	})
+}
+
+// Backward computes dIn = dOut where in > 0, else 0.
+func (r *ReLU) Backward(dIn, dOut []float32, n int) {
+	if dIn == nil {
+		return
+	}
+	sz := r.in.Size()
+	r.ex.parallel(n, func(_, i int) {
+		x := r.x[i*sz : (i+1)*sz]
+		dx := dIn[i*sz : (i+1)*sz]
+		for j, g := range dOut[i*sz : (i+1)*sz] {
+			if x[j] > 0 {
+				dx[j] = g
+			} else {
+				dx[j] = 0
+			}
+		}
+	})
+}
+
+// PReLU is a ReLU with a learned slope per channel for negative inputs, as
+// torch.nn.PReLU(num_parameters=C).
+//
+//	in, out: n × C × H × W;  weight: C (the slopes, initialised to 0.25)
+type PReLU struct {
+	base
+	weight *params.Param
+	x      []float32 // cache: the input of the last Forward
+}
+
+// NewPReLU declares "<name>.weight" (C slopes).
+func NewPReLU(ex *Exec, a *params.Arena, name string, in Shape) *PReLU {
+	p := &PReLU{base: base{name: name, in: in, out: in, ex: ex}}
+	p.weight = p.declare(a, "weight", params.PReLU, in.C)
+	return p
+}
+
+// Forward computes out = x for x > 0, a_c·x otherwise.
+func (p *PReLU) Forward(out, in []float32, n int) {
+	p.x = in
+	C, hw := p.in.C, p.in.H*p.in.W
+	p.ex.parallel(n, func(_, i int) {
+		for c := 0; c < C; c++ {
+			a := p.weight.W[c]
+			off := (i*C + c) * hw
+			dst := out[off : off+hw]
+			for j, v := range in[off : off+hw] {
+				if v > 0 {
+					dst[j] = v
+				} else {
+					dst[j] = a * v
+				}
+			}
+		}
+	})
+}
+
+// Backward computes dIn and adds ∂L/∂a_c = Σ dy·x over x ≤ 0, one channel
+// per work unit (samples summed in order).
+func (p *PReLU) Backward(dIn, dOut []float32, n int) {
+	C, hw := p.in.C, p.in.H*p.in.W
+	p.ex.parallel(C, func(_, c int) {
+		a := p.weight.W[c]
+		var da float32
+		for i := 0; i < n; i++ {
+			off := (i*C + c) * hw
+			x := p.x[off : off+hw]
+			dy := dOut[off : off+hw]
+			var dx []float32
+			if dIn != nil {
+				dx = dIn[off : off+hw]
+			}
+			for j, g := range dy {
+				if x[j] > 0 {
+					if dx != nil {
+						dx[j] = g
+					}
+				} else {
+					da += g * x[j]
+					if dx != nil {
+						dx[j] = a * g
+					}
+				}
+			}
+		}
+		p.weight.G[c] += da
+	})
+}
+
+// Flatten reshapes n × C × H × W to n × (C·H·W) (a copy: the memory layout is
+// already the flattened one).
+type Flatten struct{ base }
+
+// NewFlatten returns a Flatten of per-sample shape in.
+func NewFlatten(ex *Exec, name string, in Shape) *Flatten {
+	return &Flatten{base{name: name, in: in, out: Shape{in.Size(), 1, 1}, ex: ex}}
+}
+
+// Forward copies in to out.
+func (f *Flatten) Forward(out, in []float32, n int) { copy(out[:n*f.in.Size()], in) }
+
+// Backward copies dOut to dIn.
+func (f *Flatten) Backward(dIn, dOut []float32, n int) {
+	if dIn != nil {
+		copy(dIn[:n*f.in.Size()], dOut)
+	}
+}

@@ -1,0 +1,126 @@
+package model
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Exec is the execution context every layer of one net shares: the training
+// flag, the number of worker goroutines and the scratch memory the workers use.
+//
+// Determinism: work is always cut into units that depend only on the tensor
+// shapes (a sample, a channel, a fixed block of rows, a fixed group of
+// samples), never on the thread count; threads only choose which units they
+// run. Every sum that crosses units (parameter gradients, batch-norm
+// statistics) is either computed inside one unit or reduced afterwards in
+// unit order, so results are bit-identical for any thread count.
+type Exec struct {
+	// Training selects batch statistics in batch norm and active dropout.
+	Training bool
+	threads  int
+	cols     [][]float32 // per-worker im2col scratch
+	groups   []float32   // per-sample-group parameter-gradient scratch
+}
+
+// NewExec returns an execution context in eval mode running on GOMAXPROCS
+// goroutines.
+func NewExec() *Exec {
+	e := &Exec{}
+	e.SetThreads(0)
+	return e
+}
+
+// SetThreads sets the number of worker goroutines; n ≤ 0 means GOMAXPROCS.
+func (e *Exec) SetThreads(n int) {
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	e.threads = n
+	for len(e.cols) < n {
+		e.cols = append(e.cols, nil)
+	}
+}
+
+// Threads is the number of worker goroutines.
+func (e *Exec) Threads() int { return e.threads }
+
+// parallel runs fn(worker, unit) for every unit in [0, units), unit u on worker
+// u mod T (T = min(threads, units)), and returns when all are done. Each
+// worker runs its units in increasing order.
+func (e *Exec) parallel(units int, fn func(worker, unit int)) {
+	t := min(e.threads, units)
+	if t <= 1 {
+		for u := 0; u < units; u++ {
+			fn(0, u)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(t)
+	for w := 0; w < t; w++ {
+		go func(w int) {
+			defer wg.Done()
+			for u := w; u < units; u += t {
+				fn(w, u)
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+// col returns worker w's scratch of at least n floats (contents undefined).
+// Only worker w may call it while a parallel region runs.
+func (e *Exec) col(w, n int) []float32 {
+	if cap(e.cols[w]) < n {
+		e.cols[w] = make([]float32, n)
+	}
+	return e.cols[w][:n]
+}
+
+// groupScratch returns the shared scratch of g·n floats used for per-group
+// parameter gradients; call it outside parallel regions.
+func (e *Exec) groupScratch(g, n int) []float32 {
+	if cap(e.groups) < g*n {
+		e.groups = make([]float32, g*n)
+	}
+	return e.groups[:g*n]
+}
+
+// maxGradGroups bounds the number of sample groups whose parameter gradients
+// are accumulated separately and then reduced in order.
+const maxGradGroups = 8
+
+// gradGroups is the number of sample groups for a batch of n: it depends on n
+// only, so the reduction order is the same for any thread count.
+func gradGroups(n int) int { return min(n, maxGradGroups) }
+
+// groupRange is the half-open sample range of group g out of groups over n.
+func groupRange(g, groups, n int) (lo, hi int) {
+	return g * n / groups, (g + 1) * n / groups
+}
+
+// reduceGroups adds the groups partial gradients into dst in group order, in
+// parallel over fixed blocks of dst. Group g's partial for dst[i] is
+// parts[g*stride+off+i].
+func (e *Exec) reduceGroups(dst, parts []float32, groups, stride, off int) {
+	n := len(dst)
+	const block = 4096
+	e.parallel((n+block-1)/block, func(_, u int) {
+		lo, hi := u*block, min((u+1)*block, n)
+		d := dst[lo:hi]
+		for g := 0; g < groups; g++ {
+			src := parts[g*stride+off+lo : g*stride+off+hi]
+			for i, v := range src {
+				d[i] += v
+			}
+		}
+	})
+}
+
+// grow returns buf resliced to n floats, reallocating only when it is too small.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
