@@ -50,6 +50,10 @@ pair-verification protocol.`,
 		newBenchCmd(),
 		newPackCmd(),
 		newSynthCmd(),
+		newTrainCmd(),
+		newModelCmd(),
+		newEvalLFWCmd(),
+		newEmbedCmd(),
 	)
 	return root
 }

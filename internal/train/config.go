@@ -1,0 +1,163 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/cocotrain/cocotrain/configs"
+	"github.com/cocotrain/cocotrain/internal/config"
+	"github.com/cocotrain/cocotrain/internal/data"
+	"github.com/cocotrain/cocotrain/internal/loss"
+	"github.com/cocotrain/cocotrain/internal/model"
+	"github.com/cocotrain/cocotrain/internal/optim"
+	"github.com/cocotrain/cocotrain/internal/synth"
+)
+
+// Config is a whole training configuration: one section per package (model,
+// loss, optim, data, synth) plus the loop's own settings (train). It is what a
+// YAML file in configs/ holds, what --set overrides and what a checkpoint
+// records.
+type Config struct {
+	Model model.Config `yaml:"model"`
+	Loss  loss.Config  `yaml:"loss"`
+	Optim optim.Config `yaml:"optim"`
+	Data  data.Config  `yaml:"data"`
+	Synth synth.Config `yaml:"synth"` // the built-in training set when data.path is ""
+	Train Settings     `yaml:"train"`
+}
+
+// Settings is the train section: the length of the run, its seed and how
+// often it logs, verifies and checkpoints.
+type Settings struct {
+	// Epochs is the number of passes over the training set.
+	Epochs int `yaml:"epochs"`
+	// BatchSize is the number of images per iteration.
+	BatchSize int `yaml:"batch_size"`
+	// Seed fixes the initial weights, the data order and the augmentation.
+	Seed uint64 `yaml:"seed"`
+	// Threads is the number of goroutines of the network (0: all cores).
+	Threads int `yaml:"threads"`
+	// LogEvery is the number of iterations between log lines.
+	LogEvery int `yaml:"log_every"`
+	// ValEvery is the number of iterations between verifications (0: only
+	// at the end); there is no verification without validation pairs.
+	ValEvery int `yaml:"val_every"`
+	// CkptEvery is the number of iterations between checkpoints (0: only at
+	// the end and on interruption).
+	CkptEvery int `yaml:"ckpt_every"`
+	// ValBatchSize is the batch size of embedding extraction.
+	ValBatchSize int `yaml:"val_batch_size"`
+	// ValDir and ValPairs are an LFW-layout directory and its pairs.txt,
+	// ValBin an insightface lfw.bin: the verification set ("" for all: the
+	// synthetic pairs when data.path is "", else none).
+	ValDir   string `yaml:"val_dir"`
+	ValPairs string `yaml:"val_pairs"`
+	ValBin   string `yaml:"val_bin"`
+}
+
+// DefaultConfig is every package's default with the loop settings of the
+// built-in demo; configs/tiny-synth.yaml is the tuned default run.
+func DefaultConfig() Config {
+	return Config{
+		Model: model.DefaultConfig(),
+		Loss:  loss.DefaultConfig(),
+		Optim: optim.DefaultConfig(),
+		Data:  data.DefaultConfig(),
+		Synth: synth.DefaultConfig(),
+		Train: Settings{Epochs: 1, BatchSize: 64, Seed: 1, LogEvery: 20, ValBatchSize: 128},
+	}
+}
+
+// Validate reports the first setting that cannot work, naming its key.
+func (c *Config) Validate() error {
+	t := c.Train
+	switch {
+	case t.Epochs <= 0:
+		return fmt.Errorf("train.epochs must be positive, got %d", t.Epochs)
+	case t.BatchSize <= 0:
+		return fmt.Errorf("train.batch_size must be positive, got %d", t.BatchSize)
+	case t.Threads < 0:
+		return fmt.Errorf("train.threads must not be negative, got %d", t.Threads)
+	case t.LogEvery <= 0:
+		return fmt.Errorf("train.log_every must be positive, got %d", t.LogEvery)
+	case t.ValEvery < 0 || t.CkptEvery < 0:
+		return errors.New("train.val_every and train.ckpt_every must not be negative")
+	case t.ValBatchSize <= 0:
+		return fmt.Errorf("train.val_batch_size must be positive, got %d", t.ValBatchSize)
+	case t.ValBin != "" && (t.ValDir != "" || t.ValPairs != ""):
+		return errors.New("train.val_bin excludes train.val_dir and train.val_pairs")
+	case (t.ValDir == "") != (t.ValPairs == ""):
+		return errors.New("train.val_dir and train.val_pairs go together")
+	}
+	if err := c.Model.Validate(); err != nil {
+		return err
+	}
+	if err := c.Optim.Validate(); err != nil {
+		return err
+	}
+	if err := c.Data.Validate(); err != nil {
+		return err
+	}
+	if c.Data.Path == "" {
+		return c.Synth.Validate()
+	}
+	return nil
+}
+
+// LoadConfig returns DefaultConfig overlaid with the YAML file at path (the
+// embedded configs/tiny-synth.yaml when path is ""), then with each --set
+// assignment "a.b=value" in order, validated. Unknown keys are errors naming
+// the file, line and key.
+func LoadConfig(path string, sets []string) (Config, error) {
+	cfg := DefaultConfig()
+	if path == "" {
+		b, err := configs.FS.ReadFile(configs.Default)
+		if err != nil {
+			return cfg, err
+		}
+		if err := config.Decode(b, "configs/"+configs.Default, &cfg); err != nil {
+			return cfg, err
+		}
+	} else if err := config.Load(path, &cfg); err != nil {
+		return cfg, err
+	}
+	if err := applySets(&cfg, sets); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// applySets applies --set assignments in order.
+func applySets(cfg *Config, sets []string) error {
+	for _, s := range sets {
+		if err := config.Set(cfg, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeConfig reads a config saved as YAML (a checkpoint's metadata or
+// RUNDIR/config.yaml) over DefaultConfig.
+func decodeConfig(b []byte, name string) (Config, error) {
+	cfg := DefaultConfig()
+	if err := config.Decode(b, name, &cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// writeConfig saves cfg as RUNDIR/config.yaml.
+func writeConfig(path string, cfg Config) error {
+	if err := config.WriteFile(path, cfg); err != nil {
+		return fmt.Errorf("saving the config: %w", err)
+	}
+	return nil
+}
+
+// fileExists reports whether path names an existing file.
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}

@@ -1,0 +1,175 @@
+// Package train runs training: it composes the model, loss, optim, data and
+// synth sections into one Config, feeds seeded batches through the network
+// and the loss head, steps the optimizer on the learning-rate schedule,
+// verifies on face pairs, and writes the run directory (config.yaml,
+// training.log, metrics.jsonl, checkpoints/last.safetensors and
+// best.safetensors). A run resumes exactly from its last checkpoint, stops
+// cleanly on cancellation, and refuses to go on with a non-finite loss.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cocotrain/cocotrain/internal/config"
+	"github.com/cocotrain/cocotrain/internal/data"
+	"github.com/cocotrain/cocotrain/internal/eval"
+)
+
+// Options are the inputs of one training run (the flags of `cocotrain
+// train`). Empty fields keep the config's value.
+type Options struct {
+	// ConfigPath is the YAML config ("" for the embedded default,
+	// configs/tiny-synth.yaml). Not allowed with Resume: the checkpoint
+	// holds the config.
+	ConfigPath string
+	// DataPath overrides data.path: an ImageFolder directory, a .rec or a
+	// .pack file.
+	DataPath string
+	// ValDir and ValPairs (an LFW-layout directory and its pairs.txt) or
+	// ValBin (an insightface lfw.bin) override the verification set.
+	ValDir, ValPairs, ValBin string
+	// OutDir is the run directory (default runs/<UTC time>).
+	OutDir string
+	// Resume continues the run in OutDir from checkpoints/last.safetensors.
+	Resume bool
+	// Threads overrides train.threads when positive.
+	Threads int
+	// Sets are --set key=value overrides, applied last in order.
+	Sets []string
+	// Stdout receives the resolved config and the final report; Stderr the
+	// progress (a bar when Progress, else log lines). nil discards.
+	Stdout, Stderr io.Writer
+	// Progress draws a progress bar on Stderr (for a terminal).
+	Progress bool
+	// AfterStep, when set, is called after every completed iteration with
+	// the number of iterations done (progress reporting; tests use it to
+	// interrupt a run at a known step).
+	AfterStep func(step int)
+}
+
+// Result summarises a finished run.
+type Result struct {
+	RunDir string
+	// Steps is the number of iterations completed (all of them).
+	Steps int
+	// Elapsed is the wall time of this invocation (setup included).
+	Elapsed time.Duration
+	// Report is the final verification (nil without a verification set).
+	Report *eval.Report
+	// LastCheckpoint and BestCheckpoint are the paths written ("" for best
+	// when there was no verification).
+	LastCheckpoint, BestCheckpoint string
+}
+
+// Paths inside a run directory.
+const (
+	ConfigFile  = "config.yaml"
+	LogFile     = "training.log"
+	MetricsFile = "metrics.jsonl"
+	LastFile    = "checkpoints/last.safetensors"
+	BestFile    = "checkpoints/best.safetensors"
+)
+
+// Run trains as opt says and returns the finished run's summary. A cancelled
+// ctx finishes the current step, writes checkpoints/last.safetensors and
+// returns an *InterruptedError; a non-finite loss returns a
+// *NonFiniteError with the last good checkpoint left on disk.
+func Run(ctx context.Context, opt Options) (*Result, error) {
+	start := time.Now()
+	if opt.Stdout == nil {
+		opt.Stdout = io.Discard
+	}
+	if opt.Stderr == nil {
+		opt.Stderr = io.Discard
+	}
+	r, err := setup(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	res, err := r.loop(ctx)
+	if res != nil {
+		res.Elapsed = time.Since(start)
+	}
+	return res, err
+}
+
+// resolveConfig builds the run's config from the options: the checkpoint's
+// config on resume, else the config file; then the flags and --set.
+func resolveConfig(opt Options) (Config, *Checkpoint, error) {
+	var cfg Config
+	var ck *Checkpoint
+	if opt.Resume {
+		if opt.OutDir == "" {
+			return cfg, nil, errors.New("--resume needs --out RUNDIR (the run to continue)")
+		}
+		if opt.ConfigPath != "" {
+			return cfg, nil, errors.New("--resume takes the config from the checkpoint: drop --config (use --set to change a value)")
+		}
+		var err error
+		if ck, err = ReadCheckpoint(filepath.Join(opt.OutDir, LastFile)); err != nil {
+			return cfg, nil, fmt.Errorf("resuming: %w", err)
+		}
+		cfg = ck.Config
+	} else {
+		var err error
+		if cfg, err = LoadConfig(opt.ConfigPath, nil); err != nil {
+			return cfg, nil, err
+		}
+	}
+	if opt.DataPath != "" {
+		cfg.Data.Path = opt.DataPath
+	}
+	if opt.ValDir != "" || opt.ValPairs != "" || opt.ValBin != "" {
+		cfg.Train.ValDir, cfg.Train.ValPairs, cfg.Train.ValBin = opt.ValDir, opt.ValPairs, opt.ValBin
+	}
+	if opt.Threads > 0 {
+		cfg.Train.Threads = opt.Threads
+	}
+	if err := applySets(&cfg, opt.Sets); err != nil {
+		return cfg, nil, err
+	}
+	return cfg, ck, cfg.Validate()
+}
+
+// prepareDir creates the run directory and refuses to start a fresh run over
+// an existing one.
+func prepareDir(opt *Options) error {
+	if opt.OutDir == "" {
+		opt.OutDir = filepath.Join("runs", time.Now().UTC().Format("20060102-150405"))
+	}
+	if !opt.Resume && fileExists(filepath.Join(opt.OutDir, LastFile)) {
+		return fmt.Errorf("%s already holds a run (%s): continue it with --resume or choose another --out", opt.OutDir, LastFile)
+	}
+	return os.MkdirAll(filepath.Join(opt.OutDir, filepath.Dir(LastFile)), 0o755)
+}
+
+// printConfig writes the resolved config as aligned lines.
+func printConfig(w io.Writer, cfg Config) {
+	fmt.Fprintln(w, "config:")
+	fmt.Fprint(w, config.Format(cfg))
+}
+
+// finite reports whether v is neither NaN nor infinite.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// openTrainingSet opens the training source of cfg: the dataset at
+// data.path, or the built-in synthetic faces when it is "".
+func openTrainingSet(ctx context.Context, cfg Config) (data.Source, *synthSet, error) {
+	if cfg.Data.Path == "" {
+		s, err := newSynthSet(ctx, cfg.Synth)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.train, s, nil
+	}
+	src, err := data.Open(cfg.Data.Path)
+	return src, nil, err
+}

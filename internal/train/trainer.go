@@ -1,0 +1,395 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/cocotrain/cocotrain/internal/data"
+	"github.com/cocotrain/cocotrain/internal/eval"
+	"github.com/cocotrain/cocotrain/internal/loss"
+	"github.com/cocotrain/cocotrain/internal/model"
+	"github.com/cocotrain/cocotrain/internal/optim"
+	"github.com/cocotrain/cocotrain/internal/params"
+	"github.com/schollz/progressbar/v3"
+)
+
+// runner is one training run being executed: everything the loop touches.
+type runner struct {
+	opt     Options
+	cfg     Config
+	dir     string
+	src     data.Source
+	loader  *data.Loader
+	classes []string
+	digest  string
+	val     *data.VerificationSet
+	valName string
+	valPre  data.Preprocess
+	arena   *params.Arena
+	net     *model.Net
+	head    loss.Head
+	optim   *optim.Optimizer
+	sched   *optim.Schedule
+	spe     int // iterations per epoch
+	total   int // iterations of the run
+	step    int // iterations completed
+	bestVal float64
+	dEmb    []float32
+	log     *logger
+	lastCk  string // the last checkpoint written or resumed from ("" if none)
+	closers []func() error
+}
+
+// setup resolves the config, prepares the run directory, opens the data,
+// builds the network, head and optimizer and restores a checkpoint on resume.
+func setup(ctx context.Context, opt Options) (_ *runner, err error) {
+	cfg, ck, err := resolveConfig(opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := prepareDir(&opt); err != nil {
+		return nil, err
+	}
+	r := &runner{opt: opt, cfg: cfg, dir: opt.OutDir, bestVal: math.NaN()}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	printConfig(opt.Stdout, cfg)
+	if err := writeConfig(filepath.Join(r.dir, ConfigFile), cfg); err != nil {
+		return nil, err
+	}
+	src, syn, err := openTrainingSet(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := src.(io.Closer); ok {
+		r.closers = append(r.closers, c.Close)
+	}
+	r.src = src
+	m := cfg.Model
+	pre := cfg.Data.Preprocess(m.InputSize, m.Channels)
+	if r.loader, err = data.NewLoader(src, cfg.Data, pre, cfg.Train.BatchSize, cfg.Train.Seed); err != nil {
+		return nil, err
+	}
+	r.classes = r.loader.Classes()
+	r.digest = data.Digest(src)
+	if r.val, r.valName, err = openValSet(cfg, syn); err != nil {
+		return nil, err
+	}
+	r.valPre = pre
+	if err := r.build(); err != nil {
+		return nil, err
+	}
+	resumeStep := -1
+	if ck != nil {
+		if err := r.restore(ck); err != nil {
+			return nil, err
+		}
+		resumeStep = ck.Step
+	}
+	var bar *progressbar.ProgressBar
+	if opt.Progress {
+		bar = newBar(opt.Stderr, r.total, r.step)
+	}
+	if r.log, err = openLogger(filepath.Join(r.dir, MetricsFile), filepath.Join(r.dir, LogFile), resumeStep, bar, opt.Stderr); err != nil {
+		return nil, err
+	}
+	r.closers = append(r.closers, r.log.Close)
+	if ck != nil {
+		r.log.Printf("resumed %s at step %d of %d (epoch %d)", ck.Path, r.step, r.total, r.step/r.spe)
+	}
+	s := r.net.Summary()
+	r.log.Printf("model %s: %d parameters, %.1f MFLOPs per image; loss %s over %d classes; %d images, %d iterations per epoch, %d in all; verification: %s",
+		m.Arch, s.Params, float64(s.FLOPs())/1e6, r.head.Type(), len(r.classes), r.loader.Len(), r.spe, r.total, orNone(r.valName))
+	return r, nil
+}
+
+// orNone returns s, or "none" when it is empty.
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// build declares and initialises the network and head in one arena and
+// creates the optimizer and the schedule.
+func (r *runner) build() error {
+	cfg := r.cfg
+	r.arena = params.New()
+	net, err := model.New(cfg.Model, r.arena)
+	if err != nil {
+		return err
+	}
+	head, err := loss.New(cfg.Loss, net.EmbeddingDim(), len(r.classes), r.arena)
+	if err != nil {
+		return err
+	}
+	r.arena.Alloc()
+	net.Init(cfg.Train.Seed)
+	head.Init(cfg.Train.Seed + 1)
+	net.SetThreads(cfg.Train.Threads)
+	net.SetTraining(true)
+	r.net, r.head = net, head
+	if r.optim, err = optim.New(cfg.Optim, r.arena); err != nil {
+		return err
+	}
+	r.spe = r.loader.BatchesPerEpoch()
+	r.total = cfg.Train.Epochs * r.spe
+	if r.sched, err = optim.NewSchedule(cfg.Optim.Schedule, cfg.Optim.LR, r.spe, r.total); err != nil {
+		return err
+	}
+	r.dEmb = make([]float32, cfg.Train.BatchSize*net.EmbeddingDim())
+	return nil
+}
+
+// restore loads a checkpoint into the built run after checking that it was
+// made on the same data with the same batching.
+func (r *runner) restore(ck *Checkpoint) error {
+	if ck.DataDigest != r.digest {
+		return fmt.Errorf("resuming: %s was trained on other data (digest %s, this data %s): resume needs the same training set", ck.Path, ck.DataDigest, r.digest)
+	}
+	if !slices.Equal(ck.Classes, r.classes) {
+		return fmt.Errorf("resuming: %s has %d classes, the training set %d", ck.Path, len(ck.Classes), len(r.classes))
+	}
+	if got := ck.Position.Epoch*r.spe + ck.Position.Batch; got != ck.Step || ck.Position.Seed != r.cfg.Train.Seed {
+		return fmt.Errorf("resuming: %s stands at epoch %d batch %d (seed %d), which is not step %d with %d batches per epoch (seed %d): train.batch_size, train.seed or the data changed",
+			ck.Path, ck.Position.Epoch, ck.Position.Batch, ck.Position.Seed, ck.Step, r.spe, r.cfg.Train.Seed)
+	}
+	if err := ck.LoadParams(r.arena); err != nil {
+		return err
+	}
+	if err := r.optim.LoadState(ck.File); err != nil {
+		return fmt.Errorf("%s: %w", ck.Path, err)
+	}
+	if r.cfg.Model.Dropout > 0 && ck.Step > 0 {
+		return errors.New("resuming: model.dropout > 0 cannot resume exactly (the dropout mask stream cannot be positioned yet)")
+	}
+	r.step, r.bestVal, r.lastCk = ck.Step, ck.BestVal, ck.Path
+	return nil
+}
+
+// close releases the run's files and data.
+func (r *runner) close() {
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		r.closers[i]()
+	}
+	r.closers = nil
+}
+
+// trainStep runs one iteration on b: forward, loss, backward, optimizer
+// step at the schedule's learning rate.
+func (r *runner) trainStep(b *data.Batch) (lossV, acc float64, err error) {
+	n := len(b.Labels)
+	r.arena.ZeroGrad()
+	emb := r.net.Forward(b.X, n)
+	lossV, acc = r.head.Forward(emb, b.Labels)
+	if !finite(lossV) {
+		return lossV, acc, &NonFiniteError{Step: r.step, What: "loss", Value: lossV, Checkpoint: r.lastCk}
+	}
+	dEmb := r.dEmb[:n*r.net.EmbeddingDim()]
+	r.head.Backward(dEmb)
+	r.net.Backward(dEmb)
+	if g := optim.GradNorm(r.arena.Grad); !finite(g) {
+		return lossV, acc, &NonFiniteError{Step: r.step, What: "gradient norm", Value: g, Checkpoint: r.lastCk}
+	}
+	r.optim.Step(r.sched.LR(r.step))
+	r.step++
+	return lossV, acc, nil
+}
+
+// window accumulates the training metrics between two log lines.
+type window struct {
+	loss, acc float64
+	steps     int
+	images    int
+	busy      time.Duration // time spent in training steps
+}
+
+// loop trains to the end (or to cancellation), verifying, logging and
+// checkpointing on the way.
+func (r *runner) loop(ctx context.Context) (*Result, error) {
+	t := r.cfg.Train
+	var w window
+	for r.step < r.total {
+		epoch, start := r.step/r.spe, r.step%r.spe
+		it := r.loader.Epoch(ctx, epoch, start)
+		for r.step < (epoch+1)*r.spe {
+			if ctx.Err() != nil {
+				break
+			}
+			b, err := it.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				it.Close()
+				return nil, err
+			}
+			t0 := time.Now()
+			lossV, acc, err := r.trainStep(b)
+			if err != nil {
+				it.Close()
+				r.log.Printf("%v", err)
+				return nil, err
+			}
+			w.loss, w.acc, w.steps, w.images = w.loss+lossV, w.acc+acc, w.steps+1, w.images+len(b.Labels)
+			w.busy += time.Since(t0)
+			r.log.Advance(r.step)
+			if r.opt.AfterStep != nil {
+				r.opt.AfterStep(r.step)
+			}
+			if r.step%t.LogEvery == 0 || r.step == r.total {
+				if err := r.logWindow(&w); err != nil {
+					it.Close()
+					return nil, err
+				}
+			}
+			if err := r.periodic(ctx); err != nil {
+				it.Close()
+				return nil, err
+			}
+		}
+		it.Close()
+		if ctx.Err() != nil {
+			return nil, r.interrupt()
+		}
+	}
+	return r.finish(ctx)
+}
+
+// logWindow writes the metrics of the window and starts a new one.
+func (r *runner) logWindow(w *window) error {
+	if w.steps == 0 {
+		return nil
+	}
+	m := StepMetrics{
+		Step:       r.step,
+		Epoch:      float64(r.step) / float64(r.spe),
+		LR:         r.sched.LR(r.step - 1),
+		Loss:       w.loss / float64(w.steps),
+		Acc:        w.acc / float64(w.steps),
+		ImagesPerS: float64(w.images) / w.busy.Seconds(),
+	}
+	*w = window{}
+	return r.log.Step(m, r.cfg.Train.Epochs)
+}
+
+// periodic verifies and checkpoints when the step calls for it (the last
+// step is left to finish).
+func (r *runner) periodic(ctx context.Context) error {
+	t := r.cfg.Train
+	if r.step == r.total {
+		return nil
+	}
+	valAcc := math.NaN()
+	if r.val != nil && t.ValEvery > 0 && r.step%t.ValEvery == 0 {
+		rep, err := r.verify(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // the loop writes the checkpoint and stops
+			}
+			return err
+		}
+		valAcc = rep.AccuracyMean
+		if err := r.saveBest(valAcc); err != nil {
+			return err
+		}
+	}
+	if (t.CkptEvery > 0 && r.step%t.CkptEvery == 0) || !math.IsNaN(valAcc) {
+		return r.save(filepath.Join(r.dir, LastFile), valAcc)
+	}
+	return nil
+}
+
+// verify scores the verification set with the network in eval mode and
+// logs the outcome.
+func (r *runner) verify(ctx context.Context) (*eval.Report, error) {
+	r.net.SetTraining(false)
+	defer r.net.SetTraining(true)
+	t0 := time.Now()
+	rep, err := eval.Evaluate(ctx, r.net, r.val, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize})
+	if err != nil {
+		return nil, fmt.Errorf("verification on %s: %w", r.valName, err)
+	}
+	r.log.Printf("step %d verification on %s: Accuracy-Flip %.4f ± %.4f (threshold %.2f, %d pairs, %.1fs)",
+		r.step, r.valName, rep.AccuracyMean, rep.AccuracyStd, rep.ThresholdL2, rep.Pairs, time.Since(t0).Seconds())
+	err = r.log.Metrics(ValMetrics{Step: r.step, Epoch: float64(r.step) / float64(r.spe),
+		ValAccuracy: rep.AccuracyMean, ValStd: rep.AccuracyStd, ValThreshold: rep.ThresholdL2})
+	return rep, err
+}
+
+// saveBest writes best.safetensors when acc beats the best so far.
+func (r *runner) saveBest(acc float64) error {
+	if !math.IsNaN(r.bestVal) && acc <= r.bestVal {
+		return nil
+	}
+	r.bestVal = acc
+	return r.save(filepath.Join(r.dir, BestFile), acc)
+}
+
+// save writes the run's state at the current step to path.
+func (r *runner) save(path string, valAcc float64) error {
+	err := saveCheckpoint(path, r.arena, r.optim, checkpointMeta{
+		cfg: r.cfg, step: r.step, epoch: r.step / r.spe, classes: r.classes, digest: r.digest,
+		pos:     Position{Seed: r.cfg.Train.Seed, Epoch: r.step / r.spe, Batch: r.step % r.spe},
+		bestVal: r.bestVal, valAcc: valAcc,
+	})
+	if err != nil {
+		return err
+	}
+	if path == filepath.Join(r.dir, LastFile) {
+		r.lastCk = path
+	}
+	return nil
+}
+
+// interrupt writes the checkpoint of a cancelled run and returns its error.
+func (r *runner) interrupt() error {
+	path := filepath.Join(r.dir, LastFile)
+	if err := r.save(path, math.NaN()); err != nil {
+		return fmt.Errorf("interrupted, and the checkpoint failed: %w", err)
+	}
+	r.log.Printf("interrupted after step %d: wrote %s", r.step, path)
+	return &InterruptedError{Step: r.step, Checkpoint: path}
+}
+
+// finish verifies the final network, writes the last (and best)
+// checkpoints and prints the report.
+func (r *runner) finish(ctx context.Context) (*Result, error) {
+	res := &Result{RunDir: r.dir, Steps: r.step, LastCheckpoint: filepath.Join(r.dir, LastFile)}
+	valAcc := math.NaN()
+	if r.val != nil {
+		rep, err := r.verify(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, r.interrupt()
+			}
+			return nil, err
+		}
+		res.Report, valAcc = rep, rep.AccuracyMean
+		if err := r.saveBest(valAcc); err != nil {
+			return nil, err
+		}
+		res.BestCheckpoint = filepath.Join(r.dir, BestFile)
+	}
+	if err := r.save(res.LastCheckpoint, valAcc); err != nil {
+		return nil, err
+	}
+	r.log.Printf("finished %d iterations: %s", r.step, res.LastCheckpoint)
+	if res.Report != nil {
+		fmt.Fprintf(r.opt.Stdout, "verification on %s (%d pairs, %d folds): accuracy %.4f ± %.4f\n",
+			r.valName, res.Report.Pairs, res.Report.Folds, res.Report.AccuracyMean, res.Report.AccuracyStd)
+	}
+	return res, nil
+}
