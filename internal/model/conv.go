@@ -145,7 +145,7 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	parts := c.ex.groupScratch(groups, stride)
 	c.ex.parallel(groups, func(w, gi int) {
 		part := parts[gi*stride : (gi+1)*stride]
-		clear(part)
+		clear(part[nw:]) // the bias part; the first sample's GEMM overwrites the weight part
 		rows := c.geom.ColRows() * ohw
 		var col, dcol []float32
 		if !c.pointwise() {
@@ -161,9 +161,13 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 			} else {
 				kernels.Im2col(col, x, c.geom)
 			}
+			beta := float32(1)
+			if i == lo {
+				beta = 0
+			}
 			for g := 0; g < G; g++ {
 				// dW_g (cog×kg) += dY_g (cog×ohw) · col_gᵀ (ohw×kg)
-				sgemm(false, true, cog, kg, ohw, 1, dy[g*cog*ohw:], ohw, col[g*kg*ohw:], ohw, 1, part[g*cog*kg:], kg)
+				sgemm(false, true, cog, kg, ohw, 1, dy[g*cog*ohw:], ohw, col[g*kg*ohw:], ohw, beta, part[g*cog*kg:], kg)
 			}
 			if c.bias != nil {
 				db := part[nw:]
