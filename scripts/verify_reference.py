@@ -3,10 +3,8 @@
 
 calculate_roc / calculate_accuracy / calculate_val / calculate_val_far below are
 insightface's recognition/arcface_torch/eval/verification.py, unchanged but for
-two stand-ins, so this runs with numpy and scipy only:
+one stand-in:
 
-- KFold(n_splits=k, shuffle=False) is scikit-learn's contiguous split: the
-  first n % k folds hold one pair more (kfold_split below).
 - interpolate.interp1d(far_train, thresholds, kind='slinear') is what scipy
   built before 1.10 refused duplicate x values (far_train always has
   duplicates): a stable (mergesort) sort of x, then
@@ -14,30 +12,34 @@ two stand-ins, so this runs with numpy and scipy only:
   Newer scipy raises "Expect x to not have duplicates" in insightface's own
   code; this is the behaviour its published numbers were computed with.
 
+The folds come from scikit-learn's KFold(n_splits=k, shuffle=False) (as in
+insightface's LFold). The ROC is scikit-learn's roc_curve on the score −d
+(all points: drop_intermediate=False), its AUC roc_auc_score, the EER
+facenet's brentq(1 − x − interp1d(fpr, tpr)(x)), and TAR@FAR the largest TPR
+at FPR ≤ FAR.
+
+Needs numpy, scipy and scikit-learn (Debian: python3-scipy python3-sklearn).
 Run: /usr/bin/python3 scripts/verify_reference.py
 Writes internal/eval/testdata/insightface_*.json: the score lists and the
-per-fold thresholds, accuracies and VAL/FAR the Go tests must reproduce.
+per-fold thresholds, accuracies, VAL/FAR and ROC summaries the Go tests must
+reproduce.
 """
 import json
 import os
 
 import numpy as np
+from scipy import interpolate
 from scipy.interpolate import BSpline
+from scipy.optimize import brentq
+from sklearn import metrics
+from sklearn.model_selection import KFold
 
 
 def kfold_split(n, k):
     if k == 1:  # insightface's LFold: train and test on everything
         idx = np.arange(n)
         return [(idx, idx)]
-    sizes = np.full(k, n // k, dtype=int)
-    sizes[: n % k] += 1
-    out, lo = [], 0
-    for s in sizes:
-        test = np.arange(lo, lo + s)
-        train = np.concatenate([np.arange(0, lo), np.arange(lo + s, n)])
-        out.append((train, test))
-        lo += s
-    return out
+    return KFold(n_splits=k, shuffle=False).split(np.arange(n))
 
 
 def interp1d_slinear(x, y):
@@ -125,8 +127,13 @@ def fixture(name, dist, same, folds):
     thr = np.arange(0, 4, 0.01)
     acc, best = calculate_roc(thr, dist, same, folds)
     val, val_std, far, val_f, far_f = calculate_val(np.arange(0, 4, 0.001), dist, same, 1e-3, folds)
+    fpr, tpr, _ = metrics.roc_curve(same, -dist, drop_intermediate=False)
+    auc = metrics.roc_auc_score(same, -dist)
+    eer = brentq(lambda x: 1.0 - x - interpolate.interp1d(fpr, tpr)(x), 0.0, 1.0)
+    tar = {k: float(np.max(tpr[fpr <= f])) for k, f in (("1e-2", 1e-2), ("1e-3", 1e-3), ("1e-4", 1e-4))}
     out = {
         "folds": folds,
+        "roc_points": len(fpr), "auc": float(auc), "eer": float(eer), "tar_at_far": tar,
         "dist": [float(x) for x in dist],
         "same": [bool(x) for x in same],
         "fold_accuracy": list(acc),
@@ -141,7 +148,7 @@ def fixture(name, dist, same, folds):
     with open(path, "w") as f:
         json.dump(out, f, separators=(",", ":"))
     print(f"{name}: {len(dist)} pairs, {folds} folds, acc {np.mean(acc):.4f} ± {np.std(acc):.4f}, "
-          f"VAL@1e-3 {val:.4f} ± {val_std:.4f}, FAR {far:.5f}")
+          f"VAL@1e-3 {val:.4f} ± {val_std:.4f}, FAR {far:.5f}, AUC {auc:.6f}, EER {eer:.6f}, TAR {tar}")
 
 
 def main():

@@ -19,6 +19,7 @@ interleaved rounds (the machine may be shared: say so when quoting numbers).`,
 	}
 	cmd.AddCommand(
 		newBenchGemmCmd(),
+		newBenchTrainCmd(),
 	)
 	return cmd
 }

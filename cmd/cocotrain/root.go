@@ -51,6 +51,7 @@ pair-verification protocol.`,
 		newPackCmd(),
 		newSynthCmd(),
 		newTrainCmd(),
+		newModelCmd(),
 		newEvalLFWCmd(),
 		newEmbedCmd(),
 	)

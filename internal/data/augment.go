@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Augment is the training augmentation applied to each C×S×S image after
@@ -57,9 +58,10 @@ func uniform(rng *rand.Rand, m float64) float64 {
 }
 
 // Apply writes the augmented, normalised (v/255 − 0.5)/0.5 version of src,
-// c planes of s×s 8-bit values, into dst (c·s·s values). The geometry
-// (zoom about the centre, shift, mirror) is resampled bilinearly with edge
-// replication; then contrast, brightness and grey act on the values.
+// c planes of s×s 8-bit values, into dst (c·s·s values). Geometry: a zoom
+// about the centre resampled bilinearly, or without zoom a shift by whole
+// pixels; both replicate the edge; then the mirror. Values: contrast about
+// the image mean (estimated from every 4th value) and brightness, then grey.
 func (a Augment) Apply(dst []float32, src []uint8, c, s int, rng *rand.Rand) {
 	n := s * s
 	dst, src = dst[:c*n], src[:c*n]
@@ -70,15 +72,27 @@ func (a Augment) Apply(dst []float32, src []uint8, c, s int, rng *rand.Rand) {
 	contrast := 1 + uniform(rng, a.Contrast)
 	grey := c == 3 && a.Grey > 0 && rng.Float64() < a.Grey
 
-	if zoom == 1 && dx == 0 && dy == 0 {
-		for i, v := range src {
-			dst[i] = float32(v)
+	// v ↦ clamp((v − mean)·contrast + mean)·brightness, normalised, as a table.
+	var mean float64
+	if contrast != 1 {
+		var sum, k int
+		for i := 0; i < len(src); i += 4 { // every 4th value estimates the mean
+			sum += int(src[i])
+			k++
 		}
-	} else {
-		resample(dst, src, c, s, zoom, dx, dy)
+		mean = float64(sum) / float64(k)
 	}
-	if flip {
-		FlipHorizontal(dst, c, s, s)
+	lut := normTable
+	if contrast != 1 || bright != 1 {
+		for v := range lut {
+			x := min(max(((float64(v)-mean)*contrast+mean)*bright, 0), 255)
+			lut[v] = float32(x/127.5 - 1)
+		}
+	}
+	if zoom == 1 {
+		shiftCopy(dst, src, c, s, int(math.Round(dx)), int(math.Round(dy)), flip, &lut)
+	} else {
+		resample(dst, src, c, s, zoom, dx, dy, flip, &lut)
 	}
 	if grey {
 		for i := 0; i < n; i++ {
@@ -86,39 +100,80 @@ func (a Augment) Apply(dst []float32, src []uint8, c, s int, rng *rand.Rand) {
 			dst[i], dst[n+i], dst[2*n+i] = y, y, y
 		}
 	}
-	if contrast != 1 || bright != 1 {
-		var sum float64
-		for _, v := range dst {
-			sum += float64(v)
+}
+
+// shiftCopy writes into dst the c planes of src (s×s) moved by (dx, dy)
+// whole pixels with the edge replicated, mirrored when flip, each value
+// mapped through lut.
+func shiftCopy(dst []float32, src []uint8, c, s, dx, dy int, flip bool, lut *[256]float32) {
+	dx, dy = min(max(dx, 1-s), s-1), min(max(dy, 1-s), s-1)
+	n := s * s
+	for ch := 0; ch < c; ch++ {
+		for y := 0; y < s; y++ {
+			row := src[ch*n+min(max(y-dy, 0), s-1)*s:][:s]
+			out := dst[ch*n+y*s:][:s]
+			// out[x] = row[x − dx]: the inner part is a contiguous run.
+			lo, hi := max(dx, 0), min(s+dx, s)
+			for i, v := range row[lo-dx : hi-dx] {
+				out[lo+i] = lut[v]
+			}
+			for x := 0; x < lo; x++ {
+				out[x] = lut[row[0]]
+			}
+			for x := hi; x < s; x++ {
+				out[x] = lut[row[s-1]]
+			}
+			if flip {
+				slices.Reverse(out)
+			}
 		}
-		mean := float32(sum / float64(len(dst)))
-		k, b := float32(contrast*bright), float32(bright)
-		for i, v := range dst {
-			dst[i] = min(max(((v-mean)*k+mean*b), 0), 255)
-		}
-	}
-	for i, v := range dst {
-		dst[i] = v/127.5 - 1
 	}
 }
 
-// resample writes into dst (as float values 0..255) the c planes of src
-// (s×s) zoomed by zoom about the centre and moved by (dx, dy) pixels:
-// output pixel x reads source x' = (x + ½ − s/2)/zoom + s/2 − ½ − dx,
-// bilinearly, with coordinates clamped to the edge.
-func resample(dst []float32, src []uint8, c, s int, zoom, dx, dy float64) {
+// resample writes into dst the c planes of src (s×s), each value mapped
+// through lut, zoomed by zoom about the centre and moved by (dx, dy)
+// pixels, mirrored when flip: output pixel x reads source
+// x' = (x + ½ − s/2)/zoom + s/2 − ½ − dx bilinearly (each source row resampled
+// horizontally once, then pairs of rows vertically), coordinates clamped to the edge.
+func resample(dst []float32, src []uint8, c, s int, zoom, dx, dy float64, flip bool, lut *[256]float32) {
 	x0, x1, wx := taps(s, zoom, dx)
 	y0, y1, wy := taps(s, zoom, dy)
+	if flip {
+		slices.Reverse(x0)
+		slices.Reverse(x1)
+		slices.Reverse(wx)
+	}
 	n := s * s
+	rows := make([]float32, 2*s) // horizontally resampled source rows y0, y1
 	for ch := 0; ch < c; ch++ {
 		plane, out := src[ch*n:(ch+1)*n], dst[ch*n:(ch+1)*n]
+		have := [2]int{-1, -1} // source row held in rows[0:s], rows[s:2s]
+		// hrow returns source row y resampled horizontally, computing it into
+		// the slot that does not hold row keep.
+		hrow := func(y, keep int) []float32 {
+			for k, h := range have {
+				if h == y {
+					return rows[k*s : (k+1)*s]
+				}
+			}
+			k := 0
+			if have[0] == keep {
+				k = 1
+			}
+			have[k] = y
+			row, t := plane[y*s:][:s], rows[k*s:(k+1)*s]
+			for x := range t {
+				a, b := lut[row[x0[x]]], lut[row[x1[x]]]
+				t[x] = a + wx[x]*(b-a)
+			}
+			return t
+		}
 		for y := 0; y < s; y++ {
-			r0, r1, fy := plane[y0[y]*s:][:s], plane[y1[y]*s:][:s], wy[y]
-			o := out[y*s:][:s]
+			r0 := hrow(y0[y], -1)
+			r1 := hrow(y1[y], y0[y])
+			o, f := out[y*s:][:s], wy[y]
 			for x := range o {
-				a := float32(r0[x0[x]]) + wx[x]*(float32(r0[x1[x]])-float32(r0[x0[x]]))
-				b := float32(r1[x0[x]]) + wx[x]*(float32(r1[x1[x]])-float32(r1[x0[x]]))
-				o[x] = a + fy*(b-a)
+				o[x] = r0[x] + f*(r1[x]-r0[x])
 			}
 		}
 	}

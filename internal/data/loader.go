@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -36,8 +37,9 @@ type Loader struct {
 	byClass [][]int  // items of each kept label (balanced sampling)
 	direct  bool     // read PixelSource pixels, no decoding
 
-	mu  sync.Mutex
-	bad map[int]bool // items that failed to decode (with SkipBad)
+	mu    sync.Mutex
+	bad   map[int]bool // items that failed to decode (with SkipBad)
+	spare []*Batch     // batch buffers of closed epochs, reused
 }
 
 // NewLoader prepares batches of batch images of src, preprocessed by pre,
@@ -76,9 +78,20 @@ func NewLoader(src Source, cfg Config, pre Preprocess, batch int, seed uint64) (
 		return nil, fmt.Errorf("loader: %d images (classes with at least %d images) for a batch of %d",
 			len(l.items), cfg.MinImagesPerClass, batch)
 	}
+	noCrop := pre.Crop == [4]int{} && pre.CenterCrop == 0
+	if pp, ok := src.(interface{ Preprocessed() Preprocess }); ok {
+		// A pack is already cropped: its crop must be the configured one
+		// (or none be configured), and it is not cropped again.
+		made := pp.Preprocessed()
+		if !noCrop && (made.Crop != pre.Crop || made.CenterCrop != pre.CenterCrop) {
+			return nil, fmt.Errorf("loader: the pack was made with crop %v, center_crop %d; the config asks for crop %v, center_crop %d (repack, or leave the crop unset)",
+				made.Crop, made.CenterCrop, pre.Crop, pre.CenterCrop)
+		}
+		l.pre.Crop, l.pre.CenterCrop, noCrop = [4]int{}, 0, true
+	}
 	if ps, ok := src.(PixelSource); ok {
 		c, s := ps.PixelShape()
-		l.direct = c == pre.Channels && s == pre.Size && pre.Crop == [4]int{} && pre.CenterCrop == 0
+		l.direct = c == pre.Channels && s == pre.Size && noCrop
 	}
 	return l, nil
 }
@@ -154,6 +167,9 @@ type job struct {
 	done  chan error
 }
 
+// errEpochClosed is what Next returns after Close.
+var errEpochClosed = errors.New("loader: Next after Close")
+
 // Batches iterates over the batches of one epoch; see Loader.Epoch.
 type Batches struct {
 	l      *Loader
@@ -176,9 +192,16 @@ func (l *Loader) Epoch(ctx context.Context, epoch, start int) *Batches {
 	it := &Batches{l: l, ctx: ctx, cancel: cancel,
 		ready: make(chan job, prefetch), free: make(chan *Batch, prefetch+1)}
 	c, s := l.Shape()
+	l.mu.Lock()
 	for range prefetch + 1 {
-		it.free <- &Batch{X: make([]float32, l.batch*c*s*s), Labels: make([]int, l.batch)}
+		if n := len(l.spare); n > 0 {
+			it.free <- l.spare[n-1]
+			l.spare = l.spare[:n-1]
+		} else {
+			it.free <- &Batch{X: make([]float32, l.batch*c*s*s), Labels: make([]int, l.batch)}
+		}
 	}
+	l.mu.Unlock()
 	order := l.Order(epoch)
 	jobs := make(chan job)
 	it.wg.Add(1)
@@ -197,12 +220,13 @@ func (l *Loader) Epoch(ctx context.Context, epoch, start int) *Batches {
 			select {
 			case it.ready <- j:
 			case <-ctx.Done():
+				it.free <- b // back for Close to keep
 				return
 			}
 			select {
 			case jobs <- j:
 			case <-ctx.Done():
-				return
+				return // j is in ready: Close keeps its buffer
 			}
 		}
 	}()
@@ -253,20 +277,48 @@ func (it *Batches) Next() (*Batch, error) {
 	return j.b, nil
 }
 
-// Close stops the workers and waits for them.
+// Close stops the workers, waits for them and keeps the batch buffers for
+// the loader's next epoch.
 func (it *Batches) Close() {
 	it.cancel()
 	it.wg.Wait()
+	if it.err == nil {
+		it.err = errEpochClosed
+	}
+	l := it.l
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if it.held != nil {
+		l.spare = append(l.spare, it.held)
+		it.held = nil
+	}
+	for {
+		select {
+		case b := <-it.free:
+			l.spare = append(l.spare, b)
+		case j, ok := <-it.ready:
+			if ok {
+				l.spare = append(l.spare, j.b)
+			} else {
+				it.ready = nil // closed: stop selecting it
+			}
+		default:
+			return
+		}
+	}
 }
 
 // worker holds one goroutine's scratch buffers.
 type worker struct {
 	l   *Loader
 	pix []uint8
+	pcg *rand.PCG // reseeded for every image
+	rng *rand.Rand
 }
 
 func newWorker(l *Loader) *worker {
-	return &worker{l: l, pix: make([]uint8, l.pre.Len())}
+	pcg := rand.NewPCG(0, 0)
+	return &worker{l: l, pix: make([]uint8, l.pre.Len()), pcg: pcg, rng: rand.New(pcg)}
 }
 
 // fill writes batch index bi of the epoch into b. Each image's random
@@ -280,7 +332,8 @@ func (w *worker) fill(ctx context.Context, b *Batch, order []int, epoch, bi int)
 			return err
 		}
 		pos := bi*l.batch + k
-		rng := rand.New(rand.NewPCG(mix(l.seed, uint64(epoch), uint64(pos), 3), mix(l.seed, uint64(epoch), uint64(pos), 4)))
+		w.pcg.Seed(mix(l.seed, uint64(epoch), uint64(pos), 3), mix(l.seed, uint64(epoch), uint64(pos), 4))
+		rng := w.rng
 		idx := order[pos]
 		pix, err := w.pixels(idx)
 		for tries := 0; err != nil && l.cfg.SkipBad && tries < 100; tries++ {

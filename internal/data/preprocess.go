@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 
+	stddraw "image/draw"
+
 	"golang.org/x/image/draw"
 )
 
@@ -119,15 +121,10 @@ func planes(dst []uint8, img image.Image, r image.Rectangle, channels int) {
 				setRGB(dst, o+x, n, channels, row[4*x], row[4*x+1], row[4*x+2])
 			}
 		}
-	case *image.YCbCr:
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			o := (y - r.Min.Y) * w
-			for x := r.Min.X; x < r.Max.X; x++ {
-				yi, ci := m.YOffset(x, y), m.COffset(x, y)
-				cr, cg, cb := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-				setRGB(dst, o+x-r.Min.X, n, channels, cr, cg, cb)
-			}
-		}
+	case *image.YCbCr: // the standard library's fast YCbCr → RGBA conversion
+		rgba := image.NewRGBA(image.Rect(0, 0, w, r.Dy()))
+		stddraw.Draw(rgba, rgba.Rect, m, r.Min, stddraw.Src)
+		planes(dst, rgba, rgba.Rect, channels)
 	default:
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			o := (y - r.Min.Y) * w

@@ -4,14 +4,30 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cocotrain/cocotrain/internal/data"
-	"gonum.org/v1/gonum/mat"
 )
 
 // DefaultComponents is the number of principal components the Eigenfaces
 // baseline keeps unless told otherwise.
 const DefaultComponents = 100
+
+// Baselines are the names Baseline accepts: "pixels" (Pixels) and "pca"
+// (Eigenfaces with DefaultComponents).
+var Baselines = []string{"pixels", "pca"}
+
+// Baseline scores the classical baseline called name (one of Baselines) on
+// set, for `cocotrain eval-lfw --baseline`.
+func Baseline(ctx context.Context, name string, set *data.VerificationSet, pp data.Preprocess, opt Options) (*Report, error) {
+	switch name {
+	case "pixels":
+		return Pixels(ctx, set, pp, opt)
+	case "pca":
+		return Eigenfaces(ctx, set, pp, DefaultComponents, opt)
+	}
+	return nil, fmt.Errorf("eval: unknown baseline %q (want one of %s)", name, strings.Join(Baselines, ", "))
+}
 
 // Pixels scores the raw-pixel baseline on set: each image's vector as
 // data.Preprocess writes it (values (v/255 − 0.5)/0.5, so centred on mid
@@ -56,13 +72,6 @@ func Eigenfaces(ctx context.Context, set *data.VerificationSet, pp data.Preproce
 		return nil, err
 	}
 	n, l := set.Images.Len(), pp.Len()
-	all := mat.NewDense(n, l, nil)
-	for i := 0; i < n; i++ {
-		row := all.RawRowView(i)
-		for j := range row {
-			row[j] = float64(x[i*l+j])
-		}
-	}
 	kept := components
 	dists := make([][]float64, len(splits))
 	for f, s := range splits {
@@ -77,13 +86,12 @@ func Eigenfaces(ctx context.Context, set *data.VerificationSet, pp data.Preproce
 		}
 		slices.Sort(train)
 		train = slices.Compact(train)
-		pca, err := fitPCA(all, train, components)
+		pca, err := fitPCA(x, l, train, components)
 		if err != nil {
 			return nil, fmt.Errorf("eval: Eigenfaces fold %d: %w", f+1, err)
 		}
-		kept = min(kept, pca.axes.RawMatrix().Cols)
-		emb := pca.project(all)
-		dists[f] = Distances(emb, pca.axes.RawMatrix().Cols, set.Left, set.Right)
+		kept = min(kept, pca.k)
+		dists[f] = Distances(pca.project(x, n), pca.k, set.Left, set.Right)
 	}
 	method := fmt.Sprintf("eigenfaces (%d components)", kept)
 	return newReport(method, func(f int) []float64 { return dists[f] }, nil, set.Same, set.Folds)

@@ -69,3 +69,22 @@ func TestEigenfacesClampsAndRejects(t *testing.T) {
 		t.Errorf("0 components: error %v", err)
 	}
 }
+
+// TestBaselineByName: "pixels" is Pixels, "pca" is Eigenfaces, anything else
+// is an error listing the choices.
+func TestBaselineByName(t *testing.T) {
+	pp := data.Preprocess{Size: 4, Channels: 1}
+	ctx := context.Background()
+	for name, method := range map[string]string{"pixels": "pixels", "pca": "eigenfaces (3 components)"} {
+		r, err := Baseline(ctx, name, memSet(), pp, Options{})
+		if err != nil {
+			t.Fatalf("Baseline(%q): %v", name, err)
+		}
+		if r.Method != method {
+			t.Errorf("Baseline(%q): method %q, want %q", name, r.Method, method)
+		}
+	}
+	if _, err := Baseline(ctx, "lbp", memSet(), pp, Options{}); err == nil || !strings.Contains(err.Error(), "pixels, pca") {
+		t.Errorf("unknown baseline: error %v", err)
+	}
+}

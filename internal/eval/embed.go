@@ -29,6 +29,9 @@ type Embeddings struct {
 	Flip []float32
 	// NoFlip is N×Dim: L2-normalise(emb(image)), without the mirror.
 	NoFlip []float32
+	// XNorm is the mean L2 norm of the raw embeddings of the images and of
+	// their mirrors, before any normalisation (insightface's XNorm).
+	XNorm float64
 }
 
 // Options tunes embedding extraction.
@@ -55,6 +58,7 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 	n, d, l := src.Len(), e.EmbeddingDim(), pp.Len()
 	emb := &Embeddings{N: n, Dim: d, Flip: make([]float32, n*d), NoFlip: make([]float32, n*d)}
 	x := make([]float32, batch*l)
+	var xnorm float64
 	for start := 0; start < n; start += batch {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -68,6 +72,7 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 			return nil, fmt.Errorf("eval: embedder returned %d values for %d images of dimension %d", len(out), b, d)
 		}
 		copy(emb.NoFlip[start*d:(start+b)*d], out)
+		xnorm += sumNorms(out[:b*d], d)
 		for i := 0; i < b; i++ {
 			data.FlipHorizontal(x[i*l:(i+1)*l], pp.Channels, pp.Size, pp.Size)
 		}
@@ -75,6 +80,7 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 		if len(out) < b*d {
 			return nil, fmt.Errorf("eval: embedder returned %d values for %d images of dimension %d", len(out), b, d)
 		}
+		xnorm += sumNorms(out[:b*d], d)
 		flip := emb.Flip[start*d : (start+b)*d]
 		for i := range flip {
 			flip[i] = emb.NoFlip[start*d+i] + out[i]
@@ -90,7 +96,23 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 			opt.Progress(start+b, n)
 		}
 	}
+	if n > 0 {
+		emb.XNorm = xnorm / float64(2*n)
+	}
 	return emb, nil
+}
+
+// sumNorms returns the sum of the L2 norms of the rows of e (rows of d).
+func sumNorms(e []float32, d int) float64 {
+	var total float64
+	for i := 0; i+d <= len(e); i += d {
+		var s float64
+		for _, v := range e[i : i+d] {
+			s += float64(v) * float64(v)
+		}
+		total += math.Sqrt(s)
+	}
+	return total
 }
 
 // preprocessBatch writes images start..start+b−1 of src into x (b×pp.Len())

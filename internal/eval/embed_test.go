@@ -114,6 +114,7 @@ func TestExtractMirror(t *testing.T) {
 		t.Errorf("Forward batches %v, progress %v; want [2 2 2 2 1 1] and [2 4 5]", e.batches, progress)
 	}
 	x := make([]float32, pp.Len())
+	var norms float64
 	for i := 0; i < src.Len(); i++ {
 		img, _ := src.Image(i)
 		if err := pp.Apply(x, img); err != nil {
@@ -122,6 +123,8 @@ func TestExtractMirror(t *testing.T) {
 		plain := fakeEmbed(x, 1, 4, 4)
 		data.FlipHorizontal(x, 1, 4, 4)
 		mirror := fakeEmbed(x, 1, 4, 4)
+		norms += math.Hypot(math.Hypot(float64(plain[0]), float64(plain[1])), float64(plain[2])) +
+			math.Hypot(math.Hypot(float64(mirror[0]), float64(mirror[1])), float64(mirror[2]))
 		sum := make([]float32, 3)
 		for j := range sum {
 			sum[j] = plain[j] + mirror[j]
@@ -140,6 +143,9 @@ func TestExtractMirror(t *testing.T) {
 				}
 			}
 		}
+	}
+	if want := norms / 10; math.Abs(emb.XNorm-want) > 1e-9*want {
+		t.Errorf("XNorm %v, want the mean raw norm %v", emb.XNorm, want)
 	}
 	if emb.NoFlip[0] == emb.NoFlip[1] {
 		t.Fatalf("fixture images are left–right symmetric: the test would not see the mirror")
@@ -185,5 +191,20 @@ func TestExtractNotFinite(t *testing.T) {
 	_, err := Extract(context.Background(), nanEmbedder{}, newMemSource(2), data.Preprocess{Size: 4, Channels: 1}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "mem/000.png") {
 		t.Fatalf("error %v: want one naming mem/000.png", err)
+	}
+}
+
+// shortEmbedder returns fewer values than the batch needs.
+type shortEmbedder struct{}
+
+func (shortEmbedder) EmbeddingDim() int                        { return 4 }
+func (shortEmbedder) Forward(_ []float32, batch int) []float32 { return make([]float32, 4*batch-1) }
+
+// TestExtractShortOutput: an embedder returning too few values is an error,
+// not a panic or silent garbage.
+func TestExtractShortOutput(t *testing.T) {
+	_, err := Extract(context.Background(), shortEmbedder{}, newMemSource(3), data.Preprocess{Size: 4, Channels: 1}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "11 values for 3 images of dimension 4") {
+		t.Fatalf("error %v", err)
 	}
 }

@@ -8,9 +8,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// lowRank returns an n×l matrix of rank r with singular values spread from
-// 100 down to 100/r, plus small Gaussian noise, and a mean offset per column.
-func lowRank(rng *rand.Rand, n, l, r int) *mat.Dense {
+// lowRank returns an n×l row-major matrix of rank r with singular values
+// spread from 100 down to 100/r, plus small Gaussian noise and a mean
+// offset per column.
+func lowRank(rng *rand.Rand, n, l, r int) []float32 {
 	u := mat.NewDense(n, r, nil)
 	v := mat.NewDense(r, l, nil)
 	for i := 0; i < n; i++ {
@@ -25,22 +26,25 @@ func lowRank(rng *rand.Rand, n, l, r int) *mat.Dense {
 	}
 	var a mat.Dense
 	a.Mul(u, v)
+	out := make([]float32, n*l)
 	for i := 0; i < n; i++ {
 		for j := 0; j < l; j++ {
-			a.Set(i, j, a.At(i, j)+0.01*rng.NormFloat64()+float64(j))
+			out[i*l+j] = float32(a.At(i, j) + 0.01*rng.NormFloat64() + float64(j))
 		}
 	}
-	return &a
+	return out
 }
 
-// axesAgree reports the smallest |cos| between matching columns of two
-// axis matrices (axes are defined up to sign).
-func axesAgree(a, b *mat.Dense) float64 {
-	_, k := a.Dims()
+// axesAgree returns the smallest |cos| between matching columns of two
+// l×k row-major axis matrices (axes are defined up to sign).
+func axesAgree(a, b []float32, l, k int) float64 {
 	worst := 1.0
 	for j := 0; j < k; j++ {
-		d := math.Abs(mat.Dot(a.ColView(j), b.ColView(j)))
-		worst = math.Min(worst, d)
+		var d float64
+		for i := 0; i < l; i++ {
+			d += float64(a[i*k+j]) * float64(b[i*k+j])
+		}
+		worst = math.Min(worst, math.Abs(d))
 	}
 	return worst
 }
@@ -50,27 +54,30 @@ func axesAgree(a, b *mat.Dense) float64 {
 // and fitted on the chosen rows only.
 func TestPCAAxesAreCovarianceEigenvectors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	all := lowRank(rng, 50, 12, 4)
-	rows := make([]int, 0, 40)
-	for i := 0; i < 40; i++ {
-		rows = append(rows, i)
+	const n, l, k = 40, 12, 3
+	x := lowRank(rng, 50, l, 4)
+	rows := make([]int, n)
+	for i := range rows {
+		rows[i] = i
 	}
-	m, err := fitPCA(all, rows, 3)
+	m, err := fitPCA(x, l, rows, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cov mat.SymDense
-	sub := mat.DenseCopyOf(all.Slice(0, 40, 0, 12))
-	for j := 0; j < 12; j++ {
-		col := sub.ColView(j)
-		mean := mat.Sum(col) / 40
-		if math.Abs(mean-m.mean[j]) > 1e-9 {
+	sub := mat.NewDense(n, l, nil)
+	for j := 0; j < l; j++ {
+		var mean float64
+		for i := 0; i < n; i++ {
+			mean += float64(x[i*l+j]) / n
+		}
+		if math.Abs(mean-float64(m.mean[j])) > 1e-4 {
 			t.Fatalf("mean[%d] = %v, want %v", j, m.mean[j], mean)
 		}
-		for i := 0; i < 40; i++ {
-			sub.Set(i, j, sub.At(i, j)-mean)
+		for i := 0; i < n; i++ {
+			sub.Set(i, j, float64(x[i*l+j])-mean)
 		}
 	}
+	var cov mat.SymDense
 	cov.SymOuterK(1, sub.T())
 	var eig mat.EigenSym
 	if !eig.Factorize(&cov, true) {
@@ -79,45 +86,48 @@ func TestPCAAxesAreCovarianceEigenvectors(t *testing.T) {
 	var vecs mat.Dense
 	eig.VectorsTo(&vecs)
 	// EigenSym sorts ascending: the leading axes are the last columns.
-	want := mat.NewDense(12, 3, nil)
-	for j := 0; j < 3; j++ {
-		for i := 0; i < 12; i++ {
-			want.Set(i, j, vecs.At(i, 11-j))
+	want := make([]float32, l*k)
+	for j := 0; j < k; j++ {
+		for i := 0; i < l; i++ {
+			want[i*k+j] = float32(vecs.At(i, l-1-j))
 		}
 	}
-	if c := axesAgree(m.axes, want); c < 1-1e-9 {
+	if c := axesAgree(m.axes, want, l, k); c < 1-1e-6 {
 		t.Errorf("PCA axes differ from the covariance eigenvectors: worst |cos| %v", c)
 	}
-	var gram mat.Dense
-	gram.Mul(m.axes.T(), m.axes)
-	if !mat.EqualApprox(&gram, eye(3), 1e-12) {
-		t.Errorf("axes not orthonormal: %v", mat.Formatted(&gram))
+	for a := 0; a < k; a++ {
+		for b := 0; b < k; b++ {
+			var d float64
+			for i := 0; i < l; i++ {
+				d += float64(m.axes[i*k+a]) * float64(m.axes[i*k+b])
+			}
+			if want := map[bool]float64{true: 1, false: 0}[a == b]; math.Abs(d-want) > 1e-6 {
+				t.Errorf("axes %d·%d = %v, want %v", a, b, d, want)
+			}
+		}
 	}
-}
-
-func eye(n int) *mat.Dense {
-	d := mat.NewDense(n, n, nil)
-	for i := 0; i < n; i++ {
-		d.Set(i, i, 1)
-	}
-	return d
 }
 
 // TestRandomizedAxesMatchExact: on a matrix with a clear spectral gap
-// (rank 6 plus noise), the randomized range finder recovers the exact
-// leading axes.
+// (rank 6 plus noise), the randomized range finder (float32 products)
+// recovers the exact leading axes.
 func TestRandomizedAxesMatchExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	x := lowRank(rng, 120, 80, 6)
-	exact, err := exactAxes(x, 5)
+	const n, l, k = 120, 80, 5
+	x := lowRank(rng, n, l, 6)
+	rows := make([]int, n)
+	for i := range rows {
+		rows[i] = i
+	}
+	exact, err := fitPCAWith(x, l, rows, k, n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	approx, err := randomizedAxes(x, 5, 3, rand.New(rand.NewPCG(1, 2)))
+	approx, err := fitPCAWith(x, l, rows, k, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := axesAgree(exact, approx); c < 1-1e-6 {
+	if c := axesAgree(exact.axes, approx.axes, l, k); c < 1-1e-5 {
 		t.Errorf("randomized axes differ from the exact ones: worst |cos| %v", c)
 	}
 }
@@ -126,22 +136,20 @@ func TestRandomizedAxesMatchExact(t *testing.T) {
 // normalised (1, 0): projection subtracts the training mean.
 func TestPCAProjectCentres(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	all := lowRank(rng, 20, 6, 3)
-	rows := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
-	m, err := fitPCA(all, rows, 2)
+	const l = 6
+	x := lowRank(rng, 20, l, 3)
+	m, err := fitPCA(x, l, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pts := mat.NewDense(21, 6, nil)
-	pts.Copy(all)
-	for j, v := range m.mean {
-		pts.Set(20, j, v+3*m.axes.At(j, 0))
+	for j := 0; j < l; j++ {
+		x = append(x, m.mean[j]+3*m.axes[j*m.k])
 	}
-	emb := m.project(pts)
-	if math.Abs(float64(emb[40])-1) > 1e-6 || math.Abs(float64(emb[41])) > 1e-6 {
+	emb := m.project(x, 21)
+	if math.Abs(float64(emb[40])-1) > 1e-5 || math.Abs(float64(emb[41])) > 1e-5 {
 		t.Errorf("mean + 3·axis0 projects to %v, want (1, 0)", emb[40:42])
 	}
-	if _, err := fitPCA(all, []int{3}, 2); err == nil {
+	if _, err := fitPCA(x, l, []int{3}, 2); err == nil {
 		t.Error("PCA on one image: want an error")
 	}
 }

@@ -1,10 +1,12 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/cocotrain/cocotrain/internal/data"
@@ -40,6 +42,9 @@ type Report struct {
 	AUC, EER float64
 	// TAR[i] is the true accept rate at false accept rate TARFARs[i].FAR.
 	TAR []float64
+	// XNorm is the mean norm of the raw embeddings (Embeddings.XNorm);
+	// 0 when the report does not come from embeddings.
+	XNorm float64
 }
 
 // NewReport scores flip (the distances of the embeddings with the mirror)
@@ -105,10 +110,15 @@ func Score(set *data.VerificationSet, emb *Embeddings) (*Report, error) {
 	if err := checkPairs(set); err != nil {
 		return nil, err
 	}
-	return NewReport("embedding",
+	r, err := NewReport("embedding",
 		Distances(emb.Flip, emb.Dim, set.Left, set.Right),
 		Distances(emb.NoFlip, emb.Dim, set.Left, set.Right),
 		set.Same, set.Folds)
+	if err != nil {
+		return nil, err
+	}
+	r.XNorm = emb.XNorm
+	return r, nil
 }
 
 // Evaluate extracts the embeddings of set's images through e (preprocessed
@@ -179,25 +189,41 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// WriteText writes the report as aligned "name  value" lines.
+// WriteText writes the report as aligned "name  value  note" lines.
 func (r *Report) WriteText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	mirror := "mirror"
+	var b bytes.Buffer
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	line := func(name, value, note string) { fmt.Fprintf(tw, "%s\t%s\t%s\n", name, value, note) }
+	mirror := "image + mirror"
 	if !r.Mirror {
 		mirror = "no mirror"
 	}
-	fmt.Fprintf(tw, "method\t%s (%s)\n", r.Method, mirror)
-	fmt.Fprintf(tw, "pairs\t%d in %d folds\n", r.Pairs, r.Folds)
-	fmt.Fprintf(tw, "accuracy\t%.2f%% ± %.2f%%\t(mean ± population std over folds)\n", 100*r.AccuracyMean, 100*r.AccuracyStd)
+	line("method", r.Method, mirror)
+	line("pairs", fmt.Sprintf("%d", r.Pairs), fmt.Sprintf("in %d folds", r.Folds))
+	line("accuracy", fmt.Sprintf("%.2f%% ± %.2f%%", 100*r.AccuracyMean, 100*r.AccuracyStd), "mean ± population std over folds")
 	if r.Mirror {
-		fmt.Fprintf(tw, "accuracy without mirror\t%.2f%% ± %.2f%%\n", 100*r.NoFlip.AccuracyMean, 100*r.NoFlip.AccuracyStd)
+		line("accuracy without mirror", fmt.Sprintf("%.2f%% ± %.2f%%", 100*r.NoFlip.AccuracyMean, 100*r.NoFlip.AccuracyStd), "")
 	}
-	fmt.Fprintf(tw, "threshold\t%.4f squared L2 = %.4f cosine\t(mean over folds)\n", r.ThresholdL2, r.ThresholdCos)
-	fmt.Fprintf(tw, "VAL@FAR=1e-3\t%.2f%% ± %.2f%%\t(FAR reached %.5f)\n", 100*r.VAL, 100*r.VALStd, r.FAR)
-	fmt.Fprintf(tw, "AUC\t%.4f\n", r.AUC)
-	fmt.Fprintf(tw, "EER\t%.2f%%\n", 100*r.EER)
+	line("threshold", fmt.Sprintf("%.4f", r.ThresholdL2), fmt.Sprintf("squared L2 (cosine %.4f), mean over folds", r.ThresholdCos))
+	line("VAL@FAR=1e-3", fmt.Sprintf("%.2f%% ± %.2f%%", 100*r.VAL, 100*r.VALStd), fmt.Sprintf("FAR reached %.5f", r.FAR))
+	line("AUC", fmt.Sprintf("%.4f", r.AUC), "")
+	line("EER", fmt.Sprintf("%.2f%%", 100*r.EER), "")
 	for i, f := range TARFARs {
-		fmt.Fprintf(tw, "TAR@FAR=%s\t%.2f%%\n", f.Key, 100*r.TAR[i])
+		line("TAR@FAR="+f.Key, fmt.Sprintf("%.2f%%", 100*r.TAR[i]), "")
 	}
-	return tw.Flush()
+	if r.XNorm > 0 {
+		line("XNorm", fmt.Sprintf("%.4f", r.XNorm), "mean raw embedding norm")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range strings.SplitAfter(b.String(), "\n") {
+		if l == "" {
+			continue
+		}
+		if _, err := io.WriteString(w, strings.TrimRight(l, " \n")+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -122,6 +122,12 @@ type insightfaceFixture struct {
 	VALMean       float64   `json:"val_mean"`
 	VALStd        float64   `json:"val_std"`
 	FARMean       float64   `json:"far_mean"`
+	// ROC summaries by scikit-learn (roc_curve, roc_auc_score) and
+	// facenet's EER.
+	ROCPoints int                `json:"roc_points"`
+	AUC       float64            `json:"auc"`
+	EER       float64            `json:"eer"`
+	TAR       map[string]float64 `json:"tar_at_far"`
 }
 
 // TestKFoldAgreesWithInsightface reproduces insightface's calculate_roc and
@@ -160,5 +166,38 @@ func TestKFoldAgreesWithInsightface(t *testing.T) {
 		near("VAL mean", v.VAL, fx.VALMean)
 		near("VAL std", v.VALStd, fx.VALStd)
 		near("FAR mean", v.FAR, fx.FARMean)
+	}
+}
+
+// TestROCAgreesWithSklearn compares the ROC summaries on the fixtures with
+// scikit-learn's roc_curve / roc_auc_score and facenet's brentq EER.
+func TestROCAgreesWithSklearn(t *testing.T) {
+	for _, name := range []string{"testdata/insightface_lfw10.json", "testdata/insightface_uneven7.json"} {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fx insightfaceFixture
+		if err := json.Unmarshal(raw, &fx); err != nil {
+			t.Fatal(err)
+		}
+		r, err := NewReport("fixture", fx.Dist, nil, fx.Same, fx.Folds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.ROC.FPR) != fx.ROCPoints {
+			t.Errorf("%s: %d ROC points, sklearn %d", name, len(r.ROC.FPR), fx.ROCPoints)
+		}
+		if math.Abs(r.AUC-fx.AUC) > 1e-12 {
+			t.Errorf("%s: AUC %.17g, sklearn %.17g", name, r.AUC, fx.AUC)
+		}
+		if math.Abs(r.EER-fx.EER) > 1e-9 {
+			t.Errorf("%s: EER %.17g, facenet %.17g", name, r.EER, fx.EER)
+		}
+		for i, f := range TARFARs {
+			if math.Abs(r.TAR[i]-fx.TAR[f.Key]) > 1e-12 {
+				t.Errorf("%s: TAR@FAR=%s %v, reference %v", name, f.Key, r.TAR[i], fx.TAR[f.Key])
+			}
+		}
 	}
 }

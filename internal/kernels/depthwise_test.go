@@ -22,9 +22,15 @@ var depthwiseGeoms = []ConvGeom{
 	{C: 2, H: 6, W: 11, KH: 5, KW: 2, SH: 3, SW: 2, PH: 2, PW: 0},
 	{C: 5, H: 4, W: 4, KH: 3, KW: 3, SH: 1, SW: 1, PH: 2, PW: 2},
 	{C: 8, H: 14, W: 14, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+	{C: 3, H: 9, W: 75, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+	{C: 2, H: 5, W: 40, KH: 3, KW: 5, SH: 2, SW: 1, PH: 0, PW: 2},
 }
 
-func TestDepthwiseConvMatchesNaive(t *testing.T) {
+// TestDepthwiseConvMatchesNaive checks the forward and backward passes
+// against direct loops with bounds checks, over each vector-loop path.
+func TestDepthwiseConvMatchesNaive(t *testing.T) { forEachVec(t, testDepthwise) }
+
+func testDepthwise(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, g := range depthwiseGeoms {
 		t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {

@@ -8,11 +8,12 @@ import (
 // Blocking of the packed GEMM. A K block of kcBlock steps keeps one B
 // micro-panel (kc×nr) in L1 while the A block of a tile streams from L2.
 const (
-	kcBlock   = 256
-	ncTarget  = 256 // widest column tile
-	ncMin     = 64  // narrowest column tile before rows are split instead
-	mcTarget  = 168 // rows of A swept per B micro-panel (A block in L2)
-	tilesEach = 4   // tiles per worker wanted for dynamic load balance
+	kcBlock    = 192
+	ncTarget   = 256 // widest column tile
+	ncMin      = 64  // narrowest column tile before rows are split instead
+	mcTarget   = 168 // rows of A swept per B micro-panel (A block in L2)
+	rowTileMin = 8   // fewest row panels of a row tile
+	tilesEach  = 4   // tiles per worker wanted for dynamic load balance
 )
 
 // gemmPacked is the packed, cache-blocked GEMM on micro-kernel kn over up to
@@ -29,8 +30,17 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 	if pa == nil {
 		pa = new(PackedA)
 	}
-	pa.pack(kn, threads, transA, m, k, a, lda)
-	gemmPackedA(pa, threads, transB, n, alpha, b, ldb, beta, c, ldc)
+	// With a single column tile every panel of A is used by one tile only:
+	// pack it there, block by block, while it is in cache. Otherwise pack
+	// it once for all tiles.
+	mPanels, nPanels := (m+kn.mr-1)/kn.mr, (n+kn.nr-1)/kn.nr
+	if nt, _ := tiling(mPanels, nPanels, kn.nr, threads); nt == 1 {
+		pa.packLater(kn, transA, m, k, a, lda)
+	} else {
+		pa.pack(kn, threads, transA, m, k, a, lda)
+	}
+	gemmPackedA(pa, threads, n, matrixB(kn, transB, b, ldb), alpha, beta, c, ldc)
+	pa.lazyA = nil
 	packedPool.Put(pa)
 }
 
@@ -48,6 +58,18 @@ type PackedA struct {
 	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
 	// of that block in order.
 	data []float32
+	// lazyA, when not nil, is the unpacked op(A) (transA, row stride lda)
+	// that the GEMM packs block by block inside its tiles instead of data.
+	lazyA  []float32
+	transA bool
+	lda    int
+}
+
+// packLater sets pa up to pack op(A) lazily, inside the GEMM's tiles.
+func (pa *PackedA) packLater(kn *microKernel, transA bool, m, k int, a []float32, lda int) {
+	mr := kn.mr
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, data: pa.data[:0],
+		lazyA: a, transA: transA, lda: lda}
 }
 
 // Rows and Cols return m and k, the shape of the packed op(A).
@@ -60,7 +82,8 @@ func (pa *PackedA) Cols() int { return pa.k }
 // A is m×k with row stride lda (lda ≥ k) or, with transA, k×m (lda ≥ m). The
 // packing is split over Threads() goroutines.
 func (pa *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
-	pa.pack(activeKernel, Threads(), transA, max(m, 0), max(k, 0), a, lda)
+	checkMatrix("PackedA.Pack", "A", transA, m, k, a, lda)
+	pa.pack(activeKernel, Threads(), transA, m, k, a, lda)
 }
 
 // panel returns the micro-panel of row panel r in the K block starting at p0
@@ -74,7 +97,7 @@ func (pa *PackedA) panel(p0, kc, r int) []float32 {
 func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
 	panels := (m + mr - 1) / mr
-	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data}
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data[:0]}
 	if cap(pa.data) < pa.mPad*k {
 		pa.data = make([]float32, pa.mPad*k)
 	}
@@ -105,6 +128,8 @@ func SgemmPackedSerial(pa *PackedA, transB bool, n int, alpha float32, b []float
 }
 
 func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkMatrix("SgemmPacked", "B", transB, pa.k, n, b, ldb)
+	checkMatrix("SgemmPacked", "C", false, pa.m, n, c, ldc)
 	if pa.m <= 0 || n <= 0 {
 		return
 	}
@@ -112,46 +137,66 @@ func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float3
 		scaleC(beta, c, pa.m, n, ldc)
 		return
 	}
-	gemmPackedA(pa, threads, transB, n, alpha, b, ldb, beta, c, ldc)
+	gemmPackedA(pa, threads, n, matrixB(pa.kn, transB, b, ldb), alpha, beta, c, ldc)
 }
 
-// gemmPackedA computes C = alpha·A·op(B) + beta·C with A already packed
-// (m×k), over up to `threads` goroutines: workers take rectangular tiles of
-// C from an atomic counter and, per K block, pack their B tile and run the
-// micro-kernel over it.
-func gemmPackedA(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// bPacker writes the steps [p0, p0+kc) and columns [j0, j0+cols) of the
+// k×n operand op(B) into dst as micro-panels (the contract of packBGo).
+type bPacker func(dst []float32, p0, kc, j0, cols int)
+
+// matrixB packs op(B) from a stored matrix with kn's packer.
+func matrixB(kn *microKernel, transB bool, b []float32, ldb int) bPacker {
+	return func(dst []float32, p0, kc, j0, cols int) {
+		kn.packB(dst, transB, b, ldb, p0, kc, j0, cols, kn.nr)
+	}
+}
+
+// gemmPackedA computes C = alpha·A·B + beta·C with A already packed (m×k)
+// and B (k×n) produced panel by panel by packB, over up to `threads`
+// goroutines: workers take rectangular tiles of C from an atomic counter
+// and, per K block, pack their B tile and run the micro-kernel over it.
+func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32, c []float32, ldc int) {
 	kn, m, k := pa.kn, pa.m, pa.k
 	mr, nr := kn.mr, kn.nr
 	if 2*m*n*k < 1<<21 {
 		threads = 1
 	}
-	nt, mt := tiling(m, n, mr, nr, threads)
-	colTile := roundUp((n+nt-1)/nt, nr)
-	nt = (n + colTile - 1) / colTile
-	mPanels := pa.mPad / mr
-	rowTile := (mPanels + mt - 1) / mt // in panels
-	mt = (mPanels + rowTile - 1) / rowTile
+	// Tiles are whole micro-kernel blocks, cut as evenly as possible.
+	mPanels, nPanels := pa.mPad/mr, (n+nr-1)/nr
+	nt, mt := tiling(mPanels, nPanels, nr, threads)
+	widest := (nPanels + nt - 1) / nt * nr
 	mcPanels := max(1, mcTarget/mr)
 
 	parallelWorkers(threads, mt*nt, func(next func() (int, bool)) {
-		bbuf := getBuf(kcBlock * colTile)
+		bbuf := getBuf(kcBlock * widest)
 		defer putBuf(bbuf)
-		var edge [32 * 32]float32
+		var abuf *[]float32
+		if pa.lazyA != nil {
+			abuf = getBuf(kcBlock * mcPanels * mr)
+			defer putBuf(abuf)
+		}
 		for job, ok := next(); ok; job, ok = next() {
-			j0 := job % nt * colTile
-			cols := min(colTile, n-j0)
-			r0 := job / nt * rowTile
-			r1 := min(r0+rowTile, mPanels)
+			tj, ti := job%nt, job/nt
+			j0 := tj * nPanels / nt * nr
+			cols := min((tj+1)*nPanels/nt*nr, n) - j0
+			r0, r1 := ti*mPanels/mt, (ti+1)*mPanels/mt
 			for p0 := 0; p0 < k; p0 += kcBlock {
 				kc := min(kcBlock, k-p0)
 				bp := (*bbuf)[:roundUp(cols, nr)*kc]
-				kn.packB(bp, transB, b, ldb, p0, kc, j0, cols, nr)
+				packB(bp, p0, kc, j0, cols)
 				bet := beta
 				if p0 > 0 {
 					bet = 1
 				}
 				for rc := r0; rc < r1; rc += mcPanels {
 					rEnd := min(rc+mcPanels, r1)
+					panel := func(r int) []float32 { return pa.panel(p0, kc, r) }
+					if pa.lazyA != nil {
+						for r := rc; r < rEnd; r++ {
+							kn.packA((*abuf)[(r-rc)*mr*kc:(r-rc+1)*mr*kc], pa.transA, pa.lazyA, pa.lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
+						}
+						panel = func(r int) []float32 { return (*abuf)[(r-rc)*mr*kc : (r-rc+1)*mr*kc] }
+					}
 					for q := 0; q*nr < cols; q++ {
 						bPanel := bp[q*kc*nr : (q+1)*kc*nr]
 						j := j0 + q*nr
@@ -159,13 +204,7 @@ func gemmPackedA(pa *PackedA, threads int, transB bool, n int, alpha float32, b 
 						for r := rc; r < rEnd; r++ {
 							i := r * mr
 							h := min(mr, m-i)
-							ap := pa.panel(p0, kc, r)
-							if h == mr && w == nr {
-								kn.run(kc, ap, bPanel, c[i*ldc+j:], ldc, alpha, bet)
-								continue
-							}
-							kn.run(kc, ap, bPanel, edge[:], nr, alpha, 0)
-							mergeEdge(c[i*ldc+j:], ldc, edge[:], nr, h, w, bet)
+							kn.run(kc, panel(r), bPanel, c[i*ldc+j:], ldc, h, w, alpha, bet)
 						}
 					}
 				}
@@ -175,41 +214,28 @@ func gemmPackedA(pa *PackedA, threads int, transB bool, n int, alpha float32, b 
 }
 
 // tiling chooses how many column tiles (nt) and row tiles (mt) to cut C
-// into: column tiles of at most ncTarget columns, more and narrower (down to
-// ncMin) until every worker has tilesEach, then row splits.
-func tiling(m, n, mr, nr, threads int) (nt, mt int) {
-	nt, mt = (n+ncTarget-1)/ncTarget, 1
+// into, given its size in micro-kernel blocks: column tiles of at most
+// ncTarget columns; with several workers, narrower ones (down to ncMin) and
+// then row splits (down to rowTileMin rows of panels: each row tile packs
+// its own copy of B) until every worker has tilesEach tiles.
+func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
+	perTile := max(ncTarget/nr, 1)
+	nt, mt = (nPanels+perTile-1)/perTile, 1
 	if threads <= 1 {
 		return nt, mt
 	}
 	want := tilesEach * threads
 	for nt*mt < want {
 		switch {
-		case roundUp((n+nt)/(nt+1), nr) >= ncMin:
+		case nPanels/(nt+1)*nr >= ncMin:
 			nt++
-		case (m+mt)/(mt+1) >= 4*mr:
+		case mPanels/(mt+1) >= rowTileMin:
 			mt++
 		default:
 			return nt, mt
 		}
 	}
 	return nt, mt
-}
-
-// mergeEdge writes the h×w top-left corner of the micro-kernel's block edge
-// (row stride ldE) into c: c = edge + beta·c (c unread when beta == 0).
-func mergeEdge(c []float32, ldc int, edge []float32, ldE, h, w int, beta float32) {
-	for i := 0; i < h; i++ {
-		src := edge[i*ldE : i*ldE+w]
-		dst := c[i*ldc : i*ldc+w]
-		if beta == 0 {
-			copy(dst, src)
-			continue
-		}
-		for j, v := range src {
-			dst[j] = v + beta*dst[j]
-		}
-	}
 }
 
 // scaleC sets C (m×n, row stride ldc) to beta·C, writing zeros without

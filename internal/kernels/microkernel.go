@@ -4,10 +4,11 @@ package kernels
 type microKernel struct {
 	name   string
 	mr, nr int // rows × columns of the C block it computes
-	// run sets the mr×nr block of c (row stride ldc) to alpha·Ap·Bp + beta·c
-	// (c is not read when beta == 0), where Ap is the packed A panel (k×mr,
-	// mr consecutive values per step) and Bp the packed B panel (k×nr).
-	run func(k int, ap, bp, c []float32, ldc int, alpha, beta float32)
+	// run sets the top-left rows×cols (≤ mr×nr) of the block of c (row
+	// stride ldc) to alpha·Ap·Bp + beta·c (c is not read when beta == 0),
+	// where Ap is the packed A panel (k×mr, mr consecutive values per step)
+	// and Bp the packed B panel (k×nr). Nothing else of c is touched.
+	run func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32)
 	// packA and packB lay out panels of op(A) and op(B) for run (contracts
 	// of packAGo and packBGo).
 	packA func(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc, mr int)
@@ -15,7 +16,40 @@ type microKernel struct {
 }
 
 // goKernel is the pure-Go micro-kernel: 4×4, sixteen scalar accumulators.
-var goKernel = microKernel{name: "go", mr: 4, nr: 4, run: goKernel4x4, packA: packAGo, packB: packBGo}
+var goKernel = microKernel{name: "go", mr: 4, nr: 4, run: withEdges(goKernel4x4, 4, 4), packA: packAGo, packB: packBGo}
+
+// fullBlock is a micro-kernel that only computes whole mr×nr blocks.
+type fullBlock func(k int, ap, bp, c []float32, ldc int, alpha, beta float32)
+
+// withEdges adapts a whole-block kernel to microKernel.run: partial blocks
+// are computed into a buffer and merged into c.
+func withEdges(full fullBlock, mr, nr int) func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32) {
+	if mr*nr > edgeMax {
+		panic("kernels: micro-kernel block larger than the edge buffer")
+	}
+	return func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32) {
+		if rows == mr && cols == nr {
+			full(k, ap, bp, c, ldc, alpha, beta)
+			return
+		}
+		var edge [edgeMax]float32
+		full(k, ap, bp, edge[:], nr, alpha, 0)
+		for i := 0; i < rows; i++ {
+			src := edge[i*nr : i*nr+cols]
+			dst := c[i*ldc : i*ldc+cols]
+			if beta == 0 {
+				copy(dst, src)
+				continue
+			}
+			for j, v := range src {
+				dst[j] = v + beta*dst[j]
+			}
+		}
+	}
+}
+
+// edgeMax bounds mr·nr of the kernels that go through withEdges.
+const edgeMax = 128
 
 // activeKernel is the micro-kernel Sgemm uses: the best one the CPU runs.
 var activeKernel = bestKernel()

@@ -36,3 +36,37 @@ func benchGemm(b *testing.B, threads int) {
 
 func BenchmarkSgemm1Thread(b *testing.B) { benchGemm(b, 1) }
 func BenchmarkSgemmThreads(b *testing.B) { benchGemm(b, 0) }
+
+// BenchmarkConvGemm compares, on one thread, a convolution done as Im2col
+// followed by Sgemm with SgemmConv on weights packed once (the conv shapes
+// of benchShapes: 3×3, stride 1, pad 1).
+func BenchmarkConvGemm(b *testing.B) {
+	for _, s := range [][2]int{{64, 56}, {128, 28}, {256, 14}, {512, 7}} {
+		cout, hw := s[0], s[1]
+		g := ConvGeom{C: cout, H: hw, W: hw, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
+		m, n, k := cout, hw*hw, g.ColRows()
+		rng := rand.New(rand.NewPCG(1, 1))
+		w := make([]float32, m*k)
+		img := make([]float32, g.C*g.H*g.W)
+		c := make([]float32, m*n)
+		col := make([]float32, k*n)
+		fill(rng, w)
+		fill(rng, img)
+		flops := 2 * float64(m*n*k)
+		b.Run(fmt.Sprintf("im2col+sgemm/%dx%dx%d", m, n, k), func(b *testing.B) {
+			for b.Loop() {
+				Im2col(col, img, g)
+				SgemmSerial(false, false, m, n, k, 1, w, k, col, n, 0, c, n)
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		b.Run(fmt.Sprintf("packed-conv/%dx%dx%d", m, n, k), func(b *testing.B) {
+			var pa PackedA
+			pa.Pack(false, m, k, w, k)
+			for b.Loop() {
+				SgemmConvSerial(&pa, img, g, 1, 0, c, n)
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

@@ -54,6 +54,13 @@ type gemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32,
 // A, B and C and compares with naiveGemm.
 func checkGemm(t *testing.T, rng *rand.Rand, f gemmFunc, tc gemmCase) {
 	t.Helper()
+	checkGemmB(t, rng, f, tc, nil)
+}
+
+// checkGemmB is checkGemm with op(B) given (untransposed, k×n, packed
+// rows) when bFixed is not nil.
+func checkGemmB(t *testing.T, rng *rand.Rand, f gemmFunc, tc gemmCase, bFixed []float32) {
+	t.Helper()
 	ar, ac := tc.m, tc.k
 	if tc.transA {
 		ar, ac = tc.k, tc.m
@@ -71,6 +78,10 @@ func checkGemm(t *testing.T, rng *rand.Rand, f gemmFunc, tc gemmCase) {
 		fill(rng, a[i*lda:i*lda+ac])
 	}
 	for i := 0; i < br; i++ {
+		if bFixed != nil {
+			copy(b[i*ldb:i*ldb+bc], bFixed[i*bc:])
+			continue
+		}
 		fill(rng, b[i*ldb:i*ldb+bc])
 	}
 	for i := 0; i < tc.m; i++ {

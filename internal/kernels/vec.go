@@ -4,29 +4,50 @@ package kernels
 // caller's contract (the routines index up to len(x) and panic on shorter
 // partners, as ordinary slice indexing does).
 
+// vecImpl is one implementation of the elementwise loops (contracts of the
+// exported functions, with equal lengths already ensured).
+type vecImpl struct {
+	name  string
+	axpy  func(alpha float32, x, y []float32)
+	scale func(alpha float32, x []float32)
+	relu  func(out, in []float32)
+	dot   func(x, y []float32) float32
+	// rowCorr adds the 1-D correlation of src with w into dst:
+	// dst[x] += Σ_j w[j]·src[x+j] (len(dst), len(w) ≥ 1; len(src) ≥
+	// len(dst)+len(w)−1). The row kernel of the depthwise convolution.
+	rowCorr func(dst, src, w []float32)
+}
+
+// vecGo is the pure-Go implementation, the reference of the others.
+var vecGo = vecImpl{name: "go", axpy: axpyGo, scale: scaleGo, relu: reluGo, dot: dotGo, rowCorr: rowCorrGo}
+
+// vec is the implementation the exported functions use: the first of
+// vecImpls().
+var vec = vecImpls()[0]
+
 // Axpy adds alpha·x to y: y[i] += alpha·x[i] for i < len(x).
 func Axpy(alpha float32, x, y []float32) {
 	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += alpha * v
+	if len(x) > 0 {
+		vec.axpy(alpha, x, y)
 	}
 }
 
 // Scale multiplies x in place by alpha.
 func Scale(alpha float32, x []float32) {
-	for i := range x {
-		x[i] *= alpha
+	if len(x) > 0 {
+		vec.scale(alpha, x)
 	}
 }
 
-// Dot returns Σ x[i]·y[i] for i < len(x), accumulated in float64.
+// Dot returns Σ x[i]·y[i] for i < len(x), accumulated in float64 by the
+// pure-Go path and in float32 vector lanes by the AVX-512 one.
 func Dot(x, y []float32) float32 {
 	y = y[:len(x)]
-	var s float64
-	for i, v := range x {
-		s += float64(v) * float64(y[i])
+	if len(x) == 0 {
+		return 0
 	}
-	return float32(s)
+	return vec.dot(x, y)
 }
 
 // Sum returns Σ x[i], accumulated in float64.
@@ -38,11 +59,55 @@ func Sum(x []float32) float32 {
 	return float32(s)
 }
 
-// ReLU writes out[i] = max(in[i], 0) for i < len(in). out may be in itself.
+// ReLU writes out[i] = max(in[i], 0) for i < len(in); NaN propagates. out
+// may be in itself.
 func ReLU(out, in []float32) {
 	out = out[:len(in)]
+	if len(in) > 0 {
+		vec.relu(out, in)
+	}
+}
+
+func axpyGo(alpha float32, x, y []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}
+
+func scaleGo(alpha float32, x []float32) {
+	for i := range x {
+		x[i] *= alpha
+	}
+}
+
+func dotGo(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s float64
+	for i, v := range x {
+		s += float64(v) * float64(y[i])
+	}
+	return float32(s)
+}
+
+func rowCorrGo(dst, src, w []float32) {
+	src = src[:len(dst)+len(w)-1]
+	for x := range dst {
+		s := dst[x]
+		for j, wv := range w {
+			s += wv * src[x+j]
+		}
+		dst[x] = s
+	}
+}
+
+func reluGo(out, in []float32) {
+	out = out[:len(in)]
 	for i, v := range in {
-		out[i] = max(v, 0)
+		if v < 0 {
+			v = 0
+		}
+		out[i] = v
 	}
 }
 

@@ -1,16 +1,40 @@
 package kernels
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
 
+// forEachVec runs f once per vector-loop implementation (each assembly path
+// and pure Go), with the exported functions switched to it.
+func forEachVec(t *testing.T, f func(t *testing.T)) {
+	saved := vec
+	defer func() { vec = saved }()
+	for _, impl := range vecImpls() {
+		vec = impl
+		t.Run(impl.name, f)
+	}
+}
+
+// vecLengths are the lengths the vector ops are checked at: every tail
+// 0..70 and a few that run the unrolled loops several times.
+var vecLengths = func() []int {
+	var ns []int
+	for n := 0; n <= 70; n++ {
+		ns = append(ns, n)
+	}
+	return append(ns, 127, 128, 129, 255, 1000, 1031)
+}()
+
 // TestVectorOps checks every vector op against a float64 loop over all
-// lengths 0..70, with guard values around every written slice.
-func TestVectorOps(t *testing.T) {
+// lengths in vecLengths, with guard values around every written slice.
+func TestVectorOps(t *testing.T) { forEachVec(t, testVectorOps) }
+
+func testVectorOps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const pad = 7
-	for n := 0; n <= 70; n++ {
+	for _, n := range vecLengths {
 		x := make([]float32, n)
 		y0 := make([]float32, n)
 		fill(rng, x)
@@ -40,7 +64,7 @@ func TestVectorOps(t *testing.T) {
 			dot += float64(x[i]) * float64(y0[i])
 			sum += float64(x[i])
 		}
-		if got := Dot(x, y0); !closeTo(got, dot, 1e-5) {
+		if got := Dot(x, y0); !closeTo(got, dot, 1e-5*float64(n+1)) {
 			t.Fatalf("Dot n=%d = %v, want %v", n, got, dot)
 		}
 		if got := Sum(x); !closeTo(got, sum, 1e-5) {
@@ -52,6 +76,19 @@ func TestVectorOps(t *testing.T) {
 		for i := range y {
 			if want := max(x[i], 0); y[i] != want {
 				t.Fatalf("ReLU n=%d: y[%d] = %v, want %v", n, i, y[i], want)
+			}
+		}
+		if n > 0 {
+			copy(y, x)
+			y[n-1] = float32(math.NaN())
+			ReLU(y, y) // in place, NaN propagates
+			for i := 0; i < n-1; i++ {
+				if want := max(x[i], 0); y[i] != want {
+					t.Fatalf("ReLU in place n=%d: y[%d] = %v, want %v", n, i, y[i], want)
+				}
+			}
+			if !math.IsNaN(float64(y[n-1])) {
+				t.Fatalf("ReLU n=%d: NaN became %v", n, y[n-1])
 			}
 		}
 		ReLUBackward(y, y0, x)
@@ -153,4 +190,38 @@ func TestChannelOps(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRowCorr checks the depthwise row kernel of each implementation
+// against a float64 loop for every output length in vecLengths (≥ 1) and
+// filter widths 1..7, with guards around the output.
+func TestRowCorr(t *testing.T) {
+	forEachVec(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(31, 32))
+		const pad = 5
+		for _, n := range vecLengths[1:] {
+			for kw := 1; kw <= 7; kw++ {
+				src := make([]float32, n+kw-1)
+				w := make([]float32, kw)
+				fill(rng, src)
+				fill(rng, w)
+				dst, full := guarded(n, pad)
+				fill(rng, dst)
+				want := make([]float64, n)
+				for x := range want {
+					want[x] = float64(dst[x])
+					for j := range w {
+						want[x] += float64(w[j]) * float64(src[x+j])
+					}
+				}
+				vec.rowCorr(dst, src, w)
+				checkGuards(t, "rowCorr", full, pad)
+				for x := range want {
+					if !closeTo(dst[x], want[x], 1e-5) {
+						t.Fatalf("n=%d kw=%d: dst[%d] = %v, want %v", n, kw, x, dst[x], want[x])
+					}
+				}
+			}
+		}
+	})
 }

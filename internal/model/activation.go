@@ -89,7 +89,7 @@ func (p *PReLU) Backward(dIn, dOut []float32, n int) {
 	C, hw := p.in.C, p.in.H*p.in.W
 	p.ex.parallel(C, func(_, c int) {
 		a := p.weight.W[c]
-		var da float32
+		var da float64
 		for i := 0; i < n; i++ {
 			off := (i*C + c) * hw
 			x := p.x[off : off+hw]
@@ -104,14 +104,14 @@ func (p *PReLU) Backward(dIn, dOut []float32, n int) {
 						dx[j] = g
 					}
 				} else {
-					da += g * x[j]
+					da += float64(g) * float64(x[j])
 					if dx != nil {
 						dx[j] = a * g
 					}
 				}
 			}
 		}
-		p.weight.G[c] += da
+		p.weight.G[c] += float32(da)
 	})
 }
 

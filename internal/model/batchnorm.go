@@ -22,6 +22,7 @@ type BatchNorm struct {
 	weight, bias  *params.Param // nil when not affine
 	mean, vr      *params.Param // running_mean, running_var (buffers)
 	fixedScale    bool          // weight is a buffer fixed at 1 (insightface's final BN1d)
+	vector        bool          // built as BatchNorm1d
 	// cache (per channel, of the last Forward)
 	x             []float32
 	bMean, invStd []float64
@@ -46,14 +47,16 @@ func NewBatchNorm2d(ex *Exec, a *params.Arena, name string, in Shape, affine boo
 
 // NewBatchNorm1d is NewBatchNorm2d over d features (Shape{d, 1, 1}).
 func NewBatchNorm1d(ex *Exec, a *params.Arena, name string, d int, affine bool) *BatchNorm {
-	return NewBatchNorm2d(ex, a, name, Shape{d, 1, 1}, affine)
+	b := NewBatchNorm2d(ex, a, name, Shape{d, 1, 1}, affine)
+	b.vector = true
+	return b
 }
 
 // newFixedScaleBatchNorm1d is insightface's `features` layer: an affine
 // BatchNorm1d whose weight is frozen at 1 (requires_grad=False), declared
 // as a buffer so that it is saved but never trained.
 func newFixedScaleBatchNorm1d(ex *Exec, a *params.Arena, name string, d int) *BatchNorm {
-	b := &BatchNorm{base: base{name: name, in: Shape{d, 1, 1}, out: Shape{d, 1, 1}, ex: ex}, Eps: 1e-5, Momentum: 0.1, fixedScale: true}
+	b := &BatchNorm{base: base{name: name, in: Shape{d, 1, 1}, out: Shape{d, 1, 1}, ex: ex}, Eps: 1e-5, Momentum: 0.1, fixedScale: true, vector: true}
 	b.weight = b.declare(a, "weight", params.Buffer, d)
 	b.bias = b.declare(a, "bias", params.Norm, d)
 	b.mean = b.declare(a, "running_mean", params.Buffer, d)
@@ -100,17 +103,18 @@ func (b *BatchNorm) Forward(out, in []float32, n int) {
 			inv = 1 / math.Sqrt(float64(b.vr.W[c])+b.Eps)
 		}
 		b.bMean[c], b.invStd[c] = mu, inv
-		scale, shift := inv, -mu*inv
+		scale, shift := inv, 0.0
 		if b.weight != nil {
 			scale *= float64(b.weight.W[c])
-			shift = shift*float64(b.weight.W[c]) + float64(b.bias.W[c])
+			shift = float64(b.bias.W[c])
 		}
-		s32, t32 := float32(scale), float32(shift)
+		// (x − μ)·scale + shift in float64: folding μ into the shift would
+		// cancel catastrophically when |μ| ≫ σ.
 		for i := 0; i < n; i++ {
 			src := in[(i*C+c)*hw : (i*C+c+1)*hw]
 			dst := out[(i*C+c)*hw : (i*C+c+1)*hw]
 			for j, v := range src {
-				dst[j] = v*s32 + t32
+				dst[j] = float32((float64(v)-mu)*scale + shift)
 			}
 		}
 	})

@@ -30,7 +30,10 @@ type Conv2d struct {
 	spec   ConvSpec
 	geom   kernels.ConvGeom
 	weight *params.Param
-	bias   *params.Param // nil without bias
+	bias   *params.Param     // nil without bias
+	gg     kernels.ConvGeom  // the geometry of one group (C = Cin/Groups)
+	packW  []kernels.PackedA // per group: W_g packed for the forward
+	packWT []kernels.PackedA // per group: W_gᵀ packed for the input gradient
 	// cache
 	x []float32 // the input of the last Forward
 }
@@ -55,7 +58,10 @@ func NewConv2d(ex *Exec, a *params.Arena, name string, in Shape, s ConvSpec) (*C
 	if in.H+2*s.Pad < s.Kernel || in.W+2*s.Pad < s.Kernel {
 		return nil, fmt.Errorf("model: %s: %d×%d kernel larger than padded %v input", name, s.Kernel, s.Kernel, in)
 	}
-	c := &Conv2d{base: base{name: name, in: in, out: out, ex: ex}, spec: s, geom: g}
+	gg := g
+	gg.C = in.C / s.Groups
+	c := &Conv2d{base: base{name: name, in: in, out: out, ex: ex}, spec: s, geom: g, gg: gg,
+		packW: make([]kernels.PackedA, s.Groups), packWT: make([]kernels.PackedA, s.Groups)}
 	c.weight = c.declare(a, "weight", params.Weight, s.Out, in.C/s.Groups, s.Kernel, s.Kernel)
 	if s.Bias {
 		c.bias = c.declare(a, "bias", params.Bias, s.Out)
@@ -74,27 +80,34 @@ func (c *Conv2d) depthwise() bool { return c.spec.Groups == c.in.C && c.spec.Gro
 // pointwise reports a 1×1 stride-1 unpadded convolution (a plain GEMM).
 func (c *Conv2d) pointwise() bool { return c.spec.Kernel == 1 && c.spec.Stride == 1 && c.spec.Pad == 0 }
 
-// Forward computes out = conv(in) (+ bias).
+// Forward computes out = conv(in) (+ bias). Dense and grouped convolutions
+// pack each group's weights once and multiply them with every sample's
+// implicit im2col matrix (kernels.SgemmConvSerial; a plain GEMM for 1×1
+// stride-1 convolutions).
 func (c *Conv2d) Forward(out, in []float32, n int) {
 	c.x = in
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
+	G := c.spec.Groups
+	cog, kg := c.spec.Out/G, c.gg.ColRows()
+	if !c.depthwise() {
+		for g := 0; g < G; g++ {
+			c.packW[g].Pack(false, cog, kg, c.weight.W[g*cog*kg:], kg)
+		}
+	}
 	c.ex.parallel(n, func(w, i int) {
 		x := in[i*inSz : (i+1)*inSz]
 		y := out[i*outSz : (i+1)*outSz]
-		switch {
-		case c.depthwise():
-			c.depthwiseForward(y, x)
-		default:
-			col := x
-			if !c.pointwise() {
-				col = c.ex.col(w, c.geom.ColRows()*ohw)
-				kernels.Im2col(col, x, c.geom)
-			}
-			G := c.spec.Groups
-			cog, kg := c.spec.Out/G, c.geom.ColRows()/G
+		if c.depthwise() {
+			kernels.DepthwiseConv(y, x, c.weight.W, c.geom)
+		} else {
+			ghw := c.gg.C * c.in.H * c.in.W
 			for g := 0; g < G; g++ {
-				sgemm(false, false, cog, ohw, kg, 1, c.weight.W[g*cog*kg:], kg, col[g*kg*ohw:], ohw, 0, y[g*cog*ohw:], ohw)
+				if c.pointwise() {
+					kernels.SgemmPackedSerial(&c.packW[g], false, ohw, 1, x[g*ghw:], ohw, 0, y[g*cog*ohw:], ohw)
+				} else {
+					kernels.SgemmConvSerial(&c.packW[g], x[g*ghw:(g+1)*ghw], c.gg, 1, 0, y[g*cog*ohw:], ohw)
+				}
 			}
 		}
 		if c.bias != nil {
@@ -117,11 +130,16 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
-	cog, kg := c.spec.Out/G, c.geom.ColRows()/G
+	cog, kg := c.spec.Out/G, c.gg.ColRows()
 	nw := len(c.weight.W)
 	stride := nw
 	if c.bias != nil {
 		stride += c.spec.Out
+	}
+	if dIn != nil {
+		for g := 0; g < G; g++ {
+			c.packWT[g].Pack(true, kg, cog, c.weight.W[g*cog*kg:], kg)
+		}
 	}
 	groups := gradGroups(n)
 	parts := c.ex.groupScratch(groups, stride)
@@ -150,11 +168,11 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 			if c.bias != nil {
 				db := part[nw:]
 				for o := range db {
-					var s float32
+					var s float64
 					for _, v := range dy[o*ohw : (o+1)*ohw] {
-						s += v
+						s += float64(v)
 					}
-					db[o] += s
+					db[o] += float32(s)
 				}
 			}
 			if dIn == nil {
@@ -167,7 +185,7 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 			}
 			for g := 0; g < G; g++ {
 				// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
-				sgemm(true, false, kg, ohw, cog, 1, c.weight.W[g*cog*kg:], kg, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
+				kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
 			}
 			if !c.pointwise() {
 				clear(dx)
@@ -181,100 +199,33 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 }
 
-// span is the range [lo, hi) of output columns ox whose input column
-// ox·s − p + k lies inside [0, w), clipped to [0, ow).
-func span(ow, w, s, p, k int) (lo, hi int) {
-	if d := p - k; d > 0 {
-		lo = (d + s - 1) / s
-	}
-	hi = min(ow, (w-1+p-k)/s+1)
-	if w-1+p-k < 0 {
-		hi = 0
-	}
-	return lo, max(lo, hi)
-}
-
-// depthwiseForward convolves each channel plane of one sample with its own
-// Kernel×Kernel filter.
-func (c *Conv2d) depthwiseForward(y, x []float32) {
-	H, W, OH, OW := c.in.H, c.in.W, c.out.H, c.out.W
-	k, s, p := c.spec.Kernel, c.spec.Stride, c.spec.Pad
-	for ch := 0; ch < c.in.C; ch++ {
-		plane := x[ch*H*W : (ch+1)*H*W]
-		dst := y[ch*OH*OW : (ch+1)*OH*OW]
-		clear(dst)
-		filt := c.weight.W[ch*k*k : (ch+1)*k*k]
-		for ki := 0; ki < k; ki++ {
-			for kj := 0; kj < k; kj++ {
-				wv := filt[ki*k+kj]
-				xlo, xhi := span(OW, W, s, p, kj)
-				for oy := 0; oy < OH; oy++ {
-					iy := oy*s - p + ki
-					if iy < 0 || iy >= H {
-						continue
-					}
-					src := plane[iy*W : (iy+1)*W]
-					row := dst[oy*OW : (oy+1)*OW]
-					for ox := xlo; ox < xhi; ox++ {
-						row[ox] += wv * src[ox*s-p+kj]
-					}
-				}
-			}
-		}
-	}
-}
-
 // depthwiseBackward runs over channels: channel ch sums its filter gradient
 // over the samples in order, so no reduction across workers is needed.
 func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
-	H, W, OH, OW := c.in.H, c.in.W, c.out.H, c.out.W
-	k, s, p := c.spec.Kernel, c.spec.Stride, c.spec.Pad
-	C := c.in.C
+	C, hw, ohw := c.in.C, c.in.H*c.in.W, c.out.H*c.out.W
+	k2 := c.spec.Kernel * c.spec.Kernel
+	plane := c.geom
+	plane.C = 1
 	c.ex.parallel(C, func(_, ch int) {
-		filt := c.weight.W[ch*k*k : (ch+1)*k*k]
-		dfilt := c.weight.G[ch*k*k : (ch+1)*k*k]
-		var db float32
+		filt := c.weight.W[ch*k2 : (ch+1)*k2]
+		dfilt := c.weight.G[ch*k2 : (ch+1)*k2]
+		var db float64
 		for i := 0; i < n; i++ {
-			plane := c.x[(i*C+ch)*H*W : (i*C+ch+1)*H*W]
-			dy := dOut[(i*C+ch)*OH*OW : (i*C+ch+1)*OH*OW]
+			dy := dOut[(i*C+ch)*ohw : (i*C+ch+1)*ohw]
 			var dx []float32
 			if dIn != nil {
-				dx = dIn[(i*C+ch)*H*W : (i*C+ch+1)*H*W]
+				dx = dIn[(i*C+ch)*hw : (i*C+ch+1)*hw]
 				clear(dx)
 			}
+			kernels.DepthwiseConvBackward(dx, dfilt, dy, c.x[(i*C+ch)*hw:(i*C+ch+1)*hw], filt, plane)
 			if c.bias != nil {
 				for _, v := range dy {
-					db += v
-				}
-			}
-			for ki := 0; ki < k; ki++ {
-				for kj := 0; kj < k; kj++ {
-					wv := filt[ki*k+kj]
-					xlo, xhi := span(OW, W, s, p, kj)
-					var dw float32
-					for oy := 0; oy < OH; oy++ {
-						iy := oy*s - p + ki
-						if iy < 0 || iy >= H {
-							continue
-						}
-						src := plane[iy*W : (iy+1)*W]
-						row := dy[oy*OW : (oy+1)*OW]
-						for ox := xlo; ox < xhi; ox++ {
-							dw += row[ox] * src[ox*s-p+kj]
-						}
-						if dx != nil {
-							drow := dx[iy*W : (iy+1)*W]
-							for ox := xlo; ox < xhi; ox++ {
-								drow[ox*s-p+kj] += wv * row[ox]
-							}
-						}
-					}
-					dfilt[ki*k+kj] += dw
+					db += float64(v)
 				}
 			}
 		}
 		if c.bias != nil {
-			c.bias.G[ch] += db
+			c.bias.G[ch] += float32(db)
 		}
 	})
 }

@@ -64,11 +64,11 @@ func (l *Linear) Backward(dIn, dOut []float32, n int) {
 		sgemm(true, false, hi-lo, F, n, 1, dOut[lo:], D, l.x, F, 1, l.weight.G[lo*F:hi*F], F)
 		if l.bias != nil {
 			for j := lo; j < hi; j++ {
-				var s float32
+				var s float64
 				for i := 0; i < n; i++ {
-					s += dOut[i*D+j]
+					s += float64(dOut[i*D+j])
 				}
-				l.bias.G[j] += s
+				l.bias.G[j] += float32(s)
 			}
 		}
 	})

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/cocotrain/cocotrain/internal/params"
 )
@@ -68,7 +68,10 @@ func kindOf(l Layer) string {
 		}
 		return s
 	case *BatchNorm:
-		if v.in.H == 1 && v.in.W == 1 {
+		if v.fixedScale {
+			return "BatchNorm1d (scale frozen at 1)"
+		}
+		if v.vector {
 			return "BatchNorm1d"
 		}
 		return "BatchNorm2d"
@@ -88,18 +91,47 @@ func kindOf(l Layer) string {
 	return strings.TrimPrefix(fmt.Sprintf("%T", l), "*model.")
 }
 
-// Format writes the table and its totals to w.
+// Format writes the table (names and types left-aligned, numbers
+// right-aligned) and its totals to w.
 func (s Summary) Format(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "layer\ttype\toutput\tparams\tMACs\t\n")
+	rows := [][5]string{{"layer", "type", "output", "params", "MACs"}}
 	for _, r := range s.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%v\t%d\t%d\t\n", r.Name, r.Kind, r.Out, r.Params, r.MACs)
+		rows = append(rows, [5]string{r.Name, r.Kind, r.Out.String(), fmt.Sprint(r.Params), fmt.Sprint(r.MACs)})
 	}
-	fmt.Fprintf(tw, "total\t%s\t%v in\t%d\t%d\t\n", s.Arch, s.Input, s.Params, s.MACs)
-	if err := tw.Flush(); err != nil {
+	rows = append(rows, [5]string{"total", s.Arch, s.Input.String() + " in", fmt.Sprint(s.Params), fmt.Sprint(s.MACs)})
+	var width [5]int
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if i < 2 {
+				b.WriteString(c + pad + "  ")
+			} else {
+				b.WriteString(pad + c)
+				if i < 4 {
+					b.WriteString("  ")
+				}
+			}
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "%s: %.3f M trainable parameters (+%d buffer values), %.4f G MACs = %.4f GFLOPs per %v image\n",
+		s.Arch, float64(s.Params)/1e6, s.Buffers, float64(s.MACs)/1e9, float64(s.FLOPs())/1e9, s.Input)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteSummary builds the net cfg describes (declaring its tensors in a
+// scratch arena, without allocating them) and writes its Summary table to w.
+func WriteSummary(w io.Writer, cfg Config) error {
+	net, err := New(cfg, params.New())
+	if err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%s: %.3f M trainable parameters (+%d buffer values), %.4f G MACs = %.4f GFLOPs per %v image\n",
-		s.Arch, float64(s.Params)/1e6, s.Buffers, float64(s.MACs)/1e9, float64(s.FLOPs())/1e9, s.Input)
-	return err
+	return net.Summary().Format(w)
 }

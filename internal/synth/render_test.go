@@ -3,6 +3,7 @@ package synth
 import (
 	"bytes"
 	"image"
+	"sync"
 	"testing"
 )
 
@@ -90,6 +91,28 @@ func rowsOf(m *image.Gray, x0, x1, y0, y1 int) []uint8 {
 	return out
 }
 
+func TestDifficultyScalesNuisance(t *testing.T) {
+	c := smallConfig()
+	c.Difficulty = 0.5
+	half := smallConfig()
+	half.Nuisance = half.Nuisance.scaled(0.5)
+	c0 := smallConfig()
+	c0.Difficulty = 0
+	none := smallConfig()
+	none.Nuisance = Nuisance{}
+	for k := 0; k < 3; k++ {
+		if !bytes.Equal(pixels(newGen(t, c).Render(1, k)), pixels(newGen(t, half).Render(1, k))) {
+			t.Fatal("difficulty 0.5 differs from halved nuisance knobs")
+		}
+		if !bytes.Equal(pixels(newGen(t, c0).Render(1, k)), pixels(newGen(t, none).Render(1, k))) {
+			t.Fatal("difficulty 0 differs from zero nuisance knobs")
+		}
+	}
+	if bytes.Equal(pixels(newGen(t, c).Render(1, 0)), pixels(newGen(t, smallConfig()).Render(1, 0))) {
+		t.Fatal("difficulty 0.5 renders the same as 1")
+	}
+}
+
 func TestRenderSizesAndChannels(t *testing.T) {
 	for _, sc := range [][2]int{{16, 1}, {64, 3}, {112, 3}, {37, 1}} {
 		c := smallConfig()
@@ -132,5 +155,30 @@ func BenchmarkRender(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "images/s")
 		})
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	g := newGen(t, smallConfig())
+	want := make([][]uint8, 16)
+	for i := range want {
+		want[i] = pixels(g.Render(i%6, i/6))
+	}
+	var wg sync.WaitGroup
+	got := make([][]uint8, 4*len(want))
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := range want {
+				got[w*len(want)+i] = pixels(g.Render(i%6, i/6))
+			}
+		}(w)
+	}
+	wg.Wait()
+	for n, p := range got {
+		if !bytes.Equal(p, want[n%len(want)]) {
+			t.Fatalf("concurrent render %d differs from the sequential one", n)
+		}
 	}
 }

@@ -16,8 +16,8 @@ func EvalName(j int) string { return fmt.Sprintf("Synth_Person_%04d", j+1) }
 
 // Train returns the training set: Identities × PerIdentity images, item i
 // being image i mod PerIdentity of identity i / PerIdentity, rendered on
-// demand (every call renders again: about as fast as decoding a PNG; see
-// BenchmarkRender).
+// demand: every call renders again, which costs less than a training step
+// of the image (BenchmarkRender) and holds no memory.
 func (g *Generator) Train() data.Source {
 	names := make([]string, g.cfg.Identities)
 	for i := range names {
