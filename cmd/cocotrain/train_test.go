@@ -90,6 +90,18 @@ func TestTrainEvalExportEmbed(t *testing.T) {
 		t.Errorf("eval-lfw text: %d %s", code, out)
 	}
 
+	for _, b := range []string{"pixels", "pca"} {
+		code, out, errOut = runCmd(t, "eval-lfw", "--baseline", b, "--size", "16", "--lfw", filepath.Join(faces, "lfw"), "--pairs", filepath.Join(faces, "pairs.txt"), "--json")
+		var base map[string]any
+		if code != exitOK || json.Unmarshal([]byte(out), &base) != nil {
+			t.Fatalf("eval-lfw --baseline %s: %d %s %s", b, code, out, errOut)
+		}
+		t.Logf("baseline %s: accuracy %.4f", b, base["accuracy_mean"])
+		if ba, _ := base["accuracy_mean"].(float64); ba > acc-0.1 {
+			t.Errorf("baseline %s reaches %.4f, the trained model only %.4f", b, ba, acc)
+		}
+	}
+
 	centers := filepath.Join(dir, "centers.npy")
 	if code, _, errOut = runCmd(t, "export-centers", "--checkpoint", best, "--out", centers); code != exitOK {
 		t.Fatalf("export-centers: %d %s", code, errOut)
