@@ -35,7 +35,7 @@ func TestTrainEvalExportEmbed(t *testing.T) {
 	}
 	args := append([]string{"train", "--data", filepath.Join(faces, "train"), "--val-dir", filepath.Join(faces, "lfw"),
 		"--val-pairs", filepath.Join(faces, "pairs.txt"), "--out", run, "--no-progress",
-		"--set", "train.epochs=12", "--set", "train.val_every=96", "--set", "train.ckpt_every=48", "--set", "data.augment.scale=0"}, trainSets...)
+		"--set", "train.epochs=6", "--set", "train.val_every=48", "--set", "train.ckpt_every=24", "--set", "data.augment.scale=0"}, trainSets...)
 	code, out, errOut := runCmd(t, args...)
 	if code != exitOK {
 		t.Fatalf("train: %d\n%s", code, errOut)
@@ -51,7 +51,7 @@ func TestTrainEvalExportEmbed(t *testing.T) {
 	if _, err := train.LoadConfig(filepath.Join(run, train.ConfigFile), nil); err != nil {
 		t.Errorf("saved config does not load: %v", err)
 	}
-	checkMetrics(t, filepath.Join(run, train.MetricsFile), 12*24*16/16)
+	checkMetrics(t, filepath.Join(run, train.MetricsFile), 6*24*16/16)
 	best := filepath.Join(run, train.BestFile)
 	ck, err := train.ReadCheckpoint(best)
 	if err != nil || len(ck.Classes) != 24 {
@@ -88,6 +88,18 @@ func TestTrainEvalExportEmbed(t *testing.T) {
 	}
 	if code, out, _ = runCmd(t, "eval-lfw", "--checkpoint", best, "--lfw", filepath.Join(faces, "lfw"), "--pairs", filepath.Join(faces, "pairs.txt")); code != exitOK || !strings.Contains(out, "accuracy") {
 		t.Errorf("eval-lfw text: %d %s", code, out)
+	}
+
+	for _, b := range []string{"pixels", "pca"} {
+		code, out, errOut = runCmd(t, "eval-lfw", "--baseline", b, "--size", "16", "--lfw", filepath.Join(faces, "lfw"), "--pairs", filepath.Join(faces, "pairs.txt"), "--json")
+		var base map[string]any
+		if code != exitOK || json.Unmarshal([]byte(out), &base) != nil {
+			t.Fatalf("eval-lfw --baseline %s: %d %s %s", b, code, out, errOut)
+		}
+		t.Logf("baseline %s: accuracy %.4f", b, base["accuracy_mean"])
+		if ba, _ := base["accuracy_mean"].(float64); ba > acc-0.1 {
+			t.Errorf("baseline %s reaches %.4f, the trained model only %.4f", b, ba, acc)
+		}
 	}
 
 	centers := filepath.Join(dir, "centers.npy")

@@ -1,6 +1,9 @@
 package model
 
-import "github.com/cocotrain/cocotrain/internal/params"
+import (
+	"github.com/cocotrain/cocotrain/internal/kernels"
+	"github.com/cocotrain/cocotrain/internal/params"
+)
 
 // ReLU is max(x, 0), element-wise.
 //
@@ -20,10 +23,7 @@ func (r *ReLU) Forward(out, in []float32, n int) {
 	r.x = in
 	sz := r.in.Size()
 	r.ex.parallel(n, func(_, i int) {
-		dst := out[i*sz : (i+1)*sz]
-		for j, v := range in[i*sz : (i+1)*sz] {
-			dst[j] = max(v, 0)
-		}
+		kernels.ReLU(out[i*sz:(i+1)*sz], in[i*sz:(i+1)*sz])
 	})
 }
 
@@ -34,15 +34,7 @@ func (r *ReLU) Backward(dIn, dOut []float32, n int) {
 	}
 	sz := r.in.Size()
 	r.ex.parallel(n, func(_, i int) {
-		x := r.x[i*sz : (i+1)*sz]
-		dx := dIn[i*sz : (i+1)*sz]
-		for j, g := range dOut[i*sz : (i+1)*sz] {
-			if x[j] > 0 {
-				dx[j] = g
-			} else {
-				dx[j] = 0
-			}
-		}
+		kernels.ReLUBackward(dIn[i*sz:(i+1)*sz], dOut[i*sz:(i+1)*sz], r.x[i*sz:(i+1)*sz])
 	})
 }
 
@@ -66,20 +58,9 @@ func NewPReLU(ex *Exec, a *params.Arena, name string, in Shape) *PReLU {
 // Forward computes out = x for x > 0, a_c·x otherwise.
 func (p *PReLU) Forward(out, in []float32, n int) {
 	p.x = in
-	C, hw := p.in.C, p.in.H*p.in.W
+	sz, hw := p.in.Size(), p.in.H*p.in.W
 	p.ex.parallel(n, func(_, i int) {
-		for c := 0; c < C; c++ {
-			a := p.weight.W[c]
-			off := (i*C + c) * hw
-			dst := out[off : off+hw]
-			for j, v := range in[off : off+hw] {
-				if v > 0 {
-					dst[j] = v
-				} else {
-					dst[j] = a * v
-				}
-			}
-		}
+		kernels.PReLU(out[i*sz:(i+1)*sz], in[i*sz:(i+1)*sz], p.weight.W, hw)
 	})
 }
 
