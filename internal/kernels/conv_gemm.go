@@ -29,32 +29,31 @@ func sgemmConv(pa *PackedA, threads int, img []float32, g ConvGeom, alpha, beta 
 		return
 	}
 	img = img[:g.C*g.H*g.W]
-	nr := pa.kn.nr
 	gemmPackedA(pa, threads, n, func(dst []float32, p0, kc, j0, cols int) {
-		tmp := getBuf(cols)
-		packIm2col(dst, *tmp, img, g, p0, kc, j0, cols, nr)
+		tmp := getBuf(kc * cols)
+		packIm2col(pa.kn, dst, *tmp, img, g, p0, kc, j0, cols)
 		putBuf(tmp)
 	}, alpha, beta, c, ldc)
 }
 
 // packIm2col is packBGo for the implicit matrix Im2col(img, g) (rows
-// C·KH·KW, columns OutH·OutW): each step's part of an im2col row is built
-// in tmp (len ≥ cols) from whole output-row runs, then cut into the panels.
-func packIm2col(dst, tmp, img []float32, g ConvGeom, p0, kc, j0, cols, nr int) {
+// C·KH·KW, columns OutH·OutW): it writes the block's part of the im2col
+// matrix into tmp (len ≥ kc·cols, row stride cols, small enough to stay in
+// cache) from whole output-row runs, then packs tmp with kn's B packer.
+func packIm2col(kn *microKernel, dst, tmp, img []float32, g ConvGeom, p0, kc, j0, cols int) {
 	ow := g.OutW()
-	panels := (cols + nr - 1) / nr
-	dst = dst[:panels*kc*nr]
-	tmp = tmp[:cols]
+	tmp = tmp[:kc*cols]
 	for pp := 0; pp < kc; pp++ {
 		p := p0 + pp
 		ch, kk := p/(g.KH*g.KW), p%(g.KH*g.KW)
 		ki, kj := kk/g.KW, kk%g.KW
 		plane := img[ch*g.H*g.W : (ch+1)*g.H*g.W]
 		x0, x1 := validRange(ow, g.SW, g.PW, kj, g.W)
+		row := tmp[pp*cols : (pp+1)*cols]
 		for j := j0; j < j0+cols; {
 			oy, ox := j/ow, j%ow
 			end := min(j0+cols, j+ow-ox) // this output row's part
-			seg := tmp[j-j0 : end-j0]
+			seg := row[j-j0 : end-j0]
 			iy := oy*g.SH - g.PH + ki
 			lo, hi := max(ox, x0), min(ox+len(seg), x1)
 			if iy < 0 || iy >= g.H || lo >= hi {
@@ -77,9 +76,6 @@ func packIm2col(dst, tmp, img []float32, g ConvGeom, p0, kc, j0, cols, nr int) {
 			}
 			j = end
 		}
-		for q := 0; q < panels; q++ {
-			d := dst[(q*kc+pp)*nr : (q*kc+pp+1)*nr]
-			clear(d[copy(d, tmp[q*nr:]):])
-		}
 	}
+	kn.packB(dst, false, tmp, cols, 0, kc, 0, cols, kn.nr)
 }

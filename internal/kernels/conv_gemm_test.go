@@ -27,7 +27,8 @@ func TestPackIm2colMatchesPackB(t *testing.T) {
 		n := g.OutH() * g.OutW()
 		col := make([]float32, g.ColRows()*n)
 		Im2col(col, img, g)
-		for _, nr := range []int{4, 16, 32} {
+		for _, kn := range availableKernels() {
+			nr := kn.nr
 			for _, blk := range [][4]int{{0, g.ColRows(), 0, n}, {g.ColRows() / 3, g.ColRows() - g.ColRows()/3, n / 2, n - n/2}, {0, 1, n - 1, 1}} {
 				p0, kc, j0, cols := blk[0], blk[1], blk[2], blk[3]
 				size := (cols + nr - 1) / nr * kc * nr
@@ -37,11 +38,11 @@ func TestPackIm2colMatchesPackB(t *testing.T) {
 					got[i] = float32(i) // stale content that must be overwritten
 				}
 				packBGo(want, false, col, n, p0, kc, j0, cols, nr)
-				packIm2col(got, make([]float32, cols), img, g, p0, kc, j0, cols, nr)
+				packIm2col(kn, got, make([]float32, kc*cols), img, g, p0, kc, j0, cols)
 				checkGuards(t, "packIm2col", gotFull, 8)
 				for i := range want {
 					if got[i] != want[i] {
-						t.Fatalf("%+v nr=%d block %v: panel[%d] = %v, want %v", g, nr, blk, i, got[i], want[i])
+						t.Fatalf("%+v %s block %v: panel[%d] = %v, want %v", g, kn.name, blk, i, got[i], want[i])
 					}
 				}
 			}
@@ -143,10 +144,10 @@ func TestConvPathsRandomGeometries(t *testing.T) {
 					t.Fatalf("%+v: Im2col[%d] = %v, want %v", g, i, v, want)
 				}
 			}
-			size := (n + 31) / 32 * g.ColRows() * 32
+			size := (n + 3) / 4 * g.ColRows() * 4
 			want, got := make([]float32, size), make([]float32, size)
-			packBGo(want, false, col, n, 0, g.ColRows(), 0, n, 32)
-			packIm2col(got, make([]float32, n), img, g, 0, g.ColRows(), 0, n, 32)
+			packBGo(want, false, col, n, 0, g.ColRows(), 0, n, 4)
+			packIm2col(&goKernel, got, make([]float32, g.ColRows()*n), img, g, 0, g.ColRows(), 0, n)
 			for i := range want {
 				if got[i] != want[i] {
 					t.Fatalf("%+v: packIm2col[%d] = %v, want %v", g, i, got[i], want[i])
