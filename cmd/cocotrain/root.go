@@ -52,6 +52,8 @@ pair-verification protocol.`,
 		newSynthCmd(),
 		newTrainCmd(),
 		newModelCmd(),
+		newEvalLFWCmd(),
+		newEmbedCmd(),
 	)
 	return root
 }

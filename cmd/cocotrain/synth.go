@@ -27,7 +27,8 @@ the LFW View 2 layout (10 folds that share no identity). The same seed gives
 the same pixels; 'cocotrain train' without --data uses the same generator in
 memory.`,
 		Example: `  cocotrain synth --out /tmp/faces
-  cocotrain synth --out /tmp/faces --identities 200 --per-identity 20 --eval-identities 100 --size 112 --channels 3 --seed 7`,
+  cocotrain synth --out /tmp/faces --identities 200 --per-identity 20 --eval-identities 100 --size 112 --channels 3 --seed 7
+  cocotrain synth --out /tmp/easy --difficulty 0.5`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.out == "" {
@@ -48,5 +49,6 @@ memory.`,
 	f.IntVar(&o.cfg.Size, "size", o.cfg.Size, "image height and width in pixels")
 	f.IntVar(&o.cfg.Channels, "channels", o.cfg.Channels, "1 (grey) or 3 (RGB)")
 	f.Uint64Var(&o.cfg.Seed, "seed", o.cfg.Seed, "random seed: the same seed writes the same pixels")
+	f.Float64Var(&o.cfg.Difficulty, "difficulty", o.cfg.Difficulty, "multiplier of every nuisance range (0: none, 1: default)")
 	return cmd
 }

@@ -21,4 +21,9 @@ func TestSynthCommand(t *testing.T) {
 	if code, _, errOut := runCmd(t, "synth", "--out", dir, "--identities", "2", "--per-identity", "2", "--eval-identities", "0"); code != exitError || !strings.Contains(errOut, "already exists") {
 		t.Errorf("rewrite: code %d, stderr %q", code, errOut)
 	}
+	// Without verification identities there is no pairs.txt.
+	code, out, errOut = runCmd(t, "synth", "--out", t.TempDir(), "--identities", "2", "--per-identity", "2", "--eval-identities", "0", "--size", "16")
+	if code != exitOK || !strings.Contains(out, "pairs.txt:  none") {
+		t.Errorf("no eval identities: code %d, out %q, stderr %q", code, out, errOut)
+	}
 }

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -56,7 +57,7 @@ var DefaultGemmShapes = []Shape{
 type GemmConfig struct {
 	Shapes  []Shape // default DefaultGemmShapes
 	Threads int     // the "all threads" count; ≤ 0 means runtime.GOMAXPROCS(0)
-	Rounds  int     // interleaved rounds per measurement, the median is kept; ≤ 0 means 5
+	Rounds  int     // interleaved rounds per measurement, the median is kept; ≤ 0 means defaultRounds
 	JSON    bool    // print one JSON array instead of a table
 }
 
@@ -72,6 +73,9 @@ type GemmResult struct {
 	GonumGFLOPS float64 `json:"gonum_gflops"`
 	PeakGFLOPS  float64 `json:"peak_gflops"`
 }
+
+// defaultRounds is the number of interleaved rounds when GemmConfig.Rounds is unset.
+const defaultRounds = 5
 
 // minSample is the shortest timed batch of calls in one sample.
 const minSample = 20 * time.Millisecond
@@ -89,6 +93,7 @@ func RunGemm(ctx context.Context, cfg GemmConfig, w io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)
 	}
+	fmt.Fprintf(w, "micro-kernel %s; medians of %d interleaved rounds\n", kernels.KernelName(), cmp.Or(max(cfg.Rounds, 0), defaultRounds))
 	return WriteGemmTable(w, results)
 }
 
@@ -105,7 +110,7 @@ func MeasureGemm(ctx context.Context, cfg GemmConfig) ([]GemmResult, error) {
 	}
 	rounds := cfg.Rounds
 	if rounds <= 0 {
-		rounds = 5
+		rounds = defaultRounds
 	}
 	threadCounts := []int{1}
 	if all > 1 {

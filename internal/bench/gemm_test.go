@@ -56,7 +56,7 @@ func TestRunGemmTableAndCancel(t *testing.T) {
 	if err := RunGemm(context.Background(), cfg, &out); err != nil {
 		t.Fatal(err)
 	}
-	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 2 || !strings.Contains(lines[1], "8x9x10") {
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 3 || !strings.Contains(lines[0], "micro-kernel") || !strings.Contains(lines[2], "8x9x10") {
 		t.Fatalf("table:\n%s", out.String())
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -32,10 +32,11 @@ type Config struct {
 }
 
 // DefaultConfig returns the data settings used when a config omits them:
-// mirror, a 4% shift/zoom, 10% brightness and contrast jitter.
+// mirror, a shift of up to 4% (whole pixels), 10% brightness and contrast
+// jitter; no zoom (it needs resampling, about as costly as decoding a JPEG).
 func DefaultConfig() Config {
 	return Config{
-		Augment:  Augment{Flip: true, Shift: 0.04, Scale: 0.04, Brightness: 0.1, Contrast: 0.1},
+		Augment:  Augment{Flip: true, Shift: 0.04, Brightness: 0.1, Contrast: 0.1},
 		Prefetch: 4,
 	}
 }

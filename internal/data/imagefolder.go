@@ -44,10 +44,10 @@ func OpenImageFolder(root string) (*ImageFolder, error) {
 	}
 	f := &ImageFolder{Root: root}
 	for _, e := range entries { // os.ReadDir sorts by name
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		dir := filepath.Join(root, e.Name())
+		if strings.HasPrefix(e.Name(), ".") || !isKind(e, dir, true) {
 			continue
 		}
-		dir := filepath.Join(root, e.Name())
 		files, err := os.ReadDir(dir)
 		if err != nil {
 			return nil, err
@@ -55,8 +55,9 @@ func OpenImageFolder(root string) (*ImageFolder, error) {
 		label := len(f.classes)
 		n := 0
 		for _, file := range files {
-			if file.Type().IsRegular() && isImageFile(file.Name()) {
-				f.paths = append(f.paths, filepath.Join(dir, file.Name()))
+			p := filepath.Join(dir, file.Name())
+			if isImageFile(file.Name()) && isKind(file, p, false) {
+				f.paths = append(f.paths, p)
 				f.labels = append(f.labels, label)
 				n++
 			}
@@ -69,6 +70,23 @@ func OpenImageFolder(root string) (*ImageFolder, error) {
 		return nil, fmt.Errorf("%s: no images found (expected %s/<identity>/<image>.{jpg,png,bmp,pgm})", root, root)
 	}
 	return f, nil
+}
+
+// isKind reports whether the entry at path is a directory (dir) or a
+// regular file (!dir), following a symbolic link.
+func isKind(e os.DirEntry, path string, dir bool) bool {
+	mode := e.Type()
+	if mode&os.ModeSymlink != 0 {
+		st, err := os.Stat(path)
+		if err != nil {
+			return false
+		}
+		mode = st.Mode()
+	}
+	if dir {
+		return mode.IsDir()
+	}
+	return mode.IsRegular()
 }
 
 // NewFileList is a Source over the given image files: paths[i] shows

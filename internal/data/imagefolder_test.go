@@ -111,11 +111,18 @@ func TestImageFolderIgnoresStrayFiles(t *testing.T) {
 	write("a/p.info", []byte("info"))
 	write("c/notes.txt", []byte("no images here"))
 	write("top.png", []byte(buf.String()))
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "z.png"), []byte(buf.String()), 0o644)
+	if err := os.Symlink(other, filepath.Join(root, "d")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	os.Symlink(filepath.Join(other, "z.png"), filepath.Join(root, "b", "3.png"))
 	f, err := OpenImageFolder(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(f.Classes(), ","); got != "a,b" || f.Len() != 3 || f.Label(0) != 0 || f.Label(2) != 1 {
+	// b/3.png links to a file and d to a directory of one image: both count.
+	if got := strings.Join(f.Classes(), ","); got != "a,b,d" || f.Len() != 5 || f.Label(0) != 0 || f.Label(2) != 1 || f.Label(4) != 2 {
 		t.Fatalf("classes %q, %d images", got, f.Len())
 	}
 	write("a/x.png", []byte("not a png"))

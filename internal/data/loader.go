@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -36,8 +37,9 @@ type Loader struct {
 	byClass [][]int  // items of each kept label (balanced sampling)
 	direct  bool     // read PixelSource pixels, no decoding
 
-	mu  sync.Mutex
-	bad map[int]bool // items that failed to decode (with SkipBad)
+	mu    sync.Mutex
+	bad   map[int]bool // items that failed to decode (with SkipBad)
+	spare []*Batch     // batch buffers of closed epochs, reused
 }
 
 // NewLoader prepares batches of batch images of src, preprocessed by pre,
@@ -76,11 +78,33 @@ func NewLoader(src Source, cfg Config, pre Preprocess, batch int, seed uint64) (
 		return nil, fmt.Errorf("loader: %d images (classes with at least %d images) for a batch of %d",
 			len(l.items), cfg.MinImagesPerClass, batch)
 	}
-	if ps, ok := src.(PixelSource); ok {
-		c, s := ps.PixelShape()
-		l.direct = c == pre.Channels && s == pre.Size && pre.Crop == [4]int{} && pre.CenterCrop == 0
+	var err error
+	if l.pre, l.direct, err = pixelPath(src, pre); err != nil {
+		return nil, err
 	}
 	return l, nil
+}
+
+// pixelPath returns the preprocessing the loader applies to src's images
+// and whether it reads a PixelSource's bytes directly. A pack is already
+// cropped: its crop must be the configured one (or none be configured),
+// and it is not cropped again.
+func pixelPath(src Source, pre Preprocess) (Preprocess, bool, error) {
+	noCrop := pre.Crop == [4]int{} && pre.CenterCrop == 0
+	if pp, ok := src.(interface{ Preprocessed() Preprocess }); ok {
+		made := pp.Preprocessed()
+		if !noCrop && (made.Crop != pre.Crop || made.CenterCrop != pre.CenterCrop) {
+			return pre, false, fmt.Errorf("loader: the pack was made with crop %v, center_crop %d; the config asks for crop %v, center_crop %d (repack, or leave the crop unset)",
+				made.Crop, made.CenterCrop, pre.Crop, pre.CenterCrop)
+		}
+		pre.Crop, pre.CenterCrop, noCrop = [4]int{}, 0, true
+	}
+	ps, ok := src.(PixelSource)
+	if !ok {
+		return pre, false, nil
+	}
+	c, s := ps.PixelShape()
+	return pre, c == pre.Channels && s == pre.Size && noCrop, nil
 }
 
 // Classes returns the identity names of the loader's labels (the classes
@@ -154,6 +178,9 @@ type job struct {
 	done  chan error
 }
 
+// errEpochClosed is what Next returns after Close.
+var errEpochClosed = errors.New("loader: Next after Close")
+
 // Batches iterates over the batches of one epoch; see Loader.Epoch.
 type Batches struct {
 	l      *Loader
@@ -176,9 +203,16 @@ func (l *Loader) Epoch(ctx context.Context, epoch, start int) *Batches {
 	it := &Batches{l: l, ctx: ctx, cancel: cancel,
 		ready: make(chan job, prefetch), free: make(chan *Batch, prefetch+1)}
 	c, s := l.Shape()
+	l.mu.Lock()
 	for range prefetch + 1 {
-		it.free <- &Batch{X: make([]float32, l.batch*c*s*s), Labels: make([]int, l.batch)}
+		if n := len(l.spare); n > 0 {
+			it.free <- l.spare[n-1]
+			l.spare = l.spare[:n-1]
+		} else {
+			it.free <- &Batch{X: make([]float32, l.batch*c*s*s), Labels: make([]int, l.batch)}
+		}
 	}
+	l.mu.Unlock()
 	order := l.Order(epoch)
 	jobs := make(chan job)
 	it.wg.Add(1)
@@ -197,12 +231,13 @@ func (l *Loader) Epoch(ctx context.Context, epoch, start int) *Batches {
 			select {
 			case it.ready <- j:
 			case <-ctx.Done():
+				it.free <- b // back for Close to keep
 				return
 			}
 			select {
 			case jobs <- j:
 			case <-ctx.Done():
-				return
+				return // j is in ready: Close keeps its buffer
 			}
 		}
 	}()
@@ -253,10 +288,35 @@ func (it *Batches) Next() (*Batch, error) {
 	return j.b, nil
 }
 
-// Close stops the workers and waits for them.
+// Close stops the workers, waits for them and keeps the batch buffers for
+// the loader's next epoch.
 func (it *Batches) Close() {
 	it.cancel()
 	it.wg.Wait()
+	if it.err == nil {
+		it.err = errEpochClosed
+	}
+	l := it.l
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if it.held != nil {
+		l.spare = append(l.spare, it.held)
+		it.held = nil
+	}
+	for {
+		select {
+		case b := <-it.free:
+			l.spare = append(l.spare, b)
+		case j, ok := <-it.ready:
+			if ok {
+				l.spare = append(l.spare, j.b)
+			} else {
+				it.ready = nil // closed: stop selecting it
+			}
+		default:
+			return
+		}
+	}
 }
 
 // worker holds one goroutine's scratch buffers.

@@ -193,3 +193,21 @@ func TestLoaderCancel(t *testing.T) {
 		t.Fatalf("after cancel: %v", err)
 	}
 }
+
+func TestLoaderReusesBuffersAcrossEpochs(t *testing.T) {
+	src := testSource{n: 40, classes: 4, w: 8, h: 8, bad: -1}
+	l := testLoader(t, src, Config{Workers: 2, Prefetch: 2}, 4)
+	first := epochBatches(t, l, 0, 0)
+	it := l.Epoch(context.Background(), 0, 0)
+	b, err := it.Next()
+	if err != nil || !slices.Equal(b.X, first[0].X) {
+		t.Fatalf("second pass over epoch 0: %v", err)
+	}
+	it.Close()
+	if _, err := it.Next(); err == nil || err == io.EOF {
+		t.Fatalf("Next after Close: %v", err)
+	}
+	if len(l.spare) != 3 {
+		t.Fatalf("%d spare buffers after Close, want prefetch+1 = 3", len(l.spare))
+	}
+}

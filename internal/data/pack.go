@@ -12,13 +12,15 @@ import (
 // the training size, so training reads it through mmap with no decoding:
 //
 //	offset 0   magic "COCOPACK"
-//	       8   version uint32 (1)
+//	       8   version uint32 (2)
 //	      12   channels uint32 (1 or 3)
 //	      16   size uint32 (images are size×size)
 //	      20   classes uint32
 //	      24   images uint64
 //	      32   data offset uint64 (multiple of 64)
-//	      40   identity table: per class a uint16 length and the UTF-8 name
+//	      40   crop x, y, w, h int32 and centre crop int32: the preprocessing
+//	           the images went through (see Preprocess; zeros for none)
+//	      60   identity table: per class a uint16 length and the UTF-8 name
 //	           index: per image its label as uint32
 //	           zero padding up to the data offset
 //	  data     per image channels planes of size×size uint8 pixels
@@ -26,8 +28,8 @@ import (
 // and the file ends right after the last image.
 const (
 	packMagic      = "COCOPACK"
-	packVersion    = 1
-	packHeaderSize = 40
+	packVersion    = 2
+	packHeaderSize = 60
 	packAlign      = 64
 	maxPackSize    = 4096
 	maxPackClasses = 1 << 24
@@ -36,6 +38,8 @@ const (
 // packHeader is the parsed fixed header and tables of a pack file.
 type packHeader struct {
 	channels, size int
+	crop           [4]int
+	centerCrop     int
 	classes        []string
 	labels         []int
 	images         int
@@ -73,6 +77,13 @@ func parsePackHeader(b []byte) (*packHeader, error) {
 		return nil, fmt.Errorf("byte 32: data offset %d not a multiple of %d inside the file", dataOff, packAlign)
 	}
 	h.images, h.dataOffset = int(images), int64(dataOff)
+	for k := range h.crop {
+		h.crop[k] = int(int32(le.Uint32(b[40+4*k:])))
+	}
+	h.centerCrop = int(int32(le.Uint32(b[56:])))
+	if h.crop[2] < 0 || h.crop[3] < 0 || h.centerCrop < 0 {
+		return nil, fmt.Errorf("byte 40: negative crop %v / centre crop %d", h.crop, h.centerCrop)
+	}
 	if want := h.dataOffset + int64(h.images)*h.imageBytes(); want != int64(len(b)) {
 		return nil, fmt.Errorf("byte %d: file has %d bytes, header announces %d (truncated or padded pack)", len(b), len(b), want)
 	}
@@ -115,6 +126,10 @@ func appendPackHeader(dst []byte, h *packHeader) []byte {
 	dst = le.AppendUint32(dst, uint32(len(h.classes)))
 	dst = le.AppendUint64(dst, uint64(h.images))
 	dst = le.AppendUint64(dst, uint64(h.dataOffset))
+	for _, v := range h.crop {
+		dst = le.AppendUint32(dst, uint32(int32(v)))
+	}
+	dst = le.AppendUint32(dst, uint32(int32(h.centerCrop)))
 	for _, c := range h.classes {
 		dst = le.AppendUint16(dst, uint16(len(c)))
 		dst = append(dst, c...)
@@ -184,6 +199,11 @@ func (p *Pack) Name(i int) string { return fmt.Sprintf("%s#%d", p.path, i) }
 
 // PixelShape returns the channels and size of the stored images.
 func (p *Pack) PixelShape() (channels, size int) { return p.h.channels, p.h.size }
+
+// Preprocessed returns the preprocessing the stored images went through.
+func (p *Pack) Preprocessed() Preprocess {
+	return Preprocess{Size: p.h.size, Channels: p.h.channels, Crop: p.h.crop, CenterCrop: p.h.centerCrop}
+}
 
 // Pixels returns image i in place: channels planes of size×size bytes.
 func (p *Pack) Pixels(i int) []uint8 {

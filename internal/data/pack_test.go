@@ -59,12 +59,22 @@ func TestPackRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromPack, err := NewLoader(p, cfg, Preprocess{Size: 10, Channels: channels}, 16, 9)
-		if err != nil || !fromPack.direct {
-			t.Fatalf("pack loader: %v, direct %v", err, fromPack != nil && fromPack.direct)
+		ref := epochBatches(t, fromSrc, 2, 0)
+		// With no crop configured, or the pack's own, the pack is read as is.
+		for _, pp := range []Preprocess{{Size: 10, Channels: channels}, pre} {
+			fromPack, err := NewLoader(p, cfg, pp, 16, 9)
+			if err != nil || !fromPack.direct {
+				t.Fatalf("pack loader: %v, direct %v", err, fromPack != nil && fromPack.direct)
+			}
+			if !sameBatches(ref, epochBatches(t, fromPack, 2, 0)) {
+				t.Fatal("pack and source give different batches")
+			}
 		}
-		if !sameBatches(epochBatches(t, fromSrc, 2, 0), epochBatches(t, fromPack, 2, 0)) {
-			t.Fatal("pack and source give different batches")
+		if p.Preprocessed() != pre {
+			t.Fatalf("pack records %+v, made with %+v", p.Preprocessed(), pre)
+		}
+		if _, err := NewLoader(p, cfg, Preprocess{Size: 10, Channels: channels, CenterCrop: 12}, 16, 9); err == nil || !strings.Contains(err.Error(), "repack") {
+			t.Fatalf("another crop on a pack: %v", err)
 		}
 		p.Close()
 	}
@@ -104,7 +114,8 @@ func TestPackHeaderErrors(t *testing.T) {
 		"truncated":          good[:len(good)-1],
 		"byte 20: 0 classes": edit(20, 0),
 		"shorter than":       good[:10],
-		"label 7":            edit(40+2+4+2+4, 7),
+		"negative crop":      edit(48, 0, 0, 0, 0x80),
+		"label 7":            edit(60+2+4+2+4, 7),
 	}
 	for want, data := range cases {
 		if _, err := parsePackHeader(data); err == nil || !strings.Contains(err.Error(), want) {

@@ -25,8 +25,11 @@ type PackOptions struct {
 
 // PackStats summarises a written pack file.
 type PackStats struct {
+	// Images is the number of images written, Skipped the unreadable ones
+	// left out (with SkipBad), Classes the size of the identity table.
 	Images, Skipped, Classes int
-	Bytes                    int64
+	// Bytes is the size of the pack file.
+	Bytes int64
 }
 
 // packChunk is how many images are decoded in parallel before writing.
@@ -56,7 +59,7 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 			os.Remove(tmp)
 		}
 	}()
-	h := &packHeader{channels: pre.Channels, size: pre.Size, classes: src.Classes(),
+	h := &packHeader{channels: pre.Channels, size: pre.Size, crop: pre.Crop, centerCrop: pre.CenterCrop, classes: src.Classes(),
 		dataOffset: packDataOffset(src.Classes(), src.Len())}
 	per := pre.Len()
 	workers := Config{Workers: opt.Workers}.workers()

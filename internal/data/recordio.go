@@ -65,10 +65,10 @@ func readRecord(r io.ReaderAt, off, size int64) (rec []byte, next int64, err err
 	}
 }
 
-// IRHeader is MXNet's image-record header: Flag extra labels follow it in
+// irHeader is MXNet's image-record header: Flag extra labels follow it in
 // the record when positive (then Label holds them), else Label is the one
 // label.
-type IRHeader struct {
+type irHeader struct {
 	Flag    uint32
 	Label   []float32
 	ID, ID2 uint64
@@ -76,11 +76,11 @@ type IRHeader struct {
 
 // unpackIR splits an image record into its header and payload (the encoded
 // image), as mxnet.recordio.unpack does.
-func unpackIR(rec []byte) (IRHeader, []byte, error) {
+func unpackIR(rec []byte) (irHeader, []byte, error) {
 	if len(rec) < irHeaderSize {
-		return IRHeader{}, nil, fmt.Errorf("record of %d bytes is shorter than the %d-byte image header", len(rec), irHeaderSize)
+		return irHeader{}, nil, fmt.Errorf("record of %d bytes is shorter than the %d-byte image header", len(rec), irHeaderSize)
 	}
-	h := IRHeader{
+	h := irHeader{
 		Flag: binary.LittleEndian.Uint32(rec),
 		ID:   binary.LittleEndian.Uint64(rec[8:]),
 		ID2:  binary.LittleEndian.Uint64(rec[16:]),
@@ -91,7 +91,7 @@ func unpackIR(rec []byte) (IRHeader, []byte, error) {
 		return h, rest, nil
 	}
 	if uint64(h.Flag)*4 > uint64(len(rest)) {
-		return IRHeader{}, nil, fmt.Errorf("image header announces %d labels, record has room for %d", h.Flag, len(rest)/4)
+		return irHeader{}, nil, fmt.Errorf("image header announces %d labels, record has room for %d", h.Flag, len(rest)/4)
 	}
 	h.Label = make([]float32, h.Flag)
 	for i := range h.Label {
@@ -221,26 +221,26 @@ func (r *RecordIO) scan() (map[int]int64, error) {
 }
 
 // record reads and unpacks the header of the record at off.
-func (r *RecordIO) record(off int64) (IRHeader, error) {
+func (r *RecordIO) record(off int64) (irHeader, error) {
 	h, _, err := r.read(off)
 	return h, err
 }
 
 // read reads the record at off and splits it into header and payload.
-func (r *RecordIO) read(off int64) (IRHeader, []byte, error) {
+func (r *RecordIO) read(off int64) (irHeader, []byte, error) {
 	rec, _, err := readRecord(r.f, off, r.size)
 	if err != nil {
-		return IRHeader{}, nil, fmt.Errorf("%s: %w", r.path, err)
+		return irHeader{}, nil, fmt.Errorf("%s: %w", r.path, err)
 	}
 	h, payload, err := unpackIR(rec)
 	if err != nil {
-		return IRHeader{}, nil, fmt.Errorf("%s: byte %d: %w", r.path, off, err)
+		return irHeader{}, nil, fmt.Errorf("%s: byte %d: %w", r.path, off, err)
 	}
 	return h, payload, nil
 }
 
 // fromHeader lists images by insightface's identity records.
-func (r *RecordIO) fromHeader(keys map[int]int64, h0 IRHeader) error {
+func (r *RecordIO) fromHeader(keys map[int]int64, h0 irHeader) error {
 	a, b := int(h0.Label[0]), int(h0.Label[1])
 	if a < 1 || b < a || float32(a) != h0.Label[0] || float32(b) != h0.Label[1] {
 		return fmt.Errorf("%s: header record 0 has identity range %v, want integers 1 ≤ a ≤ b", r.path, h0.Label[:2])

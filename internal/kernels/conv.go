@@ -26,23 +26,25 @@ func Im2col(col, img []float32, g ConvGeom) {
 	for c := 0; c < g.C; c++ {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := 0; ki < g.KH; ki++ {
+			y0, y1 := validRange(oh, g.SH, g.PH, ki, g.H)
 			for kj := 0; kj < g.KW; kj++ {
+				x0, x1 := validRange(ow, g.SW, g.PW, kj, g.W)
 				dst := col[row*oh*ow : (row+1)*oh*ow]
-				for y := 0; y < oh; y++ {
-					iy := y*g.SH - g.PH + ki
+				clear(dst[:y0*ow])
+				clear(dst[y1*ow:])
+				for y := y0; y < y1; y++ {
 					out := dst[y*ow : (y+1)*ow]
-					if iy < 0 || iy >= g.H {
-						clear(out)
+					src := plane[(y*g.SH-g.PH+ki)*g.W:][:g.W]
+					clear(out[:x0])
+					clear(out[x1:])
+					ix := x0*g.SW - g.PW + kj
+					if g.SW == 1 {
+						copy(out[x0:x1], src[ix:])
 						continue
 					}
-					src := plane[iy*g.W : (iy+1)*g.W]
-					for x := range out {
-						ix := x*g.SW - g.PW + kj
-						if ix < 0 || ix >= g.W {
-							out[x] = 0
-						} else {
-							out[x] = src[ix]
-						}
+					for x := x0; x < x1; x++ {
+						out[x] = src[ix]
+						ix += g.SW
 					}
 				}
 				row++
@@ -60,20 +62,21 @@ func Col2im(img, col []float32, g ConvGeom) {
 	for c := 0; c < g.C; c++ {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := 0; ki < g.KH; ki++ {
+			y0, y1 := validRange(oh, g.SH, g.PH, ki, g.H)
 			for kj := 0; kj < g.KW; kj++ {
+				x0, x1 := validRange(ow, g.SW, g.PW, kj, g.W)
 				src := col[row*oh*ow : (row+1)*oh*ow]
-				for y := 0; y < oh; y++ {
-					iy := y*g.SH - g.PH + ki
-					if iy < 0 || iy >= g.H {
+				for y := y0; y < y1; y++ {
+					dst := plane[(y*g.SH-g.PH+ki)*g.W:][:g.W]
+					in := src[y*ow : (y+1)*ow]
+					ix := x0*g.SW - g.PW + kj
+					if g.SW == 1 {
+						Axpy(1, in[x0:x1], dst[ix:])
 						continue
 					}
-					dst := plane[iy*g.W : (iy+1)*g.W]
-					in := src[y*ow : (y+1)*ow]
-					for x, v := range in {
-						ix := x*g.SW - g.PW + kj
-						if ix >= 0 && ix < g.W {
-							dst[ix] += v
-						}
+					for x := x0; x < x1; x++ {
+						dst[ix] += in[x]
+						ix += g.SW
 					}
 				}
 				row++

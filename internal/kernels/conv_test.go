@@ -54,3 +54,51 @@ func TestIm2colKnownValues(t *testing.T) {
 		}
 	}
 }
+
+// TestIm2colCol2imMatchNaive checks Im2col (every entry, guards around col)
+// and Col2im (accumulating, guards around img) against direct definitions,
+// on each vector-loop path.
+func TestIm2colCol2imMatchNaive(t *testing.T) {
+	forEachVec(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(33, 34))
+		for _, g := range convGemmGeoms {
+			oh, ow := g.OutH(), g.OutW()
+			img := make([]float32, g.C*g.H*g.W)
+			fill(rng, img)
+			const pad = 6
+			col, colFull := guarded(g.ColRows()*oh*ow, pad)
+			for i := range col {
+				col[i] = 7 // stale, must be overwritten
+			}
+			Im2col(col, img, g)
+			checkGuards(t, "Im2col", colFull, pad)
+			back, backFull := guarded(len(img), pad)
+			for i := range back {
+				back[i] = 0.5
+			}
+			Col2im(back, col, g)
+			checkGuards(t, "Col2im", backFull, pad)
+			want := make([]float64, len(img))
+			for r := 0; r < g.ColRows(); r++ {
+				c, ki, kj := r/(g.KH*g.KW), r/g.KW%g.KH, r%g.KW
+				for y := 0; y < oh; y++ {
+					for x := 0; x < ow; x++ {
+						iy, ix := y*g.SH-g.PH+ki, x*g.SW-g.PW+kj
+						v := at(img, g, c, iy, ix)
+						if got := col[(r*oh+y)*ow+x]; float64(got) != v {
+							t.Fatalf("%+v: col[%d][%d,%d] = %v, want %v", g, r, y, x, got, v)
+						}
+						if iy >= 0 && iy < g.H && ix >= 0 && ix < g.W {
+							want[(c*g.H+iy)*g.W+ix] += v
+						}
+					}
+				}
+			}
+			for i, w := range want {
+				if !closeTo(back[i], w+0.5, 1e-5) {
+					t.Fatalf("%+v: Col2im img[%d] = %v, want %v", g, i, back[i], w+0.5)
+				}
+			}
+		}
+	})
+}

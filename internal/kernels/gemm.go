@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"math/bits"
 	"sync"
 	"sync/atomic"
 )
@@ -30,8 +31,17 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 	if pa == nil {
 		pa = new(PackedA)
 	}
-	pa.pack(kn, threads, transA, m, k, a, lda)
+	// With a single column tile every panel of A is used by one tile only:
+	// pack it there, block by block, while it is in cache. Otherwise pack
+	// it once for all tiles.
+	mPanels, nPanels := (m+kn.mr-1)/kn.mr, (n+kn.nr-1)/kn.nr
+	if nt, _ := tiling(mPanels, nPanels, kn.nr, threads); nt == 1 {
+		pa.packLater(kn, transA, m, k, a, lda)
+	} else {
+		pa.pack(kn, threads, transA, m, k, a, lda)
+	}
 	gemmPackedA(pa, threads, n, matrixB(kn, transB, b, ldb), alpha, beta, c, ldc)
+	pa.lazyA = nil
 	packedPool.Put(pa)
 }
 
@@ -49,6 +59,18 @@ type PackedA struct {
 	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
 	// of that block in order.
 	data []float32
+	// lazyA, when not nil, is the unpacked op(A) (transA, row stride lda)
+	// that the GEMM packs block by block inside its tiles instead of data.
+	lazyA  []float32
+	transA bool
+	lda    int
+}
+
+// packLater sets pa up to pack op(A) lazily, inside the GEMM's tiles.
+func (pa *PackedA) packLater(kn *microKernel, transA bool, m, k int, a []float32, lda int) {
+	mr := kn.mr
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, data: pa.data[:0],
+		lazyA: a, transA: transA, lda: lda}
 }
 
 // Rows and Cols return m and k, the shape of the packed op(A).
@@ -61,7 +83,8 @@ func (pa *PackedA) Cols() int { return pa.k }
 // A is m×k with row stride lda (lda ≥ k) or, with transA, k×m (lda ≥ m). The
 // packing is split over Threads() goroutines.
 func (pa *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
-	pa.pack(activeKernel, Threads(), transA, max(m, 0), max(k, 0), a, lda)
+	checkMatrix("PackedA.Pack", "A", transA, m, k, a, lda)
+	pa.pack(activeKernel, Threads(), transA, m, k, a, lda)
 }
 
 // panel returns the micro-panel of row panel r in the K block starting at p0
@@ -75,7 +98,7 @@ func (pa *PackedA) panel(p0, kc, r int) []float32 {
 func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
 	panels := (m + mr - 1) / mr
-	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data}
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data[:0]}
 	if cap(pa.data) < pa.mPad*k {
 		pa.data = make([]float32, pa.mPad*k)
 	}
@@ -106,6 +129,8 @@ func SgemmPackedSerial(pa *PackedA, transB bool, n int, alpha float32, b []float
 }
 
 func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkMatrix("SgemmPacked", "B", transB, pa.k, n, b, ldb)
+	checkMatrix("SgemmPacked", "C", false, pa.m, n, c, ldc)
 	if pa.m <= 0 || n <= 0 {
 		return
 	}
@@ -146,7 +171,11 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 	parallelWorkers(threads, mt*nt, func(next func() (int, bool)) {
 		bbuf := getBuf(kcBlock * widest)
 		defer putBuf(bbuf)
-		var edge [32 * 32]float32
+		var abuf *[]float32
+		if pa.lazyA != nil {
+			abuf = getBuf(kcBlock * mcPanels * mr)
+			defer putBuf(abuf)
+		}
 		for job, ok := next(); ok; job, ok = next() {
 			tj, ti := job%nt, job/nt
 			j0 := tj * nPanels / nt * nr
@@ -162,6 +191,13 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 				}
 				for rc := r0; rc < r1; rc += mcPanels {
 					rEnd := min(rc+mcPanels, r1)
+					panel := func(r int) []float32 { return pa.panel(p0, kc, r) }
+					if pa.lazyA != nil {
+						for r := rc; r < rEnd; r++ {
+							kn.packA((*abuf)[(r-rc)*mr*kc:(r-rc+1)*mr*kc], pa.transA, pa.lazyA, pa.lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
+						}
+						panel = func(r int) []float32 { return (*abuf)[(r-rc)*mr*kc : (r-rc+1)*mr*kc] }
+					}
 					for q := 0; q*nr < cols; q++ {
 						bPanel := bp[q*kc*nr : (q+1)*kc*nr]
 						j := j0 + q*nr
@@ -169,13 +205,7 @@ func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32
 						for r := rc; r < rEnd; r++ {
 							i := r * mr
 							h := min(mr, m-i)
-							ap := pa.panel(p0, kc, r)
-							if h == mr && w == nr {
-								kn.run(kc, ap, bPanel, c[i*ldc+j:], ldc, alpha, bet)
-								continue
-							}
-							kn.run(kc, ap, bPanel, edge[:], nr, alpha, 0)
-							mergeEdge(c[i*ldc+j:], ldc, edge[:], nr, h, w, bet)
+							kn.run(kc, panel(r), bPanel, c[i*ldc+j:], ldc, h, w, alpha, bet)
 						}
 					}
 				}
@@ -207,22 +237,6 @@ func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
 		}
 	}
 	return nt, mt
-}
-
-// mergeEdge writes the h×w top-left corner of the micro-kernel's block edge
-// (row stride ldE) into c: c = edge + beta·c (c unread when beta == 0).
-func mergeEdge(c []float32, ldc int, edge []float32, ldE, h, w int, beta float32) {
-	for i := 0; i < h; i++ {
-		src := edge[i*ldE : i*ldE+w]
-		dst := c[i*ldc : i*ldc+w]
-		if beta == 0 {
-			copy(dst, src)
-			continue
-		}
-		for j, v := range src {
-			dst[j] = v + beta*dst[j]
-		}
-	}
 }
 
 // scaleC sets C (m×n, row stride ldc) to beta·C, writing zeros without
@@ -275,17 +289,21 @@ func parallelWorkers(threads, jobs int, worker func(next func() (int, bool))) {
 	wg.Wait()
 }
 
-// bufPool recycles the B packing buffers between calls.
-var bufPool sync.Pool
+// bufPools recycle the packing buffers between calls, one pool per power
+// of two of capacity so that buffers of different roles never evict each
+// other.
+var bufPools [48]sync.Pool
 
-// getBuf returns a pooled buffer of at least n floats.
+// getBuf returns a pooled buffer of n floats (capacity the next power of
+// two); give it back with putBuf.
 func getBuf(n int) *[]float32 {
-	if p, ok := bufPool.Get().(*[]float32); ok && cap(*p) >= n {
+	class := bits.Len(uint(max(n, 1) - 1))
+	if p, ok := bufPools[class].Get().(*[]float32); ok {
 		*p = (*p)[:n]
 		return p
 	}
-	s := make([]float32, n)
+	s := make([]float32, n, 1<<class)
 	return &s
 }
 
-func putBuf(p *[]float32) { bufPool.Put(p) }
+func putBuf(p *[]float32) { bufPools[bits.Len(uint(cap(*p)-1))].Put(p) }

@@ -4,10 +4,11 @@ package kernels
 type microKernel struct {
 	name   string
 	mr, nr int // rows × columns of the C block it computes
-	// run sets the mr×nr block of c (row stride ldc) to alpha·Ap·Bp + beta·c
-	// (c is not read when beta == 0), where Ap is the packed A panel (k×mr,
-	// mr consecutive values per step) and Bp the packed B panel (k×nr).
-	run func(k int, ap, bp, c []float32, ldc int, alpha, beta float32)
+	// run sets the top-left rows×cols (≤ mr×nr) of the block of c (row
+	// stride ldc) to alpha·Ap·Bp + beta·c (c is not read when beta == 0),
+	// where Ap is the packed A panel (k×mr, mr consecutive values per step)
+	// and Bp the packed B panel (k×nr). Nothing else of c is touched.
+	run func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32)
 	// packA and packB lay out panels of op(A) and op(B) for run (contracts
 	// of packAGo and packBGo).
 	packA func(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc, mr int)
@@ -15,7 +16,40 @@ type microKernel struct {
 }
 
 // goKernel is the pure-Go micro-kernel: 4×4, sixteen scalar accumulators.
-var goKernel = microKernel{name: "go", mr: 4, nr: 4, run: goKernel4x4, packA: packAGo, packB: packBGo}
+var goKernel = microKernel{name: "go", mr: 4, nr: 4, run: withEdges(goKernel4x4, 4, 4), packA: packAGo, packB: packBGo}
+
+// fullBlock is a micro-kernel that only computes whole mr×nr blocks.
+type fullBlock func(k int, ap, bp, c []float32, ldc int, alpha, beta float32)
+
+// withEdges adapts a whole-block kernel to microKernel.run: partial blocks
+// are computed into a buffer and merged into c.
+func withEdges(full fullBlock, mr, nr int) func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32) {
+	if mr*nr > edgeMax {
+		panic("kernels: micro-kernel block larger than the edge buffer")
+	}
+	return func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32) {
+		if rows == mr && cols == nr {
+			full(k, ap, bp, c, ldc, alpha, beta)
+			return
+		}
+		var edge [edgeMax]float32
+		full(k, ap, bp, edge[:], nr, alpha, 0)
+		for i := 0; i < rows; i++ {
+			src := edge[i*nr : i*nr+cols]
+			dst := c[i*ldc : i*ldc+cols]
+			if beta == 0 {
+				copy(dst, src)
+				continue
+			}
+			for j, v := range src {
+				dst[j] = v + beta*dst[j]
+			}
+		}
+	}
+}
+
+// edgeMax bounds mr·nr of the kernels that go through withEdges.
+const edgeMax = 128
 
 // activeKernel is the micro-kernel Sgemm uses: the best one the CPU runs.
 var activeKernel = bestKernel()
@@ -31,11 +65,10 @@ func goKernel4x4(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 	var c00, c01, c02, c03, c10, c11, c12, c13 float32
 	var c20, c21, c22, c23, c30, c31, c32, c33 float32
 	ap, bp = ap[:4*k], bp[:4*k]
-	for p := 0; p < 4*k; p += 4 {
-		a := ap[p : p+4 : p+4]
-		b := bp[p : p+4 : p+4]
-		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
-		b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
+	for len(ap) >= 4 && len(bp) >= 4 {
+		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		ap, bp = ap[4:], bp[4:]
 		c00 += a0 * b0
 		c01 += a0 * b1
 		c02 += a0 * b2

@@ -9,10 +9,11 @@ import (
 )
 
 // sgemmKernelAVX512 is the 14×32 AVX-512 micro-kernel (gemm_avx512_amd64.s):
-// the contract of microKernel.run on raw pointers.
+// the contract of microKernel.run on raw pointers, with the columns given
+// as lane masks (mlo: columns 0..15, mhi: 16..31).
 //
 //go:noescape
-func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
+func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32, rows int, mlo, mhi uint16)
 
 // sgemmKernelAVX2 is the 6×16 AVX2+FMA micro-kernel (gemm_avx2_amd64.s).
 //
@@ -20,21 +21,22 @@ func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta flo
 func sgemmKernelAVX2(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
 
 var avx512Kernel = microKernel{name: "avx512", mr: 14, nr: 32,
-	run: func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+	run: func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32) {
 		_ = ap[14*k-1]
 		_ = bp[32*k-1]
-		_ = c[13*ldc+31]
-		sgemmKernelAVX512(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
+		_ = c[(rows-1)*ldc+cols-1]
+		sgemmKernelAVX512(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta,
+			rows, lanes(min(cols, 16)), lanes(cols-16))
 	},
 	packA: packAAVX512, packB: packBAVX512}
 
 var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16,
-	run: func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+	run: withEdges(func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 		_ = ap[6*k-1]
 		_ = bp[16*k-1]
 		_ = c[5*ldc+15]
 		sgemmKernelAVX2(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
-	},
+	}, 6, 16),
 	packA: packAGo, packB: packBGo}
 
 // hasAVX512 and hasAVX2 say which assembly paths this CPU runs.
@@ -87,6 +89,16 @@ func packAAVX512(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc,
 		return
 	}
 	if rows == 14 && mr == 14 {
+		// 16×16 register transposes storing 14 lanes when the two rows
+		// below the panel exist to be read, the last kc%16 steps by hand.
+		blocks := kc / 16
+		if base := i0*lda + p0; blocks > 0 && base+15*lda+16*blocks <= len(a) {
+			packTrans16AVX512(unsafe.Pointer(&dst[0]), unsafe.Pointer(&a[base]), lda, blocks, 14, 0x3fff)
+			if rest := kc - 16*blocks; rest > 0 {
+				packA14(dst[16*blocks*14:], a[base+16*blocks:], lda, rest)
+			}
+			return
+		}
 		packA14(dst, a[i0*lda+p0:], lda, kc)
 		return
 	}
@@ -121,8 +133,8 @@ func packBAVX512(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols,
 			// Full panel: 16×16 register transposes, the last kc%16 steps by hand.
 			blocks := kc / 16
 			if blocks > 0 {
-				packTransB16AVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, blocks)
-				packTransB16AVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[src+16*ldb]), ldb, blocks)
+				packTrans16AVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, blocks, 32, 0xffff)
+				packTrans16AVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[src+16*ldb]), ldb, blocks, 32, 0xffff)
 			}
 			for p := blocks * 16; p < kc; p++ {
 				row := d[p*32 : p*32+32]
@@ -141,8 +153,9 @@ func packBAVX512(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols,
 	}
 }
 
-// packTransB16AVX512 transposes 16 rows of B (row stride ld) into 16·blocks
-// steps of a 32-wide micro-panel: dst[(16b+c)·32 + r] = src[r·ld + 16b + c].
+// packTrans16AVX512 transposes 16 rows (row stride ld) into 16·blocks steps
+// of a micro-panel with step stride `stride`: dst[(16b+c)·stride + r] =
+// src[r·ld + 16b + c] for the lanes r set in mask; all 16 rows are read.
 //
 //go:noescape
-func packTransB16AVX512(dst, src unsafe.Pointer, ld, blocks int)
+func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int, mask uint16)

@@ -1,5 +1,7 @@
 package kernels
 
+import "fmt"
+
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float32
 // matrices, where op(X) is X or Xᵀ as transA/transB say. op(A) is m×k, op(B)
 // is k×n and C is m×n; lda, ldb and ldc are the row strides of A, B and C as
@@ -20,6 +22,9 @@ func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 const smallGemm = 4096
 
 func sgemm(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkMatrix("Sgemm", "A", transA, m, k, a, lda)
+	checkMatrix("Sgemm", "B", transB, k, n, b, ldb)
+	checkMatrix("Sgemm", "C", false, m, n, c, ldc)
 	if m*n*k < smallGemm {
 		sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
@@ -60,5 +65,23 @@ func sgemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 				}
 			}
 		}
+	}
+}
+
+// checkMatrix panics with a message naming the call and the operand when
+// op(X) (rows×cols, stored transposed when trans) does not fit in x with
+// row stride ld.
+func checkMatrix(call, name string, trans bool, rows, cols int, x []float32, ld int) {
+	if trans {
+		rows, cols = cols, rows
+	}
+	switch {
+	case rows < 0 || cols < 0:
+		panic(fmt.Sprintf("kernels: %s: negative dimension %d×%d of %s", call, rows, cols, name))
+	case rows == 0 || cols == 0:
+	case ld < cols:
+		panic(fmt.Sprintf("kernels: %s: row stride %d of %s is below its %d columns", call, ld, name, cols))
+	case len(x) < (rows-1)*ld+cols:
+		panic(fmt.Sprintf("kernels: %s: %s has %d elements, %d×%d with row stride %d needs %d", call, name, len(x), rows, cols, ld, (rows-1)*ld+cols))
 	}
 }

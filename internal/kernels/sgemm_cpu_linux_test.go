@@ -48,3 +48,119 @@ func BenchmarkSgemmCPUTime(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDepthwiseCPUTime measures the depthwise 3×3 convolution of a
+// 64×56×56 map, stride 1 and 2 (forward, then backward with the input
+// gradient) on each vector-loop path, in GFLOP per second of thread CPU
+// time.
+func BenchmarkDepthwiseCPUTime(b *testing.B) {
+	saved := vec
+	defer func() { vec = saved }()
+	for _, stride := range []int{1, 2} {
+		g := ConvGeom{C: 64, H: 56, W: 56, KH: 3, KW: 3, SH: stride, SW: stride, PH: 1, PW: 1}
+		rng := rand.New(rand.NewPCG(1, 2))
+		in := make([]float32, g.C*g.H*g.W)
+		w := make([]float32, g.C*9)
+		out := make([]float32, g.C*g.OutH()*g.OutW())
+		dIn := make([]float32, len(in))
+		dW := make([]float32, len(w))
+		fill(rng, in)
+		fill(rng, w)
+		flops := 2 * float64(len(out)*9)
+		for _, impl := range vecImpls() {
+			vec = impl
+			b.Run(fmt.Sprintf("forward/stride%d/%s", stride, impl.name), func(b *testing.B) {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				t0 := threadCPU()
+				for b.Loop() {
+					DepthwiseConv(out, in, w, g)
+				}
+				b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+			})
+			b.Run(fmt.Sprintf("backward/stride%d/%s", stride, impl.name), func(b *testing.B) {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				t0 := threadCPU()
+				for b.Loop() {
+					DepthwiseConvBackward(dIn, dW, out, in, w, g)
+				}
+				b.ReportMetric(2*flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+			})
+		}
+	}
+}
+
+// BenchmarkConvGemmCPUTime is BenchmarkConvGemm in GFLOP per second of
+// thread CPU time: Im2col + SgemmSerial against SgemmConvSerial on weights
+// packed once.
+func BenchmarkConvGemmCPUTime(b *testing.B) {
+	for _, s := range [][2]int{{64, 56}, {128, 28}, {256, 14}, {512, 7}} {
+		cout, hw := s[0], s[1]
+		g := ConvGeom{C: cout, H: hw, W: hw, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
+		m, n, k := cout, hw*hw, g.ColRows()
+		rng := rand.New(rand.NewPCG(1, 1))
+		w := make([]float32, m*k)
+		img := make([]float32, g.C*g.H*g.W)
+		c := make([]float32, m*n)
+		col := make([]float32, k*n)
+		fill(rng, w)
+		fill(rng, img)
+		flops := 2 * float64(m*n*k)
+		b.Run(fmt.Sprintf("im2col+sgemm/%dx%dx%d", m, n, k), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			t0 := threadCPU()
+			for b.Loop() {
+				Im2col(col, img, g)
+				SgemmSerial(false, false, m, n, k, 1, w, k, col, n, 0, c, n)
+			}
+			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+		b.Run(fmt.Sprintf("packed-conv/%dx%dx%d", m, n, k), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var pa PackedA
+			pa.Pack(false, m, k, w, k)
+			t0 := threadCPU()
+			for b.Loop() {
+				SgemmConvSerial(&pa, img, g, 1, 0, c, n)
+			}
+			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+	}
+}
+
+// BenchmarkPeakCPUTime is the FMA peak probe on one thread, in GFLOP per
+// second of thread CPU time: the ceiling for BenchmarkSgemmCPUTime.
+func BenchmarkPeakCPUTime(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const iters = 1 << 16
+	fmaProbe(iters)
+	t0 := threadCPU()
+	for b.Loop() {
+		fmaProbe(iters)
+	}
+	b.ReportMetric(iters*fmaProbeFlops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+}
+
+// BenchmarkMicroKernelCPUTime runs each micro-kernel alone on panels that
+// stay in L1 (one 192-step K block), in GFLOP per second of thread CPU time.
+func BenchmarkMicroKernelCPUTime(b *testing.B) {
+	for _, kn := range availableKernels() {
+		b.Run(kn.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			k := kcBlock
+			ap := make([]float32, kn.mr*k)
+			bp := make([]float32, kn.nr*k)
+			c := make([]float32, kn.mr*kn.nr)
+			t0 := threadCPU()
+			for b.Loop() {
+				kn.run(k, ap, bp, c, kn.nr, kn.mr, kn.nr, 1, 0)
+			}
+			b.ReportMetric(2*float64(kn.mr*kn.nr*k)*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+	}
+}

@@ -24,3 +24,29 @@ func TestSgemmEntryPoints(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmArgumentChecks checks that malformed calls panic with a message
+// naming the operand instead of reading or writing out of bounds.
+func TestSgemmArgumentChecks(t *testing.T) {
+	x := make([]float32, 12)
+	for _, tc := range []struct {
+		name string
+		call func()
+	}{
+		{"short A", func() { Sgemm(false, false, 4, 3, 4, 1, x, 4, x, 3, 0, x, 3) }},
+		{"lda below row", func() { Sgemm(false, false, 3, 3, 4, 1, x, 3, x, 3, 0, x, 3) }},
+		{"short B", func() { SgemmSerial(false, true, 2, 5, 3, 1, x, 3, x, 3, 0, x, 5) }},
+		{"short C", func() { Sgemm(false, false, 3, 4, 1, 1, x, 1, x, 4, 0, x[:11], 4) }},
+		{"negative m", func() { Sgemm(false, false, -1, 1, 1, 1, x, 1, x, 1, 0, x, 1) }},
+		{"pack", func() { var pa PackedA; pa.Pack(true, 4, 4, x, 4) }},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", tc.name)
+				}
+			}()
+			tc.call()
+		}()
+	}
+}

@@ -12,10 +12,14 @@ type vecImpl struct {
 	scale func(alpha float32, x []float32)
 	relu  func(out, in []float32)
 	dot   func(x, y []float32) float32
+	// rowCorr adds the 1-D correlation of src with w into dst:
+	// dst[x] += Σ_j w[j]·src[x+j] (len(dst), len(w) ≥ 1; len(src) ≥
+	// len(dst)+len(w)−1). The row kernel of the depthwise convolution.
+	rowCorr func(dst, src, w []float32)
 }
 
 // vecGo is the pure-Go implementation, the reference of the others.
-var vecGo = vecImpl{name: "go", axpy: axpyGo, scale: scaleGo, relu: reluGo, dot: dotGo}
+var vecGo = vecImpl{name: "go", axpy: axpyGo, scale: scaleGo, relu: reluGo, dot: dotGo, rowCorr: rowCorrGo}
 
 // vec is the implementation the exported functions use: the first of
 // vecImpls().
@@ -84,6 +88,17 @@ func dotGo(x, y []float32) float32 {
 		s += float64(v) * float64(y[i])
 	}
 	return float32(s)
+}
+
+func rowCorrGo(dst, src, w []float32) {
+	src = src[:len(dst)+len(w)-1]
+	for x := range dst {
+		s := dst[x]
+		for j, wv := range w {
+			s += wv * src[x+j]
+		}
+		dst[x] = s
+	}
 }
 
 func reluGo(out, in []float32) {

@@ -19,6 +19,9 @@ func reluAVX512(out, in unsafe.Pointer, n int)
 //go:noescape
 func dotAVX512(x, y unsafe.Pointer, n int) float32
 
+//go:noescape
+func dwRowAVX512(dst, src unsafe.Pointer, n int, w unsafe.Pointer, kw int)
+
 // vecAVX512 wraps the AVX-512 loops; callers pass equal non-zero lengths.
 var vecAVX512 = vecImpl{
 	name: "avx512",
@@ -34,6 +37,10 @@ var vecAVX512 = vecImpl{
 	dot: func(x, y []float32) float32 {
 		y = y[:len(x)]
 		return dotAVX512(unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0]), len(x))
+	},
+	rowCorr: func(dst, src, w []float32) {
+		_ = src[len(dst)+len(w)-2]
+		dwRowAVX512(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0]), len(dst), unsafe.Pointer(&w[0]), len(w))
 	},
 }
 

@@ -218,3 +218,71 @@ vdone:
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func dwRowAVX512(dst, src unsafe.Pointer, n int, w unsafe.Pointer, kw int)
+// dst[x] += Σ_{j<kw} w[j]·src[x+j] for x < n (kw ≥ 1).
+TEXT ·dwRowAVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ w+24(FP), R8
+	MOVQ kw+32(FP), R9
+d64:
+	CMPQ CX, $64
+	JLT d16
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+	VMOVUPS 192(DI), Z3
+	MOVQ SI, R10
+	MOVQ R8, R11
+	MOVQ R9, R12
+d64taps:
+	VBROADCASTSS (R11), Z8
+	VFMADD231PS 0(R10), Z8, Z0
+	VFMADD231PS 64(R10), Z8, Z1
+	VFMADD231PS 128(R10), Z8, Z2
+	VFMADD231PS 192(R10), Z8, Z3
+	ADDQ $4, R10
+	ADDQ $4, R11
+	DECQ R12
+	JNZ d64taps
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ $256, DI
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP d64
+d16:
+	TESTQ CX, CX
+	JZ ddone
+	MOVQ $0xffff, AX
+	CMPQ CX, $16
+	JGE dmask
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+dmask:
+	KMOVW AX, K1
+	VMOVUPS.Z (DI), K1, Z0
+	MOVQ SI, R10
+	MOVQ R8, R11
+	MOVQ R9, R12
+d16taps:
+	VBROADCASTSS (R11), Z8
+	VMOVUPS.Z (R10), K1, Z1
+	VFMADD231PS Z1, Z8, Z0
+	ADDQ $4, R10
+	ADDQ $4, R11
+	DECQ R12
+	JNZ d16taps
+	VMOVUPS Z0, K1, (DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JGT d16
+ddone:
+	VZEROUPPER
+	RET

@@ -191,3 +191,37 @@ func TestChannelOps(t *testing.T) {
 		}
 	}
 }
+
+// TestRowCorr checks the depthwise row kernel of each implementation
+// against a float64 loop for every output length in vecLengths (≥ 1) and
+// filter widths 1..7, with guards around the output.
+func TestRowCorr(t *testing.T) {
+	forEachVec(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(31, 32))
+		const pad = 5
+		for _, n := range vecLengths[1:] {
+			for kw := 1; kw <= 7; kw++ {
+				src := make([]float32, n+kw-1)
+				w := make([]float32, kw)
+				fill(rng, src)
+				fill(rng, w)
+				dst, full := guarded(n, pad)
+				fill(rng, dst)
+				want := make([]float64, n)
+				for x := range want {
+					want[x] = float64(dst[x])
+					for j := range w {
+						want[x] += float64(w[j]) * float64(src[x+j])
+					}
+				}
+				vec.rowCorr(dst, src, w)
+				checkGuards(t, "rowCorr", full, pad)
+				for x := range want {
+					if !closeTo(dst[x], want[x], 1e-5) {
+						t.Fatalf("n=%d kw=%d: dst[%d] = %v, want %v", n, kw, x, dst[x], want[x])
+					}
+				}
+			}
+		}
+	})
+}

@@ -27,6 +27,10 @@ type Config struct {
 	// Seed selects the identities and every image: the same seed gives the
 	// same pixels.
 	Seed uint64 `yaml:"seed"`
+	// Difficulty multiplies every nuisance knob (probabilities included):
+	// 1 renders Nuisance as it is, 0.5 halves every range, 0 renders every
+	// image of an identity alike apart from background and clothes.
+	Difficulty float64 `yaml:"difficulty"`
 	// Nuisance sets how much the images of one identity differ.
 	Nuisance Nuisance `yaml:"nuisance"`
 }
@@ -70,6 +74,7 @@ func DefaultConfig() Config {
 		Size:            64,
 		Channels:        1,
 		Seed:            1,
+		Difficulty:      1,
 		Nuisance:        DefaultNuisance(),
 	}
 }
@@ -78,16 +83,16 @@ func DefaultConfig() Config {
 // a small CNN learns the identities.
 func DefaultNuisance() Nuisance {
 	return Nuisance{
-		Rotation:   15,
+		Rotation:   10,
 		Scale:      0.12,
 		Shift:      0.08,
-		Yaw:        25,
-		Lighting:   0.7,
-		Exposure:   0.3,
-		Expression: 1,
-		Blur:       1.2,
+		Yaw:        15,
+		Lighting:   0.5,
+		Exposure:   0.15,
+		Expression: 0.5,
+		Blur:       0.8,
 		Noise:      0.05,
-		Occlusion:  0.25,
+		Occlusion:  0.1,
 	}
 }
 
@@ -110,8 +115,25 @@ func (c Config) Validate() error {
 		return fmt.Errorf("synth: size %d must be in 8..1024", c.Size)
 	case c.Channels != 1 && c.Channels != 3:
 		return fmt.Errorf("synth: channels %d must be 1 or 3", c.Channels)
+	case !(c.Difficulty >= 0 && c.Difficulty <= 4):
+		return fmt.Errorf("synth: difficulty %v must be in 0..4", c.Difficulty)
 	}
-	return c.Nuisance.validate()
+	if err := c.Nuisance.validate(); err != nil {
+		return err
+	}
+	if err := c.Nuisance.scaled(c.Difficulty).validate(); err != nil {
+		return fmt.Errorf("%w (after difficulty %v)", err, c.Difficulty)
+	}
+	return nil
+}
+
+// scaled returns n with every knob multiplied by k.
+func (n Nuisance) scaled(k float64) Nuisance {
+	return Nuisance{
+		Rotation: n.Rotation * k, Scale: n.Scale * k, Shift: n.Shift * k, Yaw: n.Yaw * k,
+		Lighting: n.Lighting * k, Exposure: n.Exposure * k, Expression: n.Expression * k,
+		Blur: n.Blur * k, Noise: n.Noise * k, Occlusion: n.Occlusion * k,
+	}
 }
 
 func (n Nuisance) validate() error {

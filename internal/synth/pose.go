@@ -32,7 +32,7 @@ type pose struct {
 
 // newPose draws the nuisance of image k of identity id.
 func newPose(cfg *Config, id, k int) *pose {
-	n := cfg.Nuisance
+	n := cfg.Nuisance.scaled(cfg.Difficulty)
 	r := newRand(cfg.Seed, streamImage, uint64(id), uint64(k))
 	p := &pose{}
 	p.rot = symmetric(r, n.Rotation*math.Pi/180)

@@ -91,6 +91,28 @@ func rowsOf(m *image.Gray, x0, x1, y0, y1 int) []uint8 {
 	return out
 }
 
+func TestDifficultyScalesNuisance(t *testing.T) {
+	c := smallConfig()
+	c.Difficulty = 0.5
+	half := smallConfig()
+	half.Nuisance = half.Nuisance.scaled(0.5)
+	c0 := smallConfig()
+	c0.Difficulty = 0
+	none := smallConfig()
+	none.Nuisance = Nuisance{}
+	for k := 0; k < 3; k++ {
+		if !bytes.Equal(pixels(newGen(t, c).Render(1, k)), pixels(newGen(t, half).Render(1, k))) {
+			t.Fatal("difficulty 0.5 differs from halved nuisance knobs")
+		}
+		if !bytes.Equal(pixels(newGen(t, c0).Render(1, k)), pixels(newGen(t, none).Render(1, k))) {
+			t.Fatal("difficulty 0 differs from zero nuisance knobs")
+		}
+	}
+	if bytes.Equal(pixels(newGen(t, c).Render(1, 0)), pixels(newGen(t, smallConfig()).Render(1, 0))) {
+		t.Fatal("difficulty 0.5 renders the same as 1")
+	}
+}
+
 func TestRenderSizesAndChannels(t *testing.T) {
 	for _, sc := range [][2]int{{16, 1}, {64, 3}, {112, 3}, {37, 1}} {
 		c := smallConfig()

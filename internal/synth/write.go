@@ -16,29 +16,33 @@ import (
 
 // Summary describes a tree written by WriteTree.
 type Summary struct {
-	Dir                         string
-	TrainIdentities             int
-	TrainImages                 int
-	EvalIdentities              int
-	EvalImages                  int
-	Folds, PairsPerFold         int
-	Size, Channels              int
-	Seed                        uint64
-	Elapsed                     time.Duration
-	TrainDir, LFWDir, PairsFile string // the paths written
+	Dir                 string        // the --out directory
+	TrainIdentities     int           // identities under train/
+	TrainImages         int           // images under train/
+	EvalIdentities      int           // identities under lfw/
+	EvalImages          int           // images under lfw/
+	Folds, PairsPerFold int           // pairs.txt layout (0 without verification identities)
+	Size, Channels      int           // image size and channels
+	Seed                uint64        // the generator seed
+	Elapsed             time.Duration // wall time of rendering and writing
+	TrainDir, LFWDir    string        // dir/train and dir/lfw
+	PairsFile           string        // dir/pairs.txt
 }
 
 // Print writes the summary as a few aligned lines.
 func (s *Summary) Print(w io.Writer) error {
 	rate := float64(s.TrainImages+s.EvalImages) / max(s.Elapsed.Seconds(), 1e-9)
+	pairs := "none (no verification identities)"
+	if s.Folds > 0 {
+		pairs = fmt.Sprintf("%s  %d folds × (%d matched + %d mismatched)", s.PairsFile, s.Folds, s.PairsPerFold, s.PairsPerFold)
+	}
 	_, err := fmt.Fprintf(w, `synthetic faces written to %s (seed %d, %d×%d, %d channel(s)) in %.1fs, %.0f images/s
   train:      %s  %d identities × %d images = %d
   lfw:        %s  %d identities, %d images
-  pairs.txt:  %s  %d folds × (%d matched + %d mismatched)
+  pairs.txt:  %s
 `, s.Dir, s.Seed, s.Size, s.Size, s.Channels, s.Elapsed.Seconds(), rate,
 		s.TrainDir, s.TrainIdentities, s.TrainImages/max(s.TrainIdentities, 1), s.TrainImages,
-		s.LFWDir, s.EvalIdentities, s.EvalImages,
-		s.PairsFile, s.Folds, s.PairsPerFold, s.PairsPerFold)
+		s.LFWDir, s.EvalIdentities, s.EvalImages, pairs)
 	return err
 }
 

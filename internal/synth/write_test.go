@@ -121,6 +121,8 @@ func TestConfigValidate(t *testing.T) {
 		"per_identity 0 must be positive": func(c *Config) { c.PerIdentity = 0 },
 		"nuisance.yaw 90 must be in":      func(c *Config) { c.Nuisance.Yaw = 90 },
 		"nuisance.noise -1":               func(c *Config) { c.Nuisance.Noise = -1 },
+		"difficulty 5 must be in":         func(c *Config) { c.Difficulty = 5 },
+		"(after difficulty 3)":            func(c *Config) { c.Difficulty = 3 },
 	} {
 		c := DefaultConfig()
 		edit(&c)

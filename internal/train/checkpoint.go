@@ -69,7 +69,7 @@ type checkpointMeta struct {
 	valAcc  float64 // NaN: not measured at this step
 }
 
-// SaveCheckpoint writes a checkpoint of arena (every tensor by name: weights,
+// saveCheckpoint writes a checkpoint of arena (every tensor by name: weights,
 // the loss head and the batch-norm buffers), the optimizer state (tensors
 // optim.*) and meta to path, atomically: on failure the previous file at
 // path is intact.

@@ -116,7 +116,7 @@ func (l *logger) Step(m StepMetrics, epochs int) error {
 	line := fmt.Sprintf("step %d epoch %.2f/%d loss %.4f acc %.3f lr %.4g %.0f img/s", m.Step, m.Epoch, epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS)
 	fmt.Fprintf(l.log, "%s %s\n", time.Now().UTC().Format(time.RFC3339), line)
 	if l.bar != nil {
-		l.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.3f acc %.2f lr %.3g %.0f img/s", int(m.Epoch)+1, epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS))
+		l.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.3f acc %.2f lr %.3g %.0f img/s", min(int(m.Epoch)+1, epochs), epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS))
 	} else {
 		fmt.Fprintln(l.stderr, line)
 	}

@@ -48,7 +48,7 @@ type runner struct {
 
 // setup resolves the config, prepares the run directory, opens the data,
 // builds the network, head and optimizer and restores a checkpoint on resume.
-func setup(ctx context.Context, opt Options) (r *runner, err error) {
+func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	cfg, ck, err := resolveConfig(opt)
 	if err != nil {
 		return nil, err
@@ -56,7 +56,7 @@ func setup(ctx context.Context, opt Options) (r *runner, err error) {
 	if err := prepareDir(&opt); err != nil {
 		return nil, err
 	}
-	r = &runner{opt: opt, cfg: cfg, dir: opt.OutDir, bestVal: math.NaN()}
+	r := &runner{opt: opt, cfg: cfg, dir: opt.OutDir, bestVal: math.NaN()}
 	defer func() {
 		if err != nil {
 			r.close()

@@ -35,6 +35,9 @@ type gemmKernel struct {
 	vecs  int
 	lanes int
 	reg   string
+	// masked kernels (AVX-512) write only the first `rows` rows and the
+	// columns set in the lane masks mlo/mhi, so edge blocks need no buffer.
+	masked bool
 }
 
 func (g gemmKernel) nr() int { return g.vecs * g.lanes }
@@ -63,9 +66,19 @@ func (g gemmKernel) emit(a *asm) {
 	aStep, bStep := 4*g.mr, 4*g.nr()
 	vb := g.lanes * 4
 	alpha, beta := g.bReg(0), g.bReg(1)
-	a.f("// func %s(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)", g.name)
-	a.f("// C[0:%d][0:%d] = alpha·Ap·Bp + beta·C (C unread when beta == 0).", g.mr, g.nr())
-	a.f("TEXT ·%s(SB), NOSPLIT, $0-48", g.name)
+	if g.masked {
+		a.f("// func %s(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32, rows int, mlo, mhi uint16)", g.name)
+		a.f("// C[0:rows][cols in mlo|mhi<<16] = alpha·Ap·Bp + beta·C (C unread when beta == 0),")
+		a.f("// rows ≥ 1, Ap k×%d, Bp k×%d.", g.mr, g.nr())
+		a.f("TEXT ·%s(SB), NOSPLIT, $0-60", g.name)
+		a.f("\tMOVQ rows+48(FP), R9")
+		a.f("\tKMOVW mlo+56(FP), K1")
+		a.f("\tKMOVW mhi+58(FP), K2")
+	} else {
+		a.f("// func %s(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)", g.name)
+		a.f("// C[0:%d][0:%d] = alpha·Ap·Bp + beta·C (C unread when beta == 0).", g.mr, g.nr())
+		a.f("TEXT ·%s(SB), NOSPLIT, $0-48", g.name)
+	}
 	a.f("\tMOVQ k+0(FP), CX")
 	a.f("\tMOVQ ap+8(FP), AX")
 	a.f("\tMOVQ bp+16(FP), BX")
@@ -121,26 +134,40 @@ func (g gemmKernel) emit(a *asm) {
 	a.f("\tMOVL beta+44(FP), R8")
 	a.f("\tANDL $0x7fffffff, R8")
 	a.f("\tJZ overwrite")
+	mask := func(v int) string {
+		if !g.masked {
+			return ""
+		}
+		return fmt.Sprintf("K%d, ", v+1)
+	}
+	rowGuard := func(r int, label string) {
+		if g.masked && r > 0 {
+			a.f("\tCMPQ R9, $%d", r)
+			a.f("\tJLE %s", label)
+		}
+	}
 	for r := 0; r < g.mr; r++ {
+		rowGuard(r, "done")
 		for v := 0; v < g.vecs; v++ {
-			a.f("\tVFMADD231PS %d(DX), %s, %s", v*vb, beta, g.acc(r, v))
-			a.f("\tVMOVUPS %s, %d(DX)", g.acc(r, v), v*vb)
+			a.f("\tVFMADD231PS %d(DX), %s, %s%s", v*vb, beta, mask(v), g.acc(r, v))
+			a.f("\tVMOVUPS %s, %s%d(DX)", g.acc(r, v), mask(v), v*vb)
 		}
 		if r < g.mr-1 {
 			a.f("\tADDQ SI, DX")
 		}
 	}
-	a.f("\tVZEROUPPER")
-	a.f("\tRET")
+	a.f("\tJMP done")
 	a.f("overwrite:")
 	for r := 0; r < g.mr; r++ {
+		rowGuard(r, "done")
 		for v := 0; v < g.vecs; v++ {
-			a.f("\tVMOVUPS %s, %d(DX)", g.acc(r, v), v*vb)
+			a.f("\tVMOVUPS %s, %s%d(DX)", g.acc(r, v), mask(v), v*vb)
 		}
 		if r < g.mr-1 {
 			a.f("\tADDQ SI, DX")
 		}
 	}
+	a.f("done:")
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
@@ -244,19 +271,22 @@ func packers(a *asm) {
 	a.f("GLOBL ·iota16<>(SB), RODATA|NOPTR, $64")
 }
 
-// transposePack emits the 16×16 in-register transpose that packs a
-// transposed B: 16 rows of B (row stride ld) become 16 steps of a 32-wide
-// micro-panel (16 lanes of it).
+// transposePack emits the 16×16 in-register transpose behind the
+// transposing packs: 16 rows of a matrix become 16 steps of a micro-panel.
 func transposePack(a *asm) {
-	a.f("// func packTransB16AVX512(dst, src unsafe.Pointer, ld, blocks int)")
-	a.f("// dst[(16b + c)·32 + r] = src[r·ld + 16b + c] for r, c < 16, b < blocks:")
-	a.f("// unpck ps, unpck pd, then two rounds of 128-bit lane shuffles.")
-	a.f("TEXT ·packTransB16AVX512(SB), NOSPLIT, $0-32")
+	a.f("// func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int, mask uint16)")
+	a.f("// dst[(16b + c)·stride + r] = src[r·ld + 16b + c] for c < 16, b < blocks and")
+	a.f("// the lanes r < 16 set in mask (all 16 rows are read): unpck ps, unpck pd,")
+	a.f("// then two rounds of 128-bit lane shuffles.")
+	a.f("TEXT ·packTrans16AVX512(SB), NOSPLIT, $0-42")
 	a.f("\tMOVQ dst+0(FP), DI")
 	a.f("\tMOVQ src+8(FP), SI")
 	a.f("\tMOVQ ld+16(FP), R8")
 	a.f("\tSHLQ $2, R8")
 	a.f("\tMOVQ blocks+24(FP), CX")
+	a.f("\tMOVQ stride+32(FP), R13")
+	a.f("\tSHLQ $2, R13")
+	a.f("\tKMOVW mask+40(FP), K1")
 	a.f("\tLEAQ (R8)(R8*2), R9")
 	a.f("\tLEAQ (SI)(R8*4), R10")
 	a.f("\tLEAQ (R10)(R8*4), R11")
@@ -269,16 +299,7 @@ func transposePack(a *asm) {
 		base := bases[r/4]
 		idx := []string{"", "(R8*1)", "(R8*2)", "(R9*1)"}[r%4]
 		a.f("\tPREFETCHT0 256(%s)%s", base, idx)
-		switch r % 4 {
-		case 0:
-			a.f("\tVMOVUPS (%s), Z%d", base, r)
-		case 1:
-			a.f("\tVMOVUPS (%s)(R8*1), Z%d", base, r)
-		case 2:
-			a.f("\tVMOVUPS (%s)(R8*2), Z%d", base, r)
-		case 3:
-			a.f("\tVMOVUPS (%s)(R9*1), Z%d", base, r)
-		}
+		a.f("\tVMOVUPS (%s)%s, Z%d", base, idx, r)
 	}
 	// t[2i] = unpcklps(r[2i], r[2i+1]), t[2i+1] = unpckhps(...), in Z16..Z31.
 	for i := 0; i < 8; i++ {
@@ -294,23 +315,24 @@ func transposePack(a *asm) {
 		a.f("\tVUNPCKLPD Z%d, Z%d, Z%d", t+3, t+1, 4*g+2)
 		a.f("\tVUNPCKHPD Z%d, Z%d, Z%d", t+3, t+1, 4*g+3)
 	}
+	// Columns c, c+4, c+8, c+12 land in the registers of the same number.
 	for c := 0; c < 4; c++ {
 		a.f("\tVSHUFF32X4 $0x44, Z%d, Z%d, Z16", 4+c, c)
 		a.f("\tVSHUFF32X4 $0xEE, Z%d, Z%d, Z17", 4+c, c)
 		a.f("\tVSHUFF32X4 $0x44, Z%d, Z%d, Z18", 12+c, 8+c)
 		a.f("\tVSHUFF32X4 $0xEE, Z%d, Z%d, Z19", 12+c, 8+c)
-		a.f("\tVSHUFF32X4 $0x88, Z18, Z16, Z20")
-		a.f("\tVSHUFF32X4 $0xDD, Z18, Z16, Z21")
-		a.f("\tVSHUFF32X4 $0x88, Z19, Z17, Z22")
-		a.f("\tVSHUFF32X4 $0xDD, Z19, Z17, Z23")
-		for i, col := range []int{c, c + 4, c + 8, c + 12} {
-			a.f("\tVMOVUPS Z%d, %d(DI)", 20+i, col*128)
-		}
+		a.f("\tVSHUFF32X4 $0x88, Z18, Z16, Z%d", c)
+		a.f("\tVSHUFF32X4 $0xDD, Z18, Z16, Z%d", 4+c)
+		a.f("\tVSHUFF32X4 $0x88, Z19, Z17, Z%d", 8+c)
+		a.f("\tVSHUFF32X4 $0xDD, Z19, Z17, Z%d", 12+c)
+	}
+	for c := 0; c < 16; c++ {
+		a.f("\tVMOVUPS Z%d, K1, (DI)", c)
+		a.f("\tADDQ R13, DI")
 	}
 	for _, b := range bases {
 		a.f("\tADDQ $64, %s", b)
 	}
-	a.f("\tADDQ $2048, DI")
 	a.f("\tDECQ CX")
 	a.f("\tJNZ tloop")
 	a.f("tdone:")
@@ -455,6 +477,77 @@ func vectorOps(a *asm) {
 	a.f("\tVMOVSS X0, ret+24(FP)")
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
+	a.f("")
+	dwRow(a)
+}
+
+// dwRow emits the row kernel of the depthwise convolution: a 1-D
+// correlation added into dst, four vectors (four FMA chains) at a time.
+func dwRow(a *asm) {
+	a.f("// func dwRowAVX512(dst, src unsafe.Pointer, n int, w unsafe.Pointer, kw int)")
+	a.f("// dst[x] += Σ_{j<kw} w[j]·src[x+j] for x < n (kw ≥ 1).")
+	a.f("TEXT ·dwRowAVX512(SB), NOSPLIT, $0-40")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ n+16(FP), CX")
+	a.f("\tMOVQ w+24(FP), R8")
+	a.f("\tMOVQ kw+32(FP), R9")
+	a.f("d64:")
+	a.f("\tCMPQ CX, $64")
+	a.f("\tJLT d16")
+	for u := 0; u < 4; u++ {
+		a.f("\tVMOVUPS %d(DI), Z%d", 64*u, u)
+	}
+	a.f("\tMOVQ SI, R10")
+	a.f("\tMOVQ R8, R11")
+	a.f("\tMOVQ R9, R12")
+	a.f("d64taps:")
+	a.f("\tVBROADCASTSS (R11), Z8")
+	for u := 0; u < 4; u++ {
+		a.f("\tVFMADD231PS %d(R10), Z8, Z%d", 64*u, u)
+	}
+	a.f("\tADDQ $4, R10")
+	a.f("\tADDQ $4, R11")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ d64taps")
+	for u := 0; u < 4; u++ {
+		a.f("\tVMOVUPS Z%d, %d(DI)", u, 64*u)
+	}
+	a.f("\tADDQ $256, DI")
+	a.f("\tADDQ $256, SI")
+	a.f("\tSUBQ $64, CX")
+	a.f("\tJMP d64")
+	a.f("d16:")
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ ddone")
+	a.f("\tMOVQ $0xffff, AX")
+	a.f("\tCMPQ CX, $16")
+	a.f("\tJGE dmask")
+	a.f("\tMOVQ $1, AX")
+	a.f("\tSHLQ CX, AX")
+	a.f("\tDECQ AX")
+	a.f("dmask:")
+	a.f("\tKMOVW AX, K1")
+	a.f("\tVMOVUPS.Z (DI), K1, Z0")
+	a.f("\tMOVQ SI, R10")
+	a.f("\tMOVQ R8, R11")
+	a.f("\tMOVQ R9, R12")
+	a.f("d16taps:")
+	a.f("\tVBROADCASTSS (R11), Z8")
+	a.f("\tVMOVUPS.Z (R10), K1, Z1")
+	a.f("\tVFMADD231PS Z1, Z8, Z0")
+	a.f("\tADDQ $4, R10")
+	a.f("\tADDQ $4, R11")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ d16taps")
+	a.f("\tVMOVUPS Z0, K1, (DI)")
+	a.f("\tADDQ $64, DI")
+	a.f("\tADDQ $64, SI")
+	a.f("\tSUBQ $16, CX")
+	a.f("\tJGT d16")
+	a.f("ddone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
 }
 
 func write(dir, name string, a *asm) {
@@ -470,7 +563,7 @@ func main() {
 	}
 	var z, y, p asm
 	header(&z)
-	gemmKernel{name: "sgemmKernelAVX512", mr: 14, vecs: 2, lanes: 16, reg: "Z"}.emit(&z)
+	gemmKernel{name: "sgemmKernelAVX512", mr: 14, vecs: 2, lanes: 16, reg: "Z", masked: true}.emit(&z)
 	z.f("")
 	packers(&z)
 	z.f("")

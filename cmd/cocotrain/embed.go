@@ -1,0 +1,55 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cocotrain/cocotrain/internal/infer"
+)
+
+// embedOptions are the flags of `cocotrain embed`.
+type embedOptions struct {
+	infer.EmbedOptions
+	crop []int
+}
+
+func newEmbedCmd() *cobra.Command {
+	o := &embedOptions{}
+	cmd := &cobra.Command{
+		Use:   "embed --checkpoint FILE --images DIR --out emb.npy",
+		Short: "Write the embeddings of a directory of face images as a .npy file",
+		Long: `embed runs the checkpoint's network over every JPEG, PNG, BMP and PGM file
+under --images (recursively, in sorted path order), preprocessed as in
+training, and writes an N×d float32 NumPy array: row i is
+L2-normalise(emb(image i) + emb(its mirror)), the embedding verification
+scores (--no-flip: the image alone). The image paths, relative to --images,
+go one per line to --names (default: the .npy path + ".names.txt").`,
+		Example: `  cocotrain embed --checkpoint runs/demo/checkpoints/best.safetensors --images faces/lfw --out lfw.npy
+  python3 -c "import numpy; e = numpy.load('lfw.npy'); print(e.shape, e[0] @ e[1])"`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Checkpoint == "" || o.Images == "" || o.Out == "" {
+				return usageError{errors.New("--checkpoint, --images and --out are required")}
+			}
+			crop, err := cropFlag(o.crop)
+			if err != nil {
+				return usageError{err}
+			}
+			opt := o.EmbedOptions
+			opt.Crop, opt.Stdout = crop, cmd.OutOrStdout()
+			return infer.Embed(cmd.Context(), opt)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Checkpoint, "checkpoint", "", "checkpoint (.safetensors) of the model")
+	f.StringVar(&o.Images, "images", "", "directory of images (searched recursively)")
+	f.StringVar(&o.Out, "out", "", "output .npy file (N×d float32)")
+	f.StringVar(&o.Names, "names", "", "output file of the image names (default OUT.names.txt)")
+	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the config's")
+	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the config's")
+	f.BoolVar(&o.NoFlip, "no-flip", false, "embed the images alone, without adding their mirror image")
+	f.IntVar(&o.BatchSize, "batch-size", 64, "images per forward pass")
+	f.IntVar(&o.Threads, "threads", 0, "threads of the network (0 = all cores)")
+	return cmd
+}
