@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/cocotrain/cocotrain/internal/bench"
@@ -45,6 +47,9 @@ threads, next to the machine's FMA peak measured by a vector FMA loop.`,
   cocotrain bench gemm --shapes 1024x1024x1024,64x3136x576 --rounds 9`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.threads < 0 || o.rounds < 1 {
+				return usageError{fmt.Errorf("--threads must be ≥ 0 and --rounds ≥ 1 (got %d, %d)", o.threads, o.rounds)}
+			}
 			cfg := bench.GemmConfig{Threads: o.threads, Rounds: o.rounds, JSON: o.json}
 			for _, s := range o.shapes {
 				shape, err := bench.ParseShape(s)

@@ -26,6 +26,8 @@ func TestBenchGemmJSON(t *testing.T) {
 func TestBenchUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"bench", "gemm", "--shapes", "1x2"},
+		{"bench", "gemm", "--threads", "-1"},
+		{"bench", "gemm", "--rounds", "0"},
 		{"bench", "gemm", "extra"},
 		{"bench", "nosuch"},
 	} {

@@ -107,7 +107,9 @@ func benchTrainer(b *testing.B, arch string) *Trainer {
 }
 
 // BenchmarkTrainStep times one training step (batch 64, 2 threads) of each
-// network; allocs/op shows what the step allocates after the first call.
+// network; allocs/op shows what the step allocates after the first call, and
+// cpu-ms/op the process CPU time per step (steadier than wall-clock time on
+// a shared machine).
 // Profile with: go test -run '^$' -bench TrainStep/tiny -cpuprofile cpu.out ./internal/bench/
 func BenchmarkTrainStep(b *testing.B) {
 	for _, arch := range []string{"tiny", "mobilefacenet"} {
@@ -118,17 +120,20 @@ func BenchmarkTrainStep(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cpuSeconds()
 			for i := 0; i < b.N; i++ {
 				if _, err := tr.Step(); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric((cpuSeconds()-cpu)*1e3/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(b.N*tr.batch)/b.Elapsed().Seconds(), "images/s")
 		})
 	}
 }
 
-// BenchmarkInfer times one eval-mode forward pass (batch 64, 2 threads).
+// BenchmarkInfer times one eval-mode forward pass (batch 64, 2 threads), with
+// allocs/op and cpu-ms/op as BenchmarkTrainStep.
 func BenchmarkInfer(b *testing.B) {
 	for _, arch := range []string{"tiny", "mobilefacenet"} {
 		b.Run(arch, func(b *testing.B) {
@@ -137,9 +142,11 @@ func BenchmarkInfer(b *testing.B) {
 			tr.Infer()
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cpuSeconds()
 			for i := 0; i < b.N; i++ {
 				tr.Infer()
 			}
+			b.ReportMetric((cpuSeconds()-cpu)*1e3/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(b.N*tr.batch)/b.Elapsed().Seconds(), "images/s")
 		})
 	}

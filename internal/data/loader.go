@@ -78,22 +78,33 @@ func NewLoader(src Source, cfg Config, pre Preprocess, batch int, seed uint64) (
 		return nil, fmt.Errorf("loader: %d images (classes with at least %d images) for a batch of %d",
 			len(l.items), cfg.MinImagesPerClass, batch)
 	}
-	noCrop := pre.Crop == [4]int{} && pre.CenterCrop == 0
-	if pp, ok := src.(interface{ Preprocessed() Preprocess }); ok {
-		// A pack is already cropped: its crop must be the configured one
-		// (or none be configured), and it is not cropped again.
-		made := pp.Preprocessed()
-		if !noCrop && (made.Crop != pre.Crop || made.CenterCrop != pre.CenterCrop) {
-			return nil, fmt.Errorf("loader: the pack was made with crop %v, center_crop %d; the config asks for crop %v, center_crop %d (repack, or leave the crop unset)",
-				made.Crop, made.CenterCrop, pre.Crop, pre.CenterCrop)
-		}
-		l.pre.Crop, l.pre.CenterCrop, noCrop = [4]int{}, 0, true
-	}
-	if ps, ok := src.(PixelSource); ok {
-		c, s := ps.PixelShape()
-		l.direct = c == pre.Channels && s == pre.Size && noCrop
+	var err error
+	if l.pre, l.direct, err = pixelPath(src, pre); err != nil {
+		return nil, err
 	}
 	return l, nil
+}
+
+// pixelPath returns the preprocessing the loader applies to src's images
+// and whether it reads a PixelSource's bytes directly. A pack is already
+// cropped: its crop must be the configured one (or none be configured),
+// and it is not cropped again.
+func pixelPath(src Source, pre Preprocess) (Preprocess, bool, error) {
+	noCrop := pre.Crop == [4]int{} && pre.CenterCrop == 0
+	if pp, ok := src.(interface{ Preprocessed() Preprocess }); ok {
+		made := pp.Preprocessed()
+		if !noCrop && (made.Crop != pre.Crop || made.CenterCrop != pre.CenterCrop) {
+			return pre, false, fmt.Errorf("loader: the pack was made with crop %v, center_crop %d; the config asks for crop %v, center_crop %d (repack, or leave the crop unset)",
+				made.Crop, made.CenterCrop, pre.Crop, pre.CenterCrop)
+		}
+		pre.Crop, pre.CenterCrop, noCrop = [4]int{}, 0, true
+	}
+	ps, ok := src.(PixelSource)
+	if !ok {
+		return pre, false, nil
+	}
+	c, s := ps.PixelShape()
+	return pre, c == pre.Channels && s == pre.Size && noCrop, nil
 }
 
 // Classes returns the identity names of the loader's labels (the classes

@@ -12,7 +12,7 @@ import (
 // the training size, so training reads it through mmap with no decoding:
 //
 //	offset 0   magic "COCOPACK"
-//	       8   version uint32 (1)
+//	       8   version uint32 (2)
 //	      12   channels uint32 (1 or 3)
 //	      16   size uint32 (images are size×size)
 //	      20   classes uint32
@@ -28,7 +28,7 @@ import (
 // and the file ends right after the last image.
 const (
 	packMagic      = "COCOPACK"
-	packVersion    = 1
+	packVersion    = 2
 	packHeaderSize = 60
 	packAlign      = 64
 	maxPackSize    = 4096

@@ -29,67 +29,53 @@ func sgemmConv(pa *PackedA, threads int, img []float32, g ConvGeom, alpha, beta 
 		return
 	}
 	img = img[:g.C*g.H*g.W]
-	nr := pa.kn.nr
 	gemmPackedA(pa, threads, n, func(dst []float32, p0, kc, j0, cols int) {
-		packIm2col(dst, img, g, p0, kc, j0, cols, nr)
+		tmp := getBuf(kc * cols)
+		packIm2col(pa.kn, dst, *tmp, img, g, p0, kc, j0, cols)
+		putBuf(tmp)
 	}, alpha, beta, c, ldc)
 }
 
 // packIm2col is packBGo for the implicit matrix Im2col(img, g) (rows
-// C·KH·KW, columns OutH·OutW): runs of an output row are copied straight
-// from the image (stride 1) or gathered (larger strides), padding is zero.
-func packIm2col(dst, img []float32, g ConvGeom, p0, kc, j0, cols, nr int) {
+// C·KH·KW, columns OutH·OutW): it writes the block's part of the im2col
+// matrix into tmp (len ≥ kc·cols, row stride cols, small enough to stay in
+// cache) from whole output-row runs, then packs tmp with kn's B packer.
+func packIm2col(kn *microKernel, dst, tmp, img []float32, g ConvGeom, p0, kc, j0, cols int) {
 	ow := g.OutW()
-	panels := (cols + nr - 1) / nr
-	dst = dst[:panels*kc*nr]
+	tmp = tmp[:kc*cols]
 	for pp := 0; pp < kc; pp++ {
 		p := p0 + pp
 		ch, kk := p/(g.KH*g.KW), p%(g.KH*g.KW)
 		ki, kj := kk/g.KW, kk%g.KW
 		plane := img[ch*g.H*g.W : (ch+1)*g.H*g.W]
 		x0, x1 := validRange(ow, g.SW, g.PW, kj, g.W)
-		for q := 0; q < panels; q++ {
-			d := dst[(q*kc+pp)*nr : (q*kc+pp+1)*nr]
-			ja, jb := j0+q*nr, min(j0+(q+1)*nr, j0+cols)
-			clear(d[jb-ja:])
-			// Walk the panel's columns one output-row segment at a time.
-			for j := ja; j < jb; {
-				oy, ox := j/ow, j%ow
-				end := min(jb, j+ow-ox) // this output row's part of the panel
-				seg := d[j-ja : end-ja]
-				iy := oy*g.SH - g.PH + ki
-				if iy < 0 || iy >= g.H {
-					clear(seg)
-					j = end
-					continue
-				}
-				src := plane[iy*g.W : (iy+1)*g.W]
-				oxEnd := ox + len(seg)
-				lo, hi := max(ox, x0), min(oxEnd, x1)
-				if lo >= hi {
-					clear(seg)
-					j = end
-					continue
-				}
-				run := seg[lo-ox : hi-ox]
-				ix := lo*g.SW - g.PW + kj
-				if g.SW == 1 && len(run) >= 16 {
-					clear(seg[:lo-ox])
-					clear(seg[hi-ox:])
-					copy(run, src[ix:ix+len(run)])
-					j = end
-					continue
-				}
-				// Short runs (small maps) and strides: one loop, no calls.
-				for t := range seg {
-					if x := ox + t; x >= lo && x < hi {
-						seg[t] = src[x*g.SW-g.PW+kj]
-					} else {
-						seg[t] = 0
-					}
-				}
+		row := tmp[pp*cols : (pp+1)*cols]
+		for j := j0; j < j0+cols; {
+			oy, ox := j/ow, j%ow
+			end := min(j0+cols, j+ow-ox) // this output row's part
+			seg := row[j-j0 : end-j0]
+			iy := oy*g.SH - g.PH + ki
+			lo, hi := max(ox, x0), min(ox+len(seg), x1)
+			if iy < 0 || iy >= g.H || lo >= hi {
+				clear(seg)
 				j = end
+				continue
 			}
+			src := plane[iy*g.W : (iy+1)*g.W]
+			clear(seg[:lo-ox])
+			clear(seg[hi-ox:])
+			run := seg[lo-ox : hi-ox]
+			ix := lo*g.SW - g.PW + kj
+			if g.SW == 1 {
+				copy(run, src[ix:])
+			} else {
+				for t := range run {
+					run[t] = src[ix]
+					ix += g.SW
+				}
+			}
+			j = end
 		}
 	}
+	kn.packB(dst, false, tmp, cols, 0, kc, 0, cols, kn.nr)
 }

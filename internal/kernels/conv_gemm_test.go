@@ -27,7 +27,8 @@ func TestPackIm2colMatchesPackB(t *testing.T) {
 		n := g.OutH() * g.OutW()
 		col := make([]float32, g.ColRows()*n)
 		Im2col(col, img, g)
-		for _, nr := range []int{4, 16, 32} {
+		for _, kn := range availableKernels() {
+			nr := kn.nr
 			for _, blk := range [][4]int{{0, g.ColRows(), 0, n}, {g.ColRows() / 3, g.ColRows() - g.ColRows()/3, n / 2, n - n/2}, {0, 1, n - 1, 1}} {
 				p0, kc, j0, cols := blk[0], blk[1], blk[2], blk[3]
 				size := (cols + nr - 1) / nr * kc * nr
@@ -37,11 +38,11 @@ func TestPackIm2colMatchesPackB(t *testing.T) {
 					got[i] = float32(i) // stale content that must be overwritten
 				}
 				packBGo(want, false, col, n, p0, kc, j0, cols, nr)
-				packIm2col(got, img, g, p0, kc, j0, cols, nr)
+				packIm2col(kn, got, make([]float32, kc*cols), img, g, p0, kc, j0, cols)
 				checkGuards(t, "packIm2col", gotFull, 8)
 				for i := range want {
 					if got[i] != want[i] {
-						t.Fatalf("%+v nr=%d block %v: panel[%d] = %v, want %v", g, nr, blk, i, got[i], want[i])
+						t.Fatalf("%+v %s block %v: panel[%d] = %v, want %v", g, kn.name, blk, i, got[i], want[i])
 					}
 				}
 			}
@@ -107,4 +108,96 @@ func TestSgemmConvEntryPoints(t *testing.T) {
 	}()
 	g.C = 7
 	SgemmConv(&pa, img, g, 1, 0, want, n)
+}
+
+// randomGeom returns a random valid convolution geometry (padding below the
+// kernel size, at least one output position).
+func randomGeom(rng *rand.Rand) ConvGeom {
+	for {
+		g := ConvGeom{C: 1 + rng.IntN(4), H: 1 + rng.IntN(20), W: 1 + rng.IntN(40),
+			KH: 1 + rng.IntN(5), KW: 1 + rng.IntN(5), SH: 1 + rng.IntN(3), SW: 1 + rng.IntN(3)}
+		g.PH, g.PW = rng.IntN(g.KH), rng.IntN(g.KW)
+		if g.OutH() > 0 && g.OutW() > 0 && g.H+2*g.PH >= g.KH && g.W+2*g.PW >= g.KW {
+			return g
+		}
+	}
+}
+
+// TestConvPathsRandomGeometries checks the im2col packer (bit-exact against
+// Im2col + packBGo), Im2col against its definition through Col2im's adjoint,
+// and the depthwise convolution against direct loops, on random geometries.
+func TestConvPathsRandomGeometries(t *testing.T) {
+	forEachVec(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(35, 36))
+		for range 200 {
+			g := randomGeom(rng)
+			n := g.OutH() * g.OutW()
+			img := make([]float32, g.C*g.H*g.W)
+			fill(rng, img)
+			col := make([]float32, g.ColRows()*n)
+			Im2col(col, img, g)
+			for i, v := range col {
+				r, pix := i/n, i%n
+				c, ki, kj := r/(g.KH*g.KW), r/g.KW%g.KH, r%g.KW
+				y, x := pix/g.OutW(), pix%g.OutW()
+				if want := at(img, g, c, y*g.SH-g.PH+ki, x*g.SW-g.PW+kj); float64(v) != want {
+					t.Fatalf("%+v: Im2col[%d] = %v, want %v", g, i, v, want)
+				}
+			}
+			size := (n + 3) / 4 * g.ColRows() * 4
+			want, got := make([]float32, size), make([]float32, size)
+			packBGo(want, false, col, n, 0, g.ColRows(), 0, n, 4)
+			packIm2col(&goKernel, got, make([]float32, g.ColRows()*n), img, g, 0, g.ColRows(), 0, n)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%+v: packIm2col[%d] = %v, want %v", g, i, got[i], want[i])
+				}
+			}
+			w := make([]float32, g.C*g.KH*g.KW)
+			fill(rng, w)
+			out := make([]float32, g.C*n)
+			DepthwiseConv(out, img, w, g)
+			for i, v := range out {
+				c, pix := i/n, i%n
+				y, x := pix/g.OutW(), pix%g.OutW()
+				var s float64
+				for ki := 0; ki < g.KH; ki++ {
+					for kj := 0; kj < g.KW; kj++ {
+						s += float64(w[(c*g.KH+ki)*g.KW+kj]) * at(img, g, c, y*g.SH-g.PH+ki, x*g.SW-g.PW+kj)
+					}
+				}
+				if !closeTo(v, s, 1e-5) {
+					t.Fatalf("%+v: DepthwiseConv[%d] = %v, want %v", g, i, v, s)
+				}
+			}
+			// Backward: <dOut, conv(in)> is linear in in and w, so the
+			// gradients must satisfy <dIn, in> = <dW, w> = <dOut, out>.
+			dOut := make([]float32, len(out))
+			fill(rng, dOut)
+			dIn := make([]float32, len(img))
+			dW := make([]float32, len(w))
+			DepthwiseConvBackward(dIn, dW, dOut, img, w, g)
+			var lhs, rIn, rW float64
+			for i := range out {
+				lhs += float64(dOut[i]) * float64(out[i])
+			}
+			for i := range img {
+				rIn += float64(dIn[i]) * float64(img[i])
+			}
+			for i := range w {
+				rW += float64(dW[i]) * float64(w[i])
+			}
+			tol := 1e-4 * (1 + abs(lhs))
+			if abs(lhs-rIn) > tol || abs(lhs-rW) > tol {
+				t.Fatalf("%+v: <dOut,out> = %v, <dIn,in> = %v, <dW,w> = %v", g, lhs, rIn, rW)
+			}
+		}
+	})
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -65,11 +65,10 @@ func goKernel4x4(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 	var c00, c01, c02, c03, c10, c11, c12, c13 float32
 	var c20, c21, c22, c23, c30, c31, c32, c33 float32
 	ap, bp = ap[:4*k], bp[:4*k]
-	for p := 0; p < 4*k; p += 4 {
-		a := ap[p : p+4 : p+4]
-		b := bp[p : p+4 : p+4]
-		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
-		b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
+	for len(ap) >= 4 && len(bp) >= 4 {
+		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		ap, bp = ap[4:], bp[4:]
 		c00 += a0 * b0
 		c01 += a0 * b1
 		c02 += a0 * b2

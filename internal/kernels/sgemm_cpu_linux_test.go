@@ -49,43 +49,45 @@ func BenchmarkSgemmCPUTime(b *testing.B) {
 	}
 }
 
-// BenchmarkDepthwiseCPUTime measures the depthwise 3×3 stride-1
-// convolution of a 64×56×56 map (forward, then backward with the input
+// BenchmarkDepthwiseCPUTime measures the depthwise 3×3 convolution of a
+// 64×56×56 map, stride 1 and 2 (forward, then backward with the input
 // gradient) on each vector-loop path, in GFLOP per second of thread CPU
 // time.
 func BenchmarkDepthwiseCPUTime(b *testing.B) {
-	g := ConvGeom{C: 64, H: 56, W: 56, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
-	rng := rand.New(rand.NewPCG(1, 2))
-	in := make([]float32, g.C*g.H*g.W)
-	w := make([]float32, g.C*9)
-	out := make([]float32, g.C*g.OutH()*g.OutW())
-	dIn := make([]float32, len(in))
-	dW := make([]float32, len(w))
-	fill(rng, in)
-	fill(rng, w)
-	flops := 2 * float64(len(out)*9)
 	saved := vec
 	defer func() { vec = saved }()
-	for _, impl := range vecImpls() {
-		vec = impl
-		b.Run("forward/"+impl.name, func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			t0 := threadCPU()
-			for b.Loop() {
-				DepthwiseConv(out, in, w, g)
-			}
-			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
-		})
-		b.Run("backward/"+impl.name, func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			t0 := threadCPU()
-			for b.Loop() {
-				DepthwiseConvBackward(dIn, dW, out, in, w, g)
-			}
-			b.ReportMetric(2*flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
-		})
+	for _, stride := range []int{1, 2} {
+		g := ConvGeom{C: 64, H: 56, W: 56, KH: 3, KW: 3, SH: stride, SW: stride, PH: 1, PW: 1}
+		rng := rand.New(rand.NewPCG(1, 2))
+		in := make([]float32, g.C*g.H*g.W)
+		w := make([]float32, g.C*9)
+		out := make([]float32, g.C*g.OutH()*g.OutW())
+		dIn := make([]float32, len(in))
+		dW := make([]float32, len(w))
+		fill(rng, in)
+		fill(rng, w)
+		flops := 2 * float64(len(out)*9)
+		for _, impl := range vecImpls() {
+			vec = impl
+			b.Run(fmt.Sprintf("forward/stride%d/%s", stride, impl.name), func(b *testing.B) {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				t0 := threadCPU()
+				for b.Loop() {
+					DepthwiseConv(out, in, w, g)
+				}
+				b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+			})
+			b.Run(fmt.Sprintf("backward/stride%d/%s", stride, impl.name), func(b *testing.B) {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				t0 := threadCPU()
+				for b.Loop() {
+					DepthwiseConvBackward(dIn, dW, out, in, w, g)
+				}
+				b.ReportMetric(2*flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+			})
+		}
 	}
 }
 
@@ -125,6 +127,40 @@ func BenchmarkConvGemmCPUTime(b *testing.B) {
 				SgemmConvSerial(&pa, img, g, 1, 0, c, n)
 			}
 			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+		})
+	}
+}
+
+// BenchmarkPeakCPUTime is the FMA peak probe on one thread, in GFLOP per
+// second of thread CPU time: the ceiling for BenchmarkSgemmCPUTime.
+func BenchmarkPeakCPUTime(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const iters = 1 << 16
+	fmaProbe(iters)
+	t0 := threadCPU()
+	for b.Loop() {
+		fmaProbe(iters)
+	}
+	b.ReportMetric(iters*fmaProbeFlops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
+}
+
+// BenchmarkMicroKernelCPUTime runs each micro-kernel alone on panels that
+// stay in L1 (one 192-step K block), in GFLOP per second of thread CPU time.
+func BenchmarkMicroKernelCPUTime(b *testing.B) {
+	for _, kn := range availableKernels() {
+		b.Run(kn.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			k := kcBlock
+			ap := make([]float32, kn.mr*k)
+			bp := make([]float32, kn.nr*k)
+			c := make([]float32, kn.mr*kn.nr)
+			t0 := threadCPU()
+			for b.Loop() {
+				kn.run(k, ap, bp, c, kn.nr, kn.mr, kn.nr, 1, 0)
+			}
+			b.ReportMetric(2*float64(kn.mr*kn.nr*k)*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
 		})
 	}
 }

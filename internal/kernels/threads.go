@@ -5,11 +5,13 @@ import (
 	"sync/atomic"
 )
 
-// threads is the worker count Sgemm uses; 0 means runtime.GOMAXPROCS(0).
+// threads is the worker count of the parallel entries; 0 means
+// runtime.GOMAXPROCS(0).
 var threads atomic.Int64
 
-// SetThreads sets how many goroutines Sgemm (and other parallel kernels) may
-// use. n ≤ 0 restores the default, runtime.GOMAXPROCS(0).
+// SetThreads sets how many goroutines the parallel entries (Sgemm,
+// SgemmPacked, SgemmConv, PackedA.Pack) may use. n ≤ 0 restores the
+// default, runtime.GOMAXPROCS(0).
 func SetThreads(n int) {
 	if n < 0 {
 		n = 0
@@ -17,7 +19,7 @@ func SetThreads(n int) {
 	threads.Store(int64(n))
 }
 
-// Threads returns the worker count Sgemm uses now (always ≥ 1).
+// Threads returns the worker count the parallel entries use now (≥ 1).
 func Threads() int {
 	if n := int(threads.Load()); n > 0 {
 		return n

@@ -1,6 +1,11 @@
 package model
 
-import "github.com/cocotrain/cocotrain/internal/params"
+import (
+	"math"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
+	"github.com/cocotrain/cocotrain/internal/params"
+)
 
 // ReLU is max(x, 0), element-wise.
 //
@@ -20,10 +25,7 @@ func (r *ReLU) Forward(out, in []float32, n int) {
 	r.x = in
 	sz := r.in.Size()
 	r.ex.parallel(n, func(_, i int) {
-		dst := out[i*sz : (i+1)*sz]
-		for j, v := range in[i*sz : (i+1)*sz] {
-			dst[j] = max(v, 0)
-		}
+		kernels.ReLU(out[i*sz:(i+1)*sz], in[i*sz:(i+1)*sz])
 	})
 }
 
@@ -37,11 +39,7 @@ func (r *ReLU) Backward(dIn, dOut []float32, n int) {
 		x := r.x[i*sz : (i+1)*sz]
 		dx := dIn[i*sz : (i+1)*sz]
 		for j, g := range dOut[i*sz : (i+1)*sz] {
-			if x[j] > 0 {
-				dx[j] = g
-			} else {
-				dx[j] = 0
-			}
+			dx[j] = math.Float32frombits(math.Float32bits(g) &^ nonPositive(x[j]))
 		}
 	})
 }
@@ -69,15 +67,11 @@ func (p *PReLU) Forward(out, in []float32, n int) {
 	C, hw := p.in.C, p.in.H*p.in.W
 	p.ex.parallel(n, func(_, i int) {
 		for c := 0; c < C; c++ {
-			a := p.weight.W[c]
+			f := slopeBits(p.weight.W[c])
 			off := (i*C + c) * hw
 			dst := out[off : off+hw]
 			for j, v := range in[off : off+hw] {
-				if v > 0 {
-					dst[j] = v
-				} else {
-					dst[j] = a * v
-				}
+				dst[j] = v * math.Float32frombits(one^(nonPositive(v)&f))
 			}
 		}
 	})
@@ -88,32 +82,43 @@ func (p *PReLU) Forward(out, in []float32, n int) {
 func (p *PReLU) Backward(dIn, dOut []float32, n int) {
 	C, hw := p.in.C, p.in.H*p.in.W
 	p.ex.parallel(C, func(_, c int) {
-		a := p.weight.W[c]
+		f := slopeBits(p.weight.W[c])
 		var da float64
 		for i := 0; i < n; i++ {
 			off := (i*C + c) * hw
 			x := p.x[off : off+hw]
 			dy := dOut[off : off+hw]
-			var dx []float32
-			if dIn != nil {
-				dx = dIn[off : off+hw]
-			}
+			var s float32 // Σ dy·x over x ≤ 0 for this plane
 			for j, g := range dy {
-				if x[j] > 0 {
-					if dx != nil {
-						dx[j] = g
-					}
-				} else {
-					da += float64(g) * float64(x[j])
-					if dx != nil {
-						dx[j] = a * g
-					}
-				}
+				s += math.Float32frombits(math.Float32bits(g*x[j]) & nonPositive(x[j]))
+			}
+			da += float64(s)
+			if dIn == nil {
+				continue
+			}
+			dx := dIn[off : off+hw]
+			for j, g := range dy {
+				dx[j] = g * math.Float32frombits(one^(nonPositive(x[j])&f))
 			}
 		}
 		p.weight.G[c] += float32(da)
 	})
 }
+
+// one is the bit pattern of float32(1).
+var one = math.Float32bits(1)
+
+// nonPositive is all ones when v ≤ 0 (either zero, or the sign bit set) and
+// 0 when v > 0: a mask that lets the activations run without branches,
+// which random signs would mispredict half the time.
+func nonPositive(v float32) uint32 {
+	b := math.Float32bits(v)
+	return uint32((int32(b) | int32(b-1)) >> 31)
+}
+
+// slopeBits is the XOR that turns the bits of 1 into the bits of slope a:
+// one ^ (mask & slopeBits(a)) is 1 where mask is 0 and a where it is all ones.
+func slopeBits(a float32) uint32 { return one ^ math.Float32bits(a) }
 
 // Flatten reshapes n × C × H × W to n × (C·H·W) (a copy: the memory layout is
 // already the flattened one).

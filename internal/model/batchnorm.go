@@ -75,25 +75,24 @@ func (b *BatchNorm) Forward(out, in []float32, n int) {
 	b.ex.parallel(C, func(_, c int) {
 		var mu, inv float64
 		if b.trained {
-			var s float64
+			// One pass of shifted sums in float64 (shift K = the first
+			// value, which keeps Σ(x−K)² − (Σ(x−K))²/m free of cancellation).
+			k := float64(in[c*hw])
+			var s, ss float64
 			for i := 0; i < n; i++ {
 				for _, v := range in[(i*C+c)*hw : (i*C+c+1)*hw] {
-					s += float64(v)
-				}
-			}
-			mu = s / float64(m)
-			var ss float64
-			for i := 0; i < n; i++ {
-				for _, v := range in[(i*C+c)*hw : (i*C+c+1)*hw] {
-					d := float64(v) - mu
+					d := float64(v) - k
+					s += d
 					ss += d * d
 				}
 			}
-			vr := ss / float64(m)
+			mu = k + s/float64(m)
+			sq := max(ss-s*s/float64(m), 0) // m·(biased variance)
+			vr := sq / float64(m)
 			inv = 1 / math.Sqrt(vr+b.Eps)
 			unbiased := vr
 			if m > 1 {
-				unbiased = ss / float64(m-1)
+				unbiased = sq / float64(m-1)
 			}
 			mom := b.Momentum
 			b.mean.W[c] = float32((1-mom)*float64(b.mean.W[c]) + mom*mu)
@@ -108,13 +107,14 @@ func (b *BatchNorm) Forward(out, in []float32, n int) {
 			scale *= float64(b.weight.W[c])
 			shift = float64(b.bias.W[c])
 		}
-		// (x − μ)·scale + shift in float64: folding μ into the shift would
-		// cancel catastrophically when |μ| ≫ σ.
+		// (x − μ)·scale + shift: subtracting μ first keeps the result exact
+		// when |μ| ≫ σ (folding μ into the shift would cancel).
+		mu32, s32, t32 := float32(mu), float32(scale), float32(shift)
 		for i := 0; i < n; i++ {
 			src := in[(i*C+c)*hw : (i*C+c+1)*hw]
 			dst := out[(i*C+c)*hw : (i*C+c+1)*hw]
 			for j, v := range src {
-				dst[j] = float32((float64(v)-mu)*scale + shift)
+				dst[j] = (v-mu32)*s32 + t32
 			}
 		}
 	})
@@ -147,20 +147,20 @@ func (b *BatchNorm) Backward(dIn, dOut []float32, n int) {
 		if dIn == nil {
 			return
 		}
-		k := gamma * inv
+		k := float32(gamma * inv)
+		mu32, inv32 := float32(mu), float32(inv)
+		c1, c2 := float32(sdy/m), float32(sdyx/m)
 		for i := 0; i < n; i++ {
 			x := b.x[(i*C+c)*hw : (i*C+c+1)*hw]
 			dy := dOut[(i*C+c)*hw : (i*C+c+1)*hw]
 			dx := dIn[(i*C+c)*hw : (i*C+c+1)*hw]
 			if b.trained {
 				for j, g := range dy {
-					xh := (float64(x[j]) - mu) * inv
-					dx[j] = float32(k * (float64(g) - sdy/m - xh*sdyx/m))
+					dx[j] = k * (g - c1 - (x[j]-mu32)*inv32*c2)
 				}
 			} else {
-				k32 := float32(k)
 				for j, g := range dy {
-					dx[j] = g * k32
+					dx[j] = g * k
 				}
 			}
 		}

@@ -77,6 +77,18 @@ func (c *Conv2d) MACs() int64 {
 // depthwise reports one input and one output channel per group.
 func (c *Conv2d) depthwise() bool { return c.spec.Groups == c.in.C && c.spec.Groups == c.spec.Out }
 
+// minGemmK is the inner dimension below which the weight-gradient GEMM
+// gathers several samples side by side (small feature maps).
+const minGemmK = 256
+
+// dwChunk is the number of samples per weight-gradient GEMM: enough for an
+// inner dimension of minGemmK. It depends on the shapes only, so the
+// summation order does not depend on the thread count.
+func (c *Conv2d) dwChunk() int {
+	ohw := c.out.H * c.out.W
+	return max(1, (minGemmK+ohw-1)/ohw)
+}
+
 // pointwise reports a 1×1 stride-1 unpadded convolution (a plain GEMM).
 func (c *Conv2d) pointwise() bool { return c.spec.Kernel == 1 && c.spec.Stride == 1 && c.spec.Pad == 0 }
 
@@ -143,53 +155,75 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 	groups := gradGroups(n)
 	parts := c.ex.groupScratch(groups, stride)
+	rows, cout := c.geom.ColRows(), c.spec.Out
 	c.ex.parallel(groups, func(w, gi int) {
 		part := parts[gi*stride : (gi+1)*stride]
-		clear(part)
-		rows := c.geom.ColRows() * ohw
-		var col, dcol []float32
-		if !c.pointwise() {
-			buf := c.ex.col(w, 2*rows)
-			col, dcol = buf[:rows], buf[rows:]
-		}
+		clear(part[nw:]) // the bias part; the first chunk's GEMM overwrites the weight part
 		lo, hi := groupRange(gi, groups, n)
-		for i := lo; i < hi; i++ {
-			x := c.x[i*inSz : (i+1)*inSz]
-			dy := dOut[i*outSz : (i+1)*outSz]
-			if c.pointwise() {
-				col = x
-			} else {
-				kernels.Im2col(col, x, c.geom)
-			}
-			for g := 0; g < G; g++ {
-				// dW_g (cog×kg) += dY_g (cog×ohw) · col_gᵀ (ohw×kg)
-				sgemm(false, true, cog, kg, ohw, 1, dy[g*cog*ohw:], ohw, col[g*kg*ohw:], ohw, 1, part[g*cog*kg:], kg)
-			}
-			if c.bias != nil {
-				db := part[nw:]
-				for o := range db {
-					var s float64
-					for _, v := range dy[o*ohw : (o+1)*ohw] {
-						s += float64(v)
+		S := min(c.dwChunk(), hi-lo)
+		buf := c.ex.col(w, 2*rows*ohw+(rows+cout)*S*ohw)
+		col, dcol := buf[:rows*ohw], buf[rows*ohw:2*rows*ohw]
+		colS := buf[2*rows*ohw : 2*rows*ohw+rows*S*ohw]
+		dyS := buf[2*rows*ohw+rows*S*ohw:]
+		for s0 := lo; s0 < hi; s0 += S {
+			s1 := min(s0+S, hi)
+			L := (s1 - s0) * ohw
+			var cl []float32
+			for i := s0; i < s1; i++ {
+				x := c.x[i*inSz : (i+1)*inSz]
+				dy := dOut[i*outSz : (i+1)*outSz]
+				cl = x
+				if !c.pointwise() {
+					kernels.Im2col(col, x, c.geom)
+					cl = col
+				}
+				if s1-s0 > 1 { // lay the chunk's matrices side by side
+					j := (i - s0) * ohw
+					for r := 0; r < rows; r++ {
+						copy(colS[r*L+j:r*L+j+ohw], cl[r*ohw:(r+1)*ohw])
 					}
-					db[o] += float32(s)
+					for o := 0; o < cout; o++ {
+						copy(dyS[o*L+j:o*L+j+ohw], dy[o*ohw:(o+1)*ohw])
+					}
+				}
+				if c.bias != nil {
+					db := part[nw:]
+					for o := range db {
+						var s float64
+						for _, v := range dy[o*ohw : (o+1)*ohw] {
+							s += float64(v)
+						}
+						db[o] += float32(s)
+					}
+				}
+				if dIn == nil {
+					continue
+				}
+				dx := dIn[i*inSz : (i+1)*inSz]
+				target := dcol
+				if c.pointwise() {
+					target = dx
+				}
+				for g := 0; g < G; g++ {
+					// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
+					kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
+				}
+				if !c.pointwise() {
+					clear(dx)
+					kernels.Col2im(dx, dcol, c.geom)
 				}
 			}
-			if dIn == nil {
-				continue
+			a, b := dOut[s0*outSz:s1*outSz], cl
+			if s1-s0 > 1 {
+				a, b = dyS[:cout*L], colS[:rows*L]
 			}
-			dx := dIn[i*inSz : (i+1)*inSz]
-			target := dcol
-			if c.pointwise() {
-				target = dx
+			beta := float32(1)
+			if s0 == lo {
+				beta = 0
 			}
 			for g := 0; g < G; g++ {
-				// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
-				kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
-			}
-			if !c.pointwise() {
-				clear(dx)
-				kernels.Col2im(dx, dcol, c.geom)
+				// dW_g (cog×kg) += dY_g (cog×L) · col_gᵀ (L×kg) over the chunk
+				sgemm(false, true, cog, kg, L, 1, a[g*cog*L:], L, b[g*kg*L:], L, beta, part[g*cog*kg:], kg)
 			}
 		}
 	})

@@ -42,8 +42,8 @@ type netGradCase struct {
 
 // TestNetGradients checks each architecture's whole backward against central
 // differences along random directions: one direction over the input, and
-// one over the trainable tensors of each top-level block (so every
-// parameter's gradient contributes). A directional derivative sums many
+// one over the trainable tensors of each run of consecutive top-level
+// blocks (so every parameter's gradient contributes). A directional derivative sums many
 // gradients, which keeps float32 round-off and the odd ReLU/max-pool kink
 // crossing far below the tolerance.
 func TestNetGradients(t *testing.T) {
@@ -149,16 +149,30 @@ func checkNetGradients(t *testing.T, c netGradCase, train bool) {
 		}
 	}
 	directional("input", [][]float32{x}, [][]float32{dx})
+	// The top-level layers with trainable tensors, cut into at most
+	// maxDirections consecutive runs: one direction per run.
+	const maxDirections = 5
+	var withParams []Layer
 	for _, l := range net.body.Layers {
-		var views, grads [][]float32
 		for _, p := range l.Params() {
 			if p.Kind != params.Buffer {
-				views, grads = append(views, p.W), append(grads, p.G)
+				withParams = append(withParams, l)
+				break
 			}
 		}
-		if len(views) > 0 {
-			directional(l.Name(), views, grads)
+	}
+	runs := min(maxDirections, len(withParams))
+	for r := 0; r < runs; r++ {
+		lo, hi := r*len(withParams)/runs, (r+1)*len(withParams)/runs
+		var views, grads [][]float32
+		for _, l := range withParams[lo:hi] {
+			for _, p := range l.Params() {
+				if p.Kind != params.Buffer {
+					views, grads = append(views, p.W), append(grads, p.G)
+				}
+			}
 		}
+		directional(withParams[lo].Name()+" … "+withParams[hi-1].Name(), views, grads)
 	}
 }
 

@@ -40,32 +40,70 @@ func NewMaxPool2d(ex *Exec, name string, in Shape, kernel, stride, pad int) (*Ma
 func (m *MaxPool2d) Forward(out, in []float32, n int) {
 	H, W, OH, OW := m.in.H, m.in.W, m.out.H, m.out.W
 	m.argmax = growInt32(m.argmax, n*m.out.Size())
-	m.ex.parallel(n*m.in.C, func(_, pl int) {
-		src := in[pl*H*W : (pl+1)*H*W]
-		dst := out[pl*OH*OW : (pl+1)*OH*OW]
-		arg := m.argmax[pl*OH*OW : (pl+1)*OH*OW]
-		for oy := 0; oy < OH; oy++ {
-			for ox := 0; ox < OW; ox++ {
-				best, at := float32(math.Inf(-1)), int32(-1)
-				for ki := 0; ki < m.g.kh; ki++ {
-					iy := oy*m.g.s - m.g.p + ki
-					if iy < 0 || iy >= H {
-						continue
-					}
-					for kj := 0; kj < m.g.kw; kj++ {
-						ix := ox*m.g.s - m.g.p + kj
-						if ix < 0 || ix >= W {
-							continue
-						}
-						if v := src[iy*W+ix]; v > best || at < 0 {
-							best, at = v, int32(iy*W+ix)
-						}
-					}
-				}
-				dst[oy*OW+ox], arg[oy*OW+ox] = best, at
+	C := m.in.C
+	m.ex.parallel(n, func(_, i int) {
+		for pl := i * C; pl < (i+1)*C; pl++ {
+			src := in[pl*H*W : (pl+1)*H*W]
+			dst := out[pl*OH*OW : (pl+1)*OH*OW]
+			arg := m.argmax[pl*OH*OW : (pl+1)*OH*OW]
+			if m.g.kh == 2 && m.g.kw == 2 && m.g.s == 2 && m.g.p == 0 {
+				maxPool2x2(dst, arg, src, W, OH, OW)
+				continue
 			}
+			m.plane(dst, arg, src)
 		}
 	})
+}
+
+// plane max-pools one H×W plane into OH×OW, recording the argmax.
+func (m *MaxPool2d) plane(dst []float32, arg []int32, src []float32) {
+	H, W, OH, OW := m.in.H, m.in.W, m.out.H, m.out.W
+	for oy := 0; oy < OH; oy++ {
+		for ox := 0; ox < OW; ox++ {
+			best, at := float32(math.Inf(-1)), int32(-1)
+			for ki := 0; ki < m.g.kh; ki++ {
+				iy := oy*m.g.s - m.g.p + ki
+				if iy < 0 || iy >= H {
+					continue
+				}
+				for kj := 0; kj < m.g.kw; kj++ {
+					ix := ox*m.g.s - m.g.p + kj
+					if ix < 0 || ix >= W {
+						continue
+					}
+					if v := src[iy*W+ix]; v > best || at < 0 {
+						best, at = v, int32(iy*W+ix)
+					}
+				}
+			}
+			dst[oy*OW+ox], arg[oy*OW+ox] = best, at
+		}
+	}
+}
+
+// maxPool2x2 is the 2×2 stride-2 unpadded case (the tiny net's pools): the
+// first maximum of each window in row-major order wins, as in plane.
+func maxPool2x2(dst []float32, arg []int32, src []float32, W, OH, OW int) {
+	for oy := 0; oy < OH; oy++ {
+		r0 := src[2*oy*W : 2*oy*W+W]
+		r1 := src[(2*oy+1)*W : (2*oy+1)*W+W]
+		d := dst[oy*OW : (oy+1)*OW]
+		a := arg[oy*OW : (oy+1)*OW]
+		for ox := range d {
+			j := 2 * ox
+			best, at := r0[j], 2*oy*W+j
+			if v := r0[j+1]; v > best {
+				best, at = v, 2*oy*W+j+1
+			}
+			if v := r1[j]; v > best {
+				best, at = v, (2*oy+1)*W+j
+			}
+			if v := r1[j+1]; v > best {
+				best, at = v, (2*oy+1)*W+j+1
+			}
+			d[ox], a[ox] = best, int32(at)
+		}
+	}
 }
 
 // Backward routes each output gradient to its window's maximum.

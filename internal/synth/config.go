@@ -83,16 +83,16 @@ func DefaultConfig() Config {
 // a small CNN learns the identities.
 func DefaultNuisance() Nuisance {
 	return Nuisance{
-		Rotation:   15,
+		Rotation:   10,
 		Scale:      0.12,
 		Shift:      0.08,
-		Yaw:        25,
-		Lighting:   0.7,
-		Exposure:   0.3,
-		Expression: 1,
-		Blur:       1.2,
+		Yaw:        15,
+		Lighting:   0.5,
+		Exposure:   0.15,
+		Expression: 0.5,
+		Blur:       0.8,
 		Noise:      0.05,
-		Occlusion:  0.25,
+		Occlusion:  0.1,
 	}
 }
 

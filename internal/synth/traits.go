@@ -82,13 +82,13 @@ func newTraits(seed uint64, id int) *traits {
 
 	t.eyeY = uniform(r, -0.25, 0.05)
 	t.eyeSep = uniform(r, 0.26, 0.42) * t.faceW / 0.85
-	t.eyeW = uniform(r, 0.10, 0.17)
-	t.eyeH = uniform(r, 0.045, 0.085)
+	t.eyeW = uniform(r, 0.12, 0.19)
+	t.eyeH = uniform(r, 0.05, 0.09)
 	t.eyeTilt = symmetric(r, 0.2)
 	t.iris = hairColours[r.IntN(3)].mix(rgb{0.3, 0.5, 0.6}, r.Float64())
 	t.browGap = uniform(r, 0.10, 0.22)
-	t.browLen = uniform(r, 0.14, 0.26)
-	t.browThick = uniform(r, 0.02, 0.055)
+	t.browLen = uniform(r, 0.16, 0.28)
+	t.browThick = uniform(r, 0.03, 0.065)
 	t.browTilt = symmetric(r, 0.3)
 	t.browArch = uniform(r, -0.01, 0.06)
 	t.browDark = uniform(r, 0.4, 1)
@@ -96,8 +96,8 @@ func newTraits(seed uint64, id int) *traits {
 	t.noseLen = uniform(r, 0.22, 0.45)
 	t.noseW = uniform(r, 0.07, 0.16)
 	t.mouthY = t.eyeY + t.noseLen + uniform(r, 0.18, 0.32)
-	t.mouthW = uniform(r, 0.18, 0.34)
-	t.lipH = uniform(r, 0.025, 0.06)
+	t.mouthW = uniform(r, 0.2, 0.36)
+	t.lipH = uniform(r, 0.03, 0.065)
 	t.lip = t.skin.mix(rgb{0.55, 0.2, 0.2}, uniform(r, 0.2, 0.6))
 	t.smile = symmetric(r, 0.04)
 
@@ -105,9 +105,9 @@ func newTraits(seed uint64, id int) *traits {
 	t.glassRound = r.Float64() < 0.5
 	t.lensW = t.eyeW + uniform(r, 0.04, 0.09)
 	t.lensH = t.eyeH + uniform(r, 0.04, 0.09)
-	t.frameT = uniform(r, 0.008, 0.025)
+	t.frameT = uniform(r, 0.015, 0.035)
 	t.frame = hairColours[r.IntN(len(hairColours))].scale(uniform(r, 0.5, 1.2))
-	t.tinted = r.Float64() < 0.2
+	t.tinted = r.Float64() < 0.25
 	if r.Float64() < 0.35 {
 		t.beard = 1 + r.IntN(4)
 	}
