@@ -128,6 +128,13 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseCheckpoint(path, f)
+}
+
+// parseCheckpoint validates the metadata of the safetensors file f read from
+// path.
+func parseCheckpoint(path string, f *safetensors.File) (*Checkpoint, error) {
+	var err error
 	md := f.Metadata
 	bad := func(key, why string) error {
 		return fmt.Errorf("%s: checkpoint metadata %q: %s", path, key, why)

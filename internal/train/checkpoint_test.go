@@ -14,7 +14,7 @@ import (
 )
 
 // smallArena is an allocated arena of two tensors and a buffer, filled with v.
-func smallArena(t *testing.T, v float32) (*params.Arena, *optim.Optimizer) {
+func smallArena(t testing.TB, v float32) (*params.Arena, *optim.Optimizer) {
 	t.Helper()
 	a := params.New()
 	a.Declare("backbone.fc.weight", params.Weight, 3, 2)
@@ -34,7 +34,7 @@ func smallArena(t *testing.T, v float32) (*params.Arena, *optim.Optimizer) {
 	return a, o
 }
 
-func smallMeta(t *testing.T, step int) checkpointMeta {
+func smallMeta(t testing.TB, step int) checkpointMeta {
 	t.Helper()
 	cfg, err := LoadConfig("", nil)
 	if err != nil {
