@@ -9,6 +9,12 @@ iresnet18 insightface's arcface_torch), so a cocotrain checkpoint's
 Run with Debian's python3-torch:
 
     /usr/bin/python3 scripts/torch_model.py [--out internal/model/testdata]
+    /usr/bin/python3 scripts/torch_model.py --checkpoint run/checkpoints/last.safetensors [--batch 4]
+
+The second form builds the twin a cocotrain checkpoint's config describes,
+loads every "backbone.*" tensor into it by name (strict: a missing, extra or
+misshapen tensor is an error) and prints the eval-mode embeddings of the
+formula input; load_checkpoint does the same from Python.
 
 It writes the fixtures internal/model/testdata uses to check that the Go
 forward and backward agree with PyTorch: weights and inputs come from a
@@ -20,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import torch
@@ -246,12 +253,49 @@ FULL = [
 ]
 
 
+def load_checkpoint(path):
+    """Return (twin, model config) for a cocotrain checkpoint: the network its
+    resolved config names, with every backbone tensor and running statistic
+    loaded by name."""
+    import yaml
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from read_safetensors import load
+    meta, tensors = load(path)
+    cfg = yaml.safe_load(meta["config"])["model"]
+    m = ARCHS[cfg["arch"]](channels=cfg["channels"], input_size=cfg["input_size"],
+                           emb=cfg["embedding_dim"], dropout=cfg.get("dropout", 0.0))
+    sd = {k[len("backbone."):]: torch.from_numpy(np.array(v)) for k, v in tensors.items() if k.startswith("backbone.")}
+    missing, unexpected = m.load_state_dict(sd, strict=False)  # strict would demand num_batches_tracked
+    missing = [k for k in missing if not k.endswith("num_batches_tracked")]
+    if missing or unexpected:
+        raise ValueError(f"{path}: tensors missing from the checkpoint {missing}, unknown to the twin {unexpected}")
+    return m, cfg
+
+
+def run_checkpoint(path, batch):
+    m, cfg = load_checkpoint(path)
+    shape = (batch, cfg["channels"], cfg["input_size"], cfg["input_size"])
+    x = torch.from_numpy(fill_input(int(np.prod(shape)))).reshape(shape)
+    m.eval()
+    with torch.no_grad():
+        y = m(x)
+    n = sum(1 for k in m.state_dict() if not k.endswith("num_batches_tracked"))
+    print(f"{path}: {cfg['arch']} {shape[1]}x{shape[2]}x{shape[3]} -> {cfg['embedding_dim']}, {n} tensors loaded by name")
+    for i in range(batch):
+        print(f"embedding[{i}][:6] = {[round(v, 6) for v in y[i, :6].tolist()]}  norm {float(y[i].norm()):.6f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "internal", "model", "testdata"))
+    ap.add_argument("--checkpoint", help="load this cocotrain checkpoint into its twin and print embeddings")
+    ap.add_argument("--batch", type=int, default=4, help="formula inputs to embed with --checkpoint")
     args = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(2)
+    if args.checkpoint:
+        run_checkpoint(args.checkpoint, args.batch)
+        return
     os.makedirs(args.out, exist_ok=True)
     print(f"torch {torch.__version__}, numpy {np.__version__}")
 

@@ -89,17 +89,20 @@ func (p *PReLU) Backward(dIn, dOut []float32, n int) {
 			x := p.x[off : off+hw]
 			dy := dOut[off : off+hw]
 			var s float32 // Σ dy·x over x ≤ 0 for this plane
-			for j, g := range dy {
-				s += math.Float32frombits(math.Float32bits(g*x[j]) & nonPositive(x[j]))
-			}
-			da += float64(s)
 			if dIn == nil {
+				for j, g := range dy {
+					s += math.Float32frombits(math.Float32bits(g*x[j]) & nonPositive(x[j]))
+				}
+				da += float64(s)
 				continue
 			}
 			dx := dIn[off : off+hw]
 			for j, g := range dy {
-				dx[j] = g * math.Float32frombits(one^(nonPositive(x[j])&f))
+				neg := nonPositive(x[j])
+				s += math.Float32frombits(math.Float32bits(g*x[j]) & neg)
+				dx[j] = g * math.Float32frombits(one^(neg&f))
 			}
+			da += float64(s)
 		}
 		p.weight.G[c] += float32(da)
 	})

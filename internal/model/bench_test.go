@@ -27,6 +27,10 @@ func benchNet(b *testing.B, cfg Config) {
 			if train {
 				flops *= 3
 			}
+			net.Forward(x, batch) // size the buffers outside the timing
+			if train {
+				net.Backward(d)
+			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				net.Forward(x, batch)

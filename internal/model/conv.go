@@ -77,12 +77,14 @@ func (c *Conv2d) MACs() int64 {
 // depthwise reports one input and one output channel per group.
 func (c *Conv2d) depthwise() bool { return c.spec.Groups == c.in.C && c.spec.Groups == c.spec.Out }
 
-// minGemmK is the inner dimension below which the weight-gradient GEMM
-// gathers several samples side by side (small feature maps).
+// minGemmK is the number of output positions below which a convolution
+// gathers several samples side by side into one GEMM (small feature maps):
+// the columns of the forward product and the inner dimension of the
+// weight-gradient product.
 const minGemmK = 256
 
-// dwChunk is the number of samples per weight-gradient GEMM: enough for an
-// inner dimension of minGemmK. It depends on the shapes only, so the
+// dwChunk is the number of samples per GEMM on small feature maps: enough
+// for minGemmK columns. It depends on the shapes only, so the
 // summation order does not depend on the thread count.
 func (c *Conv2d) dwChunk() int {
 	ohw := c.out.H * c.out.W
@@ -107,6 +109,10 @@ func (c *Conv2d) Forward(out, in []float32, n int) {
 			c.packW[g].Pack(false, cog, kg, c.weight.W[g*cog*kg:], kg)
 		}
 	}
+	if !c.depthwise() && ohw < minGemmK && n > 1 {
+		c.forwardChunked(out, in, n)
+		return
+	}
 	c.ex.parallel(n, func(w, i int) {
 		x := in[i*inSz : (i+1)*inSz]
 		y := out[i*outSz : (i+1)*outSz]
@@ -122,15 +128,66 @@ func (c *Conv2d) Forward(out, in []float32, n int) {
 				}
 			}
 		}
-		if c.bias != nil {
-			for o, b := range c.bias.W {
-				row := y[o*ohw : (o+1)*ohw]
-				for j := range row {
-					row[j] += b
-				}
+		c.addBias(y)
+	})
+}
+
+// forwardChunked is Forward for small feature maps: each work unit lays the
+// im2col matrices of dwChunk samples side by side, so that one GEMM with an
+// inner dimension of at least minGemmK columns serves them all, and then
+// scatters the result to the samples. The chunks depend on n and the shapes
+// only.
+func (c *Conv2d) forwardChunked(out, in []float32, n int) {
+	inSz, outSz := c.in.Size(), c.out.Size()
+	ohw := c.out.H * c.out.W
+	G := c.spec.Groups
+	cog, kg := c.spec.Out/G, c.gg.ColRows()
+	rows, cout := c.geom.ColRows(), c.spec.Out
+	S := min(c.dwChunk(), n)
+	c.ex.parallel((n+S-1)/S, func(w, u int) {
+		s0, s1 := u*S, min((u+1)*S, n)
+		L := (s1 - s0) * ohw
+		buf := c.ex.col(w, rows*ohw+(rows+cout)*S*ohw)
+		col := buf[:rows*ohw]
+		colS := buf[rows*ohw : rows*ohw+rows*L]
+		yS := buf[rows*ohw+rows*S*ohw : rows*ohw+rows*S*ohw+cout*L]
+		for i := s0; i < s1; i++ {
+			cl := in[i*inSz : (i+1)*inSz]
+			if !c.pointwise() {
+				kernels.Im2col(col, cl, c.geom)
+				cl = col
+			}
+			j := (i - s0) * ohw
+			for r := 0; r < rows; r++ {
+				copy(colS[r*L+j:r*L+j+ohw], cl[r*ohw:(r+1)*ohw])
 			}
 		}
+		for g := 0; g < G; g++ {
+			kernels.SgemmPackedSerial(&c.packW[g], false, L, 1, colS[g*kg*L:], L, 0, yS[g*cog*L:], L)
+		}
+		for i := s0; i < s1; i++ {
+			y := out[i*outSz : (i+1)*outSz]
+			j := (i - s0) * ohw
+			for o := 0; o < cout; o++ {
+				copy(y[o*ohw:(o+1)*ohw], yS[o*L+j:o*L+j+ohw])
+			}
+			c.addBias(y)
+		}
 	})
+}
+
+// addBias adds the bias (if any) to every position of one sample's output.
+func (c *Conv2d) addBias(y []float32) {
+	if c.bias == nil {
+		return
+	}
+	ohw := c.out.H * c.out.W
+	for o, b := range c.bias.W {
+		row := y[o*ohw : (o+1)*ohw]
+		for j := range row {
+			row[j] += b
+		}
+	}
 }
 
 // Backward computes dIn = convᵀ(dOut) and adds ∂L/∂weight, ∂L/∂bias.

@@ -230,3 +230,26 @@ func TestNewRejectsBadConfigs(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchSizeChanges runs batches of 5, 2 and 7 through one net and
+// compares each with a fresh net's output: buffers resize correctly and
+// samples do not leak between batches (eval mode: each embedding depends on
+// its own image only).
+func TestBatchSizeChanges(t *testing.T) {
+	cfg := Config{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 8}
+	net, _ := newTestNet(t, cfg, 2)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, batch := range []int{5, 2, 7} {
+		x := randn(rng, batch*net.InShape().Size())
+		got := append([]float32(nil), net.Forward(x, batch)...)
+		fresh, _ := newTestNet(t, cfg, 2)
+		want := fresh.Forward(x, batch)
+		if !equalFloats(got, want) {
+			t.Fatalf("batch %d after other batch sizes differs from a fresh net", batch)
+		}
+		one := fresh.Forward(x[:net.InShape().Size()], 1)
+		if e := maxRelErr(one, want[:cfg.EmbeddingDim]); e > 1e-5 {
+			t.Errorf("batch %d: first embedding alone differs by %.3g", batch, e)
+		}
+	}
+}

@@ -1,5 +1,6 @@
 // Command _asm writes the Go assembly of the kernels package: the SGEMM
-// micro-kernels (AVX-512 14×32, AVX2+FMA 6×16) and the FMA peak loops.
+// micro-kernels (AVX-512 14×32, AVX2+FMA 6×16), the AVX-512 packers, the
+// FMA peak loops and the AVX-512 vector loops.
 // It lives in an underscore folder so `go build ./...` ignores it; run it
 // with `go generate ./internal/kernels/` after changing it, and commit the
 // .s files it writes.
@@ -564,11 +565,13 @@ func main() {
 	var z, y, p asm
 	header(&z)
 	gemmKernel{name: "sgemmKernelAVX512", mr: 14, vecs: 2, lanes: 16, reg: "Z", masked: true}.emit(&z)
-	z.f("")
-	packers(&z)
-	z.f("")
-	transposePack(&z)
 	write(dir, "gemm_avx512_amd64.s", &z)
+	var pk asm
+	header(&pk)
+	packers(&pk)
+	pk.f("")
+	transposePack(&pk)
+	write(dir, "pack_avx512_amd64.s", &pk)
 	header(&y)
 	gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit(&y)
 	write(dir, "gemm_avx2_amd64.s", &y)

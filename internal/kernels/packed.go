@@ -1,0 +1,99 @@
+package kernels
+
+import "sync"
+
+// packedPool recycles the packed copies of A that Sgemm makes.
+var packedPool sync.Pool
+
+// PackedA is a matrix op(A) (m×k) laid out once for the GEMM micro-kernel,
+// so that products reusing it (a convolution's weights over a batch) skip
+// packing it: see Pack and SgemmPacked. The zero value is empty and ready
+// to Pack into.
+type PackedA struct {
+	kn   *microKernel
+	m, k int
+	mPad int // m rounded up to a multiple of kn.mr
+	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
+	// of that block in order.
+	data []float32
+	// lazyA, when not nil, is the unpacked op(A) (transA, row stride lda)
+	// that the GEMM packs block by block inside its tiles instead of data.
+	lazyA  []float32
+	transA bool
+	lda    int
+}
+
+// packLater sets pa up to pack op(A) lazily, inside the GEMM's tiles.
+func (pa *PackedA) packLater(kn *microKernel, transA bool, m, k int, a []float32, lda int) {
+	mr := kn.mr
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, data: pa.data[:0],
+		lazyA: a, transA: transA, lda: lda}
+}
+
+// Rows returns m, the number of rows of the packed op(A) (m×k).
+func (pa *PackedA) Rows() int { return pa.m }
+
+// Cols returns k, the inner dimension of the packed op(A) (see Rows).
+func (pa *PackedA) Cols() int { return pa.k }
+
+// Pack lays out op(A) into pa, reusing pa's memory when it is large enough:
+// A is m×k with row stride lda (lda ≥ k) or, with transA, k×m (lda ≥ m). The
+// packing is split over Threads() goroutines.
+func (pa *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
+	checkMatrix("PackedA.Pack", "A", transA, m, k, a, lda)
+	pa.pack(activeKernel, Threads(), transA, m, k, a, lda)
+}
+
+// panel returns the micro-panel of row panel r in the K block starting at p0
+// (kc steps).
+func (pa *PackedA) panel(p0, kc, r int) []float32 {
+	off := p0*pa.mPad + r*pa.kn.mr*kc
+	return pa.data[off : off+pa.kn.mr*kc]
+}
+
+// pack is Pack on micro-kernel kn with up to `threads` workers.
+func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
+	mr := kn.mr
+	panels := (m + mr - 1) / mr
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data[:0]}
+	if cap(pa.data) < pa.mPad*k {
+		pa.data = make([]float32, pa.mPad*k)
+	}
+	pa.data = pa.data[:pa.mPad*k]
+	kBlocks := (k + kcBlock - 1) / kcBlock
+	if m*k < 1<<15 {
+		threads = 1
+	}
+	parallelFor(threads, kBlocks*panels, func(job int) {
+		p0 := job / panels * kcBlock
+		kc := min(kcBlock, k-p0)
+		r := job % panels
+		kn.packA(pa.panel(p0, kc, r), transA, a, lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
+	})
+}
+
+// SgemmPacked computes C = alpha·A·op(B) + beta·C like Sgemm, with A (m×k)
+// taken already packed from pa: op(B) is k×n (B stored k×n, or n×k with
+// transB, row stride ldb), C is m×n (row stride ldc; beta = 0 ignores its
+// content). It splits the work over Threads() goroutines.
+func SgemmPacked(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, Threads(), transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+// SgemmPackedSerial is SgemmPacked on the calling goroutine only.
+func SgemmPackedSerial(pa *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmPackedEntry(pa, 1, transB, n, alpha, b, ldb, beta, c, ldc)
+}
+
+func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkMatrix("SgemmPacked", "B", transB, pa.k, n, b, ldb)
+	checkMatrix("SgemmPacked", "C", false, pa.m, n, c, ldc)
+	if pa.m <= 0 || n <= 0 {
+		return
+	}
+	if pa.k <= 0 || alpha == 0 {
+		scaleC(beta, c, pa.m, n, ldc)
+		return
+	}
+	gemmPackedA(pa, threads, n, matrixB(pa.kn, transB, b, ldb), alpha, beta, c, ldc)
+}
