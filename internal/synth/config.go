@@ -64,7 +64,9 @@ type Nuisance struct {
 }
 
 // DefaultConfig returns the built-in synthetic set: 1000 training identities
-// of 50 images and 300 verification identities of 10 images, 64×64 grey.
+// of 50 images and 300 verification identities of 10 images, 64×64 grey, at
+// difficulty 0.7 of DefaultNuisance (measured: raw pixels verify it at 63%,
+// the tiny net trained on 60k images at 96%; see docs/synth.md).
 func DefaultConfig() Config {
 	return Config{
 		Identities:      1000,
@@ -74,13 +76,12 @@ func DefaultConfig() Config {
 		Size:            64,
 		Channels:        1,
 		Seed:            1,
-		Difficulty:      1,
+		Difficulty:      0.7,
 		Nuisance:        DefaultNuisance(),
 	}
 }
 
-// DefaultNuisance returns the default difficulty: raw pixels verify poorly,
-// a small CNN learns the identities.
+// DefaultNuisance returns the nuisance ranges at difficulty 1.
 func DefaultNuisance() Nuisance {
 	return Nuisance{
 		Rotation:   10,

@@ -95,11 +95,13 @@ func TestDifficultyScalesNuisance(t *testing.T) {
 	c := smallConfig()
 	c.Difficulty = 0.5
 	half := smallConfig()
-	half.Nuisance = half.Nuisance.scaled(0.5)
+	half.Nuisance, half.Difficulty = half.Nuisance.scaled(0.5), 1
 	c0 := smallConfig()
 	c0.Difficulty = 0
 	none := smallConfig()
-	none.Nuisance = Nuisance{}
+	none.Nuisance, none.Difficulty = Nuisance{}, 1
+	full := smallConfig()
+	full.Difficulty = 1
 	for k := 0; k < 3; k++ {
 		if !bytes.Equal(pixels(newGen(t, c).Render(1, k)), pixels(newGen(t, half).Render(1, k))) {
 			t.Fatal("difficulty 0.5 differs from halved nuisance knobs")
@@ -108,7 +110,7 @@ func TestDifficultyScalesNuisance(t *testing.T) {
 			t.Fatal("difficulty 0 differs from zero nuisance knobs")
 		}
 	}
-	if bytes.Equal(pixels(newGen(t, c).Render(1, 0)), pixels(newGen(t, smallConfig()).Render(1, 0))) {
+	if bytes.Equal(pixels(newGen(t, c).Render(1, 0)), pixels(newGen(t, full).Render(1, 0))) {
 		t.Fatal("difficulty 0.5 renders the same as 1")
 	}
 }

@@ -154,6 +154,9 @@ func (r *runner) build() error {
 // restore loads a checkpoint into the built run after checking that it was
 // made on the same data with the same batching.
 func (r *runner) restore(ck *Checkpoint) error {
+	if r.cfg.Model.Dropout > 0 && ck.Step > 0 {
+		return errors.New("resuming: model.dropout > 0 cannot resume exactly (the dropout mask stream cannot be positioned yet)")
+	}
 	if ck.DataDigest != r.digest {
 		return fmt.Errorf("resuming: %s was trained on other data (digest %s, this data %s): resume needs the same training set", ck.Path, ck.DataDigest, r.digest)
 	}
@@ -169,9 +172,6 @@ func (r *runner) restore(ck *Checkpoint) error {
 	}
 	if err := r.optim.LoadState(ck.File); err != nil {
 		return fmt.Errorf("%s: %w", ck.Path, err)
-	}
-	if r.cfg.Model.Dropout > 0 && ck.Step > 0 {
-		return errors.New("resuming: model.dropout > 0 cannot resume exactly (the dropout mask stream cannot be positioned yet)")
 	}
 	r.step, r.bestVal, r.lastCk = ck.Step, ck.BestVal, ck.Path
 	return nil
