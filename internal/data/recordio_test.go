@@ -265,3 +265,26 @@ func FuzzRecordIO(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRecordIndex feeds readRecordIndex arbitrary .idx text: it either
+// fails with an error naming the file, or returns non-negative keys at
+// offsets inside the .rec.
+func FuzzRecordIndex(f *testing.F) {
+	f.Add([]byte("0\t0\n1\t24\n2\t96\n"), int64(200))
+	f.Add([]byte("0 0\n\n3\t8\n"), int64(9))
+	f.Add([]byte("0\t0\n0\t8\n"), int64(16))
+	f.Fuzz(func(t *testing.T, idx []byte, recSize int64) {
+		keys, err := readRecordIndex(bytes.NewReader(idx), "train.idx", recSize)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "train.idx") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for k, off := range keys {
+			if k < 0 || off < 0 || off >= recSize {
+				t.Fatalf("key %d at offset %d of a %d-byte .rec", k, off, recSize)
+			}
+		}
+	})
+}
