@@ -103,10 +103,7 @@ func loadPixels(ctx context.Context, src data.Source, pp data.Preprocess, opt Op
 	if err := pp.Validate(); err != nil {
 		return nil, err
 	}
-	batch := opt.BatchSize
-	if batch <= 0 {
-		batch = 64
-	}
+	batch := opt.batchSize()
 	n, l := src.Len(), pp.Len()
 	x := make([]float32, n*l)
 	for start := 0; start < n; start += batch {

@@ -44,6 +44,14 @@ type Options struct {
 	Progress func(done, total int)
 }
 
+// batchSize is opt.BatchSize, or 64 when it is not positive.
+func (opt Options) batchSize() int {
+	if opt.BatchSize <= 0 {
+		return 64
+	}
+	return opt.BatchSize
+}
+
 // Extract preprocesses every image of src once with pp, runs e on batches
 // of them and of their mirror images (data.FlipHorizontal) and returns both
 // normalised embeddings. A bad image is an error naming it; ctx cancels
@@ -52,10 +60,7 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 	if err := pp.Validate(); err != nil {
 		return nil, err
 	}
-	batch := opt.BatchSize
-	if batch <= 0 {
-		batch = 64
-	}
+	batch := opt.batchSize()
 	n, d, l := src.Len(), e.EmbeddingDim(), pp.Len()
 	emb := &Embeddings{N: n, Dim: d, Flip: make([]float32, n*d), NoFlip: make([]float32, n*d)}
 	x := make([]float32, batch*l)
