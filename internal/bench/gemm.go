@@ -23,6 +23,7 @@ import (
 // Shape is one GEMM size: C (M×N) = A (M×K) · B (K×N).
 type Shape struct{ M, N, K int }
 
+// String is "MxNxK", the shape's name in benchmark tables.
 func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.M, s.N, s.K) }
 
 // flops is the multiply-add count of the product, 2·M·N·K.

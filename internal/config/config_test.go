@@ -47,6 +47,8 @@ type testCfg struct {
 	Data   dataCfg   `yaml:"data"`
 	Common common    `yaml:",inline"`
 	Extra  *modelCfg `yaml:"extra"`
+	// hidden is unexported: Load and the key lists in errors must skip it
+	// (read only by reflection, hence never by name).
 	hidden int
 }
 

@@ -26,24 +26,48 @@ type pgmHeader struct {
 	maxval        int
 }
 
+// pgmReader reads a PGM file byte by byte and counts the bytes read, so
+// that errors name the byte offset.
+type pgmReader struct {
+	r   *bufio.Reader
+	off int64
+}
+
+func newPGMReader(r io.Reader) *pgmReader { return &pgmReader{r: bufio.NewReader(r)} }
+
+func (p *pgmReader) ReadByte() (byte, error) {
+	c, err := p.r.ReadByte()
+	if err == nil {
+		p.off++
+	}
+	return c, err
+}
+
+// unreadByte puts back the byte of the last successful ReadByte.
+func (p *pgmReader) unreadByte() {
+	p.r.UnreadByte()
+	p.off--
+}
+
 // readPGMHeader reads "P5|P2 <w> <h> <maxval>" with '#' comments, and the
 // single whitespace byte that ends the header.
-func readPGMHeader(r *bufio.Reader) (pgmHeader, error) {
+func readPGMHeader(r *pgmReader) (pgmHeader, error) {
 	var h pgmHeader
 	magic := make([]byte, 2)
-	if _, err := io.ReadFull(r, magic); err != nil {
-		return h, fmt.Errorf("pgm: reading magic: %w", err)
+	if _, err := io.ReadFull(r.r, magic); err != nil {
+		return h, fmt.Errorf("pgm: byte 0: reading magic: %w", err)
 	}
+	r.off = 2
 	switch string(magic) {
 	case "P5":
 		h.binary = true
 	case "P2":
 	default:
-		return h, fmt.Errorf("pgm: magic %q, want P5 or P2", magic)
+		return h, fmt.Errorf("pgm: byte 0: magic %q, want P5 or P2", magic)
 	}
 	var fields [3]int
 	for i := range fields {
-		n, err := pgmInt(r)
+		n, _, err := pgmInt(r)
 		if err != nil {
 			return h, fmt.Errorf("pgm: header field %d: %w", i+1, err)
 		}
@@ -59,10 +83,10 @@ func readPGMHeader(r *bufio.Reader) (pgmHeader, error) {
 	// Exactly one whitespace byte separates the header from binary pixels.
 	c, err := r.ReadByte()
 	if err != nil {
-		return h, fmt.Errorf("pgm: header ends early: %w", err)
+		return h, fmt.Errorf("pgm: byte %d: header ends early: %w", r.off, noEOF(err))
 	}
 	if !pgmSpace(c) {
-		return h, fmt.Errorf("pgm: byte %q after maxval, want whitespace", c)
+		return h, fmt.Errorf("pgm: byte %d: %q after maxval, want whitespace", r.off-1, c)
 	}
 	return h, nil
 }
@@ -73,8 +97,9 @@ func pgmSpace(c byte) bool {
 
 // pgmInt reads one decimal header or ASCII-raster number, skipping
 // whitespace and '#' comments before it; it stops at (and unreads) the byte
-// after the digits.
-func pgmInt(r *bufio.Reader) (int, error) {
+// after the digits. It returns the number and the offset of its first digit;
+// errors name the offending byte's offset.
+func pgmInt(r *pgmReader) (int, int64, error) {
 	c, err := r.ReadByte()
 	for err == nil && (pgmSpace(c) || c == '#') {
 		if c == '#' {
@@ -86,24 +111,25 @@ func pgmInt(r *bufio.Reader) (int, error) {
 		c, err = r.ReadByte()
 	}
 	if err != nil {
-		return 0, fmt.Errorf("expected a number: %w", noEOF(err))
+		return 0, r.off, fmt.Errorf("byte %d: expected a number: %w", r.off, noEOF(err))
 	}
+	at := r.off - 1
 	n, digits := 0, 0
 	for err == nil && c >= '0' && c <= '9' {
 		if n > 1<<30 {
-			return 0, fmt.Errorf("number too large")
+			return 0, at, fmt.Errorf("byte %d: number too large", at)
 		}
 		n = n*10 + int(c-'0')
 		digits++
 		c, err = r.ReadByte()
 	}
 	if digits == 0 {
-		return 0, fmt.Errorf("expected a number, found %q", c)
+		return 0, at, fmt.Errorf("byte %d: expected a number, found %q", at, c)
 	}
 	if err == nil {
-		r.UnreadByte()
+		r.unreadByte()
 	}
-	return n, nil
+	return n, at, nil
 }
 
 // noEOF turns io.EOF into io.ErrUnexpectedEOF: inside a file, an end is a
@@ -117,7 +143,7 @@ func noEOF(err error) error {
 
 // DecodePGMConfig reads the size of a PGM image.
 func DecodePGMConfig(r io.Reader) (image.Config, error) {
-	h, err := readPGMHeader(bufio.NewReader(r))
+	h, err := readPGMHeader(newPGMReader(r))
 	if err != nil {
 		return image.Config{}, err
 	}
@@ -132,7 +158,7 @@ func DecodePGMConfig(r io.Reader) (image.Config, error) {
 // when maxval ≤ 255, an *image.Gray16 otherwise; values are rescaled from
 // 0..maxval to the full range.
 func DecodePGM(r io.Reader) (image.Image, error) {
-	br := bufio.NewReader(r)
+	br := newPGMReader(r)
 	h, err := readPGMHeader(br)
 	if err != nil {
 		return nil, err
@@ -142,12 +168,12 @@ func DecodePGM(r io.Reader) (image.Image, error) {
 	switch {
 	case !h.binary:
 		for i := 0; i < n; i++ {
-			v, err := pgmInt(br)
+			v, at, err := pgmInt(br)
 			if err != nil {
 				return nil, fmt.Errorf("pgm: pixel %d of %d: %w", i, n, err)
 			}
 			if v > h.maxval {
-				return nil, fmt.Errorf("pgm: pixel %d value %d above maxval %d", i, v, h.maxval)
+				return nil, fmt.Errorf("pgm: byte %d: pixel %d value %d above maxval %d", at, i, v, h.maxval)
 			}
 			vals = append(vals, uint16(v))
 		}
@@ -156,12 +182,13 @@ func DecodePGM(r io.Reader) (image.Image, error) {
 		if h.maxval > 255 {
 			bpp = 2
 		}
-		buf, err := io.ReadAll(io.LimitReader(br, int64(bpp*n)))
+		start := br.off
+		buf, err := io.ReadAll(io.LimitReader(br.r, int64(bpp*n)))
 		if err != nil {
-			return nil, fmt.Errorf("pgm: %w", err)
+			return nil, fmt.Errorf("pgm: byte %d: %w", start+int64(len(buf)), err)
 		}
 		if len(buf) < bpp*n {
-			return nil, fmt.Errorf("pgm: %d×%d image truncated: %d of %d pixel bytes", h.width, h.height, len(buf), bpp*n)
+			return nil, fmt.Errorf("pgm: byte %d: %d×%d image truncated: %d of %d pixel bytes", start+int64(len(buf)), h.width, h.height, len(buf), bpp*n)
 		}
 		if bpp == 1 && h.maxval == 255 {
 			return &image.Gray{Pix: buf, Stride: h.width, Rect: image.Rect(0, 0, h.width, h.height)}, nil
@@ -173,7 +200,7 @@ func DecodePGM(r io.Reader) (image.Image, error) {
 				v = uint16(buf[2*i])<<8 | uint16(buf[2*i+1])
 			}
 			if int(v) > h.maxval {
-				return nil, fmt.Errorf("pgm: pixel %d value %d above maxval %d", i, v, h.maxval)
+				return nil, fmt.Errorf("pgm: byte %d: pixel %d value %d above maxval %d", start+int64(bpp*i), i, v, h.maxval)
 			}
 			vals[i] = v
 		}

@@ -44,16 +44,19 @@ func TestDecodePGM(t *testing.T) {
 
 func TestDecodePGMErrors(t *testing.T) {
 	cases := map[string]string{
-		"P6 1 1 255\n\x00":      "magic",
-		"P5 0 1 255\n":          "bad size",
-		"P5 2 2 255\n\x00":      "truncated",
-		"P5 1 1 0\n":            "maxval",
-		"P2 1 1 10 11":          "above maxval",
-		"P5 1 1":                "header field 3",
-		"P2 2 1 255 1 x":        "pixel 1",
-		"P5 99999 99999 255\n":  "bad size",
-		"P5 1 1 255x\x00":       "whitespace",
-		"P5 1 99999999999 255 ": "too large",
+		"P6 1 1 255\n\x00":                   "byte 0: magic",
+		"P5 0 1 255\n":                       "bad size",
+		"P5 2 2 255\n\x00":                   "byte 12: 2×2 image truncated",
+		"P5 1 1 0\n":                         "maxval",
+		"P2 1 1 10 11":                       "byte 10: pixel 0 value 11 above maxval",
+		"P5 2 1 250\n\x00\xfb":               "byte 12: pixel 1 value 251 above maxval",
+		"P5 1 1":                             "header field 3: byte 6: expected a number: unexpected EOF",
+		"P2 2 1 255 1 x":                     "pixel 1 of 2: byte 13: expected a number, found 'x'",
+		"P5 99999 99999 255\n":               "bad size",
+		"P5 1 1 255x\x00":                    "byte 10: 'x' after maxval",
+		"P5 1 99999999999 255 ":              "byte 5: number too large",
+		"P5 1 1 255":                         "byte 10: header ends early",
+		"P5 #c\n1 # c2\n1 2x5\n\x00\x01\x02": "byte 16: 'x' after maxval",
 	}
 	for in, want := range cases {
 		_, err := DecodePGM(strings.NewReader(in))

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/cocotrain/cocotrain/internal/data"
+	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
 // Embedder maps a batch of preprocessed images to embeddings. model.Net
@@ -106,11 +107,7 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 func sumNorms(e []float32, d int) float64 {
 	var total float64
 	for i := 0; i+d <= len(e); i += d {
-		var s float64
-		for _, v := range e[i : i+d] {
-			s += float64(v) * float64(v)
-		}
-		total += math.Sqrt(s)
+		total += math.Sqrt(kernels.SumSquares(e[i : i+d]))
 	}
 	return total
 }
@@ -156,10 +153,7 @@ func preprocessOne(dst []float32, src data.Source, i int, pp data.Preprocess) er
 // normalize scales v to unit L2 norm in place (a zero vector stays zero, as
 // sklearn.preprocessing.normalize leaves it) and reports whether v is finite.
 func normalize(v []float32) bool {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
+	s := kernels.SumSquares(v)
 	if math.IsNaN(s) || math.IsInf(s, 0) {
 		return false
 	}

@@ -59,6 +59,17 @@ func Sum(x []float32) float32 {
 	return float32(s)
 }
 
+// SumSquares returns Σ x[i]², accumulated in float64: the squared L2 norm
+// that the loss heads, the optimizer's clipping and the evaluation's
+// normalisation share.
+func SumSquares(x []float32) float64 {
+	var s float64
+	for _, v := range x {
+		s += float64(v) * float64(v)
+	}
+	return s
+}
+
 // ReLU writes out[i] = max(in[i], 0) for i < len(in); NaN propagates. out
 // may be in itself.
 func ReLU(out, in []float32) {

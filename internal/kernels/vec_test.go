@@ -105,6 +105,20 @@ func testVectorOps(t *testing.T) {
 	}
 }
 
+// TestSumSquares checks the float64 accumulation: 1 + 2⁻²⁴ is exact in
+// float64 and rounds to 1 in float32.
+func TestSumSquares(t *testing.T) {
+	if got := SumSquares(nil); got != 0 {
+		t.Fatalf("SumSquares(nil) = %v", got)
+	}
+	if got := SumSquares([]float32{3, -4, 12}); got != 169 {
+		t.Fatalf("SumSquares(3, -4, 12) = %v, want 169", got)
+	}
+	if got, want := SumSquares([]float32{1, 1.0 / 4096}), 1+1.0/(1<<24); got != want {
+		t.Fatalf("SumSquares(1, 2⁻¹²) = %.17g, want %.17g", got, want)
+	}
+}
+
 // TestChannelOps checks PReLU, its backward pass and the batch-norm
 // reductions on N×C×HW tensors against direct loops.
 func TestChannelOps(t *testing.T) {

@@ -1,17 +1,17 @@
 package loss
 
-import "math"
+import (
+	"math"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
+)
 
 // normalizeRows writes dst[i,:] = src[i,:] / max(‖src[i,:]‖, NormEps) for the
 // rows×d matrices src and dst and stores the raw norms ‖src[i,:]‖ in norms.
 func normalizeRows(dst, src []float32, norms []float64, rows, d int) {
 	for i := 0; i < rows; i++ {
 		row := src[i*d : (i+1)*d]
-		var ss float64
-		for _, v := range row {
-			ss += float64(v) * float64(v)
-		}
-		n := math.Sqrt(ss)
+		n := math.Sqrt(kernels.SumSquares(row))
 		norms[i] = n
 		inv := 1 / math.Max(n, NormEps)
 		out := dst[i*d : (i+1)*d]

@@ -1,14 +1,14 @@
 package optim
 
-import "math"
+import (
+	"math"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
+)
 
 // GradNorm is the L2 norm of grad, accumulated in float64.
 func GradNorm(grad []float32) float64 {
-	var s float64
-	for _, g := range grad {
-		s += float64(g) * float64(g)
-	}
-	return math.Sqrt(s)
+	return math.Sqrt(kernels.SumSquares(grad))
 }
 
 // ClipGradNorm scales grad in place so that its L2 norm is at most maxNorm
@@ -21,10 +21,7 @@ func ClipGradNorm(grad []float32, maxNorm float64) float64 {
 		return norm
 	}
 	if coef := maxNorm / (norm + 1e-6); coef < 1 {
-		c := float32(coef)
-		for i := range grad {
-			grad[i] *= c
-		}
+		kernels.Scale(float32(coef), grad)
 	}
 	return norm
 }

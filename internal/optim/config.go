@@ -26,7 +26,7 @@ type Config struct {
 	Beta2        float64        `yaml:"beta2"`          // AdamW second-moment decay
 	Eps          float64        `yaml:"eps"`            // AdamW denominator epsilon
 	ClipGradNorm float64        `yaml:"clip_grad_norm"` // max global gradient L2 norm; 0 = no clipping
-	Schedule     ScheduleConfig `yaml:"schedule"`
+	Schedule     ScheduleConfig `yaml:"schedule"`       // learning-rate warmup and decay
 }
 
 // ScheduleConfig is the learning-rate schedule: a linear warmup over
