@@ -1,23 +1,14 @@
 package eval
 
 import (
-	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"testing"
 )
 
 // BenchmarkNewReport scores the 6000-pair, 10-fold fixture (both k-fold
 // runs, ROC, AUC, EER, TAR) and reports pairs per second.
 func BenchmarkNewReport(b *testing.B) {
-	raw, err := os.ReadFile("testdata/insightface_lfw10.json")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var fx insightfaceFixture
-	if err := json.Unmarshal(raw, &fx); err != nil {
-		b.Fatal(err)
-	}
+	fx := loadFixture(b, "testdata/insightface_lfw10.json")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := NewReport("bench", fx.Dist, fx.Dist, fx.Same, fx.Folds); err != nil {

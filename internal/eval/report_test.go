@@ -20,14 +20,7 @@ import (
 // fixtureReport scores the committed 10-fold insightface fixture.
 func fixtureReport(t *testing.T) *Report {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/insightface_lfw10.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fx insightfaceFixture
-	if err := json.Unmarshal(raw, &fx); err != nil {
-		t.Fatal(err)
-	}
+	fx := loadFixture(t, "testdata/insightface_lfw10.json")
 	r, err := NewReport("fixture", fx.Dist, fx.Dist, fx.Same, fx.Folds)
 	if err != nil {
 		t.Fatal(err)

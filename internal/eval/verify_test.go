@@ -130,20 +130,27 @@ type insightfaceFixture struct {
 	TAR       map[string]float64 `json:"tar_at_far"`
 }
 
+// loadFixture reads one insightfaceFixture file from testdata.
+func loadFixture(tb testing.TB, name string) insightfaceFixture {
+	tb.Helper()
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var fx insightfaceFixture
+	if err := json.Unmarshal(raw, &fx); err != nil {
+		tb.Fatal(err)
+	}
+	return fx
+}
+
 // TestKFoldAgreesWithInsightface reproduces insightface's calculate_roc and
 // calculate_val on fixed score lists (10 folds of 600 LFW-like pairs, with a
 // tenth of the distances exactly on grid thresholds; and 1003 pairs in 7
 // uneven folds): the same thresholds, bit for bit, and the same accuracies.
 func TestKFoldAgreesWithInsightface(t *testing.T) {
 	for _, name := range []string{"testdata/insightface_lfw10.json", "testdata/insightface_uneven7.json"} {
-		raw, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fx insightfaceFixture
-		if err := json.Unmarshal(raw, &fx); err != nil {
-			t.Fatal(err)
-		}
+		fx := loadFixture(t, name)
 		v, err := KFold(fx.Dist, fx.Same, fx.Folds)
 		if err != nil {
 			t.Fatal(err)
@@ -173,14 +180,7 @@ func TestKFoldAgreesWithInsightface(t *testing.T) {
 // scikit-learn's roc_curve / roc_auc_score and facenet's brentq EER.
 func TestROCAgreesWithSklearn(t *testing.T) {
 	for _, name := range []string{"testdata/insightface_lfw10.json", "testdata/insightface_uneven7.json"} {
-		raw, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fx insightfaceFixture
-		if err := json.Unmarshal(raw, &fx); err != nil {
-			t.Fatal(err)
-		}
+		fx := loadFixture(t, name)
 		r, err := NewReport("fixture", fx.Dist, nil, fx.Same, fx.Folds)
 		if err != nil {
 			t.Fatal(err)

@@ -95,18 +95,8 @@ func BenchmarkDepthwiseCPUTime(b *testing.B) {
 // thread CPU time: Im2col + SgemmSerial against SgemmConvSerial on weights
 // packed once.
 func BenchmarkConvGemmCPUTime(b *testing.B) {
-	for _, s := range [][2]int{{64, 56}, {128, 28}, {256, 14}, {512, 7}} {
-		cout, hw := s[0], s[1]
-		g := ConvGeom{C: cout, H: hw, W: hw, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
-		m, n, k := cout, hw*hw, g.ColRows()
-		rng := rand.New(rand.NewPCG(1, 1))
-		w := make([]float32, m*k)
-		img := make([]float32, g.C*g.H*g.W)
-		c := make([]float32, m*n)
-		col := make([]float32, k*n)
-		fill(rng, w)
-		fill(rng, img)
-		flops := 2 * float64(m*n*k)
+	for _, cs := range convBenchCases() {
+		g, m, n, k, w, img, c, col, flops := cs.g, cs.m, cs.n, cs.k, cs.w, cs.img, cs.c, cs.col, cs.flops
 		b.Run(fmt.Sprintf("im2col+sgemm/%dx%dx%d", m, n, k), func(b *testing.B) {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()

@@ -266,17 +266,18 @@ func (a *Array) Float64() ([]float64, error) {
 func (a *Array) Int() ([]int, error) {
 	switch v := a.Data.(type) {
 	case []int64:
-		out := make([]int, len(v))
-		for i, x := range v {
-			out[i] = int(x)
-		}
-		return out, nil
+		return toInts(v), nil
 	case []int32:
-		out := make([]int, len(v))
-		for i, x := range v {
-			out[i] = int(x)
-		}
-		return out, nil
+		return toInts(v), nil
 	}
 	return nil, fmt.Errorf("%w: %T, want integer", ErrType, a.Data)
+}
+
+// toInts converts v to a new []int.
+func toInts[T int32 | int64](v []T) []int {
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x)
+	}
+	return out
 }

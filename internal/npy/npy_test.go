@@ -2,10 +2,12 @@ package npy
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -203,4 +205,29 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
+}
+
+// TestConversions checks the typed accessors: Float32, Float64 and Int on
+// the element types they accept, and ErrType on the others.
+func TestConversions(t *testing.T) {
+	i32 := &Array{Shape: []int{3}, Data: []int32{-2, 0, 7}}
+	i64 := &Array{Shape: []int{3}, Data: []int64{-2, 0, 7}}
+	f32 := &Array{Shape: []int{2}, Data: []float32{0.5, -1}}
+	for _, a := range []*Array{i32, i64} {
+		if got, err := a.Int(); err != nil || !slices.Equal(got, []int{-2, 0, 7}) {
+			t.Errorf("Int of %T: %v, %v", a.Data, got, err)
+		}
+		if _, err := a.Float64(); !errors.Is(err, ErrType) {
+			t.Errorf("Float64 of %T: %v, want ErrType", a.Data, err)
+		}
+	}
+	if got, err := f32.Float64(); err != nil || !slices.Equal(got, []float64{0.5, -1}) {
+		t.Errorf("Float64 of []float32: %v, %v", got, err)
+	}
+	if _, err := f32.Int(); !errors.Is(err, ErrType) {
+		t.Errorf("Int of []float32: %v, want ErrType", err)
+	}
+	if _, err := i32.Float32(); !errors.Is(err, ErrType) {
+		t.Errorf("Float32 of []int32: %v, want ErrType", err)
+	}
 }

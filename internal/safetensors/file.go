@@ -120,9 +120,7 @@ func (f *File) F32(name string) ([]float32, []int, error) {
 		return nil, nil, err
 	}
 	v := make([]float32, t.NumElements())
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
-	}
+	decodeF32(v, t.Data)
 	return v, slices.Clone(t.Shape), nil
 }
 
@@ -149,10 +147,16 @@ func (f *File) CopyF32(name string, dst []float32, shape []int) error {
 	if len(dst) != t.NumElements() {
 		return fmt.Errorf("safetensors: tensor %q has %d elements, destination %d", name, t.NumElements(), len(dst))
 	}
-	for i := range dst {
-		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
-	}
+	decodeF32(dst, t.Data)
 	return nil
+}
+
+// decodeF32 fills dst with the little-endian float32 values in b
+// (len(b) ≥ 4·len(dst)).
+func decodeF32(dst []float32, b []byte) {
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
 }
 
 // I64 returns a copy of the I64 tensor's values and its shape.
