@@ -77,18 +77,18 @@ func (f *File) Add(t *Tensor) error {
 
 // AddF32 appends a copy of v as an F32 tensor of the given shape.
 func (f *File) AddF32(name string, shape []int, v []float32) error {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	b, err := binary.Append(nil, binary.LittleEndian, v)
+	if err != nil {
+		return fmt.Errorf("safetensors: tensor %q: %w", name, err)
 	}
 	return f.Add(&Tensor{Name: name, DType: F32, Shape: slices.Clone(shape), Data: b})
 }
 
 // AddI64 appends a copy of v as an I64 tensor of the given shape.
 func (f *File) AddI64(name string, shape []int, v []int64) error {
-	b := make([]byte, 8*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint64(b[8*i:], uint64(x))
+	b, err := binary.Append(nil, binary.LittleEndian, v)
+	if err != nil {
+		return fmt.Errorf("safetensors: tensor %q: %w", name, err)
 	}
 	return f.Add(&Tensor{Name: name, DType: I64, Shape: slices.Clone(shape), Data: b})
 }
