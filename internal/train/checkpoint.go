@@ -55,6 +55,9 @@ type Checkpoint struct {
 	// BestVal is the best verification accuracy recorded so far, NaN when
 	// none was measured.
 	BestVal float64
+	// ValAcc is the verification accuracy measured at Step, NaN when none
+	// was (no verification due, or an interruption skipped it).
+	ValAcc float64
 }
 
 // checkpointMeta is what the loop knows at a checkpoint besides tensors.
@@ -142,7 +145,7 @@ func parseCheckpoint(path string, f *safetensors.File) (*Checkpoint, error) {
 	if md[MetaFormat] != Format {
 		return nil, fmt.Errorf("%s: not a cocotrain checkpoint (metadata %q is %q, want %q)", path, MetaFormat, md[MetaFormat], Format)
 	}
-	ck := &Checkpoint{Path: path, File: f, DataDigest: md[MetaDataDigest], BestVal: math.NaN()}
+	ck := &Checkpoint{Path: path, File: f, DataDigest: md[MetaDataDigest], BestVal: math.NaN(), ValAcc: math.NaN()}
 	if ck.Config, err = decodeConfig([]byte(md[MetaConfig]), path+" (metadata "+MetaConfig+")"); err != nil {
 		return nil, err
 	}
@@ -158,9 +161,11 @@ func parseCheckpoint(path string, f *safetensors.File) (*Checkpoint, error) {
 	if err := json.Unmarshal([]byte(md[MetaRNG]), &ck.Position); err != nil || ck.Position.Epoch < 0 || ck.Position.Batch < 0 {
 		return nil, bad(MetaRNG, "want {\"seed\", \"epoch\", \"batch\"}")
 	}
-	if s := md[MetaBestVal]; s != "" {
-		if ck.BestVal, err = strconv.ParseFloat(s, 64); err != nil {
-			return nil, bad(MetaBestVal, "want a number, got "+strconv.Quote(s))
+	for key, dst := range map[string]*float64{MetaBestVal: &ck.BestVal, MetaValAcc: &ck.ValAcc} {
+		if s := md[key]; s != "" {
+			if *dst, err = strconv.ParseFloat(s, 64); err != nil {
+				return nil, bad(key, "want a number, got "+strconv.Quote(s))
+			}
 		}
 	}
 	return ck, nil

@@ -43,7 +43,11 @@ type runner struct {
 	dEmb    []float32
 	log     *logger
 	lastCk  string // the last checkpoint written or resumed from ("" if none)
-	closers []func() error
+	// valPending is set on resuming from a checkpoint whose step was due a
+	// verification that an interruption skipped: the loop runs it first, so
+	// best.safetensors ends as in a run that was never interrupted.
+	valPending bool
+	closers    []func() error
 }
 
 // setup resolves the config, prepares the run directory, opens the data,
@@ -174,6 +178,8 @@ func (r *runner) restore(ck *Checkpoint) error {
 		return fmt.Errorf("%s: %w", ck.Path, err)
 	}
 	r.step, r.bestVal, r.lastCk = ck.Step, ck.BestVal, ck.Path
+	t := r.cfg.Train
+	r.valPending = r.val != nil && t.ValEvery > 0 && r.step%t.ValEvery == 0 && r.step < r.total && math.IsNaN(ck.ValAcc)
 	return nil
 }
 
@@ -219,6 +225,15 @@ type window struct {
 func (r *runner) loop(ctx context.Context) (*Result, error) {
 	t := r.cfg.Train
 	var w window
+	if r.valPending {
+		r.valPending = false
+		if err := r.verifyAndSave(ctx); err != nil {
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			return nil, r.interrupt()
+		}
+	}
 	for r.step < r.total {
 		epoch, start := r.step/r.spe, r.step%r.spe
 		it := r.loader.Epoch(ctx, epoch, start)
@@ -292,24 +307,31 @@ func (r *runner) periodic(ctx context.Context) error {
 	if r.step == r.total {
 		return nil
 	}
-	valAcc := math.NaN()
 	if r.val != nil && t.ValEvery > 0 && r.step%t.ValEvery == 0 {
-		rep, err := r.verify(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // the loop writes the checkpoint and stops
-			}
-			return err
-		}
-		valAcc = rep.AccuracyMean
-		if err := r.saveBest(valAcc); err != nil {
-			return err
-		}
+		return r.verifyAndSave(ctx)
 	}
-	if (t.CkptEvery > 0 && r.step%t.CkptEvery == 0) || !math.IsNaN(valAcc) {
-		return r.save(filepath.Join(r.dir, LastFile), valAcc)
+	if t.CkptEvery > 0 && r.step%t.CkptEvery == 0 {
+		return r.save(filepath.Join(r.dir, LastFile), math.NaN())
 	}
 	return nil
+}
+
+// verifyAndSave runs a periodic verification, then writes best.safetensors
+// (when it improved) and last.safetensors. A verification cut short by
+// cancellation writes nothing: the loop then writes the interruption's
+// checkpoint, and the resumed run verifies this step first.
+func (r *runner) verifyAndSave(ctx context.Context) error {
+	rep, err := r.verify(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	if err := r.saveBest(rep.AccuracyMean); err != nil {
+		return err
+	}
+	return r.save(filepath.Join(r.dir, LastFile), rep.AccuracyMean)
 }
 
 // verify scores the verification set with the network in eval mode and
