@@ -1,6 +1,7 @@
 // Command _asm writes the Go assembly of the kernels package: the SGEMM
 // micro-kernels (AVX-512 14×32, AVX2+FMA 6×16), the AVX-512 packers, the
-// FMA peak loops and the AVX-512 vector loops.
+// FMA peak loops, the AVX-512 vector loops and the per-plane batch-norm and
+// activation loops.
 // It lives in an underscore folder so `go build ./...` ignores it; run it
 // with `go generate ./internal/kernels/` after changing it, and commit the
 // .s files it writes.
@@ -584,4 +585,8 @@ func main() {
 	header(&v)
 	vectorOps(&v)
 	write(dir, "vec_avx512_amd64.s", &v)
+	var c asm
+	header(&c)
+	planeOps(&c)
+	write(dir, "chanops_avx512_amd64.s", &c)
 }
