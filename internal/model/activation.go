@@ -36,11 +36,7 @@ func (r *ReLU) Backward(dIn, dOut []float32, n int) {
 	}
 	sz := r.in.Size()
 	r.ex.parallel(n, func(_, i int) {
-		x := r.x[i*sz : (i+1)*sz]
-		dx := dIn[i*sz : (i+1)*sz]
-		for j, g := range dOut[i*sz : (i+1)*sz] {
-			dx[j] = math.Float32frombits(math.Float32bits(g) &^ nonPositive(x[j]))
-		}
+		kernels.ReLUPlaneBackward(dIn[i*sz:(i+1)*sz], dOut[i*sz:(i+1)*sz], r.x[i*sz:(i+1)*sz])
 	})
 }
 
@@ -66,50 +62,36 @@ func (p *PReLU) Forward(out, in []float32, n int) {
 	p.x = in
 	C, hw := p.in.C, p.in.H*p.in.W
 	p.ex.parallel(n, func(_, i int) {
-		for c := 0; c < C; c++ {
-			f := slopeBits(p.weight.W[c])
+		for c, a := range p.weight.W[:C] {
 			off := (i*C + c) * hw
-			dst := out[off : off+hw]
-			for j, v := range in[off : off+hw] {
-				dst[j] = v * math.Float32frombits(one^(nonPositive(v)&f))
-			}
+			kernels.PReLUPlane(out[off:off+hw], in[off:off+hw], a)
 		}
 	})
 }
 
 // Backward computes dIn and adds ∂L/∂a_c = Σ dy·x over x ≤ 0, one channel
-// per work unit (samples summed in order).
+// per work unit (per-plane sums added in sample order).
 func (p *PReLU) Backward(dIn, dOut []float32, n int) {
 	C, hw := p.in.C, p.in.H*p.in.W
 	p.ex.parallel(C, func(_, c int) {
-		f := slopeBits(p.weight.W[c])
+		a := p.weight.W[c]
 		var da float64
 		for i := 0; i < n; i++ {
 			off := (i*C + c) * hw
-			x := p.x[off : off+hw]
-			dy := dOut[off : off+hw]
-			var s float32 // Σ dy·x over x ≤ 0 for this plane
-			if dIn == nil {
-				for j, g := range dy {
-					s += math.Float32frombits(math.Float32bits(g*x[j]) & nonPositive(x[j]))
-				}
-				da += float64(s)
+			x, dy := p.x[off:off+hw], dOut[off:off+hw]
+			if dIn != nil {
+				da += float64(kernels.PReLUPlaneBackward(dIn[off:off+hw], dy, x, a))
 				continue
 			}
-			dx := dIn[off : off+hw]
+			var s float32 // Σ dy·x over x ≤ 0 for this plane
 			for j, g := range dy {
-				neg := nonPositive(x[j])
-				s += math.Float32frombits(math.Float32bits(g*x[j]) & neg)
-				dx[j] = g * math.Float32frombits(one^(neg&f))
+				s += math.Float32frombits(math.Float32bits(g*x[j]) & nonPositive(x[j]))
 			}
 			da += float64(s)
 		}
 		p.weight.G[c] += float32(da)
 	})
 }
-
-// one is the bit pattern of float32(1).
-var one = math.Float32bits(1)
 
 // nonPositive is all ones when v ≤ 0 (either zero, or the sign bit set) and
 // 0 when v > 0: a mask that lets the activations run without branches,
@@ -118,10 +100,6 @@ func nonPositive(v float32) uint32 {
 	b := math.Float32bits(v)
 	return uint32((int32(b) | int32(b-1)) >> 31)
 }
-
-// slopeBits is the XOR that turns the bits of 1 into the bits of slope a:
-// one ^ (mask & slopeBits(a)) is 1 where mask is 0 and a where it is all ones.
-func slopeBits(a float32) uint32 { return one ^ math.Float32bits(a) }
 
 // Flatten reshapes n × C × H × W to n × (C·H·W) (a copy: the memory layout is
 // already the flattened one).

@@ -44,11 +44,20 @@ func (b *builder) bn(seq *[]Layer, name string) {
 	}
 }
 
-// prelu appends a per-channel PReLU.
-func (b *builder) prelu(seq *[]Layer, name string) {
-	if b.err == nil {
-		b.add(seq, NewPReLU(b.ex, b.a, name, b.cur), nil)
+// bnAct appends an affine BatchNorm2d named bn and its activation named act
+// (a per-channel PReLU, or a ReLU when relu), fused into one BNAct layer.
+func (b *builder) bnAct(seq *[]Layer, bn, act string, relu bool) {
+	if b.err != nil {
+		return
 	}
+	norm := NewBatchNorm2d(b.ex, b.a, bn, b.cur, true)
+	var a Layer
+	if relu {
+		a = NewReLU(b.ex, act, b.cur)
+	} else {
+		a = NewPReLU(b.ex, b.a, act, b.cur)
+	}
+	b.add(seq, newBNAct(norm, a), nil)
 }
 
 // seq wraps layers into a Sequential.
@@ -61,6 +70,7 @@ func (b *builder) seq(name string, layers []Layer) Layer {
 		b.err = err
 		return nil
 	}
+	s.ex = b.ex
 	return s
 }
 
@@ -91,9 +101,8 @@ func buildTiny(b *builder, cfg Config) []Layer {
 	for i, c := range []int{32, 64, 128, 256} {
 		s := fmt.Sprintf("backbone.%%s%d", i+1)
 		b.conv(&layers, fmt.Sprintf(s, "conv"), ConvSpec{Out: c, Kernel: 3, Stride: 1, Pad: 1})
-		b.bn(&layers, fmt.Sprintf(s, "bn"))
+		b.bnAct(&layers, fmt.Sprintf(s, "bn"), fmt.Sprintf(s, "relu"), true)
 		if b.err == nil {
-			b.add(&layers, NewReLU(b.ex, fmt.Sprintf(s, "relu"), b.cur), nil)
 			l, err := NewMaxPool2d(b.ex, fmt.Sprintf(s, "pool"), b.cur, 2, 2, 0)
 			b.add(&layers, l, err)
 		}
@@ -107,9 +116,10 @@ func buildTiny(b *builder, cfg Config) []Layer {
 func (b *builder) convBlock(seq *[]Layer, name string, s ConvSpec, act bool) {
 	var l []Layer
 	b.conv(&l, name+".conv", s)
-	b.bn(&l, name+".bn")
 	if act {
-		b.prelu(&l, name+".prelu")
+		b.bnAct(&l, name+".bn", name+".prelu", false)
+	} else {
+		b.bn(&l, name+".bn")
 	}
 	if b.err == nil {
 		*seq = append(*seq, b.seq(name, l))
@@ -182,8 +192,7 @@ func buildMobileFaceNet(b *builder, cfg Config) []Layer {
 func buildIResNet18(b *builder, cfg Config) []Layer {
 	var layers []Layer
 	b.conv(&layers, "backbone.conv1", ConvSpec{Out: 64, Kernel: 3, Stride: 1, Pad: 1})
-	b.bn(&layers, "backbone.bn1")
-	b.prelu(&layers, "backbone.prelu")
+	b.bnAct(&layers, "backbone.bn1", "backbone.prelu", false)
 	for s, planes := range []int{64, 128, 256, 512} {
 		stage := fmt.Sprintf("backbone.layer%d", s+1)
 		var blocks []Layer
@@ -197,8 +206,7 @@ func buildIResNet18(b *builder, cfg Config) []Layer {
 			var br []Layer
 			b.bn(&br, name+".bn1")
 			b.conv(&br, name+".conv1", ConvSpec{Out: planes, Kernel: 3, Pad: 1})
-			b.bn(&br, name+".bn2")
-			b.prelu(&br, name+".prelu")
+			b.bnAct(&br, name+".bn2", name+".prelu", false)
 			b.conv(&br, name+".conv2", ConvSpec{Out: planes, Kernel: 3, Stride: stride, Pad: 1})
 			b.bn(&br, name+".bn3")
 			branch := b.seq(name, br)

@@ -3,6 +3,8 @@ package model
 import (
 	"math"
 
+	"github.com/cocotrain/cocotrain/internal/kernels"
+
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
@@ -26,7 +28,8 @@ type BatchNorm struct {
 	// cache (per channel, of the last Forward)
 	x             []float32
 	bMean, invStd []float64
-	trained       bool // the last Forward used batch statistics
+	planeSum      []float64 // scratch: per-plane sums of a training Forward (C×n)
+	trained       bool      // the last Forward used batch statistics
 }
 
 // NewBatchNorm2d declares the tensors of a batch norm over in.C channels:
@@ -68,123 +71,122 @@ func newFixedScaleBatchNorm1d(ex *Exec, a *params.Arena, name string, d int) *Ba
 
 // Forward normalises in into out, one channel per work unit.
 func (b *BatchNorm) Forward(out, in []float32, n int) {
-	b.x = in
-	b.trained = b.ex.Training
-	C, hw := b.in.C, b.in.H*b.in.W
-	m := n * hw
-	b.ex.parallel(C, func(_, c int) {
-		var mu, inv float64
-		if b.trained {
-			// One pass of shifted sums in float64 (shift K = the first
-			// value, which keeps Σ(x−K)² − (Σ(x−K))²/m free of cancellation).
-			k := float64(in[c*hw])
-			var s, ss float64
-			for i := 0; i < n; i++ {
-				ps, pss := shiftedSums(in[(i*C+c)*hw:(i*C+c+1)*hw], k)
-				s += ps
-				ss += pss
-			}
-			mu = k + s/float64(m)
-			sq := max(ss-s*s/float64(m), 0) // m·(biased variance)
-			vr := sq / float64(m)
-			inv = 1 / math.Sqrt(vr+b.Eps)
-			unbiased := vr
-			if m > 1 {
-				unbiased = sq / float64(m-1)
-			}
-			mom := b.Momentum
-			b.mean.W[c] = float32((1-mom)*float64(b.mean.W[c]) + mom*mu)
-			b.vr.W[c] = float32((1-mom)*float64(b.vr.W[c]) + mom*unbiased)
-		} else {
-			mu = float64(b.mean.W[c])
-			inv = 1 / math.Sqrt(float64(b.vr.W[c])+b.Eps)
-		}
-		b.bMean[c], b.invStd[c] = mu, inv
-		scale, shift := inv, 0.0
-		if b.weight != nil {
-			scale *= float64(b.weight.W[c])
-			shift = float64(b.bias.W[c])
-		}
-		// (x − μ)·scale + shift: subtracting μ first keeps the result exact
-		// when |μ| ≫ σ (folding μ into the shift would cancel).
-		mu32, s32, t32 := float32(mu), float32(scale), float32(shift)
+	hw := b.in.H * b.in.W
+	b.begin(in, n)
+	b.ex.parallel(b.in.C, func(_, c int) {
+		mu, scale, shift := b.channelForward(in, n, c)
 		for i := 0; i < n; i++ {
-			src := in[(i*C+c)*hw : (i*C+c+1)*hw]
-			dst := out[(i*C+c)*hw : (i*C+c+1)*hw]
-			for j, v := range src {
-				dst[j] = (v-mu32)*s32 + t32
-			}
+			o := (i*b.in.C + c) * hw
+			kernels.PlaneNorm(out[o:o+hw], in[o:o+hw], mu, scale, shift)
 		}
 	})
+}
+
+// begin caches the input of a Forward over n samples and sizes the scratch.
+func (b *BatchNorm) begin(in []float32, n int) {
+	b.x = in
+	b.trained = b.ex.Training
+	if b.trained && cap(b.planeSum) < b.in.C*n {
+		b.planeSum = make([]float64, b.in.C*n)
+	}
+}
+
+// channelForward computes channel c's statistics for a Forward of in over n
+// samples (batch statistics in training mode, which also move the running
+// ones; the running ones in eval mode), caches μ and 1/σ for Backward, and
+// returns the channel's map y = (x − mu)·scale + shift. Subtracting μ first
+// keeps y exact when |μ| ≫ σ (folding μ into the shift would cancel).
+func (b *BatchNorm) channelForward(in []float32, n, c int) (mu, scale, shift float32) {
+	C, hw := b.in.C, b.in.H*b.in.W
+	m := n * hw
+	var mean, inv float64
+	if b.trained {
+		// One pass over memory: per plane, its sum and its squared
+		// deviations from its own mean (float32 vector lanes, while the
+		// plane is in cache), combined in float64 by Chan et al.'s
+		// parallel rule M2 = Σ M2_i + Σ hw·(μ_i − μ)², free of
+		// cancellation.
+		sums, m2 := b.planeSum[c*n:(c+1)*n], 0.0
+		var s float64
+		for i := 0; i < n; i++ {
+			plane := in[(i*C+c)*hw : (i*C+c+1)*hw]
+			ps := float64(kernels.PlaneSum(plane))
+			m2 += float64(kernels.PlaneSqDev(plane, float32(ps/float64(hw))))
+			sums[i] = ps
+			s += ps
+		}
+		mean = s / float64(m)
+		for _, ps := range sums {
+			d := ps/float64(hw) - mean
+			m2 += float64(hw) * d * d
+		}
+		vr := m2 / float64(m) // biased variance
+		inv = 1 / math.Sqrt(vr+b.Eps)
+		unbiased := vr
+		if m > 1 {
+			unbiased = m2 / float64(m-1)
+		}
+		mom := b.Momentum
+		b.mean.W[c] = float32((1-mom)*float64(b.mean.W[c]) + mom*mean)
+		b.vr.W[c] = float32((1-mom)*float64(b.vr.W[c]) + mom*unbiased)
+	} else {
+		mean = float64(b.mean.W[c])
+		inv = 1 / math.Sqrt(float64(b.vr.W[c])+b.Eps)
+	}
+	b.bMean[c], b.invStd[c] = mean, inv
+	sc, sh := inv, 0.0
+	if b.weight != nil {
+		sc *= float64(b.weight.W[c])
+		sh = float64(b.bias.W[c])
+	}
+	return float32(mean), float32(sc), float32(sh)
 }
 
 // Backward propagates through the normalisation (through the batch
 // statistics when the last Forward used them) and adds ∂L/∂γ, ∂L/∂β.
 func (b *BatchNorm) Backward(dIn, dOut []float32, n int) {
 	C, hw := b.in.C, b.in.H*b.in.W
-	m := float64(n * hw)
 	b.ex.parallel(C, func(_, c int) {
-		mu, inv := b.bMean[c], b.invStd[c]
-		var sdy, sdyx float64 // Σ dy, Σ dy·x̂
+		mu := float32(b.bMean[c])
+		var sdy, sdyd float64 // Σ dy, Σ dy·(x − μ)
 		for i := 0; i < n; i++ {
-			ps, psx := centredDots(dOut[(i*C+c)*hw:(i*C+c+1)*hw], b.x[(i*C+c)*hw:(i*C+c+1)*hw], mu)
-			sdy += ps
-			sdyx += psx
+			o := (i*C + c) * hw
+			gs, gsd := kernels.PlaneGradStats(dOut[o:o+hw], b.x[o:o+hw], mu)
+			sdy += float64(gs)
+			sdyd += float64(gsd)
 		}
-		sdyx *= inv
-		gamma := 1.0
-		if b.weight != nil {
-			gamma = float64(b.weight.W[c])
-			if !b.fixedScale {
-				b.weight.G[c] += float32(sdyx)
-			}
-			b.bias.G[c] += float32(sdy)
-		}
+		k, kb, kc := b.channelBackward(c, n, sdy, sdyd)
 		if dIn == nil {
 			return
 		}
-		k := float32(gamma * inv)
-		mu32, inv32 := float32(mu), float32(inv)
-		c1, c2 := float32(sdy/m), float32(sdyx/m)
 		for i := 0; i < n; i++ {
-			x := b.x[(i*C+c)*hw : (i*C+c+1)*hw]
-			dy := dOut[(i*C+c)*hw : (i*C+c+1)*hw]
-			dx := dIn[(i*C+c)*hw : (i*C+c+1)*hw]
-			if b.trained {
-				for j, g := range dy {
-					dx[j] = k * (g - c1 - (x[j]-mu32)*inv32*c2)
-				}
-			} else {
-				for j, g := range dy {
-					dx[j] = g * k
-				}
-			}
+			o := (i*C + c) * hw
+			kernels.PlaneNormBackward(dIn[o:o+hw], dOut[o:o+hw], b.x[o:o+hw], mu, k, kb, kc)
 		}
 	})
 }
 
-// shiftedSums returns Σ(x−k) and Σ(x−k)² over x in float64 (float32
-// partial sums cost mobilefacenet's gradients an order of magnitude of
-// agreement with PyTorch's float64 reference).
-func shiftedSums(x []float32, k float64) (s, ss float64) {
-	for _, v := range x {
-		d := float64(v) - k
-		s += d
-		ss += d * d
+// channelBackward takes channel c's sums over the n samples of the output
+// gradient, Σ dy and Σ dy·(x − μ), adds ∂L/∂γ = Σ dy·x̂ and ∂L/∂β = Σ dy, and
+// returns the coefficients of the input gradient
+// dx = k·(dy − Σdy/m − x̂·Σdy·x̂/m) = dy·k + (x − μ)·kb + kc.
+func (b *BatchNorm) channelBackward(c, n int, sdy, sdyd float64) (k, kb, kc float32) {
+	m := float64(n * b.in.H * b.in.W)
+	inv := b.invStd[c]
+	sdyx := sdyd * inv // Σ dy·x̂
+	gamma := 1.0
+	if b.weight != nil {
+		gamma = float64(b.weight.W[c])
+		if !b.fixedScale {
+			b.weight.G[c] += float32(sdyx)
+		}
+		b.bias.G[c] += float32(sdy)
 	}
-	return s, ss
-}
-
-// centredDots returns Σ dy and Σ dy·(x − mu) over paired dy and x, in
-// float64: Σ dy often cancels almost completely, and the batch-norm
-// gradient subtracts it.
-func centredDots(dy, x []float32, mu float64) (s, sx float64) {
-	x = x[:len(dy)]
-	for j, g := range dy {
-		s += float64(g)
-		sx += float64(g) * (float64(x[j]) - mu)
+	kk := gamma * inv
+	if !b.trained {
+		return float32(kk), 0, 0
 	}
-	return s, sx
+	return float32(kk), float32(-kk * inv * sdyx / m), float32(-kk * sdy / m)
 }
 
 // fill sets every element of s to v.

@@ -20,7 +20,27 @@ type Exec struct {
 	threads  int
 	cols     [][]float32 // per-worker im2col scratch
 	groups   []float32   // per-sample-group parameter-gradient scratch
+	// grads[d] are the ping-pong gradient buffers of the Sequential running
+	// its Backward at nesting depth d (depth = len of the ones running).
+	grads []*[2][]float32
+	depth int
 }
+
+// gradBuffers lends the ping-pong gradient buffers of the next nesting
+// depth to a Sequential starting its Backward; endGradBuffers gives them
+// back. Sequentials at the same depth never run their backward at the same
+// time, so they share buffers: the net keeps depth × 2 gradient tensors
+// instead of two per Sequential.
+func (e *Exec) gradBuffers() *[2][]float32 {
+	if e.depth == len(e.grads) {
+		e.grads = append(e.grads, new([2][]float32))
+	}
+	e.depth++
+	return e.grads[e.depth-1]
+}
+
+// endGradBuffers ends the innermost gradBuffers loan.
+func (e *Exec) endGradBuffers() { e.depth-- }
 
 // NewExec returns an execution context in eval mode running on GOMAXPROCS
 // goroutines.

@@ -50,6 +50,7 @@ func New(cfg Config, a *params.Arena) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
+	body.ex = ex
 	return &Net{cfg: cfg, ex: ex, body: body, in: in, ps: body.Params()}, nil
 }
 

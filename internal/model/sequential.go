@@ -16,6 +16,9 @@ type Sequential struct {
 	Layers []Layer
 	acts   [][]float32 // acts[i]: output of Layers[i] (the last one writes the caller's out)
 	grads  [2][]float32
+	// ex, when set, lends the gradient buffers instead (shared by every
+	// Sequential at the same nesting depth; see Exec.gradBuffers).
+	ex *Exec
 }
 
 // NewSequential chains layers, checking that each output shape is the next
@@ -80,12 +83,17 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 // Backward runs the layers' backward in reverse; the first one writes dIn
 // (skipped when nil).
 func (s *Sequential) Backward(dIn, dOut []float32, n int) {
+	grads := &s.grads
+	if s.ex != nil {
+		grads = s.ex.gradBuffers()
+		defer s.ex.endGradBuffers()
+	}
 	g := dOut
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
 		dx := dIn
 		if i > 0 {
-			buf := &s.grads[i%2]
+			buf := &grads[i%2]
 			*buf = grow(*buf, n*l.InShape().Size())
 			dx = *buf
 		}

@@ -1,0 +1,109 @@
+package model
+
+import (
+	"github.com/cocotrain/cocotrain/internal/kernels"
+	"github.com/cocotrain/cocotrain/internal/params"
+)
+
+// BNAct is a BatchNorm2d followed by a per-channel PReLU or a ReLU, run as
+// one layer: the forward pass normalises and activates in one sweep and
+// writes only the activation's output; the backward pass recomputes the
+// normalised value from the cached input instead of reading a stored one.
+// Against the two layers run one after the other, each pass reads and
+// writes the activations once instead of twice, and the intermediate
+// tensor is never kept. The two layers keep their names, parameters and
+// summary rows (they are BNAct's children).
+//
+//	in, out: n × C × H × W
+type BNAct struct {
+	bn    *BatchNorm
+	act   Layer         // *PReLU or *ReLU
+	slope *params.Param // the PReLU's slopes; nil for a ReLU (slope 0)
+	// cache: channel c's map y = (x − mu[c])·scale[c] + shift[c] of the last Forward
+	mu, scale, shift []float32
+}
+
+// newBNAct fuses bn with act (a *PReLU or a *ReLU over the same shape).
+func newBNAct(bn *BatchNorm, act Layer) *BNAct {
+	l := &BNAct{bn: bn, act: act}
+	if p, ok := act.(*PReLU); ok {
+		l.slope = p.weight
+	}
+	c := bn.in.C
+	l.mu, l.scale, l.shift = make([]float32, c), make([]float32, c), make([]float32, c)
+	return l
+}
+
+// Name is the batch norm's name.
+func (l *BNAct) Name() string { return l.bn.Name() }
+
+// InShape is the per-sample input shape.
+func (l *BNAct) InShape() Shape { return l.bn.InShape() }
+
+// OutShape is the per-sample output shape (the input shape).
+func (l *BNAct) OutShape() Shape { return l.bn.OutShape() }
+
+// Params are the batch norm's tensors, then the activation's.
+func (l *BNAct) Params() []*params.Param {
+	return append(append([]*params.Param(nil), l.bn.Params()...), l.act.Params()...)
+}
+
+// MACs is 0: no matrix products.
+func (l *BNAct) MACs() int64 { return 0 }
+
+// Children are the batch norm and the activation.
+func (l *BNAct) Children() []Layer { return []Layer{l.bn, l.act} }
+
+// a is channel c's slope (0 for a ReLU).
+func (l *BNAct) a(c int) float32 {
+	if l.slope == nil {
+		return 0
+	}
+	return l.slope.W[c]
+}
+
+// Forward computes out = act(BN(in)), one channel per work unit.
+func (l *BNAct) Forward(out, in []float32, n int) {
+	b := l.bn
+	C, hw := b.in.C, b.in.H*b.in.W
+	b.begin(in, n)
+	b.ex.parallel(C, func(_, c int) {
+		mu, s, t := b.channelForward(in, n, c)
+		l.mu[c], l.scale[c], l.shift[c] = mu, s, t
+		a := l.a(c)
+		for i := 0; i < n; i++ {
+			o := (i*C + c) * hw
+			kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], mu, s, t, a)
+		}
+	})
+}
+
+// Backward computes dIn through both layers and adds the gradients of γ, β
+// and the slopes, one channel per work unit (per-plane sums added in sample
+// order).
+func (l *BNAct) Backward(dIn, dOut []float32, n int) {
+	b := l.bn
+	C, hw := b.in.C, b.in.H*b.in.W
+	b.ex.parallel(C, func(_, c int) {
+		mu, s, t, a := l.mu[c], l.scale[c], l.shift[c], l.a(c)
+		var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·y over y ≤ 0
+		for i := 0; i < n; i++ {
+			o := (i*C + c) * hw
+			g, gd, da := kernels.PlaneNormActGradStats(dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a)
+			sg += float64(g)
+			sgd += float64(gd)
+			sda += float64(da)
+		}
+		if l.slope != nil {
+			l.slope.G[c] += float32(sda)
+		}
+		k, kb, kc := b.channelBackward(c, n, sg, sgd)
+		if dIn == nil {
+			return
+		}
+		for i := 0; i < n; i++ {
+			o := (i*C + c) * hw
+			kernels.PlaneNormActBackward(dIn[o:o+hw], dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a, k, kb, kc)
+		}
+	})
+}
