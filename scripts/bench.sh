@@ -4,9 +4,10 @@
 # Builds cocotrain, then for each network and thread count runs
 # `cocotrain bench train --json` and scripts/bench_torch.py --json one after
 # the other, ROUNDS times (alternating, so both see the same machine load),
-# and prints two markdown tables of medians: ours vs PyTorch at the largest
-# thread count (with the ratios ours/PyTorch and each process's peak RSS),
-# and the scaling over THREADS.
+# and prints two markdown tables of medians (scripts/bench_table.py): ours
+# vs PyTorch at the largest thread count (with the ratios ours/PyTorch and
+# each process's peak RSS), and the scaling over THREADS. The raw JSON lines
+# stay in $OUT/bench.jsonl when OUT is given.
 #
 #   scripts/bench.sh                      # defaults below
 #   ROUNDS=5 ARCHS="tiny" THREADS="1 2 4" MIN_TIME=10 scripts/bench.sh
@@ -46,35 +47,4 @@ for arch in $ARCHS; do
   done
 done
 
-"$PYTHON" - "$raw" "$ROUNDS" <<'EOF'
-import json, statistics, sys
-from collections import defaultdict
-
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-rounds = sys.argv[2]
-runs = defaultdict(list)
-for r in rows:
-    runs[(r["arch"], r["threads"], r["impl"])].append(r)
-med = lambda rs, k: statistics.median(x[k] for x in rs)
-archs = list(dict.fromkeys(r["arch"] for r in rows))
-threads = sorted({r["threads"] for r in rows})
-top = threads[-1]
-
-print(f"Medians of {rounds} alternating rounds, batch {rows[0]['batch']}, {top} threads.\n")
-print("| network | train img/s ours | train img/s PyTorch | train ratio | infer img/s ours | infer img/s PyTorch | infer ratio | peak RSS ours (MB) | peak RSS PyTorch (MB) |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-for a in archs:
-    o, p = runs[(a, top, "cocotrain")], runs[(a, top, "pytorch")]
-    ot, pt = med(o, "train_images_per_s"), med(p, "train_images_per_s")
-    oi, pi = med(o, "infer_images_per_s"), med(p, "infer_images_per_s")
-    print(f"| `{a}` | {ot:.1f} | {pt:.1f} | {ot / pt:.2f}× | {oi:.1f} | {pi:.1f} | {oi / pi:.2f}× | {med(o, 'peak_rss_mb'):.0f} | {med(p, 'peak_rss_mb'):.0f} |")
-
-print(f"\nScaling (medians, images/s):\n")
-print("| network | threads | train ours | train PyTorch | infer ours | infer PyTorch |")
-print("|---|---:|---:|---:|---:|---:|")
-for a in archs:
-    for t in threads:
-        o, p = runs[(a, t, "cocotrain")], runs[(a, t, "pytorch")]
-        print(f"| `{a}` | {t} | {med(o, 'train_images_per_s'):.1f} | {med(p, 'train_images_per_s'):.1f} | "
-              f"{med(o, 'infer_images_per_s'):.1f} | {med(p, 'infer_images_per_s'):.1f} |")
-EOF
+"$PYTHON" scripts/bench_table.py "$raw"

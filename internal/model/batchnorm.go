@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/cocotrain/cocotrain/internal/kernels"
-
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
