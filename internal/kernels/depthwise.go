@@ -1,5 +1,7 @@
 package kernels
 
+import "sync"
+
 // validRange returns the output positions [lo, hi) of one output axis of
 // length n whose input index o·s − p + k falls inside [0, size).
 func validRange(n, s, p, k, size int) (lo, hi int) {
@@ -109,13 +111,23 @@ func dwRowBackward(dRow, dy, w, wFlip []float32, pw int) {
 	}
 }
 
+// flipPool holds DepthwiseConvBackward's flipped-filter scratch (a
+// *[]float32), so that callers running it once per plane allocate nothing
+// in steady state.
+var flipPool = sync.Pool{New: func() any { return new([]float32) }}
+
 // DepthwiseConvBackward is the backward pass of DepthwiseConv for one image:
 // given dOut (C×OutH×OutW), the forward input in (C×H×W) and weight
 // (C×KH×KW), it adds ∂L/∂in into dIn (C×H×W) and ∂L/∂weight into dW
 // (C×KH×KW). Both are accumulated; dIn may be nil (first layer).
 func DepthwiseConvBackward(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
 	oh, ow := g.OutH(), g.OutW()
-	wFlip := make([]float32, g.KW)
+	fp := flipPool.Get().(*[]float32)
+	defer flipPool.Put(fp)
+	if cap(*fp) < g.KW {
+		*fp = make([]float32, g.KW)
+	}
+	wFlip := (*fp)[:g.KW]
 	for c := 0; c < g.C; c++ {
 		dy := dOut[c*oh*ow : (c+1)*oh*ow]
 		plane := in[c*g.H*g.W : (c+1)*g.H*g.W]
