@@ -118,6 +118,6 @@ func (t *Trainer) Step() (float64, error) {
 	return l, nil
 }
 
-// Infer runs the forward pass of the batch (call SetTraining(false) first
-// for eval mode) and returns the batch × D embeddings.
-func (t *Trainer) Infer() []float32 { return t.Net.Forward(t.x, t.batch) }
+// Infer runs the eval-mode forward pass of the batch (model.Net.Infer)
+// and returns the batch × D embeddings.
+func (t *Trainer) Infer() []float32 { return t.Net.Infer(t.x, t.batch) }

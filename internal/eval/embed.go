@@ -12,12 +12,12 @@ import (
 )
 
 // Embedder maps a batch of preprocessed images to embeddings. model.Net
-// satisfies it; it must already be in evaluation mode.
+// satisfies it (its Infer runs the network in evaluation mode).
 type Embedder interface {
-	// Forward takes x, batch×C×H×W (NCHW, as data.Preprocess writes one
+	// Infer takes x, batch×C×H×W (NCHW, as data.Preprocess writes one
 	// image), and returns batch×EmbeddingDim() embeddings, valid until the
 	// next call.
-	Forward(x []float32, batch int) []float32
+	Infer(x []float32, batch int) []float32
 	// EmbeddingDim is the length d of one embedding.
 	EmbeddingDim() int
 }
@@ -37,7 +37,7 @@ type Embeddings struct {
 
 // Options tunes embedding extraction.
 type Options struct {
-	// BatchSize is the number of images per Forward call (0: 64).
+	// BatchSize is the number of images per Infer call (0: 64).
 	BatchSize int
 	// Progress, when set, is called after each batch with the number of
 	// images done and the total.
@@ -73,7 +73,7 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 		if err := preprocessBatch(x[:b*l], src, start, b, pp); err != nil {
 			return nil, err
 		}
-		out := e.Forward(x[:b*l], b)
+		out := e.Infer(x[:b*l], b)
 		if len(out) < b*d {
 			return nil, fmt.Errorf("eval: embedder returned %d values for %d images of dimension %d", len(out), b, d)
 		}
@@ -82,7 +82,7 @@ func Extract(ctx context.Context, e Embedder, src data.Source, pp data.Preproces
 		for i := 0; i < b; i++ {
 			data.FlipHorizontal(x[i*l:(i+1)*l], pp.Channels, pp.Size, pp.Size)
 		}
-		out = e.Forward(x[:b*l], b)
+		out = e.Infer(x[:b*l], b)
 		if len(out) < b*d {
 			return nil, fmt.Errorf("eval: embedder returned %d values for %d images of dimension %d", len(out), b, d)
 		}

@@ -55,7 +55,7 @@ type halfSums struct {
 
 func (e *halfSums) EmbeddingDim() int { return 3 }
 
-func (e *halfSums) Forward(x []float32, batch int) []float32 {
+func (e *halfSums) Infer(x []float32, batch int) []float32 {
 	e.batches = append(e.batches, batch)
 	e.out = e.out[:0]
 	l := e.c * e.h * e.w
@@ -111,7 +111,7 @@ func TestExtractMirror(t *testing.T) {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(e.batches) != "[2 2 2 2 1 1]" || fmt.Sprint(progress) != "[2 4 5]" {
-		t.Errorf("Forward batches %v, progress %v; want [2 2 2 2 1 1] and [2 4 5]", e.batches, progress)
+		t.Errorf("Infer batches %v, progress %v; want [2 2 2 2 1 1] and [2 4 5]", e.batches, progress)
 	}
 	x := make([]float32, pp.Len())
 	var norms float64
@@ -178,7 +178,7 @@ func TestExtractCancelled(t *testing.T) {
 type nanEmbedder struct{}
 
 func (nanEmbedder) EmbeddingDim() int { return 2 }
-func (nanEmbedder) Forward(_ []float32, batch int) []float32 {
+func (nanEmbedder) Infer(_ []float32, batch int) []float32 {
 	out := make([]float32, 2*batch)
 	for i := range out {
 		out[i] = float32(math.NaN())
@@ -197,8 +197,8 @@ func TestExtractNotFinite(t *testing.T) {
 // shortEmbedder returns fewer values than the batch needs.
 type shortEmbedder struct{}
 
-func (shortEmbedder) EmbeddingDim() int                        { return 4 }
-func (shortEmbedder) Forward(_ []float32, batch int) []float32 { return make([]float32, 4*batch-1) }
+func (shortEmbedder) EmbeddingDim() int                      { return 4 }
+func (shortEmbedder) Infer(_ []float32, batch int) []float32 { return make([]float32, 4*batch-1) }
 
 // TestExtractShortOutput: an embedder returning too few values is an error,
 // not a panic or silent garbage.

@@ -34,6 +34,8 @@ type Conv2d struct {
 	gg     kernels.ConvGeom  // the geometry of one group (C = Cin/Groups)
 	packW  []kernels.PackedA // per group: W_g packed for the forward
 	packWT []kernels.PackedA // per group: W_gᵀ packed for the input gradient
+	// packedGen is the Exec.weightsGen packW was packed in (see Exec.weightsChanged)
+	packedGen uint64
 	// cache
 	x []float32 // the input of the last Forward
 }
@@ -104,10 +106,11 @@ func (c *Conv2d) Forward(out, in []float32, n int) {
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
-	if !c.depthwise() {
+	if gen := c.ex.weightsGen; !c.depthwise() && (gen == 0 || gen != c.packedGen) {
 		for g := 0; g < G; g++ {
 			c.packW[g].Pack(false, cog, kg, c.weight.W[g*cog*kg:], kg)
 		}
+		c.packedGen = gen
 	}
 	if !c.depthwise() && ohw < minGemmK && n > 1 {
 		c.forwardChunked(out, in, n)

@@ -24,7 +24,16 @@ type Exec struct {
 	// its Backward at nesting depth d (depth = len of the ones running).
 	grads []*[2][]float32
 	depth int
+	// weightsGen counts the passes that may see new weights (see
+	// weightsChanged); 0 means every Forward must assume new weights.
+	weightsGen uint64
 }
+
+// weightsChanged starts a pass whose weights may differ from the last
+// one's: layers that keep a packed copy of their weights repack it once in
+// this pass. Net.Forward calls it every time; Net.Infer once per call for
+// each replica, which then runs many chunks with the same packing.
+func (e *Exec) weightsChanged() { e.weightsGen++ }
 
 // gradBuffers lends the ping-pong gradient buffers of the next nesting
 // depth to a Sequential starting its Backward; endGradBuffers gives them

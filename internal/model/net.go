@@ -20,8 +20,13 @@ type Net struct {
 	body  *Sequential
 	in    Shape
 	ps    []*params.Param
+	arena *params.Arena
 	out   []float32 // the embeddings of the last Forward
 	batch int       // batch size of the last Forward
+	// Infer's state: eval-mode replicas sharing the arena's weights (one
+	// per worker) and the embeddings of the last Infer.
+	replicas []*Net
+	infer    []float32
 }
 
 // New builds the architecture cfg names, declaring its parameters in a (call
@@ -51,7 +56,7 @@ func New(cfg Config, a *params.Arena) (*Net, error) {
 		return nil, err
 	}
 	body.ex = ex
-	return &Net{cfg: cfg, ex: ex, body: body, in: in, ps: body.Params()}, nil
+	return &Net{cfg: cfg, ex: ex, body: body, in: in, ps: body.Params(), arena: a}, nil
 }
 
 // Config is the configuration the net was built from.
@@ -85,6 +90,7 @@ func (n *Net) Forward(x []float32, batch int) []float32 {
 		panic(fmt.Sprintf("model: Forward got %d floats for a batch of %d %v images", len(x), batch, n.in))
 	}
 	n.batch = batch
+	n.ex.weightsChanged()
 	n.out = grow(n.out, batch*n.cfg.EmbeddingDim)
 	n.body.Forward(n.out, x, batch)
 	return n.out

@@ -149,10 +149,16 @@ func TestAgreesWithPyTorch(t *testing.T) {
 			prefix := filepath.Join("testdata", c.cfg.Arch)
 			x := fillInput(c.batch*net.InShape().Size(), 17)
 			const tol = 1e-4
-			if e := maxRelErr(net.Forward(x, c.batch), readNpy(t, prefix+"_eval.npy")); e > tol {
+			wantEval := readNpy(t, prefix+"_eval.npy")
+			if e := maxRelErr(net.Forward(x, c.batch), wantEval); e > tol {
 				t.Errorf("eval embeddings: max relative error %.3g", e)
 			} else {
 				t.Logf("eval embeddings: max relative error %.3g", e)
+			}
+			if e := maxRelErr(net.Infer(x, c.batch), wantEval); e > tol {
+				t.Errorf("Infer embeddings: max relative error %.3g", e)
+			} else {
+				t.Logf("Infer embeddings: max relative error %.3g", e)
 			}
 			net.SetTraining(true)
 			out := net.Forward(x, c.batch)

@@ -6,7 +6,10 @@
 // arenas: the optimizer is one loop and a checkpoint is a list of named views.
 package params
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Kind says what a parameter is, so that optimizers can treat groups
 // differently (no weight decay on BN, bias and PReLU by default).
@@ -127,3 +130,29 @@ func (a *Arena) ZeroGrad() { clear(a.Grad) }
 
 // NumTrainable is the number of trainable scalars.
 func (a *Arena) NumTrainable() int { return len(a.Data) }
+
+// AllocShared is Alloc for an arena whose tensors are all declared in src
+// too (same name, kind and shape): instead of allocating, it points each
+// Param's W and G at src's tensor of that name, so both arenas read and
+// write the same storage. a's own Data, Grad and State stay nil. It is how
+// a network replica shares the weights of the network it copies.
+func (a *Arena) AllocShared(src *Arena) error {
+	if a.allocated {
+		panic("params: AllocShared after Alloc")
+	}
+	for _, p := range a.Params {
+		s := src.Lookup(p.Name)
+		if s == nil {
+			return fmt.Errorf("params: %s: not in the shared arena", p.Name)
+		}
+		if s.Kind != p.Kind || !slices.Equal(s.Shape, p.Shape) {
+			return fmt.Errorf("params: %s: %v %v here but %v %v in the shared arena", p.Name, p.Kind, p.Shape, s.Kind, s.Shape)
+		}
+		if s.W == nil {
+			return fmt.Errorf("params: %s: the shared arena is not allocated", p.Name)
+		}
+		p.Offset, p.W, p.G = s.Offset, s.W, s.G
+	}
+	a.allocated = true
+	return nil
+}

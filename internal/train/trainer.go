@@ -337,8 +337,6 @@ func (r *runner) verifyAndSave(ctx context.Context) error {
 // verify scores the verification set with the network in eval mode and
 // logs the outcome.
 func (r *runner) verify(ctx context.Context) (*eval.Report, error) {
-	r.net.SetTraining(false)
-	defer r.net.SetTraining(true)
 	t0 := time.Now()
 	rep, err := eval.Evaluate(ctx, r.net, r.val, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize})
 	if err != nil {

@@ -1,0 +1,62 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/cocotrain/cocotrain/internal/params"
+)
+
+// inferChunk is the number of samples one replica carries through the whole
+// network at a time in Infer. Small enough that a chunk's activations stay
+// in the caches from one layer to the next (mobilefacenet's largest map,
+// 128×56×56 floats, is 1.6 MB per sample), large enough that the GEMMs of
+// the 7×7 maps still get a few hundred columns. It depends on nothing but
+// this constant, so Infer's results do not depend on the thread count.
+const inferChunk = 4
+
+// Infer computes the eval-mode embeddings of x (batch×C×H×W, NCHW): batch
+// norm with its running statistics, dropout off, whatever SetTraining says.
+// It returns batch×D embeddings owned by the net, valid until the next
+// Infer. Unlike Forward it keeps nothing for a backward pass: each worker
+// runs its own replica of the network (same weights, its own activation
+// buffers) over chunks of inferChunk samples, layer after layer, so that a
+// chunk's activations stay in the cache instead of streaming the whole
+// batch's through memory at every layer. Every sample's embedding is
+// computed the same way for any thread count and batch size.
+func (n *Net) Infer(x []float32, batch int) []float32 {
+	if batch <= 0 || len(x) != batch*n.in.Size() {
+		panic(fmt.Sprintf("model: Infer got %d floats for a batch of %d %v images", len(x), batch, n.in))
+	}
+	chunks := (batch + inferChunk - 1) / inferChunk
+	if err := n.ensureReplicas(min(n.ex.threads, chunks)); err != nil {
+		panic(err) // the replica declares exactly the net's tensors
+	}
+	for _, r := range n.replicas {
+		r.ex.weightsChanged()
+	}
+	n.infer = grow(n.infer, batch*n.cfg.EmbeddingDim)
+	inSz, d := n.in.Size(), n.cfg.EmbeddingDim
+	n.ex.parallel(chunks, func(w, u int) {
+		lo, hi := u*inferChunk, min((u+1)*inferChunk, batch)
+		n.replicas[w].body.Forward(n.infer[lo*d:hi*d], x[lo*inSz:hi*inSz], hi-lo)
+	})
+	return n.infer
+}
+
+// ensureReplicas builds replicas until there are at least k: eval-mode
+// copies of the net on one thread each whose parameters alias the net's.
+func (n *Net) ensureReplicas(k int) error {
+	for len(n.replicas) < k {
+		a := params.New()
+		r, err := New(n.cfg, a)
+		if err != nil {
+			return err
+		}
+		if err := a.AllocShared(n.arena); err != nil {
+			return err
+		}
+		r.SetThreads(1)
+		n.replicas = append(n.replicas, r)
+	}
+	return nil
+}
