@@ -311,3 +311,32 @@ func BenchmarkPlaneLoops(b *testing.B) {
 		plane = saved
 	}
 }
+
+// TestPlaneNormInPlace checks that PlaneNorm and PlaneNormAct may write
+// over their input (the inference path normalises a convolution's output
+// where it lies): in place equals out of place, bit for bit.
+func TestPlaneNormInPlace(t *testing.T) {
+	forEachPlane(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(13, 14))
+		for _, n := range planeLengths {
+			x, _ := planeGuarded(n, signedValues(rng, 0.5))
+			for _, a := range []float32{0, 0.25, -1} {
+				want := make([]float32, n)
+				inPlace, check := planeGuarded(n, func(i int) float32 { return x[i] })
+				if a < 0 {
+					PlaneNorm(want, x, 0.5, 1.75, 0.0625)
+					PlaneNorm(inPlace, inPlace, 0.5, 1.75, 0.0625)
+				} else {
+					PlaneNormAct(want, x, 0.5, 1.75, 0.0625, a)
+					PlaneNormAct(inPlace, inPlace, 0.5, 1.75, 0.0625, a)
+				}
+				for i := range want {
+					if math.Float32bits(inPlace[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("n=%d a=%g [%d]: in place %g, out of place %g", n, a, i, inPlace[i], want[i])
+					}
+				}
+				check(t, "in place")
+			}
+		}
+	})
+}

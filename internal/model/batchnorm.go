@@ -133,12 +133,19 @@ func (b *BatchNorm) channelForward(in []float32, n, c int) (mu, scale, shift flo
 		inv = 1 / math.Sqrt(float64(b.vr.W[c])+b.Eps)
 	}
 	b.bMean[c], b.invStd[c] = mean, inv
-	sc, sh := inv, 0.0
+	scale, shift = b.affine(c)
+	return float32(mean), scale, shift
+}
+
+// affine is channel c's scale γ/σ and shift β (1/σ and 0 when not affine)
+// from the 1/σ the last channelForward cached.
+func (b *BatchNorm) affine(c int) (scale, shift float32) {
+	sc, sh := b.invStd[c], 0.0
 	if b.weight != nil {
 		sc *= float64(b.weight.W[c])
 		sh = float64(b.bias.W[c])
 	}
-	return float32(mean), float32(sc), float32(sh)
+	return float32(sc), float32(sh)
 }
 
 // Backward propagates through the normalisation (through the batch

@@ -100,7 +100,11 @@ func (c *Conv2d) pointwise() bool { return c.spec.Kernel == 1 && c.spec.Stride =
 // pack each group's weights once and multiply them with every sample's
 // implicit im2col matrix (kernels.SgemmConvSerial; a plain GEMM for 1×1
 // stride-1 convolutions).
-func (c *Conv2d) Forward(out, in []float32, n int) {
+func (c *Conv2d) Forward(out, in []float32, n int) { c.forward(out, in, n, nil) }
+
+// forward is Forward that, when post is not nil, applies post to each
+// sample's output in place right after computing it (Infer's fusion).
+func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 	c.x = in
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
@@ -113,7 +117,7 @@ func (c *Conv2d) Forward(out, in []float32, n int) {
 		c.packedGen = gen
 	}
 	if !c.depthwise() && ohw < minGemmK && n > 1 {
-		c.forwardChunked(out, in, n)
+		c.forwardChunked(out, in, n, post)
 		return
 	}
 	c.ex.parallel(n, func(w, i int) {
@@ -132,6 +136,9 @@ func (c *Conv2d) Forward(out, in []float32, n int) {
 			}
 		}
 		c.addBias(y)
+		if post != nil {
+			post.applyEval(y)
+		}
 	})
 }
 
@@ -140,7 +147,7 @@ func (c *Conv2d) Forward(out, in []float32, n int) {
 // inner dimension of at least minGemmK columns serves them all, and then
 // scatters the result to the samples. The chunks depend on n and the shapes
 // only.
-func (c *Conv2d) forwardChunked(out, in []float32, n int) {
+func (c *Conv2d) forwardChunked(out, in []float32, n int, post evalEpilogue) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
@@ -175,6 +182,9 @@ func (c *Conv2d) forwardChunked(out, in []float32, n int) {
 				copy(y[o*ohw:(o+1)*ohw], yS[o*L+j:o*L+j+ohw])
 			}
 			c.addBias(y)
+			if post != nil {
+				post.applyEval(y)
+			}
 		}
 	})
 }

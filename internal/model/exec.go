@@ -24,6 +24,10 @@ type Exec struct {
 	// its Backward at nesting depth d (depth = len of the ones running).
 	grads []*[2][]float32
 	depth int
+	// inferOnly marks an Infer replica: no Backward ever follows a Forward,
+	// so a convolution may apply the batch norm after it in place (see
+	// evalEpilogue) instead of keeping its own output.
+	inferOnly bool
 	// weightsGen counts the passes that may see new weights (see
 	// weightsChanged); 0 means every Forward must assume new weights.
 	weightsGen uint64

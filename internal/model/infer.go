@@ -56,6 +56,7 @@ func (n *Net) ensureReplicas(k int) error {
 			return err
 		}
 		r.SetThreads(1)
+		r.ex.inferOnly = true
 		n.replicas = append(n.replicas, r)
 	}
 	return nil

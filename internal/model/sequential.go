@@ -65,17 +65,33 @@ func (s *Sequential) MACs() int64 {
 	return m
 }
 
-// Forward runs the layers; the last one writes into out.
+// Forward runs the layers; the last one writes into out. In an Infer
+// replica (eval mode, no Backward) a Conv2d followed by a batch norm (and
+// activation) runs as one step that normalises each sample's output in
+// place; the batch norm's input buffer is then left unused.
 func (s *Sequential) Forward(out, in []float32, n int) {
 	x := in
 	last := len(s.Layers) - 1
-	for i, l := range s.Layers {
+	for i := 0; i <= last; i++ {
+		l := s.Layers[i]
+		var post evalEpilogue
+		if c, ok := l.(*Conv2d); ok && c.ex.inferOnly && i < last {
+			if post, ok = s.Layers[i+1].(evalEpilogue); ok {
+				post.prepareEval()
+				l = post
+				i++
+			}
+		}
 		y := out
 		if i < last {
 			s.acts[i] = grow(s.acts[i], n*l.OutShape().Size())
 			y = s.acts[i]
 		}
-		l.Forward(y, x, n)
+		if post != nil {
+			s.Layers[i-1].(*Conv2d).forward(y, x, n, post)
+		} else {
+			l.Forward(y, x, n)
+		}
 		x = y
 	}
 }
