@@ -7,16 +7,13 @@ import (
 )
 
 // benchNet measures images/s of one architecture at batch 32 on GOMAXPROCS
-// threads: forward only (eval mode) and forward+backward (training mode),
+// threads: Infer, forward only (eval mode) and forward+backward (training mode),
 // with GFLOP/s counting 2·MACs per image for the forward and 3× that for
 // forward+backward (the input- and weight-gradient products).
 func benchNet(b *testing.B, cfg Config) {
 	const batch = 32
-	for _, train := range []bool{false, true} {
-		name := "forward"
-		if train {
-			name = "forward+backward"
-		}
+	for _, name := range []string{"infer", "forward", "forward+backward"} {
+		train := name == "forward+backward"
 		b.Run(fmt.Sprintf("%s/%s", cfg.Arch, name), func(b *testing.B) {
 			net, a := newTestNet(b, cfg, 1)
 			net.SetTraining(train)
@@ -27,12 +24,21 @@ func benchNet(b *testing.B, cfg Config) {
 			if train {
 				flops *= 3
 			}
-			net.Forward(x, batch) // size the buffers outside the timing
+			// Size the buffers (and build Infer's replicas) outside the timing.
+			if name == "infer" {
+				net.Infer(x, batch)
+			} else {
+				net.Forward(x, batch)
+			}
 			if train {
 				net.Backward(d)
 			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
+				if name == "infer" {
+					net.Infer(x, batch)
+					continue
+				}
 				net.Forward(x, batch)
 				if train {
 					a.ZeroGrad()
