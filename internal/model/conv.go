@@ -36,6 +36,9 @@ type Conv2d struct {
 	packWT []kernels.PackedA // per group: W_gᵀ packed for the input gradient
 	// packedGen is the Exec.weightsGen packW was packed in (see Exec.weightsChanged)
 	packedGen uint64
+	// sharedPack: packW is the one of the Conv2d this Infer replica copies,
+	// packed there by Net.Infer before the replicas run; only read here.
+	sharedPack bool
 	// cache
 	x []float32 // the input of the last Forward
 }
@@ -109,12 +112,9 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
-	cog, kg := c.spec.Out/G, c.gg.ColRows()
-	if gen := c.ex.weightsGen; !c.depthwise() && (gen == 0 || gen != c.packedGen) {
-		for g := 0; g < G; g++ {
-			c.packW[g].Pack(false, cog, kg, c.weight.W[g*cog*kg:], kg)
-		}
-		c.packedGen = gen
+	cog := c.spec.Out / G
+	if !c.sharedPack {
+		c.packForward()
 	}
 	if !c.depthwise() && ohw < minGemmK && n > 1 {
 		c.forwardChunked(out, in, n, post)
@@ -140,6 +140,21 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 			post.applyEval(y)
 		}
 	})
+}
+
+// packForward packs each group's weights for the forward product, unless
+// they were packed already in this pass (Exec.weightsChanged).
+func (c *Conv2d) packForward() {
+	gen := c.ex.weightsGen
+	if c.depthwise() || (gen != 0 && gen == c.packedGen) {
+		return
+	}
+	G := c.spec.Groups
+	cog, kg := c.spec.Out/G, c.gg.ColRows()
+	for g := 0; g < G; g++ {
+		c.packW[g].Pack(false, cog, kg, c.weight.W[g*cog*kg:], kg)
+	}
+	c.packedGen = gen
 }
 
 // forwardChunked is Forward for small feature maps: each work unit lays the

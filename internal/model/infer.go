@@ -31,9 +31,10 @@ func (n *Net) Infer(x []float32, batch int) []float32 {
 	if err := n.ensureReplicas(min(n.ex.threads, chunks)); err != nil {
 		panic(err) // the replica declares exactly the net's tensors
 	}
-	for _, r := range n.replicas {
-		r.ex.weightsChanged()
-	}
+	// Pack the convolution weights once; the replicas' convolutions read
+	// these packings.
+	n.ex.weightsChanged()
+	n.ex.parallel(len(n.convs), func(_, i int) { n.convs[i].packForward() })
 	n.infer = grow(n.infer, batch*n.cfg.EmbeddingDim)
 	inSz, d := n.in.Size(), n.cfg.EmbeddingDim
 	n.ex.parallel(chunks, func(w, u int) {
@@ -57,7 +58,39 @@ func (n *Net) ensureReplicas(k int) error {
 		}
 		r.SetThreads(1)
 		r.ex.inferOnly = true
+		shareConvPacks(r.body, n.body)
 		n.replicas = append(n.replicas, r)
 	}
+	if n.convs == nil {
+		n.convs = convsOf(n.body)
+	}
 	return nil
+}
+
+// shareConvPacks points every convolution of replica (a layer tree built
+// like orig) at the packed weights of orig's convolution in its place.
+func shareConvPacks(replica, orig Layer) {
+	if rc, ok := replica.(*Conv2d); ok {
+		rc.packW, rc.sharedPack = orig.(*Conv2d).packW, true
+		return
+	}
+	if r, ok := replica.(container); ok {
+		for i, child := range r.Children() {
+			shareConvPacks(child, orig.(container).Children()[i])
+		}
+	}
+}
+
+// convsOf lists the convolutions of a layer tree.
+func convsOf(l Layer) []*Conv2d {
+	if c, ok := l.(*Conv2d); ok {
+		return []*Conv2d{c}
+	}
+	var cs []*Conv2d
+	if c, ok := l.(container); ok {
+		for _, child := range c.Children() {
+			cs = append(cs, convsOf(child)...)
+		}
+	}
+	return cs
 }

@@ -26,6 +26,7 @@ type Net struct {
 	// Infer's state: eval-mode replicas sharing the arena's weights (one
 	// per worker) and the embeddings of the last Infer.
 	replicas []*Net
+	convs    []*Conv2d // the net's convolutions, packed once per Infer
 	infer    []float32
 }
 
