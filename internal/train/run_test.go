@@ -88,11 +88,19 @@ func stepLosses(t *testing.T, path string) map[int]float64 {
 // TestResumeIsExact interrupts a run at the end of epoch 1 and again in the
 // middle of epoch 2, resumes it each time, and checks that it ends with the
 // same weights, optimizer state and logged losses as a run that went
-// straight through.
+// straight through: without dropout, and with dropout (whose masks must
+// continue where the interrupted run left them).
 func TestResumeIsExact(t *testing.T) {
+	for _, dropout := range []string{"0", "0.3"} {
+		t.Run("dropout="+dropout, func(t *testing.T) { checkResumeIsExact(t, "model.dropout="+dropout) })
+	}
+}
+
+// checkResumeIsExact runs TestResumeIsExact on the config with extra.
+func checkResumeIsExact(t *testing.T, extra ...string) {
 	ctx := context.Background()
 	straight := t.TempDir()
-	res, err := run(t, ctx, straight, false, nil)
+	res, err := run(t, ctx, straight, false, nil, extra...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +114,7 @@ func TestResumeIsExact(t *testing.T) {
 			if step == stop {
 				cancel()
 			}
-		})
+		}, extra...)
 		cancel()
 		var ie *InterruptedError
 		if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) || ie.Step != stop {
