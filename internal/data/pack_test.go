@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -94,6 +95,40 @@ func TestPackSkipBad(t *testing.T) {
 	defer p.Close()
 	if st.Images != 9 || st.Skipped != 1 || p.Len() != 9 || p.Label(3) != src.Label(4) {
 		t.Fatalf("stats %+v, %d images", st, p.Len())
+	}
+}
+
+// TestPackNoImageReadable packs an ImageFolder whose every image is corrupt
+// with SkipBad: the error names the dataset, how many images were tried and
+// the first failure (its file and why).
+func TestPackNoImageReadable(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"b/2.png", "a/1.png", "a/0.jpg"} {
+		p := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("not an image"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "x.pack")
+	opt := PackOptions{Preprocess: Preprocess{Size: 4, Channels: 1}, SkipBad: true}
+	_, err := PackDataset(context.Background(), root, out, opt, io.Discard)
+	if err == nil {
+		t.Fatal("packing unreadable images succeeded")
+	}
+	for _, want := range []string{"pack: no image of " + root + " could be read", "all 3 tried failed",
+		"the first: " + filepath.Join(root, "a", "0.jpg"), "image: unknown format"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+		t.Errorf("a failed pack left %s (%v)", out, serr)
+	}
+	if _, err := WritePack(context.Background(), out, testSource{classes: 1, bad: -1}, opt); err == nil || err.Error() != "pack: the dataset holds no images" {
+		t.Errorf("empty source: %v", err)
 	}
 }
 

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +20,9 @@ type PackOptions struct {
 	// Progress, when set, is called after each chunk with the number of
 	// images done and the total.
 	Progress func(done, total int)
+	// Source is the dataset's path, named in errors about the dataset as a
+	// whole (PackDataset sets it).
+	Source string
 }
 
 // PackStats summarises a written pack file.
@@ -66,6 +68,7 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 	buf := make([]uint8, packChunk*per)
 	errs := make([]error, packChunk)
 	off := h.dataOffset
+	var firstBad error // the first image skipped, for the error when none is left
 	for start := 0; start < src.Len(); start += packChunk {
 		if err := ctx.Err(); err != nil {
 			return st, err
@@ -87,6 +90,9 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 				if !opt.SkipBad {
 					return st, errs[j]
 				}
+				if firstBad == nil {
+					firstBad = errs[j]
+				}
 				st.Skipped++
 				continue
 			}
@@ -102,7 +108,7 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 	}
 	h.images = len(h.labels)
 	if h.images == 0 {
-		return st, errors.New("pack: no image could be read")
+		return st, noImageError(opt.Source, src.Len(), firstBad)
 	}
 	if _, err := f.WriteAt(appendPackHeader(nil, h), 0); err != nil {
 		return st, err
@@ -118,6 +124,18 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 	}
 	st.Images, st.Classes, st.Bytes = h.images, len(h.classes), off
 	return st, nil
+}
+
+// noImageError is WritePack's error when no image of the dataset at source
+// was written: tried images were attempted and failed, the first with first.
+func noImageError(source string, tried int, first error) error {
+	if source == "" {
+		source = "the dataset"
+	}
+	if tried == 0 {
+		return fmt.Errorf("pack: %s holds no images", source)
+	}
+	return fmt.Errorf("pack: no image of %s could be read: all %d tried failed, the first: %w", source, tried, first)
 }
 
 // packImage decodes and preprocesses image i of src into dst.
@@ -142,6 +160,7 @@ func PackDataset(ctx context.Context, dataPath, outPath string, opt PackOptions,
 	if c, ok := src.(io.Closer); ok {
 		defer c.Close()
 	}
+	opt.Source = dataPath
 	st, err := WritePack(ctx, outPath, src, opt)
 	if err != nil {
 		return st, err

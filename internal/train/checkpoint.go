@@ -33,8 +33,8 @@ const (
 
 // Position is where a run's random streams stand, saved as the "rng"
 // metadata: every draw of the loader (order, augmentation) is a function of
-// (Seed, Epoch, Batch), and the dropout masks of the number of training
-// forward passes, which equals the step.
+// (Seed, Epoch, Batch), and the dropout masks of a step a function of the
+// seed and the step (model.Net.SeekDropout), so nothing more is saved.
 type Position struct {
 	Seed  uint64 `json:"seed"`
 	Epoch int    `json:"epoch"` // the epoch the next batch belongs to (0-based)

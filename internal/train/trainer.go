@@ -158,9 +158,6 @@ func (r *runner) build() error {
 // restore loads a checkpoint into the built run after checking that it was
 // made on the same data with the same batching.
 func (r *runner) restore(ck *Checkpoint) error {
-	if r.cfg.Model.Dropout > 0 && ck.Step > 0 {
-		return errors.New("resuming: model.dropout > 0 cannot resume exactly (the dropout mask stream cannot be positioned yet)")
-	}
 	if ck.DataDigest != r.digest {
 		return fmt.Errorf("resuming: %s was trained on other data (digest %s, this data %s): resume needs the same training set", ck.Path, ck.DataDigest, r.digest)
 	}
@@ -191,11 +188,12 @@ func (r *runner) close() {
 	r.closers = nil
 }
 
-// trainStep runs one iteration on b: forward, loss, backward, optimizer
-// step at the schedule's learning rate.
+// trainStep runs one iteration on b: forward (with the dropout masks of
+// this step), loss, backward, optimizer step at the schedule's learning rate.
 func (r *runner) trainStep(b *data.Batch) (lossV, acc float64, err error) {
 	n := len(b.Labels)
 	r.arena.ZeroGrad()
+	r.net.SeekDropout(uint64(r.step))
 	emb := r.net.Forward(b.X, n)
 	lossV, acc = r.head.Forward(emb, b.Labels)
 	if !finite(lossV) {
