@@ -139,10 +139,13 @@ func checkMetrics(t *testing.T, path string, total int) {
 		}
 		if _, ok := m["loss"]; ok {
 			steps++
-			for _, k := range []string{"step", "epoch", "lr", "acc", "images_per_s"} {
+			for _, k := range []string{"step", "epoch", "lr", "acc", "images_per_s", "data_wait"} {
 				if _, ok := m[k]; !ok {
 					t.Errorf("metrics line %q lacks %q", line, k)
 				}
+			}
+			if w := m["data_wait"]; !(w >= 0 && w <= 1) {
+				t.Errorf("metrics line %q: data_wait %g outside [0, 1]", line, w)
 			}
 		}
 		if _, ok := m["val_accuracy"]; ok {

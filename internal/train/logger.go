@@ -20,7 +20,10 @@ type StepMetrics struct {
 	LR         float64 `json:"lr"`
 	Loss       float64 `json:"loss"`
 	Acc        float64 `json:"acc"`
-	ImagesPerS float64 `json:"images_per_s"`
+	ImagesPerS float64 `json:"images_per_s"` // over the steps and the waits for data
+	// DataWait is the fraction of that time the loop waited for the
+	// loader's next batch (0: the loader never held the step back).
+	DataWait float64 `json:"data_wait"`
 }
 
 // ValMetrics is one metrics.jsonl line of a verification.
@@ -113,7 +116,7 @@ func (l *logger) Metrics(v any) error {
 // Step logs a training step: a metrics line, a log line, and the bar's
 // description.
 func (l *logger) Step(m StepMetrics, epochs int) error {
-	line := fmt.Sprintf("step %d epoch %.2f/%d loss %.4f acc %.3f lr %.4g %.0f img/s", m.Step, m.Epoch, epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS)
+	line := fmt.Sprintf("step %d epoch %.2f/%d loss %.4f acc %.3f lr %.4g %.0f img/s data wait %.1f%%", m.Step, m.Epoch, epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS, 100*m.DataWait)
 	fmt.Fprintf(l.log, "%s %s\n", time.Now().UTC().Format(time.RFC3339), line)
 	if l.bar != nil {
 		l.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.3f acc %.2f lr %.3g %.0f img/s", min(int(m.Epoch)+1, epochs), epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS))

@@ -216,6 +216,7 @@ type window struct {
 	steps     int
 	images    int
 	busy      time.Duration // time spent in training steps
+	wait      time.Duration // time spent waiting for the loader's batches
 }
 
 // loop trains to the end (or to cancellation), verifying, logging and
@@ -239,7 +240,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			if ctx.Err() != nil {
 				break
 			}
+			tw := time.Now()
 			b, err := it.Next()
+			w.wait += time.Since(tw)
 			if errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
@@ -292,7 +295,8 @@ func (r *runner) logWindow(w *window) error {
 		LR:         r.sched.LR(r.step - 1),
 		Loss:       w.loss / float64(w.steps),
 		Acc:        w.acc / float64(w.steps),
-		ImagesPerS: float64(w.images) / w.busy.Seconds(),
+		ImagesPerS: float64(w.images) / (w.busy + w.wait).Seconds(),
+		DataWait:   w.wait.Seconds() / (w.busy + w.wait).Seconds(),
 	}
 	*w = window{}
 	return r.log.Step(m, r.cfg.Train.Epochs)
