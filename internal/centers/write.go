@@ -1,14 +1,15 @@
 package centers
 
 import (
-	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/cocotrain/cocotrain/internal/fileio"
 	"github.com/cocotrain/cocotrain/internal/npy"
 )
 
@@ -43,31 +44,13 @@ func (c *Centers) Write(path string) ([]string, error) {
 		}
 		return []string{path, names}, nil
 	case "csv":
-		return []string{path}, writeText(path, c.writeCSV)
+		return []string{path}, fileio.WriteFile(path, c.writeCSV)
 	default:
-		return []string{path}, writeText(path, c.writeJSON)
+		return []string{path}, fileio.WriteFile(path, c.writeJSON)
 	}
 }
 
-// writeText creates path and fills it with write through a buffer.
-func writeText(path string, write func(*bufio.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	if err := write(w); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
-}
-
-func (c *Centers) writeCSV(w *bufio.Writer) error {
+func (c *Centers) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	rec := make([]string, 1+c.D)
 	rec[0] = "name"
@@ -97,7 +80,7 @@ type jsonCentroid struct {
 	Centroid []float32 `json:"centroid"`
 }
 
-func (c *Centers) writeJSON(w *bufio.Writer) error {
+func (c *Centers) writeJSON(w io.Writer) error {
 	out := make([]jsonCentroid, c.K)
 	for i := range out {
 		out[i] = jsonCentroid{Index: i, Name: c.Names[i], Centroid: c.Data[i*c.D : (i+1)*c.D]}

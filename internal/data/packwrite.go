@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sync"
+
+	"github.com/cocotrain/cocotrain/internal/fileio"
 )
 
 // PackOptions configures WritePack.
@@ -39,7 +40,8 @@ const packChunk = 256
 
 // WritePack preprocesses every image of src and writes them, with the
 // identity table and labels, as a pack file at path (through a temporary
-// file renamed into place, so a failure leaves no partial pack).
+// file fsynced and renamed into place, fileio.Create, so a failure leaves no
+// partial pack).
 func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (st PackStats, err error) {
 	pre := opt.Preprocess
 	if err := pre.Validate(); err != nil {
@@ -50,17 +52,11 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 			return st, fmt.Errorf("pack: class name %q must have 1..65535 bytes", c)
 		}
 	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := fileio.Create(path)
 	if err != nil {
 		return st, err
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
+	defer f.Abort()
 	h := &packHeader{channels: pre.Channels, size: pre.Size, crop: pre.Crop, centerCrop: pre.CenterCrop, classes: src.Classes(),
 		dataOffset: packDataOffset(src.Classes(), src.Len())}
 	per := pre.Len()
@@ -97,7 +93,7 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 				continue
 			}
 			if _, err := f.WriteAt(buf[j*per:(j+1)*per], off); err != nil {
-				return st, err
+				return st, fmt.Errorf("%s: %w", path, err)
 			}
 			off += int64(per)
 			h.labels = append(h.labels, src.Label(start+j))
@@ -111,15 +107,9 @@ func WritePack(ctx context.Context, path string, src Source, opt PackOptions) (s
 		return st, noImageError(opt.Source, src.Len(), firstBad)
 	}
 	if _, err := f.WriteAt(appendPackHeader(nil, h), 0); err != nil {
-		return st, err
+		return st, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return st, err
-	}
-	if err := f.Close(); err != nil {
-		return st, err
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := f.Commit(true); err != nil {
 		return st, err
 	}
 	st.Images, st.Classes, st.Bytes = h.images, len(h.classes), off

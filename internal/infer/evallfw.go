@@ -11,10 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/cocotrain/cocotrain/internal/data"
 	"github.com/cocotrain/cocotrain/internal/eval"
+	"github.com/cocotrain/cocotrain/internal/fileio"
 	"github.com/cocotrain/cocotrain/internal/train"
 )
 
@@ -142,27 +142,14 @@ func writeReport(opt EvalOptions, rep *eval.Report) error {
 	}
 	title := "ROC: " + rep.Method
 	if opt.ROCPNG != "" {
-		if err := writeFile(opt.ROCPNG, func(w io.Writer) error { return rep.ROC.WritePNG(w, title) }); err != nil {
+		if err := fileio.WriteFile(opt.ROCPNG, func(w io.Writer) error { return rep.ROC.WritePNG(w, title) }); err != nil {
 			return err
 		}
 	}
 	if opt.ROCCSV != "" {
-		if err := writeFile(opt.ROCCSV, rep.ROC.WriteCSV); err != nil {
+		if err := fileio.WriteFile(opt.ROCCSV, rep.ROC.WriteCSV); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// writeFile creates path and fills it with write; errors name the file.
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
 }

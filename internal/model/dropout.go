@@ -13,11 +13,11 @@ import "math/rand/v2"
 //	in, out, mask: n × C × H × W
 type Dropout struct {
 	base
-	P     float64
-	seed  uint64
-	calls uint64    // the mask the next training Forward draws
-	mask  []float32 // cache: 0 or 1/(1−P) per element (training only)
-	used  bool      // the last Forward applied the mask
+	P    float64
+	seed uint64
+	next uint64    // the mask the next training Forward draws
+	mask []float32 // cache: 0 or 1/(1−P) per element (training only)
+	used bool      // the last Forward applied the mask
 }
 
 // NewDropout returns a dropout with drop probability p.
@@ -26,10 +26,10 @@ func NewDropout(ex *Exec, name string, in Shape, p float64) *Dropout {
 }
 
 // Seed restarts the mask stream at mask 0.
-func (d *Dropout) Seed(seed uint64) { d.seed, d.calls = seed, 0 }
+func (d *Dropout) Seed(seed uint64) { d.seed, d.next = seed, 0 }
 
 // Seek makes the next training Forward draw mask k of the stream.
-func (d *Dropout) Seek(k uint64) { d.calls = k }
+func (d *Dropout) Seek(k uint64) { d.next = k }
 
 // SeekDropout positions every dropout layer of the net at mask k (see
 // Dropout.Seek); a net without dropout is unchanged. The training loop calls
@@ -53,8 +53,8 @@ func (d *Dropout) Forward(out, in []float32, n int) {
 		copy(out[:sz], in)
 		return
 	}
-	rng := rand.New(rand.NewPCG(d.seed, d.calls))
-	d.calls++
+	rng := rand.New(rand.NewPCG(d.seed, d.next))
+	d.next++
 	d.mask = grow(d.mask, sz)
 	keep := float32(1 / (1 - d.P))
 	for i := range d.mask {

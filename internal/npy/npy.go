@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cocotrain/cocotrain/internal/fileio"
 )
 
 // Array is an n-dimensional array in C (row-major) order. Data is one of
@@ -117,17 +119,9 @@ func Write(w io.Writer, a *Array) error {
 	return bw.Flush()
 }
 
-// WriteFile writes a to path (created or truncated).
+// WriteFile writes a to path (atomically: fileio.WriteFile).
 func WriteFile(path string, a *Array) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := Write(f, a); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
+	return fileio.WriteFile(path, func(w io.Writer) error { return Write(w, a) })
 }
 
 // Read reads one .npy array from r; name (a file name) prefixes errors,

@@ -1,48 +1,11 @@
 package safetensors
 
 import (
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// TestWriteAtomicFailureKeepsPrevious simulates a write that fails half way
-// (a full disk): the previous file is untouched and no temporary is left.
-func TestWriteAtomicFailureKeepsPrevious(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "last.safetensors")
-	must(t, WriteFile(path, sample(t)))
-	before, err := os.ReadFile(path)
-	must(t, err)
-
-	full := errors.New("no space left on device")
-	err = writeAtomic(path, func(w io.Writer) error {
-		if _, err := w.Write(make([]byte, 3<<20)); err != nil { // past the buffer: reaches the disk
-			return err
-		}
-		return full
-	})
-	if !errors.Is(err, full) || !strings.Contains(err.Error(), path) {
-		t.Fatalf("error %v, want the write error naming %s", err, path)
-	}
-	after, err := os.ReadFile(path)
-	must(t, err)
-	if string(after) != string(before) {
-		t.Error("a failed write changed the previous file")
-	}
-	entries, err := os.ReadDir(dir)
-	must(t, err)
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("directory holds %v, want only the checkpoint", names)
-	}
-}
 
 func TestWriteFileMissingDir(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "no", "such", "x.safetensors")

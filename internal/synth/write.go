@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/cocotrain/cocotrain/internal/fileio"
 )
 
 // Summary describes a tree written by WriteTree.
@@ -153,7 +155,7 @@ feed:
 	if cfg.EvalIdentities > 0 {
 		pairs := g.Pairs()
 		s.Folds, s.PairsPerFold = pairs.Folds, pairs.PerFold
-		if err := writeFile(s.PairsFile, pairs.Write); err != nil {
+		if err := fileio.WriteFile(s.PairsFile, pairs.Write); err != nil {
 			return nil, err
 		}
 	}
@@ -163,22 +165,5 @@ feed:
 
 // writePNG renders image k of identity id into the PNG file path.
 func writePNG(path string, g *Generator, id, k int) error {
-	return writeFile(path, func(w io.Writer) error { return png.Encode(w, g.Render(id, k)) })
-}
-
-// writeFile creates path and fills it with write, reporting any error
-// (including on close) with the path.
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return fileio.WriteFile(path, func(w io.Writer) error { return png.Encode(w, g.Render(id, k)) })
 }

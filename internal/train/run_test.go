@@ -63,17 +63,16 @@ train:
 `
 
 // run trains smallConfig with the --set overrides extra in dir (resume:
-// from the checkpoint's config, extra ignored).
+// the checkpoint's config with extra).
 func run(t *testing.T, ctx context.Context, dir string, resume bool, afterStep func(int), extra ...string) (*Result, error) {
 	t.Helper()
 	var out bytes.Buffer
-	opt := Options{OutDir: dir, Resume: resume, Stdout: &out, AfterStep: afterStep}
+	opt := Options{OutDir: dir, Resume: resume, Stdout: &out, AfterStep: afterStep, Sets: extra}
 	if !resume {
 		opt.ConfigPath = filepath.Join(t.TempDir(), "small.yaml")
 		if err := os.WriteFile(opt.ConfigPath, []byte(smallConfig), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		opt.Sets = extra
 	}
 	return Run(ctx, opt)
 }
@@ -129,10 +128,11 @@ func stepLosses(t *testing.T, path string) map[int]float64 {
 }
 
 // TestResumeIsExact interrupts a run at the end of epoch 1 and again in the
-// middle of epoch 2, resumes it each time, and checks that it ends with the
-// same weights, optimizer state and logged losses as a run that went
-// straight through: without dropout, and with dropout (whose masks must
-// continue where the interrupted run left them).
+// middle of epoch 2, resumes it each time (the last time on 3 threads), and
+// checks that it ends with the same weights, optimizer state and logged
+// losses as a run that went straight through on one: without dropout, and
+// with dropout (whose masks must continue where the interrupted run left
+// them).
 func TestResumeIsExact(t *testing.T) {
 	for _, dropout := range []string{"0", "0.3"} {
 		t.Run("dropout="+dropout, func(t *testing.T) { checkResumeIsExact(t, "model.dropout="+dropout) })
@@ -168,9 +168,12 @@ func checkResumeIsExact(t *testing.T, extra ...string) {
 			t.Fatalf("checkpoint after interrupt at %d: %+v %v", stop, ck, err)
 		}
 	}
-	res2, err := run(t, ctx, resumed, true, nil)
+	res2, err := run(t, ctx, resumed, true, nil, append(extra, "train.threads=3")...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ck, err := ReadCheckpoint(filepath.Join(resumed, LastFile)); err != nil || ck.Config.Train.Threads != 3 {
+		t.Fatalf("the last leg did not run on 3 threads: %v", err)
 	}
 	tensorsEqual(t, filepath.Join(straight, LastFile), filepath.Join(resumed, LastFile))
 	tensorsEqual(t, filepath.Join(straight, BestFile), filepath.Join(resumed, BestFile))

@@ -1,0 +1,40 @@
+//go:build unix
+
+package fileio
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// TestWriteFilePipe writes to a named pipe: a device or pipe is written in
+// place (as `--out /dev/stdout` needs), not replaced by a regular file.
+func TestWriteFilePipe(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skip("no named pipes:", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		f, err := os.Open(path)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- string(b)
+	}()
+	if err := WriteFileDurable(path, func(w io.Writer) error { _, err := io.WriteString(w, "through"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "through" {
+		t.Errorf("the reader got %q", s)
+	}
+	if st, err := os.Lstat(path); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("%s is no longer a pipe (%v)", path, err)
+	}
+}
