@@ -20,25 +20,31 @@ type File struct {
 	*os.File
 	// Path is the destination.
 	Path   string
-	direct bool // Path is a device or pipe written in place (see Create)
-	done   bool // committed or aborted
+	target string // Path with symbolic links resolved: what the rename replaces
+	direct bool   // Path is a device or pipe written in place (see Create)
+	done   bool   // committed or aborted
 }
 
 // Create starts a temporary file ".<base>.tmp-*" in path's directory. When
 // path is an existing device or pipe (/dev/stdout, a FIFO) there is nothing
-// to rename over, and it is opened and written directly.
+// to rename over, and it is opened and written directly. When path is a
+// symbolic link, the file it points to is the one replaced (the link stays).
 func Create(path string) (*File, error) {
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+	target := path
+	if t, err := filepath.EvalSymlinks(path); err == nil {
+		target = t
+	}
+	if st, err := os.Stat(target); err == nil && !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return nil, fmt.Errorf("%s: is a directory", path)
 		}
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, err
 		}
 		return &File{File: f, Path: path, direct: true}, nil
 	}
-	dir, base := filepath.Split(path)
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
@@ -46,7 +52,7 @@ func Create(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &File{File: f, Path: path}, nil
+	return &File{File: f, Path: path, target: target}, nil
 }
 
 // Commit closes the file and renames it over Path with mode 0644. When
@@ -79,11 +85,11 @@ func (f *File) Commit(durable bool) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(f.Name(), f.Path); err != nil {
+	if err := os.Rename(f.Name(), f.target); err != nil {
 		return err
 	}
 	if durable {
-		return syncDir(filepath.Dir(f.Path))
+		return syncDir(filepath.Dir(f.target))
 	}
 	return nil
 }

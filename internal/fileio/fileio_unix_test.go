@@ -38,3 +38,29 @@ func TestWriteFilePipe(t *testing.T) {
 		t.Errorf("%s is no longer a pipe (%v)", path, err)
 	}
 }
+
+// TestWriteFileThroughSymlink writes to a symbolic link: the file it points
+// to gets the new content and the link stays a link.
+func TestWriteFileThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.txt")
+	link := filepath.Join(dir, "link.txt")
+	if err := os.WriteFile(real, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.txt", link); err != nil {
+		t.Skip("no symbolic links:", err)
+	}
+	if err := WriteFile(link, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v, %v", st, err)
+	}
+	if b, err := os.ReadFile(real); err != nil || string(b) != "new" {
+		t.Fatalf("target holds %q, %v; want \"new\"", b, err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Fatalf("%d entries left in the directory, want 2", len(ents))
+	}
+}
