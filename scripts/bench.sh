@@ -3,19 +3,29 @@
 #
 # Builds cocotrain, then for each network and thread count runs
 # `cocotrain bench train --json` and scripts/bench_torch.py --json one after
-# the other, ROUNDS times (alternating, so both see the same machine load),
-# and prints two markdown tables of medians (scripts/bench_table.py): ours
-# vs PyTorch at the largest thread count (with the ratios ours/PyTorch and
-# each process's peak RSS), and the scaling over THREADS. The raw JSON lines
-# stay in $OUT/bench.jsonl when OUT is given.
+# the other, ROUNDS times (alternating, so all see the same machine load),
+# and prints markdown tables of medians (scripts/bench_table.py): ours vs
+# each PyTorch configuration at the largest thread count (with the ratio to
+# the fastest PyTorch figure and each process's peak RSS), and the scaling
+# over THREADS. The raw JSON lines stay in $OUT/bench.jsonl when OUT is given.
+#
+# PyTorch runs twice per round: as installed ("pytorch"), and with jemalloc
+# preloaded and never returning memory to the system ("pytorch+jemalloc").
+# Eager PyTorch allocates every activation afresh; glibc's malloc hands
+# blocks over 32 MB straight back to the kernel, so each step page-faults its
+# activations in again, which on a virtual machine can cost more than the
+# arithmetic. jemalloc (Debian: apt-get install libjemalloc2; the tuning
+# guides for PyTorch on CPU recommend it) keeps and reuses the memory. The
+# second run is skipped when the library is not at $JEMALLOC.
 #
 #   scripts/bench.sh                      # defaults below
 #   ROUNDS=5 ARCHS="tiny" THREADS="1 2 4" MIN_TIME=10 scripts/bench.sh
 #
 # Environment: ROUNDS (3), ARCHS ("tiny mobilefacenet"), THREADS ("1 2"),
 # BATCH (64), MIN_TIME seconds per timed phase (5), PYTHON (/usr/bin/python3,
-# Debian's python3-torch), OUT (a directory for the raw JSON lines; default a
-# temporary one, removed at the end).
+# Debian's python3-torch), JEMALLOC (/usr/lib/x86_64-linux-gnu/libjemalloc.so.2),
+# OUT (a directory for the raw JSON lines; default a temporary one, removed
+# at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +35,7 @@ THREADS=${THREADS:-1 2}
 BATCH=${BATCH:-64}
 MIN_TIME=${MIN_TIME:-5}
 PYTHON=${PYTHON:-/usr/bin/python3}
+JEMALLOC=${JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,14 +46,24 @@ raw="$out/bench.jsonl"
 
 go build -o "$tmp/cocotrain" ./cmd/cocotrain
 
+# torch_run IMPL [ENV...]: one bench_torch.py run, its line tagged IMPL.
+torch_run() {
+  local impl=$1
+  shift
+  env "$@" "$PYTHON" scripts/bench_torch.py --json --arch "$arch" --batch "$BATCH" --threads "$th" --min-time "$MIN_TIME" |
+    sed "s/^{/{\"impl\":\"$impl\",/" >>"$raw"
+}
+
 for arch in $ARCHS; do
   for th in $THREADS; do
     for r in $(seq "$ROUNDS"); do
       echo "# $arch, $th threads, round $r/$ROUNDS" >&2
       "$tmp/cocotrain" bench train --json --arch "$arch" --batch "$BATCH" --threads "$th" --min-time "${MIN_TIME}s" |
         sed 's/^{/{"impl":"cocotrain",/' >>"$raw"
-      "$PYTHON" scripts/bench_torch.py --json --arch "$arch" --batch "$BATCH" --threads "$th" --min-time "$MIN_TIME" |
-        sed 's/^{/{"impl":"pytorch",/' >>"$raw"
+      torch_run pytorch
+      if [ -e "$JEMALLOC" ]; then
+        torch_run pytorch+jemalloc LD_PRELOAD="$JEMALLOC" MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
+      fi
     done
   done
 done

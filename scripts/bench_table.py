@@ -2,11 +2,12 @@
 """Markdown tables of `cocotrain bench train` vs scripts/bench_torch.py.
 
 Reads the JSON lines scripts/bench.sh collects (each a bench result with an
-"impl" key, cocotrain or pytorch) from one or more files and prints the
-medians per network and thread count: ours vs PyTorch at the largest thread
-count (ratios ours/PyTorch, also against PyTorch's TorchScript-optimized
-inference when the lines have it, peak RSS of each process), then the scaling
-table over the thread counts present.
+"impl" key: cocotrain, pytorch, pytorch+jemalloc) from one or more files and
+prints the medians per network and thread count: at the largest thread
+count, one row per network and phase with ours, every PyTorch figure
+(eager; TorchScript-optimized for inference, when present) and the ratio of
+ours to the fastest of them, then peak RSS per process, then the scaling
+over the thread counts present (ours and the fastest PyTorch).
 
     /usr/bin/python3 scripts/bench_table.py bench.jsonl [more.jsonl ...]
 """
@@ -17,32 +18,56 @@ rows = [json.loads(l) for path in sys.argv[1:] for l in open(path) if l.strip()]
 runs = defaultdict(list)
 for r in rows:
     runs[(r["arch"], r["threads"], r["impl"])].append(r)
-med = lambda rs, k: statistics.median(x[k] for x in rs)
 archs = list(dict.fromkeys(r["arch"] for r in rows))
 threads = sorted({r["threads"] for r in rows})
+peers = [i for i in dict.fromkeys(r["impl"] for r in rows) if i != "cocotrain"]
 top = threads[-1]
 
-rounds = max(len(v) for v in runs.values())
-print(f"Medians of up to {rounds} alternating rounds, batch {rows[0]['batch']}, {top} threads.\n")
-print("| network | train img/s ours | train img/s PyTorch | train ratio | infer img/s ours | infer img/s PyTorch | infer ratio | infer img/s PyTorch optimized | ratio to optimized | peak RSS ours (MB) | peak RSS PyTorch (MB) |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-for a in archs:
-    o, p = runs[(a, top, "cocotrain")], runs[(a, top, "pytorch")]
-    if not o or not p:
-        continue
-    ot, pt = med(o, "train_images_per_s"), med(p, "train_images_per_s")
-    oi, pi = med(o, "infer_images_per_s"), med(p, "infer_images_per_s")
-    popt = [x for x in p if "infer_optimized_images_per_s" in x]
-    po = f"{med(popt, 'infer_optimized_images_per_s'):.1f} | {oi / med(popt, 'infer_optimized_images_per_s'):.2f}×" if popt else "– | –"
-    print(f"| `{a}` | {ot:.1f} | {pt:.1f} | {ot / pt:.2f}× | {oi:.1f} | {pi:.1f} | {oi / pi:.2f}× | {po} | {med(o, 'peak_rss_mb'):.0f} | {med(p, 'peak_rss_mb'):.0f} |")
 
-print(f"\nScaling (medians, images/s):\n")
+def med(arch, t, impl, key):
+    """Median of key over the runs of (arch, t, impl), or None."""
+    vals = [x[key] for x in runs[(arch, t, impl)] if key in x]
+    return statistics.median(vals) if vals else None
+
+
+def columns(arch, t, phase):
+    """(label, value) of every PyTorch figure of a phase."""
+    cols = []
+    for p in peers:
+        name = "PyTorch" + p[len("pytorch"):]
+        cols.append((f"{name} eager", med(arch, t, p, f"{phase}_images_per_s")))
+        if phase == "infer":
+            cols.append((f"{name} TorchScript", med(arch, t, p, "infer_optimized_images_per_s")))
+    return cols
+
+
+fmt = lambda v: "–" if v is None else f"{v:.1f}"
+rounds = max(len(v) for v in runs.values())
+print(f"Medians of up to {rounds} alternating rounds, batch {rows[0]['batch']}, {top} threads, images/s.\n")
+labels = [l for l, _ in columns(archs[0], top, "infer")]
+print("| network | phase | ours | " + " | ".join(labels) + " | ours / fastest PyTorch |")
+print("|---|---|---:|" + "---:|" * len(labels) + "---:|")
+for a in archs:
+    for phase in ("train", "infer"):
+        ours = med(a, top, "cocotrain", f"{phase}_images_per_s")
+        cols = dict(columns(a, top, phase))
+        vals = [cols.get(l) for l in labels]
+        best = max((v for v in vals if v is not None), default=None)
+        ratio = "–" if ours is None or best is None else f"{ours / best:.2f}×"
+        print(f"| `{a}` | {phase} | {fmt(ours)} | " + " | ".join(fmt(v) for v in vals) + f" | {ratio} |")
+
+print(f"\nPeak RSS (MB, medians, {top} threads; the PyTorch process includes the interpreter):\n")
+print("| network | ours | " + " | ".join(peers) + " |")
+print("|---|---:|" + "---:|" * len(peers))
+for a in archs:
+    print(f"| `{a}` | {fmt(med(a, top, 'cocotrain', 'peak_rss_mb'))} | " +
+          " | ".join(fmt(med(a, top, p, 'peak_rss_mb')) for p in peers) + " |")
+
+print("\nScaling (medians, images/s; PyTorch: the fastest of its configurations):\n")
 print("| network | threads | train ours | train PyTorch | infer ours | infer PyTorch |")
 print("|---|---:|---:|---:|---:|---:|")
 for a in archs:
     for t in threads:
-        o, p = runs[(a, t, "cocotrain")], runs[(a, t, "pytorch")]
-        if not o or not p:
-            continue
-        print(f"| `{a}` | {t} | {med(o, 'train_images_per_s'):.1f} | {med(p, 'train_images_per_s'):.1f} | "
-              f"{med(o, 'infer_images_per_s'):.1f} | {med(p, 'infer_images_per_s'):.1f} |")
+        best = lambda phase: max((v for _, v in columns(a, t, phase) if v is not None), default=None)
+        print(f"| `{a}` | {t} | {fmt(med(a, t, 'cocotrain', 'train_images_per_s'))} | {fmt(best('train'))} | "
+              f"{fmt(med(a, t, 'cocotrain', 'infer_images_per_s'))} | {fmt(best('infer'))} |")
