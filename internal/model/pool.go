@@ -17,7 +17,8 @@ func (g poolGeom) outShape(name string, in Shape) (Shape, error) {
 }
 
 // MaxPool2d takes the maximum over each window, as torch.nn.MaxPool2d
-// (padding counts as −∞; the first maximum wins a tie).
+// (padding counts as −∞; a NaN in the window makes the output NaN; the
+// first maximum, or the first NaN, is where the gradient goes).
 //
 //	in: n × C × H × W;  out: n × C × OH × OW;  argmax: n × C × OH × OW (cache)
 type MaxPool2d struct {
@@ -36,43 +37,53 @@ func NewMaxPool2d(ex *Exec, name string, in Shape, kernel, stride, pad int) (*Ma
 	return &MaxPool2d{base: base{name: name, in: in, out: out, ex: ex}, g: g}, nil
 }
 
-// Forward writes each window's maximum and remembers where it was.
+// Forward writes each window's maximum and remembers where it was (an
+// Infer replica, which never runs Backward, skips the remembering on the
+// 2×2 stride-2 pools).
 func (m *MaxPool2d) Forward(out, in []float32, n int) {
 	H, W, OH, OW := m.in.H, m.in.W, m.out.H, m.out.W
 	m.argmax = growInt32(m.argmax, n*m.out.Size())
 	C := m.in.C
+	twoByTwo := m.g.kh == 2 && m.g.kw == 2 && m.g.s == 2 && m.g.p == 0
 	m.ex.parallel(n, func(_, i int) {
 		for pl := i * C; pl < (i+1)*C; pl++ {
 			src := in[pl*H*W : (pl+1)*H*W]
 			dst := out[pl*OH*OW : (pl+1)*OH*OW]
 			arg := m.argmax[pl*OH*OW : (pl+1)*OH*OW]
-			if m.g.kh == 2 && m.g.kw == 2 && m.g.s == 2 && m.g.p == 0 {
+			switch {
+			case twoByTwo && m.ex.inferOnly:
+				maxPool2x2Values(dst, src, W, OH, OW)
+			case twoByTwo:
 				maxPool2x2(dst, arg, src, W, OH, OW)
-				continue
+			default:
+				m.plane(dst, arg, src)
 			}
-			m.plane(dst, arg, src)
 		}
 	})
 }
 
-// plane max-pools one H×W plane into OH×OW, recording the argmax.
+// plane max-pools one H×W plane into OH×OW, recording the argmax: the
+// value is the builtin max over the window (NaN if any is, +0 over ±0), the
+// argmax the first position holding that value or a NaN.
 func (m *MaxPool2d) plane(dst []float32, arg []int32, src []float32) {
 	H, W, OH, OW := m.in.H, m.in.W, m.out.H, m.out.W
+	y0, x0 := -m.g.p, -m.g.p
 	for oy := 0; oy < OH; oy++ {
+		ya, yb := max(oy*m.g.s+y0, 0), min(oy*m.g.s+y0+m.g.kh, H)
 		for ox := 0; ox < OW; ox++ {
-			best, at := float32(math.Inf(-1)), int32(-1)
-			for ki := 0; ki < m.g.kh; ki++ {
-				iy := oy*m.g.s - m.g.p + ki
-				if iy < 0 || iy >= H {
-					continue
+			xa, xb := max(ox*m.g.s+x0, 0), min(ox*m.g.s+x0+m.g.kw, W)
+			best := float32(math.Inf(-1))
+			for iy := ya; iy < yb; iy++ {
+				for _, v := range src[iy*W+xa : iy*W+xb] {
+					best = max(best, v)
 				}
-				for kj := 0; kj < m.g.kw; kj++ {
-					ix := ox*m.g.s - m.g.p + kj
-					if ix < 0 || ix >= W {
-						continue
-					}
-					if v := src[iy*W+ix]; v > best || at < 0 {
-						best, at = v, int32(iy*W+ix)
+			}
+			at := int32(-1)
+			for iy := ya; iy < yb && at < 0; iy++ {
+				for ix := xa; ix < xb; ix++ {
+					if v := src[iy*W+ix]; v == best || v != v {
+						at = int32(iy*W + ix)
+						break
 					}
 				}
 			}
@@ -81,27 +92,46 @@ func (m *MaxPool2d) plane(dst []float32, arg []int32, src []float32) {
 	}
 }
 
-// maxPool2x2 is the 2×2 stride-2 unpadded case (the tiny net's pools): the
-// first maximum of each window in row-major order wins, as in plane.
+// maxPool2x2 is the 2×2 stride-2 unpadded case (the tiny net's pools),
+// with plane's semantics, free of data-dependent branches (random signs
+// made the compare-and-branch loop mispredict half the time): the builtin
+// max gives the value (NaN if any is), and conditional moves the first
+// position holding it.
 func maxPool2x2(dst []float32, arg []int32, src []float32, W, OH, OW int) {
 	for oy := 0; oy < OH; oy++ {
 		r0 := src[2*oy*W : 2*oy*W+W]
 		r1 := src[(2*oy+1)*W : (2*oy+1)*W+W]
 		d := dst[oy*OW : (oy+1)*OW]
 		a := arg[oy*OW : (oy+1)*OW]
+		base := int32(2 * oy * W)
 		for ox := range d {
 			j := 2 * ox
-			best, at := r0[j], 2*oy*W+j
-			if v := r0[j+1]; v > best {
-				best, at = v, 2*oy*W+j+1
+			v0, v1, v2, v3 := r0[j], r0[j+1], r1[j], r1[j+1]
+			best := max(v0, v1, v2, v3)
+			at := int32(W + 1)
+			if v2 == best || v2 != v2 {
+				at = int32(W)
 			}
-			if v := r1[j]; v > best {
-				best, at = v, (2*oy+1)*W+j
+			if v1 == best || v1 != v1 {
+				at = 1
 			}
-			if v := r1[j+1]; v > best {
-				best, at = v, (2*oy+1)*W+j+1
+			if v0 == best || v0 != v0 {
+				at = 0
 			}
-			d[ox], a[ox] = best, int32(at)
+			d[ox], a[ox] = best, base+int32(j)+at
+		}
+	}
+}
+
+// maxPool2x2Values is maxPool2x2 without the argmax (inference).
+func maxPool2x2Values(dst []float32, src []float32, W, OH, OW int) {
+	for oy := 0; oy < OH; oy++ {
+		r0 := src[2*oy*W : 2*oy*W+W]
+		r1 := src[(2*oy+1)*W : (2*oy+1)*W+W]
+		d := dst[oy*OW : (oy+1)*OW]
+		for ox := range d {
+			j := 2 * ox
+			d[ox] = max(r0[j], r0[j+1], r1[j], r1[j+1])
 		}
 	}
 }
