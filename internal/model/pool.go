@@ -18,7 +18,8 @@ func (g poolGeom) outShape(name string, in Shape) (Shape, error) {
 
 // MaxPool2d takes the maximum over each window, as torch.nn.MaxPool2d
 // (padding counts as −∞; a NaN in the window makes the output NaN; the
-// first maximum, or the first NaN, is where the gradient goes).
+// gradient goes to the first maximum, or to the last position of a NaN
+// window).
 //
 //	in: n × C × H × W;  out: n × C × OH × OW;  argmax: n × C × OH × OW (cache)
 type MaxPool2d struct {
@@ -64,7 +65,8 @@ func (m *MaxPool2d) Forward(out, in []float32, n int) {
 
 // plane max-pools one H×W plane into OH×OW, recording the argmax: the
 // value is the builtin max over the window (NaN if any is, +0 over ±0), the
-// argmax the first position holding that value or a NaN.
+// argmax the first position holding that value (the window's last
+// position when it is NaN).
 func (m *MaxPool2d) plane(dst []float32, arg []int32, src []float32) {
 	H, W, OH, OW := m.in.H, m.in.W, m.out.H, m.out.W
 	y0, x0 := -m.g.p, -m.g.p
@@ -81,11 +83,14 @@ func (m *MaxPool2d) plane(dst []float32, arg []int32, src []float32) {
 			at := int32(-1)
 			for iy := ya; iy < yb && at < 0; iy++ {
 				for ix := xa; ix < xb; ix++ {
-					if v := src[iy*W+ix]; v == best || v != v {
+					if src[iy*W+ix] == best {
 						at = int32(iy*W + ix)
 						break
 					}
 				}
+			}
+			if at < 0 { // a NaN window: the last position
+				at = int32((yb-1)*W + xb - 1)
 			}
 			dst[oy*OW+ox], arg[oy*OW+ox] = best, at
 		}
@@ -96,7 +101,7 @@ func (m *MaxPool2d) plane(dst []float32, arg []int32, src []float32) {
 // with plane's semantics, free of data-dependent branches (random signs
 // made the compare-and-branch loop mispredict half the time): the builtin
 // max gives the value (NaN if any is), and conditional moves the first
-// position holding it.
+// position holding it (none holds a NaN: then the last).
 func maxPool2x2(dst []float32, arg []int32, src []float32, W, OH, OW int) {
 	for oy := 0; oy < OH; oy++ {
 		r0 := src[2*oy*W : 2*oy*W+W]
@@ -109,13 +114,13 @@ func maxPool2x2(dst []float32, arg []int32, src []float32, W, OH, OW int) {
 			v0, v1, v2, v3 := r0[j], r0[j+1], r1[j], r1[j+1]
 			best := max(v0, v1, v2, v3)
 			at := int32(W + 1)
-			if v2 == best || v2 != v2 {
+			if v2 == best {
 				at = int32(W)
 			}
-			if v1 == best || v1 != v1 {
+			if v1 == best {
 				at = 1
 			}
-			if v0 == best || v0 != v0 {
+			if v0 == best {
 				at = 0
 			}
 			d[ox], a[ox] = best, base+int32(j)+at
