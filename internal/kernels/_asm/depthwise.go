@@ -5,162 +5,128 @@ import "fmt"
 // The AVX-512 kernels of the 3×3, padding 1 depthwise convolution
 // (dw_amd64.go): the forward pass over all channels of an image (stride 1,
 // overwriting or accumulating, and stride 2), the filter gradient of one
-// plane (stride 1 and 2) and the stride-2 input gradient of one plane. Rows
-// are vectorised along x, 16 outputs per vector, with lane masks for the
-// padded edges and the tail; a missing input row (the padding above the
-// first and below the last output row) is a row code path that leaves its
-// taps out, so the padding is never read.
+// plane (stride 1 and 2) and the stride-2 input gradient of one plane.
 //
-// Register conventions of the row-driven kernels:
+// The forward and filter-gradient kernels walk a plane in strips of 16
+// output columns, top to bottom: each input row of the strip is loaded once
+// (stride 1: three shifted loads, the left, centre and right taps; stride 2:
+// two loads split into even and odd columns by VPERMT2PS, plus the column
+// left of the strip) and serves the up to three output rows it belongs to,
+// through one partial sum per filter row. Lane masks, fixed per strip, zero
+// the columns outside the row and leave the outputs past its end alone;
+// the padding rows above and below the plane are never read.
 //
-//	DI   the output (or dy) row            R8, R9, R10  input rows y−1, y, y+1 (stride 2: 2y−1, 2y, 2y+1)
-//	R11  input row bytes (W·4)             AX           output row bytes (OW·4)
-//	R12  row counter                       R13          byte offset of the vector in the output row
-//	R14  vectors left in the row           BX           vectors per row, ceil(OW/16)
-//	K1–K4 the lane masks of the vector     K5 = 0xfffe, K6 = 0xffff
-//	Z0–Z8 the filter taps (forward) or the filter-gradient sums (gradient)
+// Common registers:
+//
+//	R13  byte offset of the strip in the output row   R14  strips left    BX  strips per row
+//	R11  input row bytes (W·4)                         AX   output row bytes (OW·4)
+//	R8   input row of the strip                        R9   output (or dy) row of the strip
+//	R12  row counter                                   K5 = 0xfffe, K6 = 0xffff, K7 = 0x8000
 
-// dwKernel describes one row-driven kernel: its stride and the vector body
-// emitted for a row whose input rows above (top) and below (bot) the middle
-// one exist.
-type dwKernel struct {
-	stride int
-	// ohArg, hArg name the output and input heights in the frame.
-	ohArg, hArg string
-	// lastMasks loads the lane masks of a row's last vector (K1–K3).
-	lastMasks func(a *asm)
-	body      func(a *asm, top, bot bool)
-	// rowStart runs at the start of every row (stride 2 clears the odd
-	// columns carried from the previous vector).
-	rowStart func(a *asm)
-	labels   int
-}
-
-// label returns a fresh label prefix.
-func (k *dwKernel) label() string {
-	k.labels++
-	return fmt.Sprintf("r%d", k.labels)
-}
-
-// row emits one output row: the vectors of the row, with the first-vector
-// masks (stride 1: no left tap in lane 0), full masks in the middle and the
-// caller's masks on the last vector.
-func (k *dwKernel) row(a *asm, top, bot bool) {
-	l := k.label()
+// strips emits the strip loop of one plane: K1–K4 hold the strip's masks
+// (K1–K3 full and K4 = 0x8000, then changed by first on the first strip and
+// by last on the last one, after first when there is a single strip), then
+// body runs with R13 at the strip.
+func strips(a *asm, p string, first, last func(), body func()) {
+	full := func() {
+		for i := 1; i <= 3; i++ {
+			a.f("\tKMOVW K6, K%d", i)
+		}
+		a.f("\tKMOVW K7, K4")
+	}
 	a.f("\tXORQ R13, R13")
 	a.f("\tMOVQ BX, R14")
-	if k.rowStart != nil {
-		k.rowStart(a)
-	}
-	if k.stride == 1 {
-		a.f("\tKMOVW K5, K1")
-	} else {
-		a.f("\tKMOVW K6, K1")
-	}
-	a.f("\tKMOVW K6, K2")
-	a.f("\tKMOVW K6, K3")
+	full()
+	first()
 	a.f("\tCMPQ R14, $1")
-	a.f("\tJNE %sv", l)
-	k.lastMasks(a)
-	a.f("%sv:", l)
-	k.body(a, top, bot)
+	a.f("\tJNE %sstrip", p)
+	last()
+	a.f("%sstrip:", p)
+	body()
 	a.f("\tADDQ $64, R13")
 	a.f("\tDECQ R14")
-	a.f("\tJZ %send", l)
-	a.f("\tKMOVW K6, K1")
-	a.f("\tKMOVW K6, K2")
-	a.f("\tKMOVW K6, K3")
+	a.f("\tJZ %sdone", p)
+	full()
 	a.f("\tCMPQ R14, $1")
-	a.f("\tJNE %sv", l)
-	k.lastMasks(a)
-	a.f("\tJMP %sv", l)
-	a.f("%send:", l)
-}
-
-// advance moves DI and the input-row pointers to the next output row.
-func (k *dwKernel) advance(a *asm) {
-	if k.stride == 1 {
-		a.f("\tMOVQ R9, R8")
-		a.f("\tADDQ R11, R9")
-	} else {
-		a.f("\tLEAQ (R9)(R11*1), R8")
-		a.f("\tLEAQ (R9)(R11*2), R9")
-	}
-	a.f("\tLEAQ (R9)(R11*1), R10")
-	a.f("\tADDQ AX, DI")
-}
-
-// rows emits all output rows of one plane, R9 pointing at input row 0 and
-// DI at output row 0. The first row has no input row above; the last has
-// one below only with stride 2 and an even input height; a single row has
-// one below only with stride 2 and an input height of 2.
-func (k *dwKernel) rows(a *asm, p string) {
-	// lastBot jumps to label when the last row has no input row below it
-	// (clobbers R12, free by then).
-	lastBot := func(label string) {
-		if k.stride == 1 {
-			a.f("\tJMP %s", label)
-			return
-		}
-		a.f("\tMOVQ %s, R12", k.hArg)
-		a.f("\tTESTQ $1, R12")
-		a.f("\tJNZ %s", label)
-	}
-	a.f("\tMOVQ %s, R12", k.ohArg)
-	a.f("\tLEAQ (R9)(R11*1), R10")
-	a.f("\tCMPQ R12, $1")
-	a.f("\tJEQ %ssingle", p)
-	k.row(a, false, true)
-	k.advance(a)
-	a.f("\tSUBQ $2, R12")
-	a.f("\tJZ %slast", p)
-	a.f("%smid:", p)
-	k.row(a, true, true)
-	k.advance(a)
-	a.f("\tDECQ R12")
-	a.f("\tJNZ %smid", p)
-	a.f("%slast:", p)
-	lastBot(p + "last10")
-	k.row(a, true, true)
-	a.f("\tJMP %sdone", p)
-	a.f("%slast10:", p)
-	k.row(a, true, false)
-	a.f("\tJMP %sdone", p)
-	a.f("%ssingle:", p)
-	lastBot(p + "single00")
-	k.row(a, false, true)
-	a.f("\tJMP %sdone", p)
-	a.f("%ssingle00:", p)
-	k.row(a, false, false)
+	a.f("\tJNE %sstrip", p)
+	last()
+	a.f("\tJMP %sstrip", p)
 	a.f("%sdone:", p)
 }
 
-// inRows lists the input rows present for top/bot: pointer register and
-// filter row.
-func inRows(top, bot bool) (ptrs []string, kis []int) {
-	if top {
-		ptrs, kis = append(ptrs, "R8"), append(kis, 0)
+// s1Masks are the strip masks of stride 1: K1 left taps (not lane 0 of the
+// first strip), K2 centre taps and outputs, K3 right taps; the last strip's
+// come from the frame at off.
+func s1Masks(a *asm, off int) (first, last func()) {
+	first = func() { a.f("\tKMOVW K5, K1") }
+	last = func() {
+		a.f("\tKMOVW l1+%d(FP), K1", off)
+		a.f("\tKMOVW l2+%d(FP), K2", off+2)
+		a.f("\tKMOVW l3+%d(FP), K3", off+4)
+		a.f("\tCMPQ BX, $1") // a single strip is also the first
+		a.f("\tJNE 2(PC)")
+		a.f("\tKANDW K5, K1, K1")
 	}
-	ptrs, kis = append(ptrs, "R9"), append(kis, 1)
-	if bot {
-		ptrs, kis = append(ptrs, "R10"), append(kis, 2)
-	}
-	return ptrs, kis
+	return first, last
 }
 
-// deinterleave loads input columns 2x0 … 2x0+31 of row p (zero outside the
-// row, masks K1 and K2) and leaves the even columns in ze, the odd ones in
-// zo and the odd ones shifted one lane up (columns 2x−1, lane 0 from the
-// previous vector's odd columns in prev, which it then updates) in zl.
-// Z9 and Z10 hold the even and odd permutations.
-func deinterleave(a *asm, p, prev, ze, zo, zl, zb string) {
-	a.f("\tVMOVUPS.Z (%s)(R13*2), K1, %s", p, zo)
-	a.f("\tVMOVUPS.Z 64(%s)(R13*2), K2, %s", p, zb)
-	a.f("\tVMOVAPS %s, %s", zo, ze)
-	a.f("\tVPERMT2PS %s, Z9, %s", zb, ze)
-	a.f("\tVPERMT2PS %s, Z10, %s", zb, zo)
-	a.f("\tVALIGND $15, %s, %s, %s", prev, zo, zl)
-	a.f("\tVMOVAPS %s, %s", zo, prev)
+// s2Masks are the strip masks of stride 2: K1, K2 input columns 2x0 … +15
+// and 2x0+16 … +31, K3 outputs, K4 lane 15 (the column 2x0−1; none in the
+// first strip); the last strip's K1–K3 come from the frame at off.
+func s2Masks(a *asm, off int) (first, last func()) {
+	first = func() { a.f("\tKXORW K4, K4, K4") }
+	last = func() {
+		a.f("\tKMOVW l1+%d(FP), K1", off)
+		a.f("\tKMOVW l2+%d(FP), K2", off+2)
+		a.f("\tKMOVW l3+%d(FP), K3", off+4)
+	}
+	return first, last
+}
+
+// taps1 loads the left, centre and right taps of the input row at R8 into
+// z, z+1, z+2 (zero outside the row).
+func taps1(a *asm, z int) {
+	a.f("\tVMOVUPS.Z -4(R8), K1, Z%d", z)
+	a.f("\tVMOVUPS.Z (R8), K2, Z%d", z+1)
+	a.f("\tVMOVUPS.Z 4(R8), K3, Z%d", z+2)
+}
+
+// taps2 loads input columns 2x−1, 2x and 2x+1 of the strip (x = x0 …
+// x0+15) of the row at R8 into z, z+1, z+2 (zero outside the row), with
+// z+3, z+4 as scratch; Z9, Z10 hold the even and odd permutations.
+func taps2(a *asm, z int) {
+	l, e, o, b, x := z, z+1, z+2, z+3, z+4
+	a.f("\tVMOVUPS.Z (R8), K1, Z%d", o)
+	a.f("\tVMOVUPS.Z 64(R8), K2, Z%d", b)
+	a.f("\tVMOVUPS.Z -64(R8), K4, Z%d", x)
+	a.f("\tVMOVAPS Z%d, Z%d", o, e)
+	a.f("\tVPERMT2PS Z%d, Z9, Z%d", b, e)
+	a.f("\tVPERMT2PS Z%d, Z10, Z%d", b, o)
+	a.f("\tVALIGND $15, Z%d, Z%d, Z%d", x, o, l)
+}
+
+// dot3 emits acc = Σ_j w[3ki+j]·t[j] (the taps in z, z+1, z+2, filter in
+// Z0–Z8).
+func dot3(a *asm, acc, ki, z int) {
+	a.f("\tVMULPS Z%d, Z%d, Z%d", z, 3*ki, acc)
+	a.f("\tVFMADD231PS Z%d, Z%d, Z%d", z+1, 3*ki+1, acc)
+	a.f("\tVFMADD231PS Z%d, Z%d, Z%d", z+2, 3*ki+2, acc)
+}
+
+// grad3 emits Z(3ki+j) += d·t[j] (the taps in z, z+1, z+2).
+func grad3(a *asm, ki, d, z int) {
+	for j := 0; j < 3; j++ {
+		a.f("\tVFMADD231PS Z%d, Z%d, Z%d", z+j, d, 3*ki+j)
+	}
+}
+
+// storeOut stores z to the output row at R9 under K3 (stride 2) or K2
+// (stride 1), first adding the output there when acc.
+func storeOut(a *asm, z int, k string, acc bool) {
+	if acc {
+		a.f("\tVADDPS (R9), Z%d, %s, Z%d", z, k, z)
+	}
+	a.f("\tVMOVUPS Z%d, %s, (R9)", z, k)
 }
 
 // broadcastTaps loads the nine filter taps at (DX) into Z0–Z8.
@@ -177,7 +143,7 @@ func loadPerms(a *asm, p9, p10 string) {
 }
 
 // setupRows loads the row geometry: R11 = wd·4, AX = ow·4, BX = ceil(ow/16),
-// K5 = 0xfffe, K6 = 0xffff.
+// K5 = 0xfffe, K6 = 0xffff, K7 = 0x8000.
 func setupRows(a *asm, wdArg, owArg string) {
 	a.f("\tMOVQ %s, R11", wdArg)
 	a.f("\tSHLQ $2, R11")
@@ -187,21 +153,76 @@ func setupRows(a *asm, wdArg, owArg string) {
 	a.f("\tSHLQ $2, AX")
 	a.f("\tMOVL $0xfffe, R12")
 	a.f("\tKMOVW R12, K5")
+	a.f("\tMOVL $0x8000, R12")
+	a.f("\tKMOVW R12, K7")
 	a.f("\tKXNORW K6, K6, K6")
 }
 
-// masks3 returns a lastMasks that loads K1–K3 from the frame.
-func masks3(off int) func(a *asm) {
-	return func(a *asm) {
-		for i := 0; i < 3; i++ {
-			a.f("\tKMOVW l%d+%d(FP), K%d", i+1, off+2*i, i+1)
-		}
-	}
+// stripS1 emits the stride-1 forward pass of one strip (R8 input row 0,
+// R9 output row 0, R12 free). Output row r−1 is P0(r−2) + P1(r−1) + P2(r)
+// with Pk(i) the filter row k applied to input row i: Z11 carries
+// P0(r−2) + P1(r−1), Z12 carries P0(r−1).
+func stripS1(a *asm, acc bool) {
+	taps1(a, 14)
+	dot3(a, 11, 1, 14)
+	dot3(a, 12, 0, 14)
+	a.f("\tADDQ R11, R8")
+	a.f("\tMOVQ h+32(FP), R12")
+	a.f("\tDECQ R12")
+	a.f("\tJZ s1last")
+	a.f("s1row:")
+	taps1(a, 14)
+	dot3(a, 17, 2, 14)
+	dot3(a, 18, 1, 14)
+	dot3(a, 19, 0, 14)
+	a.f("\tVADDPS Z17, Z11, Z17")
+	storeOut(a, 17, "K2", acc)
+	a.f("\tVADDPS Z18, Z12, Z11")
+	a.f("\tVMOVAPS Z19, Z12")
+	a.f("\tADDQ R11, R8")
+	a.f("\tADDQ AX, R9")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ s1row")
+	a.f("s1last:")
+	storeOut(a, 11, "K2", acc)
+}
+
+// stripS2 emits the stride-2 forward pass of one strip: output row k is
+// P0(2k−1) + P1(2k) + P2(2k+1); Z11 carries P0(2k−1) + P1(2k).
+func stripS2(a *asm) {
+	taps2(a, 20)
+	dot3(a, 11, 1, 20)
+	a.f("\tADDQ R11, R8")
+	a.f("\tMOVQ oh+48(FP), R12")
+	a.f("\tDECQ R12")
+	a.f("\tJZ s2last")
+	a.f("s2row:")
+	taps2(a, 20) // input row 2k−1
+	dot3(a, 12, 2, 20)
+	dot3(a, 13, 0, 20)
+	a.f("\tVADDPS Z12, Z11, Z12")
+	storeOut(a, 12, "K3", false)
+	a.f("\tADDQ R11, R8")
+	a.f("\tADDQ AX, R9")
+	taps2(a, 25) // input row 2k
+	dot3(a, 14, 1, 25)
+	a.f("\tVADDPS Z14, Z13, Z11")
+	a.f("\tADDQ R11, R8")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ s2row")
+	a.f("s2last:")
+	a.f("\tMOVQ h+32(FP), R12") // an even height leaves an input row below
+	a.f("\tTESTQ $1, R12")
+	a.f("\tJNZ s2store")
+	taps2(a, 20)
+	dot3(a, 12, 2, 20)
+	a.f("\tVADDPS Z12, Z11, Z11")
+	a.f("s2store:")
+	storeOut(a, 11, "K3", false)
 }
 
 // dwConv emits the forward kernel of one stride (acc: add into out).
 func dwConv(a *asm, name string, stride int, acc bool) {
-	k := &dwKernel{stride: stride, ohArg: "oh+48(FP)", hArg: "h+32(FP)", lastMasks: masks3(64)}
 	a.f("// func %s(out, in, w unsafe.Pointer, c, h, wd, oh, ow int, l1, l2, l3 uint16)", name)
 	if stride == 1 {
 		what := "writes"
@@ -210,50 +231,13 @@ func dwConv(a *asm, name string, stride int, acc bool) {
 		}
 		a.f("// For each of c channels: %s the 3×3 stride-1 padding-1 correlation of", what)
 		a.f("// the h×wd plane of in with its filter w[0:9] into the plane of out")
-		a.f("// (oh = h, ow = wd). Masks of a row's last vector: l1 left taps, l2")
-		a.f("// outputs, l3 right taps.")
-		k.body = func(a *asm, top, bot bool) {
-			ptrs, kis := inRows(top, bot)
-			for i, p := range ptrs {
-				z, t := 11+i, 3*kis[i]
-				a.f("\tVMULPS.Z -4(%s)(R13*1), Z%d, K1, Z%d", p, t, z)
-				a.f("\tVFMADD231PS (%s)(R13*1), Z%d, K2, Z%d", p, t+1, z)
-				a.f("\tVFMADD231PS 4(%s)(R13*1), Z%d, K3, Z%d", p, t+2, z)
-			}
-			for i := 1; i < len(ptrs); i++ {
-				a.f("\tVADDPS Z%d, Z11, Z11", 11+i)
-			}
-			if acc {
-				a.f("\tVADDPS (DI)(R13*1), Z11, K2, Z11")
-			}
-			a.f("\tVMOVUPS Z11, K2, (DI)(R13*1)")
-		}
+		a.f("// (oh = h, ow = wd). Masks of the last strip: l1 left taps, l2 outputs")
+		a.f("// and centre taps, l3 right taps.")
 	} else {
 		a.f("// For each of c channels: writes the 3×3 stride-2 padding-1 correlation")
 		a.f("// of the h×wd plane of in with its filter w[0:9] into the oh×ow plane of")
-		a.f("// out. Masks of a row's last vector: l1, l2 input columns 2x0 … +15 and")
+		a.f("// out. Masks of the last strip: l1, l2 input columns 2x0 … +15 and")
 		a.f("// 2x0+16 … +31 inside the row, l3 outputs.")
-		k.rowStart = func(a *asm) {
-			for r := 11; r < 14; r++ {
-				a.f("\tVPXORD Z%d, Z%[1]d, Z%[1]d", r)
-			}
-		}
-		k.body = func(a *asm, top, bot bool) {
-			ptrs, kis := inRows(top, bot)
-			for i, p := range ptrs {
-				ki, z := kis[i], 17+4*i
-				ze, zo, zl, zb := fmt.Sprintf("Z%d", z), fmt.Sprintf("Z%d", z+1), fmt.Sprintf("Z%d", z+2), fmt.Sprintf("Z%d", z+3)
-				deinterleave(a, p, fmt.Sprintf("Z%d", 11+ki), ze, zo, zl, zb)
-				acc := 14 + i
-				a.f("\tVMULPS %s, Z%d, Z%d", zl, 3*ki, acc)
-				a.f("\tVFMADD231PS %s, Z%d, Z%d", ze, 3*ki+1, acc)
-				a.f("\tVFMADD231PS %s, Z%d, Z%d", zo, 3*ki+2, acc)
-			}
-			for i := 1; i < len(ptrs); i++ {
-				a.f("\tVADDPS Z%d, Z14, Z14", 14+i)
-			}
-			a.f("\tVMOVUPS Z14, K3, (DI)(R13*1)")
-		}
 	}
 	a.f("TEXT ·%s(SB), NOSPLIT, $0-70", name)
 	a.f("\tMOVQ out+0(FP), DI")
@@ -266,12 +250,25 @@ func dwConv(a *asm, name string, stride int, acc bool) {
 	}
 	a.f("chan:")
 	broadcastTaps(a)
-	a.f("\tMOVQ SI, R9")
-	k.rows(a, "p")
-	a.f("\tADDQ AX, DI")
+	first, last := s1Masks(a, 64)
+	if stride == 2 {
+		first, last = s2Masks(a, 64)
+	}
+	strips(a, "p", first, last, func() {
+		a.f("\tLEAQ (SI)(R13*%d), R8", stride)
+		a.f("\tLEAQ (DI)(R13*1), R9")
+		if stride == 1 {
+			stripS1(a, acc)
+		} else {
+			stripS2(a)
+		}
+	})
 	a.f("\tMOVQ h+32(FP), R12")
 	a.f("\tIMULQ R11, R12")
 	a.f("\tADDQ R12, SI")
+	a.f("\tMOVQ oh+48(FP), R12")
+	a.f("\tIMULQ AX, R12")
+	a.f("\tADDQ R12, DI")
 	a.f("\tADDQ $36, DX")
 	a.f("\tDECQ CX")
 	a.f("\tJNZ chan")
@@ -279,49 +276,86 @@ func dwConv(a *asm, name string, stride int, acc bool) {
 	a.f("\tRET")
 }
 
+// gradS1 emits the stride-1 filter gradient of one strip (R8 input row 0,
+// R9 dy row 0): input row r adds dy row r+1 to the sums of filter row 0,
+// dy row r to row 1 and dy row r−1 to row 2. Z15–Z17 hold dy rows r−1, r,
+// r+1.
+func gradS1(a *asm) {
+	a.f("\tVMOVUPS.Z (R9), K2, Z16")
+	taps1(a, 11)
+	grad3(a, 1, 16, 11)
+	a.f("\tMOVQ h+24(FP), R12")
+	a.f("\tDECQ R12")
+	a.f("\tJZ g1done")
+	a.f("\tVMOVUPS.Z (R9)(R11*1), K2, Z17")
+	grad3(a, 0, 17, 11)
+	a.f("\tADDQ R11, R8")
+	a.f("\tADDQ R11, R9")
+	a.f("\tDECQ R12")
+	a.f("\tJZ g1last")
+	a.f("g1row:")
+	a.f("\tVMOVAPS Z16, Z15")
+	a.f("\tVMOVAPS Z17, Z16")
+	a.f("\tVMOVUPS.Z (R9)(R11*1), K2, Z17")
+	taps1(a, 11)
+	grad3(a, 0, 17, 11)
+	grad3(a, 1, 16, 11)
+	grad3(a, 2, 15, 11)
+	a.f("\tADDQ R11, R8")
+	a.f("\tADDQ R11, R9")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ g1row")
+	a.f("g1last:")
+	taps1(a, 11)
+	grad3(a, 1, 17, 11)
+	grad3(a, 2, 16, 11)
+	a.f("g1done:")
+}
+
+// gradS2 emits the stride-2 filter gradient of one strip: input row 2k
+// adds dy row k to the sums of filter row 1, input row 2k+1 dy row k to
+// row 2 and dy row k+1 to row 0. Z16, Z17 hold dy rows k and k+1.
+func gradS2(a *asm) {
+	a.f("\tVMOVUPS.Z (R9), K3, Z16")
+	taps2(a, 20)
+	grad3(a, 1, 16, 20)
+	a.f("\tADDQ R11, R8")
+	a.f("\tMOVQ oh+40(FP), R12")
+	a.f("\tDECQ R12")
+	a.f("\tJZ g2last")
+	a.f("g2row:")
+	a.f("\tADDQ AX, R9")
+	a.f("\tVMOVUPS.Z (R9), K3, Z17")
+	taps2(a, 20) // input row 2k−1
+	grad3(a, 2, 16, 20)
+	grad3(a, 0, 17, 20)
+	a.f("\tADDQ R11, R8")
+	taps2(a, 25) // input row 2k
+	grad3(a, 1, 17, 25)
+	a.f("\tVMOVAPS Z17, Z16")
+	a.f("\tADDQ R11, R8")
+	a.f("\tDECQ R12")
+	a.f("\tJNZ g2row")
+	a.f("g2last:")
+	a.f("\tMOVQ h+24(FP), R12")
+	a.f("\tTESTQ $1, R12")
+	a.f("\tJNZ g2done")
+	taps2(a, 20)
+	grad3(a, 2, 16, 20)
+	a.f("g2done:")
+}
+
 // dwGrad emits the filter-gradient kernel of one stride: nine vector sums
 // Z0–Z8, reduced and added to dw at the end.
 func dwGrad(a *asm, name string, stride int) {
-	k := &dwKernel{stride: stride, ohArg: "oh+40(FP)", hArg: "h+24(FP)", lastMasks: masks3(56)}
 	a.f("// func %s(dw, dy, in unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3 uint16)", name)
 	a.f("// Adds the filter gradient of one plane of a 3×3 stride-%d padding-1", stride)
 	a.f("// correlation to dw[0:9]: dw[3i+j] += Σ dy[y][x]·in[%dy+i−1][%dx+j−1] over", stride, stride)
-	a.f("// the taps inside the h×wd input; dy is oh×ow. Masks of a row's last")
-	if stride == 1 {
-		a.f("// vector as in dwConv3s1AVX512.")
-		k.body = func(a *asm, top, bot bool) {
-			a.f("\tVMOVUPS.Z (DI)(R13*1), K2, Z9")
-			ptrs, kis := inRows(top, bot)
-			for i, p := range ptrs {
-				t := 3 * kis[i]
-				a.f("\tVFMADD231PS -4(%s)(R13*1), Z9, K1, Z%d", p, t)
-				a.f("\tVFMADD231PS (%s)(R13*1), Z9, K2, Z%d", p, t+1)
-				a.f("\tVFMADD231PS 4(%s)(R13*1), Z9, K3, Z%d", p, t+2)
-			}
-		}
-	} else {
-		a.f("// vector as in dwConv3s2AVX512.")
-		k.rowStart = func(a *asm) {
-			for r := 11; r < 14; r++ {
-				a.f("\tVPXORD Z%d, Z%[1]d, Z%[1]d", r)
-			}
-		}
-		k.body = func(a *asm, top, bot bool) {
-			a.f("\tVMOVUPS.Z (DI)(R13*1), K3, Z14")
-			ptrs, kis := inRows(top, bot)
-			for i, p := range ptrs {
-				ki, z := kis[i], 17+4*i
-				ze, zo, zl, zb := fmt.Sprintf("Z%d", z), fmt.Sprintf("Z%d", z+1), fmt.Sprintf("Z%d", z+2), fmt.Sprintf("Z%d", z+3)
-				deinterleave(a, p, fmt.Sprintf("Z%d", 11+ki), ze, zo, zl, zb)
-				a.f("\tVFMADD231PS %s, Z14, K3, Z%d", zl, 3*ki)
-				a.f("\tVFMADD231PS %s, Z14, K3, Z%d", ze, 3*ki+1)
-				a.f("\tVFMADD231PS %s, Z14, K3, Z%d", zo, 3*ki+2)
-			}
-		}
-	}
+	a.f("// the taps inside the h×wd input; dy is oh×ow. Masks of the last strip")
+	a.f("// as in dwConv3s%dAVX512.", stride)
 	a.f("TEXT ·%s(SB), NOSPLIT, $0-62", name)
 	a.f("\tMOVQ dy+8(FP), DI")
-	a.f("\tMOVQ in+16(FP), R9")
+	a.f("\tMOVQ in+16(FP), SI")
 	setupRows(a, "wd+32(FP)", "ow+48(FP)")
 	if stride == 2 {
 		loadPerms(a, "dwEven", "dwOdd")
@@ -329,7 +363,19 @@ func dwGrad(a *asm, name string, stride int) {
 	for t := 0; t < 9; t++ {
 		a.f("\tVPXORD Z%d, Z%[1]d, Z%[1]d", t)
 	}
-	k.rows(a, "p")
+	first, last := s1Masks(a, 56)
+	if stride == 2 {
+		first, last = s2Masks(a, 56)
+	}
+	strips(a, "p", first, last, func() {
+		a.f("\tLEAQ (SI)(R13*%d), R8", stride)
+		a.f("\tLEAQ (DI)(R13*1), R9")
+		if stride == 1 {
+			gradS1(a)
+		} else {
+			gradS2(a)
+		}
+	})
 	a.f("\tMOVQ dw+0(FP), DX")
 	for t := 0; t < 9; t++ {
 		a.f("\tVEXTRACTF32X8 $1, Z%d, Y15", t)
