@@ -31,19 +31,42 @@ func DepthwiseConv(out, in, weight []float32, g ConvGeom) {
 // (C×KH×KW). Both are accumulated; dIn may be nil (first layer). The
 // geometries take the paths of DepthwiseConv.
 func DepthwiseConvBackward(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
+	depthwiseBackward(dIn, dW, dOut, in, weight, g, true)
+}
+
+// DepthwiseConvBackwardOverwrite is DepthwiseConvBackward with dIn
+// overwritten rather than accumulated (dW is still accumulated).
+func DepthwiseConvBackwardOverwrite(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
+	depthwiseBackward(dIn, dW, dOut, in, weight, g, false)
+}
+
+// depthwiseBackward is DepthwiseConvBackward, adding into dIn when accIn and
+// overwriting it otherwise.
+func depthwiseBackward(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
 	switch {
 	case g.C == 0:
 	case isGlobal(g):
 		hw := g.H * g.W
 		for c, dy := range dOut[:g.C] {
 			Axpy(dy, in[c*hw:(c+1)*hw], dW[c*hw:(c+1)*hw])
-			if dIn != nil {
-				Axpy(dy, weight[c*hw:(c+1)*hw], dIn[c*hw:(c+1)*hw])
+			if dIn == nil {
+				continue
+			}
+			dx, w := dIn[c*hw:(c+1)*hw], weight[c*hw:(c+1)*hw]
+			if accIn {
+				Axpy(dy, w, dx)
+				continue
+			}
+			for i, v := range w {
+				dx[i] = dy * v
 			}
 		}
 	case is3x3(g):
-		dw.back3(dIn, dW, dOut, in, weight, g)
+		dw.back3(dIn, dW, dOut, in, weight, g, accIn)
 	default:
+		if dIn != nil && !accIn {
+			clear(dIn[:g.C*g.H*g.W])
+		}
 		depthwiseBackwardGeneric(dIn, dW, dOut, in, weight, g)
 	}
 }

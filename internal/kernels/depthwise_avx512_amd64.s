@@ -396,7 +396,7 @@ pdone:
 // Adds the filter gradient of one plane of a 3×3 stride-1 padding-1
 // correlation to dw[0:9]: dw[3i+j] += Σ dy[y][x]·in[1y+i−1][1x+j−1] over
 // the taps inside the h×wd input; dy is oh×ow. Masks of the last strip
-// as in dwConv3s1AVX512.
+// as in dwConv3s1AVX512. Prefetches the next planes of in and dy.
 TEXT ·dwGrad3s1AVX512(SB), NOSPLIT, $0-62
 	MOVQ dy+8(FP), DI
 	MOVQ in+16(FP), SI
@@ -411,6 +411,10 @@ TEXT ·dwGrad3s1AVX512(SB), NOSPLIT, $0-62
 	MOVL $0x8000, R12
 	KMOVW R12, K7
 	KXNORW K6, K6, K6
+	MOVQ h+24(FP), R10
+	IMULQ R11, R10
+	MOVQ oh+40(FP), CX
+	IMULQ AX, CX
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -457,6 +461,10 @@ pstrip:
 	DECQ R12
 	JZ g1last
 g1row:
+	PREFETCHT0 -4(R8)(R10*1)
+	PREFETCHT0 60(R8)(R10*1)
+	PREFETCHT0 (R9)(CX*1)
+	PREFETCHT0 60(R9)(CX*1)
 	VMOVAPS Z16, Z15
 	VMOVAPS Z17, Z16
 	VMOVUPS.Z (R9)(R11*1), K2, Z17
@@ -584,7 +592,7 @@ pdone:
 // Adds the filter gradient of one plane of a 3×3 stride-2 padding-1
 // correlation to dw[0:9]: dw[3i+j] += Σ dy[y][x]·in[2y+i−1][2x+j−1] over
 // the taps inside the h×wd input; dy is oh×ow. Masks of the last strip
-// as in dwConv3s2AVX512.
+// as in dwConv3s2AVX512. Prefetches the next planes of in and dy.
 TEXT ·dwGrad3s2AVX512(SB), NOSPLIT, $0-62
 	MOVQ dy+8(FP), DI
 	MOVQ in+16(FP), SI
@@ -599,6 +607,10 @@ TEXT ·dwGrad3s2AVX512(SB), NOSPLIT, $0-62
 	MOVL $0x8000, R12
 	KMOVW R12, K7
 	KXNORW K6, K6, K6
+	MOVQ h+24(FP), R10
+	IMULQ R11, R10
+	MOVQ oh+40(FP), CX
+	IMULQ AX, CX
 	VMOVUPS ·dwEven<>(SB), Z9
 	VMOVUPS ·dwOdd<>(SB), Z10
 	VPXORD Z0, Z0, Z0
@@ -642,7 +654,11 @@ pstrip:
 	JZ g2last
 g2row:
 	ADDQ AX, R9
+	PREFETCHT0 (R9)(CX*1)
 	VMOVUPS.Z (R9), K3, Z17
+	PREFETCHT0 -4(R8)(R10*1)
+	PREFETCHT0 60(R8)(R10*1)
+	PREFETCHT0 124(R8)(R10*1)
 	VMOVUPS.Z (R8), K1, Z22
 	VMOVUPS.Z 64(R8), K2, Z23
 	VMOVUPS.Z -64(R8), K4, Z24
@@ -657,6 +673,9 @@ g2row:
 	VFMADD231PS Z21, Z17, Z1
 	VFMADD231PS Z22, Z17, Z2
 	ADDQ R11, R8
+	PREFETCHT0 -4(R8)(R10*1)
+	PREFETCHT0 60(R8)(R10*1)
+	PREFETCHT0 124(R8)(R10*1)
 	VMOVUPS.Z (R8), K1, Z27
 	VMOVUPS.Z 64(R8), K2, Z28
 	VMOVUPS.Z -64(R8), K4, Z29
@@ -777,10 +796,11 @@ pdone:
 	RET
 
 // func dwBack3s2AVX512(dIn, dy, w unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3, l4 uint16)
-// Adds the input gradient of one plane of a 3×3 stride-2 padding-1
+// Writes the input gradient of one plane of a 3×3 stride-2 padding-1
 // correlation with w[0:9] to dIn (h×wd), given dy (oh×ow). Masks of a
 // row's last vector: l1 dy[x] and l2 dy[x+1] inside the row, l3, l4 dIn
-// columns 2x0 … +15 and 2x0+16 … +31 inside the row.
+// columns 2x0 … +15 and 2x0+16 … +31 inside the row. Prefetches the next
+// planes of dIn and dy.
 TEXT ·dwBack3s2AVX512(SB), NOSPLIT, $0-64
 	MOVQ dIn+0(FP), DI
 	MOVQ dy+8(FP), R9
@@ -796,6 +816,10 @@ TEXT ·dwBack3s2AVX512(SB), NOSPLIT, $0-64
 	MOVL $0x8000, R12
 	KMOVW R12, K7
 	KXNORW K6, K6, K6
+	MOVQ h+24(FP), CX
+	IMULQ R11, CX
+	MOVQ oh+40(FP), SI
+	IMULQ AX, SI
 	VMOVUPS ·dwLo<>(SB), Z9
 	VMOVUPS ·dwHi<>(SB), Z10
 	VBROADCASTSS 0(DX), Z0
@@ -812,8 +836,11 @@ TEXT ·dwBack3s2AVX512(SB), NOSPLIT, $0-64
 	JZ lastpair
 pair:
 	LEAQ (R9)(AX*1), R10
+	PREFETCHT0 (R10)(SI*1)
+	PREFETCHT0 64(R10)(SI*1)
 	XORQ R13, R13
 	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
 	KMOVW K6, K1
 	KMOVW K6, K2
 	KMOVW K6, K3
@@ -825,6 +852,8 @@ pair:
 	KMOVW l3+60(FP), K3
 	KMOVW l4+62(FP), K4
 r1v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
 	VMOVUPS.Z (R9)(R13*1), K1, Z11
 	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
 	VMULPS Z11, Z4, Z15
@@ -833,9 +862,7 @@ r1v:
 	VMOVAPS Z15, Z17
 	VPERMT2PS Z16, Z9, Z17
 	VPERMT2PS Z16, Z10, Z15
-	VADDPS (DI)(R13*2), Z17, K3, Z17
 	VMOVUPS Z17, K3, (DI)(R13*2)
-	VADDPS 64(DI)(R13*2), Z15, K4, Z15
 	VMOVUPS Z15, K4, 64(DI)(R13*2)
 	ADDQ $64, R13
 	DECQ R14
@@ -851,6 +878,7 @@ r1end:
 	ADDQ R11, DI
 	XORQ R13, R13
 	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
 	KMOVW K6, K1
 	KMOVW K6, K2
 	KMOVW K6, K3
@@ -862,6 +890,8 @@ r1end:
 	KMOVW l3+60(FP), K3
 	KMOVW l4+62(FP), K4
 r2v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
 	VMOVUPS.Z (R9)(R13*1), K1, Z11
 	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
 	VMULPS Z11, Z7, Z15
@@ -875,9 +905,7 @@ r2v:
 	VMOVAPS Z15, Z17
 	VPERMT2PS Z16, Z9, Z17
 	VPERMT2PS Z16, Z10, Z15
-	VADDPS (DI)(R13*2), Z17, K3, Z17
 	VMOVUPS Z17, K3, (DI)(R13*2)
-	VADDPS 64(DI)(R13*2), Z15, K4, Z15
 	VMOVUPS Z15, K4, 64(DI)(R13*2)
 	ADDQ $64, R13
 	DECQ R14
@@ -897,6 +925,7 @@ r2end:
 lastpair:
 	XORQ R13, R13
 	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
 	KMOVW K6, K1
 	KMOVW K6, K2
 	KMOVW K6, K3
@@ -908,6 +937,8 @@ lastpair:
 	KMOVW l3+60(FP), K3
 	KMOVW l4+62(FP), K4
 r3v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
 	VMOVUPS.Z (R9)(R13*1), K1, Z11
 	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
 	VMULPS Z11, Z4, Z15
@@ -916,9 +947,7 @@ r3v:
 	VMOVAPS Z15, Z17
 	VPERMT2PS Z16, Z9, Z17
 	VPERMT2PS Z16, Z10, Z15
-	VADDPS (DI)(R13*2), Z17, K3, Z17
 	VMOVUPS Z17, K3, (DI)(R13*2)
-	VADDPS 64(DI)(R13*2), Z15, K4, Z15
 	VMOVUPS Z15, K4, 64(DI)(R13*2)
 	ADDQ $64, R13
 	DECQ R14
@@ -937,6 +966,7 @@ r3end:
 	ADDQ R11, DI
 	XORQ R13, R13
 	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
 	KMOVW K6, K1
 	KMOVW K6, K2
 	KMOVW K6, K3
@@ -948,6 +978,224 @@ r3end:
 	KMOVW l3+60(FP), K3
 	KMOVW l4+62(FP), K4
 r4v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
+	VMOVUPS.Z (R9)(R13*1), K1, Z11
+	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
+	VMULPS Z11, Z7, Z15
+	VMULPS Z11, Z8, Z16
+	VFMADD231PS Z12, Z6, Z16
+	VMOVAPS Z15, Z17
+	VPERMT2PS Z16, Z9, Z17
+	VPERMT2PS Z16, Z10, Z15
+	VMOVUPS Z17, K3, (DI)(R13*2)
+	VMOVUPS Z15, K4, 64(DI)(R13*2)
+	ADDQ $64, R13
+	DECQ R14
+	JZ r4end
+	CMPQ R14, $1
+	JNE r4v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+	JMP r4v
+r4end:
+done:
+	VZEROUPPER
+	RET
+
+// func dwBack3s2AccAVX512(dIn, dy, w unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3, l4 uint16)
+// Adds the input gradient of one plane of a 3×3 stride-2 padding-1
+// correlation with w[0:9] to dIn (h×wd), given dy (oh×ow). Masks of a
+// row's last vector: l1 dy[x] and l2 dy[x+1] inside the row, l3, l4 dIn
+// columns 2x0 … +15 and 2x0+16 … +31 inside the row. Prefetches the next
+// planes of dIn and dy.
+TEXT ·dwBack3s2AccAVX512(SB), NOSPLIT, $0-64
+	MOVQ dIn+0(FP), DI
+	MOVQ dy+8(FP), R9
+	MOVQ w+16(FP), DX
+	MOVQ wd+32(FP), R11
+	SHLQ $2, R11
+	MOVQ ow+48(FP), AX
+	LEAQ 15(AX), BX
+	SHRQ $4, BX
+	SHLQ $2, AX
+	MOVL $0xfffe, R12
+	KMOVW R12, K5
+	MOVL $0x8000, R12
+	KMOVW R12, K7
+	KXNORW K6, K6, K6
+	MOVQ h+24(FP), CX
+	IMULQ R11, CX
+	MOVQ oh+40(FP), SI
+	IMULQ AX, SI
+	VMOVUPS ·dwLo<>(SB), Z9
+	VMOVUPS ·dwHi<>(SB), Z10
+	VBROADCASTSS 0(DX), Z0
+	VBROADCASTSS 4(DX), Z1
+	VBROADCASTSS 8(DX), Z2
+	VBROADCASTSS 12(DX), Z3
+	VBROADCASTSS 16(DX), Z4
+	VBROADCASTSS 20(DX), Z5
+	VBROADCASTSS 24(DX), Z6
+	VBROADCASTSS 28(DX), Z7
+	VBROADCASTSS 32(DX), Z8
+	MOVQ oh+40(FP), R12
+	DECQ R12
+	JZ lastpair
+pair:
+	LEAQ (R9)(AX*1), R10
+	PREFETCHT0 (R10)(SI*1)
+	PREFETCHT0 64(R10)(SI*1)
+	XORQ R13, R13
+	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
+	KMOVW K6, K1
+	KMOVW K6, K2
+	KMOVW K6, K3
+	KMOVW K6, K4
+	CMPQ R14, $1
+	JNE r1v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+r1v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
+	VMOVUPS.Z (R9)(R13*1), K1, Z11
+	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
+	VMULPS Z11, Z4, Z15
+	VMULPS Z11, Z5, Z16
+	VFMADD231PS Z12, Z3, Z16
+	VMOVAPS Z15, Z17
+	VPERMT2PS Z16, Z9, Z17
+	VPERMT2PS Z16, Z10, Z15
+	VADDPS (DI)(R13*2), Z17, K3, Z17
+	VADDPS 64(DI)(R13*2), Z15, K4, Z15
+	VMOVUPS Z17, K3, (DI)(R13*2)
+	VMOVUPS Z15, K4, 64(DI)(R13*2)
+	ADDQ $64, R13
+	DECQ R14
+	JZ r1end
+	CMPQ R14, $1
+	JNE r1v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+	JMP r1v
+r1end:
+	ADDQ R11, DI
+	XORQ R13, R13
+	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
+	KMOVW K6, K1
+	KMOVW K6, K2
+	KMOVW K6, K3
+	KMOVW K6, K4
+	CMPQ R14, $1
+	JNE r2v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+r2v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
+	VMOVUPS.Z (R9)(R13*1), K1, Z11
+	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
+	VMULPS Z11, Z7, Z15
+	VMULPS Z11, Z8, Z16
+	VFMADD231PS Z12, Z6, Z16
+	VMOVUPS.Z (R10)(R13*1), K1, Z13
+	VMOVUPS.Z 4(R10)(R13*1), K2, Z14
+	VFMADD231PS Z13, Z1, Z15
+	VFMADD231PS Z13, Z2, Z16
+	VFMADD231PS Z14, Z0, Z16
+	VMOVAPS Z15, Z17
+	VPERMT2PS Z16, Z9, Z17
+	VPERMT2PS Z16, Z10, Z15
+	VADDPS (DI)(R13*2), Z17, K3, Z17
+	VADDPS 64(DI)(R13*2), Z15, K4, Z15
+	VMOVUPS Z17, K3, (DI)(R13*2)
+	VMOVUPS Z15, K4, 64(DI)(R13*2)
+	ADDQ $64, R13
+	DECQ R14
+	JZ r2end
+	CMPQ R14, $1
+	JNE r2v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+	JMP r2v
+r2end:
+	ADDQ R11, DI
+	MOVQ R10, R9
+	DECQ R12
+	JNZ pair
+lastpair:
+	XORQ R13, R13
+	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
+	KMOVW K6, K1
+	KMOVW K6, K2
+	KMOVW K6, K3
+	KMOVW K6, K4
+	CMPQ R14, $1
+	JNE r3v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+r3v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
+	VMOVUPS.Z (R9)(R13*1), K1, Z11
+	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
+	VMULPS Z11, Z4, Z15
+	VMULPS Z11, Z5, Z16
+	VFMADD231PS Z12, Z3, Z16
+	VMOVAPS Z15, Z17
+	VPERMT2PS Z16, Z9, Z17
+	VPERMT2PS Z16, Z10, Z15
+	VADDPS (DI)(R13*2), Z17, K3, Z17
+	VADDPS 64(DI)(R13*2), Z15, K4, Z15
+	VMOVUPS Z17, K3, (DI)(R13*2)
+	VMOVUPS Z15, K4, 64(DI)(R13*2)
+	ADDQ $64, R13
+	DECQ R14
+	JZ r3end
+	CMPQ R14, $1
+	JNE r3v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+	JMP r3v
+r3end:
+	MOVQ h+24(FP), R12
+	TESTQ $1, R12
+	JNZ done
+	ADDQ R11, DI
+	XORQ R13, R13
+	MOVQ BX, R14
+	LEAQ (DI)(CX*1), R8
+	KMOVW K6, K1
+	KMOVW K6, K2
+	KMOVW K6, K3
+	KMOVW K6, K4
+	CMPQ R14, $1
+	JNE r4v
+	KMOVW l1+56(FP), K1
+	KMOVW l2+58(FP), K2
+	KMOVW l3+60(FP), K3
+	KMOVW l4+62(FP), K4
+r4v:
+	PREFETCHT0 (R8)(R13*2)
+	PREFETCHT0 64(R8)(R13*2)
 	VMOVUPS.Z (R9)(R13*1), K1, Z11
 	VMOVUPS.Z 4(R9)(R13*1), K2, Z12
 	VMULPS Z11, Z7, Z15
@@ -957,8 +1205,8 @@ r4v:
 	VPERMT2PS Z16, Z9, Z17
 	VPERMT2PS Z16, Z10, Z15
 	VADDPS (DI)(R13*2), Z17, K3, Z17
-	VMOVUPS Z17, K3, (DI)(R13*2)
 	VADDPS 64(DI)(R13*2), Z15, K4, Z15
+	VMOVUPS Z17, K3, (DI)(R13*2)
 	VMOVUPS Z15, K4, 64(DI)(R13*2)
 	ADDQ $64, R13
 	DECQ R14

@@ -67,8 +67,8 @@ func forEachDepthwise(t *testing.T, f func(t *testing.T)) {
 	})
 }
 
-// TestDepthwiseConvMatchesNaive checks the forward and backward passes
-// against direct float64 loops on every geometry of depthwiseGeoms and every
+// TestDepthwiseConvMatchesNaive checks the forward and backward passes (dIn
+// accumulated, nil and overwritten) against direct float64 loops on every geometry of depthwiseGeoms and every
 // implementation, with guard values around each written slice.
 func TestDepthwiseConvMatchesNaive(t *testing.T) {
 	forEachDepthwise(t, func(t *testing.T) {
@@ -107,6 +107,11 @@ func checkDepthwise(t *testing.T, rng *rand.Rand, g ConvGeom) {
 	checkGuards(t, "dW", dWFull, pad)
 	dW2 := make([]float32, len(w))
 	DepthwiseConvBackward(nil, dW2, dy, in, w, g)
+	dIn3, dIn3Full := guarded(len(in), pad)
+	fill(rng, dIn3) // overwritten
+	dW3 := make([]float32, len(w))
+	DepthwiseConvBackwardOverwrite(dIn3, dW3, dy, in, w, g)
+	checkGuards(t, "dIn (overwritten)", dIn3Full, pad)
 
 	wantDIn := make([]float64, len(in))
 	wantDW := make([]float64, len(w))
@@ -133,13 +138,13 @@ func checkDepthwise(t *testing.T, rng *rand.Rand, g ConvGeom) {
 		}
 	}
 	for i, want := range wantDIn {
-		if !closeTo(dIn[i], want+0.25, 1e-5) {
-			t.Fatalf("%+v: dIn[%d] = %v, want %v", g, i, dIn[i], want+0.25)
+		if !closeTo(dIn[i], want+0.25, 1e-5) || !closeTo(dIn3[i], want, 1e-5) {
+			t.Fatalf("%+v: dIn[%d] = %v (overwritten: %v), want %v", g, i, dIn[i], dIn3[i], want+0.25)
 		}
 	}
 	for i, want := range wantDW {
-		if !closeTo(dW[i], want-0.5, 1e-5) || !closeTo(dW2[i], want, 1e-5) {
-			t.Fatalf("%+v: dW[%d] = %v (nil dIn: %v), want %v", g, i, dW[i], dW2[i], want-0.5)
+		if !closeTo(dW[i], want-0.5, 1e-5) || !closeTo(dW2[i], want, 1e-5) || !closeTo(dW3[i], want, 1e-5) {
+			t.Fatalf("%+v: dW[%d] = %v (nil dIn: %v, dIn overwritten: %v), want %v", g, i, dW[i], dW2[i], dW3[i], want-0.5)
 		}
 	}
 }

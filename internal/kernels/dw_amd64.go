@@ -27,6 +27,9 @@ func dwGrad3s2AVX512(dw, dy, in unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3 ui
 //go:noescape
 func dwBack3s2AVX512(dIn, dy, w unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3, l4 uint16)
 
+//go:noescape
+func dwBack3s2AccAVX512(dIn, dy, w unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3, l4 uint16)
+
 // dwLanes returns the mask of the first n lanes of a 16-float vector (n is
 // clamped to 0 … 16).
 func dwLanes(n int) uint16 { return lanes(min(n, 16)) }
@@ -69,7 +72,7 @@ func dwConv3AVX512(out, in, weight []float32, g ConvGeom) {
 	dwConv3s2AVX512(o, i, w, g.C, g.H, g.W, oh, ow, lo, hi, m)
 }
 
-func dwBack3AVX512(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
+func dwBack3AVX512(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
 	oh, ow := g.OutH(), g.OutW()
 	hw, ohw := g.H*g.W, oh*ow
 	_, _, _ = dOut[g.C*ohw-1], in[g.C*hw-1], weight[g.C*9-1]
@@ -91,13 +94,21 @@ func dwBack3AVX512(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
 			continue
 		}
 		dx, w := unsafe.Pointer(&dIn[c*hw]), weight[c*9:(c+1)*9]
-		if g.SW == 1 {
+		switch {
+		case g.SW == 2 && accIn:
+			dwBack3s2AccAVX512(dx, dy, unsafe.Pointer(&w[0]), g.H, g.W, oh, ow, m2, m21, lo, hi)
+		case g.SW == 2:
+			dwBack3s2AVX512(dx, dy, unsafe.Pointer(&w[0]), g.H, g.W, oh, ow, m2, m21, lo, hi)
+		default:
 			// The input gradient of a stride-1 padding-1 correlation is
 			// the same correlation of dy with the flipped filter.
 			flip := [9]float32{w[8], w[7], w[6], w[5], w[4], w[3], w[2], w[1], w[0]}
-			dwConv3s1AccAVX512(dx, dy, unsafe.Pointer(&flip[0]), 1, g.H, g.W, oh, ow, l, m, r)
-		} else {
-			dwBack3s2AVX512(dx, dy, unsafe.Pointer(&w[0]), g.H, g.W, oh, ow, m2, m21, lo, hi)
+			f := unsafe.Pointer(&flip[0])
+			if accIn {
+				dwConv3s1AccAVX512(dx, dy, f, 1, g.H, g.W, oh, ow, l, m, r)
+			} else {
+				dwConv3s1AVX512(dx, dy, f, 1, g.H, g.W, oh, ow, l, m, r)
+			}
 		}
 	}
 }

@@ -14,10 +14,11 @@ import "fmt"
 // left of the strip) and serves the up to three output rows it belongs to,
 // through one partial sum per filter row. Lane masks, fixed per strip, zero
 // the columns outside the row and leave the outputs past its end alone;
-// the padding rows above and below the plane are never read. The forward
-// kernels prefetch the same columns of the next channel's plane as they go
-// (R10 = input plane bytes): the strips jump between rows, which the
-// hardware prefetchers follow poorly when the image is not in the caches.
+// the padding rows above and below the plane are never read. The kernels
+// prefetch the same columns of the next plane as they go (R10 = input plane
+// bytes; the gradient kernels also CX = dy plane bytes): the strips jump
+// between rows, which the hardware prefetchers follow poorly when the image
+// is not in the caches.
 //
 // Common registers:
 //
@@ -114,6 +115,13 @@ func prefetch2(a *asm) {
 	for _, off := range []int{-4, 60, 124} {
 		a.f("\tPREFETCHT0 %d(R8)(R10*1)", off)
 	}
+}
+
+// planeBytes sets reg to the rows in the frame slot rows times the row
+// bytes in rowReg.
+func planeBytes(a *asm, rows, rowReg, reg string) {
+	a.f("\tMOVQ %s, %s", rows, reg)
+	a.f("\tIMULQ %s, %s", rowReg, reg)
 }
 
 // dot3 emits acc = Σ_j w[3ki+j]·t[j] (the taps in z, z+1, z+2, filter in
@@ -266,8 +274,7 @@ func dwConv(a *asm, name string, stride int, acc bool) {
 	if stride == 2 {
 		loadPerms(a, "dwEven", "dwOdd")
 	}
-	a.f("\tMOVQ h+32(FP), R10")
-	a.f("\tIMULQ R11, R10")
+	planeBytes(a, "h+32(FP)", "R11", "R10")
 	a.f("chan:")
 	broadcastTaps(a)
 	first, last := s1Masks(a, 64)
@@ -314,6 +321,10 @@ func gradS1(a *asm) {
 	a.f("\tDECQ R12")
 	a.f("\tJZ g1last")
 	a.f("g1row:")
+	a.f("\tPREFETCHT0 -4(R8)(R10*1)")
+	a.f("\tPREFETCHT0 60(R8)(R10*1)")
+	a.f("\tPREFETCHT0 (R9)(CX*1)")
+	a.f("\tPREFETCHT0 60(R9)(CX*1)")
 	a.f("\tVMOVAPS Z16, Z15")
 	a.f("\tVMOVAPS Z17, Z16")
 	a.f("\tVMOVUPS.Z (R9)(R11*1), K2, Z17")
@@ -345,11 +356,14 @@ func gradS2(a *asm) {
 	a.f("\tJZ g2last")
 	a.f("g2row:")
 	a.f("\tADDQ AX, R9")
+	a.f("\tPREFETCHT0 (R9)(CX*1)")
 	a.f("\tVMOVUPS.Z (R9), K3, Z17")
+	prefetch2(a)
 	taps2(a, 20) // input row 2k−1
 	grad3(a, 2, 16, 20)
 	grad3(a, 0, 17, 20)
 	a.f("\tADDQ R11, R8")
+	prefetch2(a)
 	taps2(a, 25) // input row 2k
 	grad3(a, 1, 17, 25)
 	a.f("\tVMOVAPS Z17, Z16")
@@ -372,11 +386,13 @@ func dwGrad(a *asm, name string, stride int) {
 	a.f("// Adds the filter gradient of one plane of a 3×3 stride-%d padding-1", stride)
 	a.f("// correlation to dw[0:9]: dw[3i+j] += Σ dy[y][x]·in[%dy+i−1][%dx+j−1] over", stride, stride)
 	a.f("// the taps inside the h×wd input; dy is oh×ow. Masks of the last strip")
-	a.f("// as in dwConv3s%dAVX512.", stride)
+	a.f("// as in dwConv3s%dAVX512. Prefetches the next planes of in and dy.", stride)
 	a.f("TEXT ·%s(SB), NOSPLIT, $0-62", name)
 	a.f("\tMOVQ dy+8(FP), DI")
 	a.f("\tMOVQ in+16(FP), SI")
 	setupRows(a, "wd+32(FP)", "ow+48(FP)")
+	planeBytes(a, "h+24(FP)", "R11", "R10")
+	planeBytes(a, "oh+40(FP)", "AX", "CX")
 	if stride == 2 {
 		loadPerms(a, "dwEven", "dwOdd")
 	}
@@ -419,19 +435,26 @@ func dwGrad(a *asm, name string, stride int) {
 // and added into dIn.
 //
 // Registers: DI the dIn row, R9 and R10 dy rows t and t+1, R12 the row-pair
-// counter; K1–K4 the masks of dy[x], dy[x+1] and the two halves of dIn.
-func dwBackS2(a *asm) {
-	const name = "dwBack3s2AVX512"
+// counter, CX and SI the dIn and dy plane bytes, R8 the dIn row of the next
+// plane; K1–K4 the masks of dy[x], dy[x+1] and the two halves of dIn.
+func dwBackS2(a *asm, name string, acc bool) {
+	what := "Writes"
+	if acc {
+		what = "Adds"
+	}
 	a.f("// func %s(dIn, dy, w unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3, l4 uint16)", name)
-	a.f("// Adds the input gradient of one plane of a 3×3 stride-2 padding-1")
+	a.f("// %s the input gradient of one plane of a 3×3 stride-2 padding-1", what)
 	a.f("// correlation with w[0:9] to dIn (h×wd), given dy (oh×ow). Masks of a")
 	a.f("// row's last vector: l1 dy[x] and l2 dy[x+1] inside the row, l3, l4 dIn")
-	a.f("// columns 2x0 … +15 and 2x0+16 … +31 inside the row.")
+	a.f("// columns 2x0 … +15 and 2x0+16 … +31 inside the row. Prefetches the next")
+	a.f("// planes of dIn and dy.")
 	a.f("TEXT ·%s(SB), NOSPLIT, $0-64", name)
 	a.f("\tMOVQ dIn+0(FP), DI")
 	a.f("\tMOVQ dy+8(FP), R9")
 	a.f("\tMOVQ w+16(FP), DX")
 	setupRows(a, "wd+32(FP)", "ow+48(FP)")
+	planeBytes(a, "h+24(FP)", "R11", "CX")
+	planeBytes(a, "oh+40(FP)", "AX", "SI")
 	loadPerms(a, "dwLo", "dwHi")
 	broadcastTaps(a)
 	labels := 0
@@ -450,11 +473,14 @@ func dwBackS2(a *asm) {
 		}
 		a.f("\tXORQ R13, R13")
 		a.f("\tMOVQ BX, R14")
+		a.f("\tLEAQ (DI)(CX*1), R8")
 		full()
 		a.f("\tCMPQ R14, $1")
 		a.f("\tJNE %sv", l)
 		last()
 		a.f("%sv:", l)
+		a.f("\tPREFETCHT0 (R8)(R13*2)")
+		a.f("\tPREFETCHT0 64(R8)(R13*2)")
 		for i, p := range ptrs {
 			d, d1, ki := 11+2*i, 12+2*i, kis[i]
 			a.f("\tVMOVUPS.Z (%s)(R13*1), K1, Z%d", p, d)
@@ -471,9 +497,11 @@ func dwBackS2(a *asm) {
 		a.f("\tVMOVAPS Z15, Z17")
 		a.f("\tVPERMT2PS Z16, Z9, Z17")
 		a.f("\tVPERMT2PS Z16, Z10, Z15")
-		a.f("\tVADDPS (DI)(R13*2), Z17, K3, Z17")
+		if acc {
+			a.f("\tVADDPS (DI)(R13*2), Z17, K3, Z17")
+			a.f("\tVADDPS 64(DI)(R13*2), Z15, K4, Z15")
+		}
 		a.f("\tVMOVUPS Z17, K3, (DI)(R13*2)")
-		a.f("\tVADDPS 64(DI)(R13*2), Z15, K4, Z15")
 		a.f("\tVMOVUPS Z15, K4, 64(DI)(R13*2)")
 		a.f("\tADDQ $64, R13")
 		a.f("\tDECQ R14")
@@ -489,6 +517,8 @@ func dwBackS2(a *asm) {
 	a.f("\tJZ lastpair")
 	a.f("pair:")
 	a.f("\tLEAQ (R9)(AX*1), R10")
+	a.f("\tPREFETCHT0 (R10)(SI*1)")
+	a.f("\tPREFETCHT0 64(R10)(SI*1)")
 	row([]string{"R9"}, []int{1})
 	a.f("\tADDQ R11, DI")
 	row([]string{"R9", "R10"}, []int{2, 0})
@@ -530,7 +560,9 @@ func depthwiseOps(a *asm) {
 	a.f("")
 	dwGrad(a, "dwGrad3s2AVX512", 2)
 	a.f("")
-	dwBackS2(a)
+	dwBackS2(a, "dwBack3s2AVX512", false)
+	a.f("")
+	dwBackS2(a, "dwBack3s2AccAVX512", true)
 	a.f("")
 	perm(a, "dwEven", func(i int) int { return 2 * i })
 	perm(a, "dwOdd", func(i int) int { return 2*i + 1 })
