@@ -1,7 +1,5 @@
 package main
 
-import "fmt"
-
 // The AVX-512 kernels of the 3×3, padding 1 depthwise convolution
 // (dw_amd64.go): the forward pass over all channels of an image (stride 1,
 // overwriting or accumulating, and stride 2), the filter gradient of one
@@ -28,15 +26,15 @@ import "fmt"
 //	R12  row counter                                   K5 = 0xfffe, K6 = 0xffff, K7 = 0x8000
 
 // strips emits the strip loop of one plane: K1–K4 hold the strip's masks
-// (K1–K3 full and K4 = 0x8000, then changed by first on the first strip and
-// by last on the last one, after first when there is a single strip), then
+// (K1–K3 full and K4 = k4, then changed by first on the first strip and by
+// last on the last one, after first when there is a single strip), then
 // body runs with R13 at the strip.
-func strips(a *asm, p string, first, last func(), body func()) {
+func strips(a *asm, p, k4 string, first, last func(), body func()) {
 	full := func() {
 		for i := 1; i <= 3; i++ {
 			a.f("\tKMOVW K6, K%d", i)
 		}
-		a.f("\tKMOVW K7, K4")
+		a.f("\tKMOVW %s, K4", k4)
 	}
 	a.f("\tXORQ R13, R13")
 	a.f("\tMOVQ BX, R14")
@@ -281,7 +279,7 @@ func dwConv(a *asm, name string, stride int, acc bool) {
 	if stride == 2 {
 		first, last = s2Masks(a, 64)
 	}
-	strips(a, "p", first, last, func() {
+	strips(a, "p", "K7", first, last, func() {
 		a.f("\tLEAQ (SI)(R13*%d), R8", stride)
 		a.f("\tLEAQ (DI)(R13*1), R9")
 		if stride == 1 {
@@ -403,7 +401,7 @@ func dwGrad(a *asm, name string, stride int) {
 	if stride == 2 {
 		first, last = s2Masks(a, 56)
 	}
-	strips(a, "p", first, last, func() {
+	strips(a, "p", "K7", first, last, func() {
 		a.f("\tLEAQ (SI)(R13*%d), R8", stride)
 		a.f("\tLEAQ (DI)(R13*1), R9")
 		if stride == 1 {
@@ -427,16 +425,18 @@ func dwGrad(a *asm, name string, stride int) {
 	a.f("\tRET")
 }
 
-// dwBackS2 emits the stride-2 input gradient of one plane. It runs over the
-// input rows: row 2t takes dy row t through filter row 1, row 2t+1 takes dy
-// rows t (filter row 2) and t+1 (filter row 0, when there is one). Along a
-// row, even columns 2x take w[k][1]·dy[x] and odd ones 2x+1 take
-// w[k][2]·dy[x] + w[k][0]·dy[x+1]; the two are interleaved with VPERMT2PS
-// and added into dIn.
+// dwBackS2 emits the stride-2 input gradient of one plane, in strips of
+// 16 dy columns (32 dIn columns) walked down the input rows: row 2t takes dy
+// row t through filter row 1, row 2t+1 takes dy rows t (filter row 2) and
+// t+1 (filter row 0, when there is one). Along a row, even columns 2x take
+// w[k][1]·dy[x] and odd ones 2x+1 take w[k][2]·dy[x] + w[k][0]·dy[x+1]; the
+// two are interleaved with VPERMT2PS and stored (or added) into dIn. Each
+// dy row is loaded once (Z11, Z12: row t and its shift by one column; Z13,
+// Z14: row t+1).
 //
-// Registers: DI the dIn row, R9 and R10 dy rows t and t+1, R12 the row-pair
-// counter, CX and SI the dIn and dy plane bytes, R8 the dIn row of the next
-// plane; K1–K4 the masks of dy[x], dy[x+1] and the two halves of dIn.
+// Registers: R8 the dIn row, R9 the dy row t, DI and DX the dIn and dy
+// planes, CX and SI their bytes; K1–K4 the masks of dy[x], dy[x+1] and the
+// two halves of the dIn columns.
 func dwBackS2(a *asm, name string, acc bool) {
 	what := "Writes"
 	if acc {
@@ -444,96 +444,82 @@ func dwBackS2(a *asm, name string, acc bool) {
 	}
 	a.f("// func %s(dIn, dy, w unsafe.Pointer, h, wd, oh, ow int, l1, l2, l3, l4 uint16)", name)
 	a.f("// %s the input gradient of one plane of a 3×3 stride-2 padding-1", what)
-	a.f("// correlation with w[0:9] to dIn (h×wd), given dy (oh×ow). Masks of a")
-	a.f("// row's last vector: l1 dy[x] and l2 dy[x+1] inside the row, l3, l4 dIn")
+	a.f("// correlation with w[0:9] to dIn (h×wd), given dy (oh×ow). Masks of the")
+	a.f("// last strip: l1 dy[x] and l2 dy[x+1] inside the row, l3, l4 dIn")
 	a.f("// columns 2x0 … +15 and 2x0+16 … +31 inside the row. Prefetches the next")
 	a.f("// planes of dIn and dy.")
 	a.f("TEXT ·%s(SB), NOSPLIT, $0-64", name)
-	a.f("\tMOVQ dIn+0(FP), DI")
-	a.f("\tMOVQ dy+8(FP), R9")
 	a.f("\tMOVQ w+16(FP), DX")
+	broadcastTaps(a)
+	a.f("\tMOVQ dIn+0(FP), DI")
+	a.f("\tMOVQ dy+8(FP), DX")
 	setupRows(a, "wd+32(FP)", "ow+48(FP)")
 	planeBytes(a, "h+24(FP)", "R11", "CX")
 	planeBytes(a, "oh+40(FP)", "AX", "SI")
 	loadPerms(a, "dwLo", "dwHi")
-	broadcastTaps(a)
-	labels := 0
-	row := func(ptrs []string, kis []int) {
-		labels++
-		l := fmt.Sprintf("r%d", labels)
-		full := func() {
-			for i := 1; i <= 4; i++ {
-				a.f("\tKMOVW K6, K%d", i)
-			}
-		}
-		last := func() {
-			for i := 1; i <= 4; i++ {
-				a.f("\tKMOVW l%d+%d(FP), K%d", i, 56+2*(i-1), i)
-			}
-		}
-		a.f("\tXORQ R13, R13")
-		a.f("\tMOVQ BX, R14")
-		a.f("\tLEAQ (DI)(CX*1), R8")
-		full()
-		a.f("\tCMPQ R14, $1")
-		a.f("\tJNE %sv", l)
-		last()
-		a.f("%sv:", l)
-		a.f("\tPREFETCHT0 (R8)(R13*2)")
-		a.f("\tPREFETCHT0 64(R8)(R13*2)")
-		for i, p := range ptrs {
-			d, d1, ki := 11+2*i, 12+2*i, kis[i]
-			a.f("\tVMOVUPS.Z (%s)(R13*1), K1, Z%d", p, d)
-			a.f("\tVMOVUPS.Z 4(%s)(R13*1), K2, Z%d", p, d1)
+	// loadDy loads dy row R9 (+ idx) and its shift by one column.
+	loadDy := func(idx string, z int) {
+		a.f("\tVMOVUPS.Z (R9)%s, K1, Z%d", idx, z)
+		a.f("\tVMOVUPS.Z 4(R9)%s, K2, Z%d", idx, z+1)
+	}
+	// row emits one dIn row at R8 from the dy rows in zs (a register
+	// pair each) through the filter rows kis, then moves R8 down a row.
+	row := func(zs, kis []int) {
+		a.f("\tPREFETCHT0 (R8)(CX*1)")
+		a.f("\tPREFETCHT0 64(R8)(CX*1)")
+		for i, z := range zs {
+			ki := kis[i]
 			if i == 0 {
-				a.f("\tVMULPS Z%d, Z%d, Z15", d, 3*ki+1)
-				a.f("\tVMULPS Z%d, Z%d, Z16", d, 3*ki+2)
+				a.f("\tVMULPS Z%d, Z%d, Z15", z, 3*ki+1)
+				a.f("\tVMULPS Z%d, Z%d, Z16", z, 3*ki+2)
 			} else {
-				a.f("\tVFMADD231PS Z%d, Z%d, Z15", d, 3*ki+1)
-				a.f("\tVFMADD231PS Z%d, Z%d, Z16", d, 3*ki+2)
+				a.f("\tVFMADD231PS Z%d, Z%d, Z15", z, 3*ki+1)
+				a.f("\tVFMADD231PS Z%d, Z%d, Z16", z, 3*ki+2)
 			}
-			a.f("\tVFMADD231PS Z%d, Z%d, Z16", d1, 3*ki)
+			a.f("\tVFMADD231PS Z%d, Z%d, Z16", z+1, 3*ki)
 		}
 		a.f("\tVMOVAPS Z15, Z17")
 		a.f("\tVPERMT2PS Z16, Z9, Z17")
 		a.f("\tVPERMT2PS Z16, Z10, Z15")
 		if acc {
-			a.f("\tVADDPS (DI)(R13*2), Z17, K3, Z17")
-			a.f("\tVADDPS 64(DI)(R13*2), Z15, K4, Z15")
+			a.f("\tVADDPS (R8), Z17, K3, Z17")
+			a.f("\tVADDPS 64(R8), Z15, K4, Z15")
 		}
-		a.f("\tVMOVUPS Z17, K3, (DI)(R13*2)")
-		a.f("\tVMOVUPS Z15, K4, 64(DI)(R13*2)")
-		a.f("\tADDQ $64, R13")
-		a.f("\tDECQ R14")
-		a.f("\tJZ %send", l)
-		a.f("\tCMPQ R14, $1")
-		a.f("\tJNE %sv", l)
-		last()
-		a.f("\tJMP %sv", l)
-		a.f("%send:", l)
+		a.f("\tVMOVUPS Z17, K3, (R8)")
+		a.f("\tVMOVUPS Z15, K4, 64(R8)")
+		a.f("\tADDQ R11, R8")
 	}
-	a.f("\tMOVQ oh+40(FP), R12")
-	a.f("\tDECQ R12")
-	a.f("\tJZ lastpair")
-	a.f("pair:")
-	a.f("\tLEAQ (R9)(AX*1), R10")
-	a.f("\tPREFETCHT0 (R10)(SI*1)")
-	a.f("\tPREFETCHT0 64(R10)(SI*1)")
-	row([]string{"R9"}, []int{1})
-	a.f("\tADDQ R11, DI")
-	row([]string{"R9", "R10"}, []int{2, 0})
-	a.f("\tADDQ R11, DI")
-	a.f("\tMOVQ R10, R9")
-	a.f("\tDECQ R12")
-	a.f("\tJNZ pair")
-	a.f("lastpair:")
-	row([]string{"R9"}, []int{1})
-	a.f("\tMOVQ h+24(FP), R12")
-	a.f("\tTESTQ $1, R12")
-	a.f("\tJNZ done")
-	a.f("\tADDQ R11, DI")
-	row([]string{"R9"}, []int{2})
-	a.f("done:")
+	first := func() {}
+	last := func() {
+		for i := 1; i <= 4; i++ {
+			a.f("\tKMOVW l%d+%d(FP), K%d", i, 56+2*(i-1), i)
+		}
+	}
+	strips(a, "p", "K6", first, last, func() {
+		a.f("\tLEAQ (DI)(R13*2), R8")
+		a.f("\tLEAQ (DX)(R13*1), R9")
+		loadDy("", 11)
+		a.f("\tMOVQ oh+40(FP), R12")
+		a.f("\tDECQ R12")
+		a.f("\tJZ b2last")
+		a.f("b2row:")
+		a.f("\tPREFETCHT0 (R9)(SI*1)")
+		row([]int{11}, []int{1})
+		loadDy("(AX*1)", 13)
+		row([]int{11, 13}, []int{2, 0})
+		a.f("\tVMOVAPS Z13, Z11")
+		a.f("\tVMOVAPS Z14, Z12")
+		a.f("\tADDQ AX, R9")
+		a.f("\tDECQ R12")
+		a.f("\tJNZ b2row")
+		a.f("b2last:")
+		row([]int{11}, []int{1})
+		a.f("\tMOVQ h+24(FP), R12") // an even height has one more row
+		a.f("\tTESTQ $1, R12")
+		a.f("\tJNZ b2done")
+		row([]int{11}, []int{2})
+		a.f("b2done:")
+	})
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
