@@ -1,182 +1,82 @@
 package kernels
 
-import "sync"
-
-// validRange returns the output positions [lo, hi) of one output axis of
-// length n whose input index o·s − p + k falls inside [0, size).
-func validRange(n, s, p, k, size int) (lo, hi int) {
-	// o·s − p + k ≥ 0  ⇔  o ≥ ceil((p − k)/s)
-	if d := p - k; d > 0 {
-		lo = (d + s - 1) / s
-	}
-	// o·s − p + k ≤ size − 1  ⇔  o ≤ floor((size − 1 + p − k)/s)
-	if d := size - 1 + p - k; d < 0 {
-		hi = 0
-	} else {
-		hi = min(d/s+1, n)
-	}
-	return min(lo, n), max(hi, min(lo, n))
-}
-
 // DepthwiseConv is the forward pass of a depthwise convolution of one image:
 // each channel c of in (C×H×W) is convolved (cross-correlation, zero padding)
 // with its own KH×KW filter weight[c] (weight: C×KH×KW) into out
 // (C×OutH×OutW), which is overwritten. No bias.
+//
+// 3×3 filters with padding 1 and stride 1 or 2 run the plane kernels of dw
+// (AVX-512 where the CPU has it); a filter covering the whole unpadded plane
+// (a global depthwise convolution, 1×1 output) is one dot product per
+// channel; other geometries run the generic loops.
 func DepthwiseConv(out, in, weight []float32, g ConvGeom) {
-	oh, ow := g.OutH(), g.OutW()
-	for c := 0; c < g.C; c++ {
-		dst := out[c*oh*ow : (c+1)*oh*ow]
-		clear(dst)
-		plane := in[c*g.H*g.W : (c+1)*g.H*g.W]
-		w := weight[c*g.KH*g.KW : (c+1)*g.KH*g.KW]
-		for ki := 0; ki < g.KH; ki++ {
-			y0, y1 := validRange(oh, g.SH, g.PH, ki, g.H)
-			wrow := w[ki*g.KW : (ki+1)*g.KW]
-			for y := y0; y < y1; y++ {
-				src := plane[(y*g.SH-g.PH+ki)*g.W:][:g.W]
-				row := dst[y*ow : (y+1)*ow]
-				if g.SW == 1 {
-					dwRowForward(row, src, wrow, g.PW)
-					continue
-				}
-				for kj, wv := range wrow {
-					x0, x1 := validRange(ow, g.SW, g.PW, kj, g.W)
-					ix := x0*g.SW - g.PW + kj
-					for x := x0; x < x1; x++ {
-						row[x] += wv * src[ix]
-						ix += g.SW
-					}
-				}
-			}
+	switch {
+	case g.C == 0:
+	case isGlobal(g):
+		hw := g.H * g.W
+		out = out[:g.C]
+		for c := range out {
+			out[c] = Dot(in[c*hw:(c+1)*hw], weight[c*hw:(c+1)*hw])
 		}
+	case is3x3(g):
+		dw.conv3(out, in, weight, g)
+	default:
+		depthwiseGeneric(out, in, weight, g)
 	}
 }
-
-// dwRowForward adds one filter row w (stride 1, left padding pw) applied to
-// the input row src into the output row: row[x] += Σ_j w[j]·src[x−pw+j]
-// over the taps inside src. The interior, where every tap is inside, runs
-// as one row correlation.
-func dwRowForward(row, src, w []float32, pw int) {
-	kw := len(w)
-	xa := min(pw, len(row))
-	xb := max(min(len(row), len(src)-kw+pw+1), xa)
-	if xb > xa {
-		vec.rowCorr(row[xa:xb], src[xa-pw:], w)
-	}
-	edge := func(x int) {
-		var s float32
-		for j, wv := range w {
-			if ix := x - pw + j; ix >= 0 && ix < len(src) {
-				s += wv * src[ix]
-			}
-		}
-		row[x] += s
-	}
-	for x := 0; x < xa; x++ {
-		edge(x)
-	}
-	for x := xb; x < len(row); x++ {
-		edge(x)
-	}
-}
-
-// dwRowBackward adds the input-gradient row of one filter row w (stride 1,
-// left padding pw): dRow[ix] += Σ_j w[j]·dy[ix+pw−j] over the taps inside
-// dy; wFlip is scratch of len(w). The interior is a row correlation with the
-// flipped filter.
-func dwRowBackward(dRow, dy, w, wFlip []float32, pw int) {
-	kw := len(w)
-	ia := min(max(kw-1-pw, 0), len(dRow))
-	ib := max(min(len(dy)-pw, len(dRow)), ia)
-	if ib > ia {
-		for j, v := range w {
-			wFlip[kw-1-j] = v
-		}
-		vec.rowCorr(dRow[ia:ib], dy[ia+pw-kw+1:], wFlip)
-	}
-	edge := func(ix int) {
-		var s float32
-		for j, wv := range w {
-			if ox := ix + pw - j; ox >= 0 && ox < len(dy) {
-				s += wv * dy[ox]
-			}
-		}
-		dRow[ix] += s
-	}
-	for ix := 0; ix < ia; ix++ {
-		edge(ix)
-	}
-	for ix := ib; ix < len(dRow); ix++ {
-		edge(ix)
-	}
-}
-
-// flipPool holds DepthwiseConvBackward's flipped-filter scratch (a
-// *[]float32), so that callers running it once per plane allocate nothing
-// in steady state.
-var flipPool = sync.Pool{New: func() any { return new([]float32) }}
 
 // DepthwiseConvBackward is the backward pass of DepthwiseConv for one image:
 // given dOut (C×OutH×OutW), the forward input in (C×H×W) and weight
 // (C×KH×KW), it adds ∂L/∂in into dIn (C×H×W) and ∂L/∂weight into dW
-// (C×KH×KW). Both are accumulated; dIn may be nil (first layer).
+// (C×KH×KW). Both are accumulated; dIn may be nil (first layer). The
+// geometries take the paths of DepthwiseConv.
 func DepthwiseConvBackward(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
-	oh, ow := g.OutH(), g.OutW()
-	fp := flipPool.Get().(*[]float32)
-	defer flipPool.Put(fp)
-	if cap(*fp) < g.KW {
-		*fp = make([]float32, g.KW)
-	}
-	wFlip := (*fp)[:g.KW]
-	for c := 0; c < g.C; c++ {
-		dy := dOut[c*oh*ow : (c+1)*oh*ow]
-		plane := in[c*g.H*g.W : (c+1)*g.H*g.W]
-		var dplane []float32
-		if dIn != nil {
-			dplane = dIn[c*g.H*g.W : (c+1)*g.H*g.W]
-		}
-		w := weight[c*g.KH*g.KW : (c+1)*g.KH*g.KW]
-		dw := dW[c*g.KH*g.KW : (c+1)*g.KH*g.KW]
-		for ki := 0; ki < g.KH; ki++ {
-			y0, y1 := validRange(oh, g.SH, g.PH, ki, g.H)
-			for kj := 0; kj < g.KW; kj++ {
-				x0, x1 := validRange(ow, g.SW, g.PW, kj, g.W)
-				var acc float32
-				for y := y0; y < y1; y++ {
-					src := plane[(y*g.SH-g.PH+ki)*g.W:]
-					row := dy[y*ow : (y+1)*ow]
-					ix := x0*g.SW - g.PW + kj
-					if g.SW == 1 {
-						acc += Dot(row[x0:x1], src[ix:ix+x1-x0])
-						continue
-					}
-					for x := x0; x < x1; x++ {
-						acc += row[x] * src[ix]
-						ix += g.SW
-					}
-				}
-				dw[ki*g.KW+kj] += acc
-			}
-			if dplane == nil {
+	depthwiseBackward(dIn, dW, dOut, in, weight, g, true)
+}
+
+// DepthwiseConvBackwardOverwrite is DepthwiseConvBackward with dIn
+// overwritten rather than accumulated (dW is still accumulated).
+func DepthwiseConvBackwardOverwrite(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
+	depthwiseBackward(dIn, dW, dOut, in, weight, g, false)
+}
+
+// depthwiseBackward is DepthwiseConvBackward, adding into dIn when accIn and
+// overwriting it otherwise.
+func depthwiseBackward(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
+	switch {
+	case g.C == 0:
+	case isGlobal(g):
+		hw := g.H * g.W
+		for c, dy := range dOut[:g.C] {
+			Axpy(dy, in[c*hw:(c+1)*hw], dW[c*hw:(c+1)*hw])
+			if dIn == nil {
 				continue
 			}
-			wrow := w[ki*g.KW : (ki+1)*g.KW]
-			for y := y0; y < y1; y++ {
-				dRow := dplane[(y*g.SH-g.PH+ki)*g.W:][:g.W]
-				row := dy[y*ow : (y+1)*ow]
-				if g.SW == 1 {
-					dwRowBackward(dRow, row, wrow, wFlip, g.PW)
-					continue
-				}
-				for kj, wv := range wrow {
-					x0, x1 := validRange(ow, g.SW, g.PW, kj, g.W)
-					ix := x0*g.SW - g.PW + kj
-					for x := x0; x < x1; x++ {
-						dRow[ix] += wv * row[x]
-						ix += g.SW
-					}
-				}
+			dx, w := dIn[c*hw:(c+1)*hw], weight[c*hw:(c+1)*hw]
+			if accIn {
+				Axpy(dy, w, dx)
+				continue
+			}
+			for i, v := range w {
+				dx[i] = dy * v
 			}
 		}
+	case is3x3(g):
+		dw.back3(dIn, dW, dOut, in, weight, g, accIn)
+	default:
+		if dIn != nil && !accIn {
+			clear(dIn[:g.C*g.H*g.W])
+		}
+		depthwiseBackwardGeneric(dIn, dW, dOut, in, weight, g)
 	}
+}
+
+// isGlobal reports a filter that covers the whole unpadded plane: one output
+// per channel (MobileFaceNet's global depthwise convolution).
+func isGlobal(g ConvGeom) bool { return g.KH == g.H && g.KW == g.W && g.PH == 0 && g.PW == 0 }
+
+// is3x3 reports a 3×3 filter with padding 1 and stride 1 or 2 on both axes
+// (MobileFaceNet's depthwise convolutions), the geometries of dw.
+func is3x3(g ConvGeom) bool {
+	return g.KH == 3 && g.KW == 3 && g.PH == 1 && g.PW == 1 && g.SH == g.SW && (g.SH == 1 || g.SH == 2)
 }

@@ -6,32 +6,67 @@ import (
 	"testing"
 )
 
-// BenchmarkDepthwise measures the depthwise 3×3 convolution of one
-// MobileFaceNet-like 64×56×56 feature map (stride 1 and 2), forward and
-// backward, in GFLOP/s (2 FLOPs per multiply-add).
+// dwBenchCase is one depthwise convolution of MobileFaceNet (112×112 input)
+// on one image, with its inputs and the FLOPs of its forward pass (2 per
+// multiply-add; the backward pass does twice as many).
+type dwBenchCase struct {
+	name             string
+	g                ConvGeom
+	in, w, out, dIn  []float32
+	dW               []float32
+	forward, backFlo float64
+}
+
+// dwBenchCases returns MobileFaceNet's depthwise convolutions: the 3×3
+// stride-1 ones of each stage, the stride-2 ones between stages and the
+// global 7×7 one.
+func dwBenchCases() []dwBenchCase {
+	geoms := []ConvGeom{
+		{C: 64, H: 56, W: 56, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+		{C: 128, H: 56, W: 56, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+		{C: 128, H: 28, W: 28, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+		{C: 256, H: 28, W: 28, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+		{C: 256, H: 14, W: 14, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+		{C: 512, H: 14, W: 14, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+		{C: 256, H: 7, W: 7, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+		{C: 512, H: 7, W: 7, KH: 7, KW: 7, SH: 1, SW: 1},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var cs []dwBenchCase
+	for _, g := range geoms {
+		c := dwBenchCase{
+			name: fmt.Sprintf("%dx%dx%d/k%ds%d", g.C, g.H, g.W, g.KH, g.SH),
+			g:    g,
+			in:   make([]float32, g.C*g.H*g.W),
+			w:    make([]float32, g.C*g.KH*g.KW),
+			out:  make([]float32, g.C*g.OutH()*g.OutW()),
+			dIn:  make([]float32, g.C*g.H*g.W),
+			dW:   make([]float32, g.C*g.KH*g.KW),
+		}
+		fill(rng, c.in)
+		fill(rng, c.w)
+		c.forward = 2 * float64(len(c.out)*g.KH*g.KW)
+		c.backFlo = 2 * c.forward
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// BenchmarkDepthwise measures MobileFaceNet's depthwise convolutions of one
+// image, forward and backward (input and filter gradients), in GFLOP/s.
 func BenchmarkDepthwise(b *testing.B) {
-	for _, s := range []int{1, 2} {
-		g := ConvGeom{C: 64, H: 56, W: 56, KH: 3, KW: 3, SH: s, SW: s, PH: 1, PW: 1}
-		rng := rand.New(rand.NewPCG(1, 2))
-		in := make([]float32, g.C*g.H*g.W)
-		w := make([]float32, g.C*9)
-		out := make([]float32, g.C*g.OutH()*g.OutW())
-		fill(rng, in)
-		fill(rng, w)
-		flops := 2 * float64(len(out)*9)
-		b.Run(fmt.Sprintf("forward/stride%d", s), func(b *testing.B) {
+	for _, c := range dwBenchCases() {
+		b.Run("forward/"+c.name, func(b *testing.B) {
 			for b.Loop() {
-				DepthwiseConv(out, in, w, g)
+				DepthwiseConv(c.out, c.in, c.w, c.g)
 			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			b.ReportMetric(c.forward*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
-		b.Run(fmt.Sprintf("backward/stride%d", s), func(b *testing.B) {
-			dIn := make([]float32, len(in))
-			dW := make([]float32, len(w))
+		b.Run("backward/"+c.name, func(b *testing.B) {
 			for b.Loop() {
-				DepthwiseConvBackward(dIn, dW, out, in, w, g)
+				DepthwiseConvBackward(c.dIn, c.dW, c.out, c.in, c.w, c.g)
 			}
-			b.ReportMetric(2*flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			b.ReportMetric(c.backFlo*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }

@@ -49,48 +49,6 @@ func BenchmarkSgemmCPUTime(b *testing.B) {
 	}
 }
 
-// BenchmarkDepthwiseCPUTime measures the depthwise 3×3 convolution of a
-// 64×56×56 map, stride 1 and 2 (forward, then backward with the input
-// gradient) on each vector-loop path, in GFLOP per second of thread CPU
-// time.
-func BenchmarkDepthwiseCPUTime(b *testing.B) {
-	saved := vec
-	defer func() { vec = saved }()
-	for _, stride := range []int{1, 2} {
-		g := ConvGeom{C: 64, H: 56, W: 56, KH: 3, KW: 3, SH: stride, SW: stride, PH: 1, PW: 1}
-		rng := rand.New(rand.NewPCG(1, 2))
-		in := make([]float32, g.C*g.H*g.W)
-		w := make([]float32, g.C*9)
-		out := make([]float32, g.C*g.OutH()*g.OutW())
-		dIn := make([]float32, len(in))
-		dW := make([]float32, len(w))
-		fill(rng, in)
-		fill(rng, w)
-		flops := 2 * float64(len(out)*9)
-		for _, impl := range vecImpls() {
-			vec = impl
-			b.Run(fmt.Sprintf("forward/stride%d/%s", stride, impl.name), func(b *testing.B) {
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				t0 := threadCPU()
-				for b.Loop() {
-					DepthwiseConv(out, in, w, g)
-				}
-				b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
-			})
-			b.Run(fmt.Sprintf("backward/stride%d/%s", stride, impl.name), func(b *testing.B) {
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				t0 := threadCPU()
-				for b.Loop() {
-					DepthwiseConvBackward(dIn, dW, out, in, w, g)
-				}
-				b.ReportMetric(2*flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
-			})
-		}
-	}
-}
-
 // BenchmarkConvGemmCPUTime is BenchmarkConvGemm in GFLOP per second of
 // thread CPU time: Im2col + SgemmSerial against SgemmConvSerial on weights
 // packed once.

@@ -318,33 +318,41 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 }
 
-// depthwiseBackward runs over channels: channel ch sums its filter gradient
-// over the samples in order, so no reduction across workers is needed.
+// dwBlock is the number of channels of one depthwise backward work unit.
+const dwBlock = 16
+
+// depthwiseBackward runs over blocks of dwBlock channels: a block takes the
+// samples in order, one kernel call on its adjacent planes per sample, so
+// each channel sums its filter gradient over the samples in order (no
+// reduction across workers, the same sums for any thread count).
 func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
 	C, hw, ohw := c.in.C, c.in.H*c.in.W, c.out.H*c.out.W
 	k2 := c.spec.Kernel * c.spec.Kernel
-	plane := c.geom
-	plane.C = 1
-	c.ex.parallel(C, func(_, ch int) {
-		filt := c.weight.W[ch*k2 : (ch+1)*k2]
-		dfilt := c.weight.G[ch*k2 : (ch+1)*k2]
-		var db float64
+	c.ex.parallel((C+dwBlock-1)/dwBlock, func(_, b int) {
+		lo, hi := b*dwBlock, min((b+1)*dwBlock, C)
+		g := c.geom
+		g.C = hi - lo
+		filt, dfilt := c.weight.W[lo*k2:hi*k2], c.weight.G[lo*k2:hi*k2]
+		var db [dwBlock]float64
 		for i := 0; i < n; i++ {
-			dy := dOut[(i*C+ch)*ohw : (i*C+ch+1)*ohw]
+			dy := dOut[(i*C+lo)*ohw : (i*C+hi)*ohw]
 			var dx []float32
 			if dIn != nil {
-				dx = dIn[(i*C+ch)*hw : (i*C+ch+1)*hw]
-				clear(dx)
+				dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
 			}
-			kernels.DepthwiseConvBackward(dx, dfilt, dy, c.x[(i*C+ch)*hw:(i*C+ch+1)*hw], filt, plane)
+			kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, c.x[(i*C+lo)*hw:(i*C+hi)*hw], filt, g)
 			if c.bias != nil {
-				for _, v := range dy {
-					db += float64(v)
+				for ch := range hi - lo {
+					for _, v := range dy[ch*ohw : (ch+1)*ohw] {
+						db[ch] += float64(v)
+					}
 				}
 			}
 		}
 		if c.bias != nil {
-			c.bias.G[ch] += float32(db)
+			for ch := range hi - lo {
+				c.bias.G[lo+ch] += float32(db[ch])
+			}
 		}
 	})
 }

@@ -190,9 +190,10 @@ func TestConv2dGradients(t *testing.T) {
 		convCase(Shape{4, 5, 5}, ConvSpec{Out: 6, Kernel: 3, Stride: 1, Pad: 1, Groups: 2}, 2), // grouped
 		convCase(Shape{3, 6, 5}, ConvSpec{Out: 3, Kernel: 3, Stride: 1, Pad: 1, Groups: 3}, 2), // depthwise
 		convCase(Shape{3, 7, 7}, ConvSpec{Out: 3, Kernel: 3, Stride: 2, Pad: 1, Groups: 3, Bias: true}, 2),
-		convCase(Shape{2, 4, 4}, ConvSpec{Out: 2, Kernel: 4, Stride: 1, Groups: 2}, 3),         // global depthwise (GDC)
-		convCase(Shape{2, 5, 5}, ConvSpec{Out: 4, Kernel: 3, Stride: 1, Pad: 1, Groups: 2}, 2), // depth multiplier 2
-		convCase(Shape{3, 5, 5}, ConvSpec{Out: 2, Kernel: 3, Stride: 1, Pad: 1}, 9),            // more samples than gradient groups
+		convCase(Shape{2, 4, 4}, ConvSpec{Out: 2, Kernel: 4, Stride: 1, Groups: 2}, 3),                        // global depthwise (GDC)
+		convCase(Shape{18, 5, 4}, ConvSpec{Out: 18, Kernel: 3, Stride: 2, Pad: 1, Groups: 18, Bias: true}, 2), // two depthwise channel blocks
+		convCase(Shape{2, 5, 5}, ConvSpec{Out: 4, Kernel: 3, Stride: 1, Pad: 1, Groups: 2}, 2),                // depth multiplier 2
+		convCase(Shape{3, 5, 5}, ConvSpec{Out: 2, Kernel: 3, Stride: 1, Pad: 1}, 9),                           // more samples than gradient groups
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runGradCase(t, c) })
