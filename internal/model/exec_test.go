@@ -53,3 +53,29 @@ func TestStepAllocations(t *testing.T) {
 		})
 	}
 }
+
+// smallUnits is a region body whose units sum 1024 floats each.
+type smallUnits struct {
+	x    [2][1024]float32
+	sums [2]float32
+}
+
+func (s *smallUnits) unit(_, u int) {
+	var t float32
+	for _, v := range s.x[u] {
+		t += v
+	}
+	s.sums[u] = t
+}
+
+// BenchmarkRegion times a parallel region of two small units on 2 threads:
+// what starting and ending a region costs.
+func BenchmarkRegion(b *testing.B) {
+	e := NewExec()
+	e.SetThreads(2)
+	s := new(smallUnits)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.run(2, s)
+	}
+}

@@ -10,10 +10,7 @@
 // other: the same calls, so the same results, and no deadlock.
 package workers
 
-import (
-	"runtime"
-	"sync/atomic"
-)
+import "sync/atomic"
 
 // Task is the body of a parallel region.
 type Task interface {
@@ -39,14 +36,6 @@ func Run(n int, t Task) {
 	t.Work(0)
 }
 
-// spinChecks is how many times a worker that has finished its share polls
-// for the next one, and the caller polls for the end of its region, before
-// parking on a channel: regions of a training step follow each other
-// within microseconds, and a parked goroutine takes tens of microseconds to
-// wake. Polling happens only when every worker of the region has a core
-// (n ≤ GOMAXPROCS).
-const spinChecks = 1 << 10
-
 // pool is the process's worker pool; the region holding busy owns the rest.
 var pool = &workerPool{done: make(chan struct{}, 1)}
 
@@ -55,7 +44,6 @@ type workerPool struct {
 	workers []*worker     // workers[i] runs the shares of worker index i+1
 	pending atomic.Int32  // pool workers of the running region not done yet
 	done    chan struct{} // the last of them signals here (capacity 1)
-	spin    atomic.Bool   // poll before parking
 }
 
 // start hands t's shares 1..n−1 to pool goroutines, starting more when the
@@ -66,72 +54,37 @@ func (p *workerPool) start(n int, t Task) {
 		p.workers = append(p.workers, wk)
 		go wk.loop(p)
 	}
-	p.spin.Store(n <= runtime.GOMAXPROCS(0))
 	p.pending.Store(int32(n - 1))
 	for i, wk := range p.workers[:n-1] {
-		wk.post(t, i+1)
+		wk.task, wk.w = t, i+1
+		wk.wake <- struct{}{}
 	}
 }
 
 // finish waits for the pool workers of the running region and frees the
 // pool for the next one.
 func (p *workerPool) finish() {
-	if p.spin.Load() {
-		for i := 0; i < spinChecks && p.pending.Load() != 0; i++ {
-		}
-	}
 	<-p.done
 	p.busy.Store(false)
 }
 
-// Worker states: idle (polling, or about to park), parked (waiting on
-// wake), posted (a share is waiting in task).
-const (
-	idle uint32 = iota
-	parked
-	posted
-)
-
-// worker is one pool goroutine.
+// worker is one pool goroutine, parked on wake between shares. (Polling
+// for the next share for a few microseconds before parking was measured:
+// on this shared 2-core machine it made a small region 4 to 8 times
+// slower, see docs/benchmarks.md.)
 type worker struct {
-	state atomic.Uint32
-	wake  chan struct{} // capacity 1: the poster's signal to a parked worker
-	task  Task          // the share to run: task.Work(w)
-	w     int
-}
-
-// post hands wk the share w of t and wakes wk if it is parked.
-func (wk *worker) post(t Task, w int) {
-	wk.task, wk.w = t, w
-	if wk.state.Swap(posted) == parked {
-		wk.wake <- struct{}{}
-	}
+	wake chan struct{} // capacity 1: a share is waiting in task
+	task Task          // the share to run: task.Work(w)
+	w    int
 }
 
 // loop is a pool goroutine's life: wait for a share, run it, report.
 func (wk *worker) loop(p *workerPool) {
-	for {
-		wk.await(p)
+	for range wk.wake {
 		wk.task.Work(wk.w)
 		wk.task = nil
-		wk.state.Store(idle) // before pending: the next post may follow at once
 		if p.pending.Add(-1) == 0 {
 			p.done <- struct{}{}
 		}
-	}
-}
-
-// await returns once a share is posted: it polls for a while if p.spin
-// says so, then parks until the poster wakes it.
-func (wk *worker) await(p *workerPool) {
-	if p.spin.Load() {
-		for i := 0; i < spinChecks; i++ {
-			if wk.state.Load() == posted {
-				return
-			}
-		}
-	}
-	if wk.state.CompareAndSwap(idle, parked) {
-		<-wk.wake
 	}
 }
