@@ -28,12 +28,7 @@ func sgemmConv(pa *PackedA, threads int, img []float32, g ConvGeom, alpha, beta 
 		scaleC(beta, c, pa.m, n, ldc)
 		return
 	}
-	img = img[:g.C*g.H*g.W]
-	gemmPackedA(pa, threads, n, func(dst []float32, p0, kc, j0, cols int) {
-		tmp := getBuf(kc * cols)
-		packIm2col(pa.kn, dst, *tmp, img, g, p0, kc, j0, cols)
-		putBuf(tmp)
-	}, alpha, beta, c, ldc)
+	gemmPackedA(pa, threads, n, bSource{img: img[:g.C*g.H*g.W], g: g}, alpha, beta, c, ldc)
 }
 
 // packIm2col is packBGo for the implicit matrix Im2col(img, g) (rows

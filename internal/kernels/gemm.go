@@ -1,5 +1,7 @@
 package kernels
 
+import "github.com/cocotrain/cocotrain/internal/workers"
+
 // Blocking of the packed GEMM. A K block of kcBlock steps keeps one B
 // micro-panel (kc×nr) in L1 while the A block of a tile streams from L2.
 const (
@@ -21,10 +23,7 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 		scaleC(beta, c, m, n, ldc)
 		return
 	}
-	pa, _ := packedPool.Get().(*PackedA)
-	if pa == nil {
-		pa = new(PackedA)
-	}
+	pa := packedAs.get()
 	// With a single column tile every panel of A is used by one tile only:
 	// pack it there, block by block, while it is in cache. Otherwise pack
 	// it once for all tiles.
@@ -34,82 +33,123 @@ func gemmPacked(kn *microKernel, threads int, transA, transB bool, m, n, k int, 
 	} else {
 		pa.pack(kn, threads, transA, m, k, a, lda)
 	}
-	gemmPackedA(pa, threads, n, matrixB(kn, transB, b, ldb), alpha, beta, c, ldc)
+	gemmPackedA(pa, threads, n, bSource{b: b, ldb: ldb, transB: transB}, alpha, beta, c, ldc)
 	pa.lazyA = nil
-	packedPool.Put(pa)
+	packedAs.put(pa)
 }
 
-// bPacker writes the steps [p0, p0+kc) and columns [j0, j0+cols) of the
-// k×n operand op(B) into dst as micro-panels (the contract of packBGo).
-type bPacker func(dst []float32, p0, kc, j0, cols int)
+// bSource is the k×n operand op(B) of gemmPackedA: the stored matrix b
+// (row stride ldb, transposed when transB) or, when img is not nil, the
+// implicit matrix Im2col(img, g).
+type bSource struct {
+	b      []float32
+	ldb    int
+	transB bool
+	img    []float32
+	g      ConvGeom
+}
 
-// matrixB packs op(B) from a stored matrix with kn's packer.
-func matrixB(kn *microKernel, transB bool, b []float32, ldb int) bPacker {
-	return func(dst []float32, p0, kc, j0, cols int) {
-		kn.packB(dst, transB, b, ldb, p0, kc, j0, cols, kn.nr)
+// pack writes the steps [p0, p0+kc) and columns [j0, j0+cols) of op(B) into
+// dst as kn's micro-panels (the contract of packBGo).
+func (s *bSource) pack(kn *microKernel, dst []float32, p0, kc, j0, cols int) {
+	if s.img == nil {
+		kn.packB(dst, s.transB, s.b, s.ldb, p0, kc, j0, cols, kn.nr)
+		return
 	}
+	tmp := getBuf(kc * cols)
+	packIm2col(kn, dst, *tmp, s.img, s.g, p0, kc, j0, cols)
+	putBuf(tmp)
 }
 
-// gemmPackedA computes C = alpha·A·B + beta·C with A already packed (m×k)
-// and B (k×n) produced panel by panel by packB, over up to `threads`
-// goroutines: workers take rectangular tiles of C from an atomic counter
-// and, per K block, pack their B tile and run the micro-kernel over it.
-func gemmPackedA(pa *PackedA, threads, n int, packB bPacker, alpha, beta float32, c []float32, ldc int) {
+// gemmPackedA computes C = alpha·A·op(B) + beta·C with A already packed (m×k)
+// and op(B) (k×n) packed panel by panel from b, over up to `threads`
+// workers: they take rectangular tiles of C from a shared counter and, per
+// K block, pack their B tile and run the micro-kernel over it.
+func gemmPackedA(pa *PackedA, threads, n int, b bSource, alpha, beta float32, c []float32, ldc int) {
 	kn, m, k := pa.kn, pa.m, pa.k
-	mr, nr := kn.mr, kn.nr
 	if 2*m*n*k < 1<<21 {
 		threads = 1
 	}
 	// Tiles are whole micro-kernel blocks, cut as evenly as possible.
-	mPanels, nPanels := pa.mPad/mr, (n+nr-1)/nr
-	nt, mt := tiling(mPanels, nPanels, nr, threads)
-	widest := (nPanels + nt - 1) / nt * nr
-	mcPanels := max(1, mcTarget/mr)
+	mPanels, nPanels := pa.mPad/kn.mr, (n+kn.nr-1)/kn.nr
+	nt, mt := tiling(mPanels, nPanels, kn.nr, threads)
+	t := gemmJobs.get()
+	*t = gemmJob{pa: pa, b: b, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc,
+		nt: nt, mt: mt, mPanels: mPanels, nPanels: nPanels, widest: (nPanels + nt - 1) / nt * kn.nr}
+	t.reset(mt * nt)
+	workers.Run(min(threads, mt*nt), t)
+	*t = gemmJob{} // keep no matrices alive in the list
+	gemmJobs.put(t)
+}
 
-	parallelWorkers(threads, mt*nt, func(next func() (int, bool)) {
-		bbuf := getBuf(kcBlock * widest)
-		defer putBuf(bbuf)
-		var abuf *[]float32
-		if pa.lazyA != nil {
-			abuf = getBuf(kcBlock * mcPanels * mr)
-			defer putBuf(abuf)
-		}
-		for job, ok := next(); ok; job, ok = next() {
-			tj, ti := job%nt, job/nt
-			j0 := tj * nPanels / nt * nr
-			cols := min((tj+1)*nPanels/nt*nr, n) - j0
-			r0, r1 := ti*mPanels/mt, (ti+1)*mPanels/mt
-			for p0 := 0; p0 < k; p0 += kcBlock {
-				kc := min(kcBlock, k-p0)
-				bp := (*bbuf)[:roundUp(cols, nr)*kc]
-				packB(bp, p0, kc, j0, cols)
-				bet := beta
-				if p0 > 0 {
-					bet = 1
-				}
-				for rc := r0; rc < r1; rc += mcPanels {
-					rEnd := min(rc+mcPanels, r1)
-					panel := func(r int) []float32 { return pa.panel(p0, kc, r) }
-					if pa.lazyA != nil {
-						for r := rc; r < rEnd; r++ {
-							kn.packA((*abuf)[(r-rc)*mr*kc:(r-rc+1)*mr*kc], pa.transA, pa.lazyA, pa.lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
-						}
-						panel = func(r int) []float32 { return (*abuf)[(r-rc)*mr*kc : (r-rc+1)*mr*kc] }
+// gemmJob is gemmPackedA's parallel region: job j computes tile (j/nt,
+// j%nt) of C.
+type gemmJob struct {
+	jobCounter
+	pa               *PackedA
+	b                bSource
+	n                int
+	alpha, beta      float32
+	c                []float32
+	ldc              int
+	nt, mt           int // column and row tiles of C
+	mPanels, nPanels int // micro-kernel blocks of C's rows and columns
+	widest           int // columns of the widest column tile
+}
+
+// gemmJobs recycles gemmJobs, so that a product allocates nothing.
+var gemmJobs freeList[gemmJob]
+
+// Work runs tiles until none is left.
+func (t *gemmJob) Work(int) {
+	pa, kn := t.pa, t.pa.kn
+	m, k, mr, nr := pa.m, pa.k, kn.mr, kn.nr
+	mcPanels := max(1, mcTarget/mr)
+	bbuf := getBuf(kcBlock * t.widest)
+	defer putBuf(bbuf)
+	var abuf *[]float32
+	if pa.lazyA != nil {
+		abuf = getBuf(kcBlock * mcPanels * mr)
+		defer putBuf(abuf)
+	}
+	for job, ok := t.take(); ok; job, ok = t.take() {
+		tj, ti := job%t.nt, job/t.nt
+		j0 := tj * t.nPanels / t.nt * nr
+		cols := min((tj+1)*t.nPanels/t.nt*nr, t.n) - j0
+		r0, r1 := ti*t.mPanels/t.mt, (ti+1)*t.mPanels/t.mt
+		for p0 := 0; p0 < k; p0 += kcBlock {
+			kc := min(kcBlock, k-p0)
+			bp := (*bbuf)[:roundUp(cols, nr)*kc]
+			t.b.pack(kn, bp, p0, kc, j0, cols)
+			bet := t.beta
+			if p0 > 0 {
+				bet = 1
+			}
+			for rc := r0; rc < r1; rc += mcPanels {
+				rEnd := min(rc+mcPanels, r1)
+				if pa.lazyA != nil {
+					for r := rc; r < rEnd; r++ {
+						kn.packA((*abuf)[(r-rc)*mr*kc:(r-rc+1)*mr*kc], pa.transA, pa.lazyA, pa.lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
 					}
-					for q := 0; q*nr < cols; q++ {
-						bPanel := bp[q*kc*nr : (q+1)*kc*nr]
-						j := j0 + q*nr
-						w := min(nr, n-j)
-						for r := rc; r < rEnd; r++ {
-							i := r * mr
-							h := min(mr, m-i)
-							kn.run(kc, panel(r), bPanel, c[i*ldc+j:], ldc, h, w, alpha, bet)
+				}
+				for q := 0; q*nr < cols; q++ {
+					bPanel := bp[q*kc*nr : (q+1)*kc*nr]
+					j := j0 + q*nr
+					w := min(nr, t.n-j)
+					for r := rc; r < rEnd; r++ {
+						var ap []float32
+						if pa.lazyA != nil {
+							ap = (*abuf)[(r-rc)*mr*kc : (r-rc+1)*mr*kc]
+						} else {
+							ap = pa.panel(p0, kc, r)
 						}
+						i := r * mr
+						kn.run(kc, ap, bPanel, t.c[i*t.ldc+j:], t.ldc, min(mr, m-i), w, t.alpha, bet)
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // tiling chooses how many column tiles (nt) and row tiles (mt) to cut C

@@ -1,9 +1,9 @@
 package kernels
 
-import "sync"
+import "github.com/cocotrain/cocotrain/internal/workers"
 
-// packedPool recycles the packed copies of A that Sgemm makes.
-var packedPool sync.Pool
+// packedAs recycles the packed copies of A that Sgemm makes.
+var packedAs freeList[PackedA]
 
 // PackedA is a matrix op(A) (m×k) laid out once for the GEMM micro-kernel,
 // so that products reusing it (a convolution's weights over a batch) skip
@@ -64,12 +64,38 @@ func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a [
 	if m*k < 1<<15 {
 		threads = 1
 	}
-	parallelFor(threads, kBlocks*panels, func(job int) {
+	t := packJobs.get()
+	t.pa, t.transA, t.a, t.lda = pa, transA, a, lda
+	t.reset(kBlocks * panels)
+	workers.Run(min(threads, kBlocks*panels), t)
+	t.pa, t.a = nil, nil // keep no matrices alive in the list
+	packJobs.put(t)
+}
+
+// packJob is PackedA.pack's parallel region: job j packs row panel
+// j mod panels of K block j / panels.
+type packJob struct {
+	jobCounter
+	pa     *PackedA
+	transA bool
+	a      []float32
+	lda    int
+}
+
+// packJobs recycles packJobs, so that packing allocates nothing.
+var packJobs freeList[packJob]
+
+// Work packs panels until none is left.
+func (t *packJob) Work(int) {
+	pa, kn := t.pa, t.pa.kn
+	mr := kn.mr
+	panels := pa.mPad / mr
+	for job, ok := t.take(); ok; job, ok = t.take() {
 		p0 := job / panels * kcBlock
-		kc := min(kcBlock, k-p0)
+		kc := min(kcBlock, pa.k-p0)
 		r := job % panels
-		kn.packA(pa.panel(p0, kc, r), transA, a, lda, r*mr, min(mr, m-r*mr), p0, kc, mr)
-	})
+		kn.packA(pa.panel(p0, kc, r), t.transA, t.a, t.lda, r*mr, min(mr, pa.m-r*mr), p0, kc, mr)
+	}
 }
 
 // SgemmPacked computes C = alpha·A·op(B) + beta·C like Sgemm, with A (m×k)
@@ -95,5 +121,5 @@ func sgemmPackedEntry(pa *PackedA, threads int, transB bool, n int, alpha float3
 		scaleC(beta, c, pa.m, n, ldc)
 		return
 	}
-	gemmPackedA(pa, threads, n, matrixB(pa.kn, transB, b, ldb), alpha, beta, c, ldc)
+	gemmPackedA(pa, threads, n, bSource{b: b, ldb: ldb, transB: transB}, alpha, beta, c, ldc)
 }

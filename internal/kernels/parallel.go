@@ -1,37 +1,22 @@
 package kernels
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync/atomic"
 
-// parallelFor runs body(job) for every job in [0, jobs) over up to threads
-// goroutines (the caller is one of them) taking jobs from a shared counter.
-func parallelFor(threads, jobs int, body func(job int)) {
-	parallelWorkers(threads, jobs, func(next func() (int, bool)) {
-		for job, ok := next(); ok; job, ok = next() {
-			body(job)
-		}
-	})
+// jobCounter hands the job indices [0, n) of a parallel region out to its
+// workers (internal/workers), each index once, in increasing order.
+type jobCounter struct {
+	next atomic.Int64
+	n    int
 }
 
-// parallelWorkers starts min(threads, jobs) workers (the caller is one);
-// each calls next to take the next job index until it reports false.
-func parallelWorkers(threads, jobs int, worker func(next func() (int, bool))) {
-	var counter atomic.Int64
-	next := func() (int, bool) {
-		j := int(counter.Add(1) - 1)
-		return j, j < jobs
-	}
-	workers := min(threads, jobs)
-	if workers <= 1 {
-		worker(next)
-		return
-	}
-	var wg sync.WaitGroup
-	for range workers - 1 {
-		wg.Go(func() { worker(next) })
-	}
-	worker(next)
-	wg.Wait()
+// reset makes the counter hand out [0, n) from the start.
+func (c *jobCounter) reset(n int) {
+	c.n = n
+	c.next.Store(0)
+}
+
+// take returns the next job index, or false once all are taken.
+func (c *jobCounter) take() (int, bool) {
+	j := int(c.next.Add(1) - 1)
+	return j, j < c.n
 }

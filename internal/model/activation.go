@@ -23,10 +23,16 @@ func NewReLU(ex *Exec, name string, in Shape) *ReLU {
 // Forward computes out = max(in, 0).
 func (r *ReLU) Forward(out, in []float32, n int) {
 	r.x = in
+	r.call = call{out, in, n}
+	r.ex.run(n, (*reluForward)(r))
+}
+
+// reluForward is ReLU.Forward's parallel region: unit i is sample i.
+type reluForward ReLU
+
+func (r *reluForward) unit(_, i int) {
 	sz := r.in.Size()
-	r.ex.parallel(n, func(_, i int) {
-		kernels.ReLU(out[i*sz:(i+1)*sz], in[i*sz:(i+1)*sz])
-	})
+	kernels.ReLU(r.call.dst[i*sz:(i+1)*sz], r.call.src[i*sz:(i+1)*sz])
 }
 
 // Backward computes dIn = dOut where in > 0, else 0.
@@ -34,10 +40,16 @@ func (r *ReLU) Backward(dIn, dOut []float32, n int) {
 	if dIn == nil {
 		return
 	}
+	r.call = call{dIn, dOut, n}
+	r.ex.run(n, (*reluBackward)(r))
+}
+
+// reluBackward is ReLU.Backward's parallel region: unit i is sample i.
+type reluBackward ReLU
+
+func (r *reluBackward) unit(_, i int) {
 	sz := r.in.Size()
-	r.ex.parallel(n, func(_, i int) {
-		kernels.ReLUPlaneBackward(dIn[i*sz:(i+1)*sz], dOut[i*sz:(i+1)*sz], r.x[i*sz:(i+1)*sz])
-	})
+	kernels.ReLUPlaneBackward(r.call.dst[i*sz:(i+1)*sz], r.call.src[i*sz:(i+1)*sz], r.x[i*sz:(i+1)*sz])
 }
 
 // PReLU is a ReLU with a learned slope per channel for negative inputs, as
@@ -60,37 +72,51 @@ func NewPReLU(ex *Exec, a *params.Arena, name string, in Shape) *PReLU {
 // Forward computes out = x for x > 0, a_c·x otherwise.
 func (p *PReLU) Forward(out, in []float32, n int) {
 	p.x = in
+	p.call = call{out, in, n}
+	p.ex.run(n, (*preluForward)(p))
+}
+
+// preluForward is PReLU.Forward's parallel region: unit i is sample i.
+type preluForward PReLU
+
+func (p *preluForward) unit(_, i int) {
 	C, hw := p.in.C, p.in.H*p.in.W
-	p.ex.parallel(n, func(_, i int) {
-		for c, a := range p.weight.W[:C] {
-			off := (i*C + c) * hw
-			kernels.PReLUPlane(out[off:off+hw], in[off:off+hw], a)
-		}
-	})
+	out, in := p.call.dst, p.call.src
+	for c, a := range p.weight.W[:C] {
+		off := (i*C + c) * hw
+		kernels.PReLUPlane(out[off:off+hw], in[off:off+hw], a)
+	}
 }
 
 // Backward computes dIn and adds ∂L/∂a_c = Σ dy·x over x ≤ 0, one channel
 // per work unit (per-plane sums added in sample order).
 func (p *PReLU) Backward(dIn, dOut []float32, n int) {
+	p.call = call{dIn, dOut, n}
+	p.ex.run(p.in.C, (*preluBackward)(p))
+}
+
+// preluBackward is PReLU.Backward's parallel region: unit c is channel c.
+type preluBackward PReLU
+
+func (p *preluBackward) unit(_, c int) {
 	C, hw := p.in.C, p.in.H*p.in.W
-	p.ex.parallel(C, func(_, c int) {
-		a := p.weight.W[c]
-		var da float64
-		for i := 0; i < n; i++ {
-			off := (i*C + c) * hw
-			x, dy := p.x[off:off+hw], dOut[off:off+hw]
-			if dIn != nil {
-				da += float64(kernels.PReLUPlaneBackward(dIn[off:off+hw], dy, x, a))
-				continue
-			}
-			var s float32 // Σ dy·x over x ≤ 0 for this plane
-			for j, g := range dy {
-				s += math.Float32frombits(math.Float32bits(g*x[j]) & nonPositive(x[j]))
-			}
-			da += float64(s)
+	dIn, dOut := p.call.dst, p.call.src
+	a := p.weight.W[c]
+	var da float64
+	for i := 0; i < p.call.n; i++ {
+		off := (i*C + c) * hw
+		x, dy := p.x[off:off+hw], dOut[off:off+hw]
+		if dIn != nil {
+			da += float64(kernels.PReLUPlaneBackward(dIn[off:off+hw], dy, x, a))
+			continue
 		}
-		p.weight.G[c] += float32(da)
-	})
+		var s float32 // Σ dy·x over x ≤ 0 for this plane
+		for j, g := range dy {
+			s += math.Float32frombits(math.Float32bits(g*x[j]) & nonPositive(x[j]))
+		}
+		da += float64(s)
+	}
+	p.weight.G[c] += float32(da)
 }
 
 // nonPositive is all ones when v ≤ 0 (either zero, or the sign bit set) and

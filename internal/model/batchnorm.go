@@ -70,15 +70,22 @@ func newFixedScaleBatchNorm1d(ex *Exec, a *params.Arena, name string, d int) *Ba
 
 // Forward normalises in into out, one channel per work unit.
 func (b *BatchNorm) Forward(out, in []float32, n int) {
-	hw := b.in.H * b.in.W
 	b.begin(in, n)
-	b.ex.parallel(b.in.C, func(_, c int) {
-		mu, scale, shift := b.channelForward(in, n, c)
-		for i := 0; i < n; i++ {
-			o := (i*b.in.C + c) * hw
-			kernels.PlaneNorm(out[o:o+hw], in[o:o+hw], mu, scale, shift)
-		}
-	})
+	b.call = call{out, in, n}
+	b.ex.run(b.in.C, (*bnForward)(b))
+}
+
+// bnForward is BatchNorm.Forward's parallel region: unit c is channel c.
+type bnForward BatchNorm
+
+func (b *bnForward) unit(_, c int) {
+	hw := b.in.H * b.in.W
+	out, in, n := b.call.dst, b.call.src, b.call.n
+	mu, scale, shift := (*BatchNorm)(b).channelForward(in, n, c)
+	for i := 0; i < n; i++ {
+		o := (i*b.in.C + c) * hw
+		kernels.PlaneNorm(out[o:o+hw], in[o:o+hw], mu, scale, shift)
+	}
 }
 
 // begin caches the input of a Forward over n samples and sizes the scratch.
@@ -151,25 +158,32 @@ func (b *BatchNorm) affine(c int) (scale, shift float32) {
 // Backward propagates through the normalisation (through the batch
 // statistics when the last Forward used them) and adds ∂L/∂γ, ∂L/∂β.
 func (b *BatchNorm) Backward(dIn, dOut []float32, n int) {
+	b.call = call{dIn, dOut, n}
+	b.ex.run(b.in.C, (*bnBackward)(b))
+}
+
+// bnBackward is BatchNorm.Backward's parallel region: unit c is channel c.
+type bnBackward BatchNorm
+
+func (b *bnBackward) unit(_, c int) {
 	C, hw := b.in.C, b.in.H*b.in.W
-	b.ex.parallel(C, func(_, c int) {
-		mu := float32(b.bMean[c])
-		var sdy, sdyd float64 // Σ dy, Σ dy·(x − μ)
-		for i := 0; i < n; i++ {
-			o := (i*C + c) * hw
-			gs, gsd := kernels.PlaneGradStats(dOut[o:o+hw], b.x[o:o+hw], mu)
-			sdy += float64(gs)
-			sdyd += float64(gsd)
-		}
-		k, kb, kc := b.channelBackward(c, n, sdy, sdyd)
-		if dIn == nil {
-			return
-		}
-		for i := 0; i < n; i++ {
-			o := (i*C + c) * hw
-			kernels.PlaneNormBackward(dIn[o:o+hw], dOut[o:o+hw], b.x[o:o+hw], mu, k, kb, kc)
-		}
-	})
+	dIn, dOut, n := b.call.dst, b.call.src, b.call.n
+	mu := float32(b.bMean[c])
+	var sdy, sdyd float64 // Σ dy, Σ dy·(x − μ)
+	for i := 0; i < n; i++ {
+		o := (i*C + c) * hw
+		gs, gsd := kernels.PlaneGradStats(dOut[o:o+hw], b.x[o:o+hw], mu)
+		sdy += float64(gs)
+		sdyd += float64(gsd)
+	}
+	k, kb, kc := (*BatchNorm)(b).channelBackward(c, n, sdy, sdyd)
+	if dIn == nil {
+		return
+	}
+	for i := 0; i < n; i++ {
+		o := (i*C + c) * hw
+		kernels.PlaneNormBackward(dIn[o:o+hw], dOut[o:o+hw], b.x[o:o+hw], mu, k, kb, kc)
+	}
 }
 
 // channelBackward takes channel c's sums over the n samples of the output

@@ -21,6 +21,7 @@ type BNAct struct {
 	slope *params.Param // the PReLU's slopes; nil for a ReLU (slope 0)
 	// cache: channel c's map y = (x − mu[c])·scale[c] + shift[c] of the last Forward
 	mu, scale, shift []float32
+	call             call // the arguments of the running Forward or Backward
 }
 
 // newBNAct fuses bn with act (a *PReLU or a *ReLU over the same shape).
@@ -64,46 +65,60 @@ func (l *BNAct) a(c int) float32 {
 
 // Forward computes out = act(BN(in)), one channel per work unit.
 func (l *BNAct) Forward(out, in []float32, n int) {
+	l.bn.begin(in, n)
+	l.call = call{out, in, n}
+	l.bn.ex.run(l.bn.in.C, (*bnActForward)(l))
+}
+
+// bnActForward is BNAct.Forward's parallel region: unit c is channel c.
+type bnActForward BNAct
+
+func (l *bnActForward) unit(_, c int) {
 	b := l.bn
 	C, hw := b.in.C, b.in.H*b.in.W
-	b.begin(in, n)
-	b.ex.parallel(C, func(_, c int) {
-		mu, s, t := b.channelForward(in, n, c)
-		l.mu[c], l.scale[c], l.shift[c] = mu, s, t
-		a := l.a(c)
-		for i := 0; i < n; i++ {
-			o := (i*C + c) * hw
-			kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], mu, s, t, a)
-		}
-	})
+	out, in, n := l.call.dst, l.call.src, l.call.n
+	mu, s, t := b.channelForward(in, n, c)
+	l.mu[c], l.scale[c], l.shift[c] = mu, s, t
+	a := (*BNAct)(l).a(c)
+	for i := 0; i < n; i++ {
+		o := (i*C + c) * hw
+		kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], mu, s, t, a)
+	}
 }
 
 // Backward computes dIn through both layers and adds the gradients of γ, β
 // and the slopes, one channel per work unit (per-plane sums added in sample
 // order).
 func (l *BNAct) Backward(dIn, dOut []float32, n int) {
+	l.call = call{dIn, dOut, n}
+	l.bn.ex.run(l.bn.in.C, (*bnActBackward)(l))
+}
+
+// bnActBackward is BNAct.Backward's parallel region: unit c is channel c.
+type bnActBackward BNAct
+
+func (l *bnActBackward) unit(_, c int) {
 	b := l.bn
 	C, hw := b.in.C, b.in.H*b.in.W
-	b.ex.parallel(C, func(_, c int) {
-		mu, s, t, a := l.mu[c], l.scale[c], l.shift[c], l.a(c)
-		var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·y over y ≤ 0
-		for i := 0; i < n; i++ {
-			o := (i*C + c) * hw
-			g, gd, da := kernels.PlaneNormActGradStats(dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a)
-			sg += float64(g)
-			sgd += float64(gd)
-			sda += float64(da)
-		}
-		if l.slope != nil {
-			l.slope.G[c] += float32(sda)
-		}
-		k, kb, kc := b.channelBackward(c, n, sg, sgd)
-		if dIn == nil {
-			return
-		}
-		for i := 0; i < n; i++ {
-			o := (i*C + c) * hw
-			kernels.PlaneNormActBackward(dIn[o:o+hw], dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a, k, kb, kc)
-		}
-	})
+	dIn, dOut, n := l.call.dst, l.call.src, l.call.n
+	mu, s, t, a := l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c)
+	var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·y over y ≤ 0
+	for i := 0; i < n; i++ {
+		o := (i*C + c) * hw
+		g, gd, da := kernels.PlaneNormActGradStats(dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a)
+		sg += float64(g)
+		sgd += float64(gd)
+		sda += float64(da)
+	}
+	if l.slope != nil {
+		l.slope.G[c] += float32(sda)
+	}
+	k, kb, kc := b.channelBackward(c, n, sg, sgd)
+	if dIn == nil {
+		return
+	}
+	for i := 0; i < n; i++ {
+		o := (i*C + c) * hw
+		kernels.PlaneNormActBackward(dIn[o:o+hw], dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a, k, kb, kc)
+	}
 }

@@ -41,6 +41,10 @@ type Conv2d struct {
 	sharedPack bool
 	// cache
 	x []float32 // the input of the last Forward
+	// the running forward's epilogue and Backward's per-group gradient
+	// partials (Exec.groupScratch), for their parallel regions
+	post  evalEpilogue
+	parts []float32
 }
 
 // NewConv2d declares "<name>.weight" (and "<name>.bias") in a and returns the
@@ -109,37 +113,54 @@ func (c *Conv2d) Forward(out, in []float32, n int) { c.forward(out, in, n, nil) 
 // sample's output in place right after computing it (Infer's fusion).
 func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 	c.x = in
+	if !c.sharedPack {
+		c.packForward()
+	}
+	if c.depthwise() {
+		inSz, outSz := c.in.Size(), c.out.Size()
+		c.ex.parallel(n, func(_, i int) {
+			y := out[i*outSz : (i+1)*outSz]
+			kernels.DepthwiseConv(y, in[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
+			c.addBias(y)
+			if post != nil {
+				post.applyEval(y)
+			}
+		})
+		return
+	}
+	c.call, c.post = call{out, in, n}, post
+	if c.out.H*c.out.W < minGemmK && n > 1 {
+		S := min(c.dwChunk(), n)
+		c.ex.run((n+S-1)/S, (*convForwardChunked)(c))
+	} else {
+		c.ex.run(n, (*convForward)(c))
+	}
+	c.post = nil
+}
+
+// convForward is the parallel region of a dense or grouped Conv2d.Forward
+// on large feature maps: unit i is sample i.
+type convForward Conv2d
+
+func (c *convForward) unit(_, i int) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog := c.spec.Out / G
-	if !c.sharedPack {
-		c.packForward()
-	}
-	if !c.depthwise() && ohw < minGemmK && n > 1 {
-		c.forwardChunked(out, in, n, post)
-		return
-	}
-	c.ex.parallel(n, func(w, i int) {
-		x := in[i*inSz : (i+1)*inSz]
-		y := out[i*outSz : (i+1)*outSz]
-		if c.depthwise() {
-			kernels.DepthwiseConv(y, x, c.weight.W, c.geom)
+	x := c.call.src[i*inSz : (i+1)*inSz]
+	y := c.call.dst[i*outSz : (i+1)*outSz]
+	ghw := c.gg.C * c.in.H * c.in.W
+	for g := 0; g < G; g++ {
+		if (*Conv2d)(c).pointwise() {
+			kernels.SgemmPackedSerial(&c.packW[g], false, ohw, 1, x[g*ghw:], ohw, 0, y[g*cog*ohw:], ohw)
 		} else {
-			ghw := c.gg.C * c.in.H * c.in.W
-			for g := 0; g < G; g++ {
-				if c.pointwise() {
-					kernels.SgemmPackedSerial(&c.packW[g], false, ohw, 1, x[g*ghw:], ohw, 0, y[g*cog*ohw:], ohw)
-				} else {
-					kernels.SgemmConvSerial(&c.packW[g], x[g*ghw:(g+1)*ghw], c.gg, 1, 0, y[g*cog*ohw:], ohw)
-				}
-			}
+			kernels.SgemmConvSerial(&c.packW[g], x[g*ghw:(g+1)*ghw], c.gg, 1, 0, y[g*cog*ohw:], ohw)
 		}
-		c.addBias(y)
-		if post != nil {
-			post.applyEval(y)
-		}
-	})
+	}
+	(*Conv2d)(c).addBias(y)
+	if c.post != nil {
+		c.post.applyEval(y)
+	}
 }
 
 // packForward packs each group's weights for the forward product, unless
@@ -157,51 +178,53 @@ func (c *Conv2d) packForward() {
 	c.packedGen = gen
 }
 
-// forwardChunked is Forward for small feature maps: each work unit lays the
-// im2col matrices of dwChunk samples side by side, so that one GEMM with an
-// inner dimension of at least minGemmK columns serves them all, and then
-// scatters the result to the samples. The chunks depend on n and the shapes
-// only.
-func (c *Conv2d) forwardChunked(out, in []float32, n int, post evalEpilogue) {
+// convForwardChunked is the parallel region of a dense or grouped
+// Conv2d.Forward on small feature maps: each unit lays the im2col matrices
+// of dwChunk samples side by side, so that one GEMM with an inner
+// dimension of at least minGemmK columns serves them all, and then
+// scatters the result to the samples. The chunks depend on n and the
+// shapes only.
+type convForwardChunked Conv2d
+
+func (c *convForwardChunked) unit(w, u int) {
+	in, out, n := c.call.src, c.call.dst, c.call.n
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
 	rows, cout := c.geom.ColRows(), c.spec.Out
-	S := min(c.dwChunk(), n)
-	c.ex.parallel((n+S-1)/S, func(w, u int) {
-		s0, s1 := u*S, min((u+1)*S, n)
-		L := (s1 - s0) * ohw
-		buf := c.ex.col(w, rows*ohw+(rows+cout)*S*ohw)
-		col := buf[:rows*ohw]
-		colS := buf[rows*ohw : rows*ohw+rows*L]
-		yS := buf[rows*ohw+rows*S*ohw : rows*ohw+rows*S*ohw+cout*L]
-		for i := s0; i < s1; i++ {
-			cl := in[i*inSz : (i+1)*inSz]
-			if !c.pointwise() {
-				kernels.Im2col(col, cl, c.geom)
-				cl = col
-			}
-			j := (i - s0) * ohw
-			for r := 0; r < rows; r++ {
-				copy(colS[r*L+j:r*L+j+ohw], cl[r*ohw:(r+1)*ohw])
-			}
+	S := min((*Conv2d)(c).dwChunk(), n)
+	s0, s1 := u*S, min((u+1)*S, n)
+	L := (s1 - s0) * ohw
+	buf := c.ex.col(w, rows*ohw+(rows+cout)*S*ohw)
+	col := buf[:rows*ohw]
+	colS := buf[rows*ohw : rows*ohw+rows*L]
+	yS := buf[rows*ohw+rows*S*ohw : rows*ohw+rows*S*ohw+cout*L]
+	for i := s0; i < s1; i++ {
+		cl := in[i*inSz : (i+1)*inSz]
+		if !(*Conv2d)(c).pointwise() {
+			kernels.Im2col(col, cl, c.geom)
+			cl = col
 		}
-		for g := 0; g < G; g++ {
-			kernels.SgemmPackedSerial(&c.packW[g], false, L, 1, colS[g*kg*L:], L, 0, yS[g*cog*L:], L)
+		j := (i - s0) * ohw
+		for r := 0; r < rows; r++ {
+			copy(colS[r*L+j:r*L+j+ohw], cl[r*ohw:(r+1)*ohw])
 		}
-		for i := s0; i < s1; i++ {
-			y := out[i*outSz : (i+1)*outSz]
-			j := (i - s0) * ohw
-			for o := 0; o < cout; o++ {
-				copy(y[o*ohw:(o+1)*ohw], yS[o*L+j:o*L+j+ohw])
-			}
-			c.addBias(y)
-			if post != nil {
-				post.applyEval(y)
-			}
+	}
+	for g := 0; g < G; g++ {
+		kernels.SgemmPackedSerial(&c.packW[g], false, L, 1, colS[g*kg*L:], L, 0, yS[g*cog*L:], L)
+	}
+	for i := s0; i < s1; i++ {
+		y := out[i*outSz : (i+1)*outSz]
+		j := (i - s0) * ohw
+		for o := 0; o < cout; o++ {
+			copy(y[o*ohw:(o+1)*ohw], yS[o*L+j:o*L+j+ohw])
 		}
-	})
+		(*Conv2d)(c).addBias(y)
+		if c.post != nil {
+			c.post.applyEval(y)
+		}
+	}
 }
 
 // addBias adds the bias (if any) to every position of one sample's output.
@@ -224,97 +247,117 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 		c.depthwiseBackward(dIn, dOut, n)
 		return
 	}
-	inSz, outSz := c.in.Size(), c.out.Size()
-	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
-	nw := len(c.weight.W)
-	stride := nw
-	if c.bias != nil {
-		stride += c.spec.Out
-	}
+	nw, stride := c.gradStride()
 	if dIn != nil {
 		for g := 0; g < G; g++ {
 			c.packWT[g].Pack(true, kg, cog, c.weight.W[g*cog*kg:], kg)
 		}
 	}
 	groups := gradGroups(n)
-	parts := c.ex.groupScratch(groups, stride)
+	c.parts = c.ex.groupScratch(groups, stride)
+	c.call = call{dIn, dOut, n}
+	c.ex.run(groups, (*convBackward)(c))
+	c.ex.reduceGroups(c.weight.G, c.parts, groups, stride, 0)
+	if c.bias != nil {
+		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, nw)
+	}
+}
+
+// gradStride returns the number of weights and the length of one sample
+// group's parameter-gradient partial (the weights, then the bias).
+func (c *Conv2d) gradStride() (nw, stride int) {
+	nw = len(c.weight.W)
+	if c.bias != nil {
+		return nw, nw + c.spec.Out
+	}
+	return nw, nw
+}
+
+// convBackward is the parallel region of a dense or grouped
+// Conv2d.Backward: unit gi is sample group gi (groupRange), which writes
+// its samples' input gradients and its own partial parameter gradients.
+type convBackward Conv2d
+
+func (c *convBackward) unit(w, gi int) {
+	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
+	inSz, outSz := c.in.Size(), c.out.Size()
+	ohw := c.out.H * c.out.W
+	G := c.spec.Groups
+	cog, kg := c.spec.Out/G, c.gg.ColRows()
+	nw, stride := (*Conv2d)(c).gradStride()
+	pointwise := (*Conv2d)(c).pointwise()
+	groups := gradGroups(n)
 	rows, cout := c.geom.ColRows(), c.spec.Out
-	c.ex.parallel(groups, func(w, gi int) {
-		part := parts[gi*stride : (gi+1)*stride]
-		clear(part[nw:]) // the bias part; the first chunk's GEMM overwrites the weight part
-		lo, hi := groupRange(gi, groups, n)
-		S := min(c.dwChunk(), hi-lo)
-		buf := c.ex.col(w, 2*rows*ohw+(rows+cout)*S*ohw)
-		col, dcol := buf[:rows*ohw], buf[rows*ohw:2*rows*ohw]
-		colS := buf[2*rows*ohw : 2*rows*ohw+rows*S*ohw]
-		dyS := buf[2*rows*ohw+rows*S*ohw:]
-		for s0 := lo; s0 < hi; s0 += S {
-			s1 := min(s0+S, hi)
-			L := (s1 - s0) * ohw
-			var cl []float32
-			for i := s0; i < s1; i++ {
-				x := c.x[i*inSz : (i+1)*inSz]
-				dy := dOut[i*outSz : (i+1)*outSz]
-				cl = x
-				if !c.pointwise() {
-					kernels.Im2col(col, x, c.geom)
-					cl = col
+	part := c.parts[gi*stride : (gi+1)*stride]
+	clear(part[nw:]) // the bias part; the first chunk's GEMM overwrites the weight part
+	lo, hi := groupRange(gi, groups, n)
+	S := min((*Conv2d)(c).dwChunk(), hi-lo)
+	buf := c.ex.col(w, 2*rows*ohw+(rows+cout)*S*ohw)
+	col, dcol := buf[:rows*ohw], buf[rows*ohw:2*rows*ohw]
+	colS := buf[2*rows*ohw : 2*rows*ohw+rows*S*ohw]
+	dyS := buf[2*rows*ohw+rows*S*ohw:]
+	for s0 := lo; s0 < hi; s0 += S {
+		s1 := min(s0+S, hi)
+		L := (s1 - s0) * ohw
+		var cl []float32
+		for i := s0; i < s1; i++ {
+			x := c.x[i*inSz : (i+1)*inSz]
+			dy := dOut[i*outSz : (i+1)*outSz]
+			cl = x
+			if !pointwise {
+				kernels.Im2col(col, x, c.geom)
+				cl = col
+			}
+			if s1-s0 > 1 { // lay the chunk's matrices side by side
+				j := (i - s0) * ohw
+				for r := 0; r < rows; r++ {
+					copy(colS[r*L+j:r*L+j+ohw], cl[r*ohw:(r+1)*ohw])
 				}
-				if s1-s0 > 1 { // lay the chunk's matrices side by side
-					j := (i - s0) * ohw
-					for r := 0; r < rows; r++ {
-						copy(colS[r*L+j:r*L+j+ohw], cl[r*ohw:(r+1)*ohw])
-					}
-					for o := 0; o < cout; o++ {
-						copy(dyS[o*L+j:o*L+j+ohw], dy[o*ohw:(o+1)*ohw])
-					}
-				}
-				if c.bias != nil {
-					db := part[nw:]
-					for o := range db {
-						var s float64
-						for _, v := range dy[o*ohw : (o+1)*ohw] {
-							s += float64(v)
-						}
-						db[o] += float32(s)
-					}
-				}
-				if dIn == nil {
-					continue
-				}
-				dx := dIn[i*inSz : (i+1)*inSz]
-				target := dcol
-				if c.pointwise() {
-					target = dx
-				}
-				for g := 0; g < G; g++ {
-					// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
-					kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
-				}
-				if !c.pointwise() {
-					clear(dx)
-					kernels.Col2im(dx, dcol, c.geom)
+				for o := 0; o < cout; o++ {
+					copy(dyS[o*L+j:o*L+j+ohw], dy[o*ohw:(o+1)*ohw])
 				}
 			}
-			a, b := dOut[s0*outSz:s1*outSz], cl
-			if s1-s0 > 1 {
-				a, b = dyS[:cout*L], colS[:rows*L]
+			if c.bias != nil {
+				db := part[nw:]
+				for o := range db {
+					var s float64
+					for _, v := range dy[o*ohw : (o+1)*ohw] {
+						s += float64(v)
+					}
+					db[o] += float32(s)
+				}
 			}
-			beta := float32(1)
-			if s0 == lo {
-				beta = 0
+			if dIn == nil {
+				continue
+			}
+			dx := dIn[i*inSz : (i+1)*inSz]
+			target := dcol
+			if pointwise {
+				target = dx
 			}
 			for g := 0; g < G; g++ {
-				// dW_g (cog×kg) += dY_g (cog×L) · col_gᵀ (L×kg) over the chunk
-				sgemm(false, true, cog, kg, L, 1, a[g*cog*L:], L, b[g*kg*L:], L, beta, part[g*cog*kg:], kg)
+				// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
+				kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
+			}
+			if !pointwise {
+				clear(dx)
+				kernels.Col2im(dx, dcol, c.geom)
 			}
 		}
-	})
-	c.ex.reduceGroups(c.weight.G, parts, groups, stride, 0)
-	if c.bias != nil {
-		c.ex.reduceGroups(c.bias.G, parts, groups, stride, nw)
+		a, b := dOut[s0*outSz:s1*outSz], cl
+		if s1-s0 > 1 {
+			a, b = dyS[:cout*L], colS[:rows*L]
+		}
+		beta := float32(1)
+		if s0 == lo {
+			beta = 0
+		}
+		for g := 0; g < G; g++ {
+			// dW_g (cog×kg) += dY_g (cog×L) · col_gᵀ (L×kg) over the chunk
+			sgemm(false, true, cog, kg, L, 1, a[g*cog*L:], L, b[g*kg*L:], L, beta, part[g*cog*kg:], kg)
+		}
 	}
 }
 

@@ -15,9 +15,11 @@ type Dropout struct {
 	base
 	P    float64
 	seed uint64
-	next uint64    // the mask the next training Forward draws
-	mask []float32 // cache: 0 or 1/(1−P) per element (training only)
-	used bool      // the last Forward applied the mask
+	next uint64     // the mask the next training Forward draws
+	mask []float32  // cache: 0 or 1/(1−P) per element (training only)
+	used bool       // the last Forward applied the mask
+	pcg  rand.PCG   // the stream of the running Forward (reseeded, not reallocated)
+	rng  *rand.Rand // draws from pcg
 }
 
 // NewDropout returns a dropout with drop probability p.
@@ -53,7 +55,11 @@ func (d *Dropout) Forward(out, in []float32, n int) {
 		copy(out[:sz], in)
 		return
 	}
-	rng := rand.New(rand.NewPCG(d.seed, d.next))
+	d.pcg.Seed(d.seed, d.next)
+	if d.rng == nil {
+		d.rng = rand.New(&d.pcg)
+	}
+	rng := d.rng
 	d.next++
 	d.mask = grow(d.mask, sz)
 	keep := float32(1 / (1 - d.P))

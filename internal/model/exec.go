@@ -2,7 +2,8 @@ package model
 
 import (
 	"runtime"
-	"sync"
+
+	"github.com/cocotrain/cocotrain/internal/workers"
 )
 
 // Exec is the execution context every layer of one net shares: the training
@@ -31,6 +32,8 @@ type Exec struct {
 	// weightsGen counts the passes that may see new weights (see
 	// weightsChanged); 0 means every Forward must assume new weights.
 	weightsGen uint64
+	reg        region    // the running parallel region
+	red        reduction // reduceGroups' region
 }
 
 // weightsChanged starts a pass whose weights may differ from the last
@@ -77,29 +80,52 @@ func (e *Exec) SetThreads(n int) {
 // Threads is the number of worker goroutines.
 func (e *Exec) Threads() int { return e.threads }
 
-// parallel runs fn(worker, unit) for every unit in [0, units), unit u on worker
-// u mod T (T = min(threads, units)), and returns when all are done. Each
-// worker runs its units in increasing order.
-func (e *Exec) parallel(units int, fn func(worker, unit int)) {
-	t := min(e.threads, units)
-	if t <= 1 {
+// task is the body of a parallel region: unit(w, u) runs unit u on worker w.
+// A task that is a pointer into a long-lived struct (a layer) makes a
+// region allocate nothing; see the regions of the layers (reluForward …).
+type task interface{ unit(worker, u int) }
+
+// run runs t.unit(worker, unit) for every unit in [0, units), unit u on
+// worker u mod T (T = min(threads, units)), and returns when all are done.
+// Each worker runs its units in increasing order, on the goroutines of
+// internal/workers. Regions of one Exec do not nest.
+func (e *Exec) run(units int, t task) {
+	T := min(e.threads, units)
+	if T <= 1 {
 		for u := 0; u < units; u++ {
-			fn(0, u)
+			t.unit(0, u)
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	wg.Add(t)
-	for w := 0; w < t; w++ {
-		go func(w int) {
-			defer wg.Done()
-			for u := w; u < units; u += t {
-				fn(w, u)
-			}
-		}(w)
+	if e.reg.t != nil {
+		panic("model: parallel region started inside another one of the same Exec")
 	}
-	wg.Wait()
+	e.reg = region{t: t, units: units, workers: T}
+	defer func() { e.reg = region{} }()
+	workers.Run(T, &e.reg)
 }
+
+// region is the running parallel region of an Exec (a workers.Task).
+type region struct {
+	t              task
+	units, workers int
+}
+
+// Work runs worker w's units: w, w+T, w+2T, … in increasing order.
+func (r *region) Work(w int) {
+	for u := w; u < r.units; u += r.workers {
+		r.t.unit(w, u)
+	}
+}
+
+// parallel is run with a closure as the body (the closure is allocated per
+// call).
+func (e *Exec) parallel(units int, fn func(worker, unit int)) { e.run(units, unitFunc(fn)) }
+
+// unitFunc is a task made of a function.
+type unitFunc func(worker, unit int)
+
+func (f unitFunc) unit(w, u int) { f(w, u) }
 
 // col returns worker w's scratch of at least n floats (contents undefined).
 // Only worker w may call it while a parallel region runs.
@@ -136,18 +162,29 @@ func groupRange(g, groups, n int) (lo, hi int) {
 // parallel over fixed blocks of dst. Group g's partial for dst[i] is
 // parts[g*stride+off+i].
 func (e *Exec) reduceGroups(dst, parts []float32, groups, stride, off int) {
-	n := len(dst)
-	const block = 4096
-	e.parallel((n+block-1)/block, func(_, u int) {
-		lo, hi := u*block, min((u+1)*block, n)
-		d := dst[lo:hi]
-		for g := 0; g < groups; g++ {
-			src := parts[g*stride+off+lo : g*stride+off+hi]
-			for i, v := range src {
-				d[i] += v
-			}
+	e.red = reduction{dst: dst, parts: parts, groups: groups, stride: stride, off: off}
+	e.run((len(dst)+reduceBlock-1)/reduceBlock, &e.red)
+	e.red = reduction{}
+}
+
+// reduceBlock is the number of gradient elements per unit of reduceGroups.
+const reduceBlock = 4096
+
+// reduction is reduceGroups' parallel region: unit u sums block u of dst.
+type reduction struct {
+	dst, parts          []float32
+	groups, stride, off int
+}
+
+func (r *reduction) unit(_, u int) {
+	lo, hi := u*reduceBlock, min((u+1)*reduceBlock, len(r.dst))
+	d := r.dst[lo:hi]
+	for g := 0; g < r.groups; g++ {
+		src := r.parts[g*r.stride+r.off+lo : g*r.stride+r.off+hi]
+		for i, v := range src {
+			d[i] += v
 		}
-	})
+	}
 }
 
 // grow returns buf resliced to n floats, reallocating only when it is too small.

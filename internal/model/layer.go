@@ -52,6 +52,15 @@ type base struct {
 	in, out Shape
 	ex      *Exec
 	ps      []*params.Param
+	call    call // the arguments of the running Forward or Backward
+}
+
+// call holds the arguments of a layer's running Forward or Backward for its
+// parallel regions, which are methods of the layer (a closure capturing
+// the arguments would be allocated per call).
+type call struct {
+	dst, src []float32 // Forward: out and in; Backward: dIn and dOut
+	n        int       // samples
 }
 
 // Name is the layer's dotted name (the prefix of its parameter names).

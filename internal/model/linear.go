@@ -32,44 +32,66 @@ func (l *Linear) MACs() int64 { return int64(l.out.C) * int64(l.in.Size()) }
 // Forward computes out = in·Wᵀ + b in blocks of linearRows samples.
 func (l *Linear) Forward(out, in []float32, n int) {
 	l.x = in
-	F, D := l.in.Size(), l.out.C
-	l.ex.parallel((n+linearRows-1)/linearRows, func(_, u int) {
-		lo, hi := u*linearRows, min((u+1)*linearRows, n)
-		y := out[lo*D : hi*D]
-		sgemm(false, true, hi-lo, D, F, 1, in[lo*F:], F, l.weight.W, F, 0, y, D)
-		if l.bias != nil {
-			for i := 0; i < hi-lo; i++ {
-				row := y[i*D : (i+1)*D]
-				for j, b := range l.bias.W {
-					row[j] += b
-				}
+	l.call = call{out, in, n}
+	l.ex.run((n+linearRows-1)/linearRows, (*linearForward)(l))
+}
+
+// linearForward is Linear.Forward's parallel region: unit u is the block
+// of samples [u·linearRows, (u+1)·linearRows).
+type linearForward Linear
+
+func (l *linearForward) unit(_, u int) {
+	F, D, n := l.in.Size(), l.out.C, l.call.n
+	lo, hi := u*linearRows, min((u+1)*linearRows, n)
+	y := l.call.dst[lo*D : hi*D]
+	sgemm(false, true, hi-lo, D, F, 1, l.call.src[lo*F:], F, l.weight.W, F, 0, y, D)
+	if l.bias != nil {
+		for i := 0; i < hi-lo; i++ {
+			row := y[i*D : (i+1)*D]
+			for j, b := range l.bias.W {
+				row[j] += b
 			}
 		}
-	})
+	}
 }
 
 // Backward computes dIn = dOut·W (blocks of samples) and adds ∂L/∂W =
 // dOutᵀ·in (blocks of output features, each summing over the whole batch)
 // and ∂L/∂b = Σ dOut.
 func (l *Linear) Backward(dIn, dOut []float32, n int) {
-	F, D := l.in.Size(), l.out.C
+	l.call = call{dIn, dOut, n}
 	if dIn != nil {
-		l.ex.parallel((n+linearRows-1)/linearRows, func(_, u int) {
-			lo, hi := u*linearRows, min((u+1)*linearRows, n)
-			sgemm(false, false, hi-lo, F, D, 1, dOut[lo*D:], D, l.weight.W, F, 0, dIn[lo*F:hi*F], F)
-		})
+		l.ex.run((n+linearRows-1)/linearRows, (*linearInputGrad)(l))
 	}
-	l.ex.parallel((D+linearRows-1)/linearRows, func(_, u int) {
-		lo, hi := u*linearRows, min((u+1)*linearRows, D)
-		sgemm(true, false, hi-lo, F, n, 1, dOut[lo:], D, l.x, F, 1, l.weight.G[lo*F:hi*F], F)
-		if l.bias != nil {
-			for j := lo; j < hi; j++ {
-				var s float64
-				for i := 0; i < n; i++ {
-					s += float64(dOut[i*D+j])
-				}
-				l.bias.G[j] += float32(s)
+	l.ex.run((l.out.C+linearRows-1)/linearRows, (*linearParamGrad)(l))
+}
+
+// linearInputGrad is the dIn region of Linear.Backward: unit u is the
+// block of samples [u·linearRows, (u+1)·linearRows).
+type linearInputGrad Linear
+
+func (l *linearInputGrad) unit(_, u int) {
+	F, D, n := l.in.Size(), l.out.C, l.call.n
+	lo, hi := u*linearRows, min((u+1)*linearRows, n)
+	sgemm(false, false, hi-lo, F, D, 1, l.call.src[lo*D:], D, l.weight.W, F, 0, l.call.dst[lo*F:hi*F], F)
+}
+
+// linearParamGrad is the parameter-gradient region of Linear.Backward:
+// unit u is the block of output features [u·linearRows, (u+1)·linearRows).
+type linearParamGrad Linear
+
+func (l *linearParamGrad) unit(_, u int) {
+	F, D, n := l.in.Size(), l.out.C, l.call.n
+	dOut := l.call.src
+	lo, hi := u*linearRows, min((u+1)*linearRows, D)
+	sgemm(true, false, hi-lo, F, n, 1, dOut[lo:], D, l.x, F, 1, l.weight.G[lo*F:hi*F], F)
+	if l.bias != nil {
+		for j := lo; j < hi; j++ {
+			var s float64
+			for i := 0; i < n; i++ {
+				s += float64(dOut[i*D+j])
 			}
+			l.bias.G[j] += float32(s)
 		}
-	})
+	}
 }

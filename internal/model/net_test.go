@@ -176,7 +176,7 @@ func checkNetGradients(t *testing.T, c netGradCase, train bool) {
 	}
 }
 
-// TestThreadCountInvariance runs the same training step on 1 and 3 threads
+// TestThreadCountInvariance runs the same training step on 1, 3 and 16 threads
 // and requires bit-identical embeddings, gradients and running statistics.
 func TestThreadCountInvariance(t *testing.T) {
 	for _, cfg := range []Config{
@@ -191,7 +191,7 @@ func TestThreadCountInvariance(t *testing.T) {
 			dEmb := randn(rng, batch*cfg.EmbeddingDim)
 			var ref *params.Arena
 			var refOut []float32
-			for _, threads := range []int{1, 3} {
+			for _, threads := range []int{1, 3, 16} {
 				net, a := newTestNet(t, cfg, 5)
 				net.SetThreads(threads)
 				net.SetTraining(true)

@@ -42,25 +42,30 @@ func NewMaxPool2d(ex *Exec, name string, in Shape, kernel, stride, pad int) (*Ma
 // Infer replica, which never runs Backward, skips the remembering on the
 // 2×2 stride-2 pools).
 func (m *MaxPool2d) Forward(out, in []float32, n int) {
-	H, W, OH, OW := m.in.H, m.in.W, m.out.H, m.out.W
 	m.argmax = growInt32(m.argmax, n*m.out.Size())
-	C := m.in.C
+	m.call = call{out, in, n}
+	m.ex.run(n, (*maxPoolForward)(m))
+}
+
+// maxPoolForward is MaxPool2d.Forward's parallel region: unit i is sample i.
+type maxPoolForward MaxPool2d
+
+func (m *maxPoolForward) unit(_, i int) {
+	H, W, OH, OW, C := m.in.H, m.in.W, m.out.H, m.out.W, m.in.C
 	twoByTwo := m.g.kh == 2 && m.g.kw == 2 && m.g.s == 2 && m.g.p == 0
-	m.ex.parallel(n, func(_, i int) {
-		for pl := i * C; pl < (i+1)*C; pl++ {
-			src := in[pl*H*W : (pl+1)*H*W]
-			dst := out[pl*OH*OW : (pl+1)*OH*OW]
-			arg := m.argmax[pl*OH*OW : (pl+1)*OH*OW]
-			switch {
-			case twoByTwo && m.ex.inferOnly:
-				maxPool2x2Values(dst, src, W, OH, OW)
-			case twoByTwo:
-				maxPool2x2(dst, arg, src, W, OH, OW)
-			default:
-				m.plane(dst, arg, src)
-			}
+	for pl := i * C; pl < (i+1)*C; pl++ {
+		src := m.call.src[pl*H*W : (pl+1)*H*W]
+		dst := m.call.dst[pl*OH*OW : (pl+1)*OH*OW]
+		arg := m.argmax[pl*OH*OW : (pl+1)*OH*OW]
+		switch {
+		case twoByTwo && m.ex.inferOnly:
+			maxPool2x2Values(dst, src, W, OH, OW)
+		case twoByTwo:
+			maxPool2x2(dst, arg, src, W, OH, OW)
+		default:
+			(*MaxPool2d)(m).plane(dst, arg, src)
 		}
-	})
+	}
 }
 
 // plane max-pools one H×W plane into OH×OW, recording the argmax: the
@@ -146,15 +151,22 @@ func (m *MaxPool2d) Backward(dIn, dOut []float32, n int) {
 	if dIn == nil {
 		return
 	}
+	m.call = call{dIn, dOut, n}
+	m.ex.run(n*m.in.C, (*maxPoolBackward)(m))
+}
+
+// maxPoolBackward is MaxPool2d.Backward's parallel region: unit pl is
+// plane pl (sample pl / C, channel pl mod C).
+type maxPoolBackward MaxPool2d
+
+func (m *maxPoolBackward) unit(_, pl int) {
 	hw, ohw := m.in.H*m.in.W, m.out.H*m.out.W
-	m.ex.parallel(n*m.in.C, func(_, pl int) {
-		dx := dIn[pl*hw : (pl+1)*hw]
-		clear(dx)
-		arg := m.argmax[pl*ohw : (pl+1)*ohw]
-		for j, g := range dOut[pl*ohw : (pl+1)*ohw] {
-			dx[arg[j]] += g
-		}
-	})
+	dx := m.call.dst[pl*hw : (pl+1)*hw]
+	clear(dx)
+	arg := m.argmax[pl*ohw : (pl+1)*ohw]
+	for j, g := range m.call.src[pl*ohw : (pl+1)*ohw] {
+		dx[arg[j]] += g
+	}
 }
 
 // AvgPool2d averages each window, as torch.nn.AvgPool2d with
@@ -203,17 +215,24 @@ func (a *AvgPool2d) divisor() float32 { return float32(a.g.kh * a.g.kw) }
 
 // Forward writes each window's mean.
 func (a *AvgPool2d) Forward(out, in []float32, n int) {
+	a.call = call{out, in, n}
+	a.ex.run(n*a.in.C, (*avgPoolForward)(a))
+}
+
+// avgPoolForward is AvgPool2d.Forward's parallel region: unit pl is plane
+// pl (sample pl / C, channel pl mod C).
+type avgPoolForward AvgPool2d
+
+func (a *avgPoolForward) unit(_, pl int) {
 	hw, OW, ohw := a.in.H*a.in.W, a.out.W, a.out.H*a.out.W
-	inv := 1 / a.divisor()
-	a.ex.parallel(n*a.in.C, func(_, pl int) {
-		src := in[pl*hw : (pl+1)*hw]
-		dst := out[pl*ohw : (pl+1)*ohw]
-		for j := range dst {
-			var s float32
-			a.window(j/OW, j%OW, func(k int) { s += src[k] })
-			dst[j] = s * inv
-		}
-	})
+	inv := 1 / (*AvgPool2d)(a).divisor()
+	src := a.call.src[pl*hw : (pl+1)*hw]
+	dst := a.call.dst[pl*ohw : (pl+1)*ohw]
+	for j := range dst {
+		var s float32
+		(*AvgPool2d)(a).window(j/OW, j%OW, func(k int) { s += src[k] })
+		dst[j] = s * inv
+	}
 }
 
 // Backward spreads each output gradient evenly over its window.
@@ -221,16 +240,23 @@ func (a *AvgPool2d) Backward(dIn, dOut []float32, n int) {
 	if dIn == nil {
 		return
 	}
+	a.call = call{dIn, dOut, n}
+	a.ex.run(n*a.in.C, (*avgPoolBackward)(a))
+}
+
+// avgPoolBackward is AvgPool2d.Backward's parallel region: unit pl is
+// plane pl.
+type avgPoolBackward AvgPool2d
+
+func (a *avgPoolBackward) unit(_, pl int) {
 	hw, OW, ohw := a.in.H*a.in.W, a.out.W, a.out.H*a.out.W
-	inv := 1 / a.divisor()
-	a.ex.parallel(n*a.in.C, func(_, pl int) {
-		dx := dIn[pl*hw : (pl+1)*hw]
-		clear(dx)
-		for j, g := range dOut[pl*ohw : (pl+1)*ohw] {
-			g *= inv
-			a.window(j/OW, j%OW, func(k int) { dx[k] += g })
-		}
-	})
+	inv := 1 / (*AvgPool2d)(a).divisor()
+	dx := a.call.dst[pl*hw : (pl+1)*hw]
+	clear(dx)
+	for j, g := range a.call.src[pl*ohw : (pl+1)*ohw] {
+		g *= inv
+		(*AvgPool2d)(a).window(j/OW, j%OW, func(k int) { dx[k] += g })
+	}
 }
 
 // growInt32 returns buf resliced to n, reallocating only when too small.

@@ -1,0 +1,81 @@
+package model
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// TestStepAllocations requires a warm training step (forward and backward)
+// and a warm eval forward on 2 threads to allocate nothing but the
+// closures of the depthwise convolutions' regions (one per depthwise
+// layer and pass), give or take one allocation per step: the kernels'
+// free lists may still grow when the workers happen to overlap more than
+// before. The parallel regions run on the persistent worker pool with
+// bodies that are methods of the layers.
+func TestStepAllocations(t *testing.T) {
+	for _, cfg := range []Config{
+		{Arch: "tiny", InputSize: 32, Channels: 3, EmbeddingDim: 16, Dropout: 0.1},
+		{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16},
+	} {
+		t.Run(cfg.Arch, func(t *testing.T) {
+			const batch = 5
+			rng := rand.New(rand.NewPCG(2, 3))
+			x := randn(rng, batch*cfg.Channels*cfg.InputSize*cfg.InputSize)
+			dEmb := randn(rng, batch*cfg.EmbeddingDim)
+			net, _ := newTestNet(t, cfg, 4)
+			net.SetThreads(2)
+			depthwise := 0
+			walk(net.body, func(l Layer) {
+				if c, ok := l.(*Conv2d); ok && c.depthwise() {
+					depthwise++
+				}
+			})
+			step := func() {
+				net.Forward(x, batch)
+				net.Backward(dEmb)
+			}
+			// AllocsPerRun counts on one P: warm up there too (the free
+			// lists of the kernels grow to the concurrency they see).
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+			for _, training := range []bool{true, false} {
+				net.SetTraining(training)
+				f, perRun := step, 2*depthwise
+				if !training {
+					f, perRun = func() { net.Forward(x, batch) }, depthwise
+				}
+				f()
+				f()
+				if got := testing.AllocsPerRun(5, f); got > float64(perRun+1) {
+					t.Errorf("%s training %v: %v allocations per step, want at most %d", cfg.Arch, training, got, perRun+1)
+				}
+			}
+		})
+	}
+}
+
+// smallUnits is a region body whose units sum 1024 floats each.
+type smallUnits struct {
+	x    [2][1024]float32
+	sums [2]float32
+}
+
+func (s *smallUnits) unit(_, u int) {
+	var t float32
+	for _, v := range s.x[u] {
+		t += v
+	}
+	s.sums[u] = t
+}
+
+// BenchmarkRegion times a parallel region of two small units on 2 threads:
+// what starting and ending a region costs.
+func BenchmarkRegion(b *testing.B) {
+	e := NewExec()
+	e.SetThreads(2)
+	s := new(smallUnits)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.run(2, s)
+	}
+}

@@ -1,0 +1,187 @@
+package workers
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// counts records how many times each worker index ran.
+type counts struct {
+	n    []atomic.Int32
+	each func(w int) // optional extra work per call
+}
+
+func (c *counts) Work(w int) {
+	c.n[w].Add(1)
+	if c.each != nil {
+		c.each(w)
+	}
+}
+
+func newCounts(n int) *counts { return &counts{n: make([]atomic.Int32, n)} }
+
+// check fails unless every worker index ran exactly times times.
+func (c *counts) check(t *testing.T, times int) {
+	t.Helper()
+	for w := range c.n {
+		if got := c.n[w].Load(); got != int32(times) {
+			t.Fatalf("worker %d of %d ran %d times, want %d", w, len(c.n), got, times)
+		}
+	}
+}
+
+func TestRunCallsEveryWorkerOnce(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 16} {
+		c := newCounts(n)
+		for range 100 {
+			Run(n, c)
+		}
+		c.check(t, 100)
+	}
+}
+
+func TestRunIsParallel(t *testing.T) {
+	c := newCounts(2)
+	c.each = bothAtOnce()
+	Run(2, c)
+	c.check(t, 1)
+}
+
+// bothAtOnce returns an each function that makes a 2-worker region finish
+// only if its workers run at the same time: worker 0 waits for worker 1.
+func bothAtOnce() func(int) {
+	ran := make(chan struct{})
+	return func(w int) {
+		if w == 1 {
+			close(ran)
+		} else {
+			<-ran
+		}
+	}
+}
+
+// TestNestedRunIsSerial starts a region from inside every worker of a
+// region: the inner ones run on their callers, one worker after the other.
+func TestNestedRunIsSerial(t *testing.T) {
+	outer := newCounts(3)
+	inner := make([]*counts, 3)
+	for w := range inner {
+		inner[w] = newCounts(4)
+	}
+	outer.each = func(w int) {
+		var order []int
+		rec := &orderTask{c: inner[w], order: &order}
+		Run(4, rec)
+		for i, v := range order {
+			if v != i {
+				t.Errorf("nested region of worker %d ran workers in order %v", w, order)
+				break
+			}
+		}
+	}
+	Run(3, outer)
+	outer.check(t, 1)
+	for _, c := range inner {
+		c.check(t, 1)
+	}
+}
+
+// orderTask counts like counts and appends each worker index to order
+// (only safe when the region runs serially).
+type orderTask struct {
+	c     *counts
+	order *[]int
+}
+
+func (o *orderTask) Work(w int) {
+	o.c.Work(w)
+	*o.order = append(*o.order, w)
+}
+
+// TestConcurrentCallers runs regions from several goroutines at once: the
+// ones that find the pool busy run on their callers.
+func TestConcurrentCallers(t *testing.T) {
+	const callers, regions = 4, 200
+	var wg sync.WaitGroup
+	cs := make([]*counts, callers)
+	for i := range cs {
+		cs[i] = newCounts(3)
+		wg.Go(func() {
+			for range regions {
+				Run(3, cs[i])
+			}
+		})
+	}
+	wg.Wait()
+	for _, c := range cs {
+		c.check(t, regions)
+	}
+}
+
+type panicker struct{ counts }
+
+func (p *panicker) Work(w int) {
+	p.counts.Work(w)
+	if w == 0 {
+		panic("worker 0")
+	}
+}
+
+// TestPanicFreesThePool panics in the caller's share; once recovered, the
+// region's other workers have finished and the pool runs the next region.
+func TestPanicFreesThePool(t *testing.T) {
+	p := &panicker{*newCounts(2)}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic of worker 0 was lost")
+			}
+		}()
+		Run(2, p)
+	}()
+	p.check(t, 1)
+	c := newCounts(2)
+	c.each = bothAtOnce()
+	Run(2, c)
+	c.check(t, 1)
+}
+
+func TestRunAllocatesNothing(t *testing.T) {
+	c := newCounts(runtime.GOMAXPROCS(0) + 2)
+	if a := testing.AllocsPerRun(100, func() { Run(len(c.n), c) }); a != 0 {
+		t.Errorf("Run allocates %g objects per region", a)
+	}
+}
+
+type empty struct{}
+
+func (empty) Work(int) {}
+
+// BenchmarkRun times an empty region on GOMAXPROCS workers: the overhead a
+// parallel region adds.
+func BenchmarkRun(b *testing.B) {
+	n := runtime.GOMAXPROCS(0)
+	var t empty
+	b.ReportAllocs()
+	for b.Loop() {
+		Run(n, t)
+	}
+}
+
+// BenchmarkGoroutines times what Run replaces: starting GOMAXPROCS−1
+// goroutines per region and waiting for them.
+func BenchmarkGoroutines(b *testing.B) {
+	n := runtime.GOMAXPROCS(0)
+	var t empty
+	b.ReportAllocs()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for w := 1; w < n; w++ {
+			wg.Go(func() { t.Work(w) })
+		}
+		t.Work(0)
+		wg.Wait()
+	}
+}
