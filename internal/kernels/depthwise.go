@@ -64,10 +64,7 @@ func depthwiseBackward(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bo
 	case is3x3(g):
 		dw.back3(dIn, dW, dOut, in, weight, g, accIn)
 	default:
-		if dIn != nil && !accIn {
-			clear(dIn[:g.C*g.H*g.W])
-		}
-		depthwiseBackwardGeneric(dIn, dW, dOut, in, weight, g)
+		depthwiseBackwardGeneric(dIn, dW, dOut, in, weight, g, accIn)
 	}
 }
 

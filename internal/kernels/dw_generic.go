@@ -115,10 +115,15 @@ func dwRowBackward(dRow, dy, w, wFlip []float32, pw int) {
 // in steady state.
 var flipPool = sync.Pool{New: func() any { return new([]float32) }}
 
-// depthwiseBackwardGeneric is DepthwiseConvBackward for any geometry (the
-// reference of the fast paths): filter gradients as sums of row dot
-// products, input gradients row by row as depthwiseGeneric.
-func depthwiseBackwardGeneric(dIn, dW, dOut, in, weight []float32, g ConvGeom) {
+// depthwiseBackwardGeneric is DepthwiseConvBackward (accIn) or
+// DepthwiseConvBackwardOverwrite for any geometry (the reference of the fast
+// paths): filter gradients as sums of row dot products, input gradients
+// accumulated row by row as depthwiseGeneric (after clearing dIn unless
+// accIn).
+func depthwiseBackwardGeneric(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
+	if dIn != nil && !accIn {
+		clear(dIn[:g.C*g.H*g.W])
+	}
 	oh, ow := g.OutH(), g.OutW()
 	fp := flipPool.Get().(*[]float32)
 	defer flipPool.Put(fp)

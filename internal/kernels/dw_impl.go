@@ -12,12 +12,7 @@ type dwImpl struct {
 
 // dwGo is the pure-Go implementation (the generic loops), the reference of
 // the others.
-var dwGo = dwImpl{name: "go", conv3: depthwiseGeneric, back3: func(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
-	if dIn != nil && !accIn {
-		clear(dIn[:g.C*g.H*g.W])
-	}
-	depthwiseBackwardGeneric(dIn, dW, dOut, in, weight, g)
-}}
+var dwGo = dwImpl{name: "go", conv3: depthwiseGeneric, back3: depthwiseBackwardGeneric}
 
 // dw is the implementation DepthwiseConv and DepthwiseConvBackward use: the
 // first of dwImpls().

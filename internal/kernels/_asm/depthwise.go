@@ -5,18 +5,19 @@ package main
 // overwriting or accumulating, and stride 2), the filter gradient of one
 // plane (stride 1 and 2) and the stride-2 input gradient of one plane.
 //
-// The forward and filter-gradient kernels walk a plane in strips of 16
-// output columns, top to bottom: each input row of the strip is loaded once
-// (stride 1: three shifted loads, the left, centre and right taps; stride 2:
-// two loads split into even and odd columns by VPERMT2PS, plus the column
-// left of the strip) and serves the up to three output rows it belongs to,
-// through one partial sum per filter row. Lane masks, fixed per strip, zero
-// the columns outside the row and leave the outputs past its end alone;
-// the padding rows above and below the plane are never read. The kernels
-// prefetch the same columns of the next plane as they go (R10 = input plane
-// bytes; the gradient kernels also CX = dy plane bytes): the strips jump
-// between rows, which the hardware prefetchers follow poorly when the image
-// is not in the caches.
+// The kernels walk a plane in strips of 16 output (or dy) columns, top to
+// bottom. In the forward and filter-gradient kernels each input row of the
+// strip is loaded once (stride 1: three shifted loads, the left, centre and
+// right taps; stride 2: two loads split into even and odd columns by
+// VPERMT2PS, plus the column left of the strip) and serves the up to three
+// output rows it belongs to, through one partial sum per filter row; the
+// stride-2 input gradient loads each dy row once for the two or three input
+// rows it feeds. Lane masks, fixed per strip, zero the columns outside the
+// row and leave the outputs past its end alone; the padding rows above and
+// below the plane are never read. The kernels prefetch the same columns of
+// the next plane as they go (plane bytes in spare registers, named at each
+// kernel): the strips jump between rows, which the hardware prefetchers
+// follow poorly when the image is not in the caches.
 //
 // Common registers:
 //
