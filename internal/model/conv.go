@@ -116,26 +116,30 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 	if !c.sharedPack {
 		c.packForward()
 	}
-	if c.depthwise() {
-		inSz, outSz := c.in.Size(), c.out.Size()
-		c.ex.parallel(n, func(_, i int) {
-			y := out[i*outSz : (i+1)*outSz]
-			kernels.DepthwiseConv(y, in[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
-			c.addBias(y)
-			if post != nil {
-				post.applyEval(y)
-			}
-		})
-		return
-	}
 	c.call, c.post = call{out, in, n}, post
-	if c.out.H*c.out.W < minGemmK && n > 1 {
+	if c.depthwise() {
+		c.ex.run(n, (*depthwiseForward)(c))
+	} else if c.out.H*c.out.W < minGemmK && n > 1 {
 		S := min(c.dwChunk(), n)
 		c.ex.run((n+S-1)/S, (*convForwardChunked)(c))
 	} else {
 		c.ex.run(n, (*convForward)(c))
 	}
 	c.post = nil
+}
+
+// depthwiseForward is the parallel region of a depthwise Conv2d.Forward:
+// unit i is sample i.
+type depthwiseForward Conv2d
+
+func (c *depthwiseForward) unit(_, i int) {
+	inSz, outSz := c.in.Size(), c.out.Size()
+	y := c.call.dst[i*outSz : (i+1)*outSz]
+	kernels.DepthwiseConv(y, c.call.src[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
+	(*Conv2d)(c).addBias(y)
+	if c.post != nil {
+		c.post.applyEval(y)
+	}
 }
 
 // convForward is the parallel region of a dense or grouped Conv2d.Forward
@@ -243,8 +247,9 @@ func (c *Conv2d) addBias(y []float32) {
 
 // Backward computes dIn = convᵀ(dOut) and adds ∂L/∂weight, ∂L/∂bias.
 func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
+	c.call = call{dIn, dOut, n}
 	if c.depthwise() {
-		c.depthwiseBackward(dIn, dOut, n)
+		c.ex.run((c.in.C+dwBlock-1)/dwBlock, (*depthwiseBackward)(c))
 		return
 	}
 	G := c.spec.Groups
@@ -257,7 +262,6 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 	groups := gradGroups(n)
 	c.parts = c.ex.groupScratch(groups, stride)
-	c.call = call{dIn, dOut, n}
 	c.ex.run(groups, (*convBackward)(c))
 	c.ex.reduceGroups(c.weight.G, c.parts, groups, stride, 0)
 	if c.bias != nil {
@@ -364,38 +368,40 @@ func (c *convBackward) unit(w, gi int) {
 // dwBlock is the number of channels of one depthwise backward work unit.
 const dwBlock = 16
 
-// depthwiseBackward runs over blocks of dwBlock channels: a block takes the
+// depthwiseBackward is the parallel region of a depthwise Conv2d.Backward:
+// unit b is the block of dwBlock channels from b·dwBlock. A block takes the
 // samples in order, one kernel call on its adjacent planes per sample, so
 // each channel sums its filter gradient over the samples in order (no
 // reduction across workers, the same sums for any thread count).
-func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
+type depthwiseBackward Conv2d
+
+func (c *depthwiseBackward) unit(_, b int) {
+	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
 	C, hw, ohw := c.in.C, c.in.H*c.in.W, c.out.H*c.out.W
 	k2 := c.spec.Kernel * c.spec.Kernel
-	c.ex.parallel((C+dwBlock-1)/dwBlock, func(_, b int) {
-		lo, hi := b*dwBlock, min((b+1)*dwBlock, C)
-		g := c.geom
-		g.C = hi - lo
-		filt, dfilt := c.weight.W[lo*k2:hi*k2], c.weight.G[lo*k2:hi*k2]
-		var db [dwBlock]float64
-		for i := 0; i < n; i++ {
-			dy := dOut[(i*C+lo)*ohw : (i*C+hi)*ohw]
-			var dx []float32
-			if dIn != nil {
-				dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
-			}
-			kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, c.x[(i*C+lo)*hw:(i*C+hi)*hw], filt, g)
-			if c.bias != nil {
-				for ch := range hi - lo {
-					for _, v := range dy[ch*ohw : (ch+1)*ohw] {
-						db[ch] += float64(v)
-					}
+	lo, hi := b*dwBlock, min((b+1)*dwBlock, C)
+	g := c.geom
+	g.C = hi - lo
+	filt, dfilt := c.weight.W[lo*k2:hi*k2], c.weight.G[lo*k2:hi*k2]
+	var db [dwBlock]float64
+	for i := 0; i < n; i++ {
+		dy := dOut[(i*C+lo)*ohw : (i*C+hi)*ohw]
+		var dx []float32
+		if dIn != nil {
+			dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
+		}
+		kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, c.x[(i*C+lo)*hw:(i*C+hi)*hw], filt, g)
+		if c.bias != nil {
+			for ch := range hi - lo {
+				for _, v := range dy[ch*ohw : (ch+1)*ohw] {
+					db[ch] += float64(v)
 				}
 			}
 		}
-		if c.bias != nil {
-			for ch := range hi - lo {
-				c.bias.G[lo+ch] += float32(db[ch])
-			}
+	}
+	if c.bias != nil {
+		for ch := range hi - lo {
+			c.bias.G[lo+ch] += float32(db[ch])
 		}
-	})
+	}
 }
