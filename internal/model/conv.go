@@ -262,7 +262,10 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 	groups := gradGroups(n)
 	c.parts = c.ex.groupScratch(groups, stride)
-	c.ex.run(groups, (*convBackward)(c))
+	c.ex.run(groups, (*convParamGrad)(c))
+	if dIn != nil {
+		c.ex.run(n, (*convInputGrad)(c))
+	}
 	c.ex.reduceGroups(c.weight.G, c.parts, groups, stride, 0)
 	if c.bias != nil {
 		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, nw)
@@ -279,29 +282,28 @@ func (c *Conv2d) gradStride() (nw, stride int) {
 	return nw, nw
 }
 
-// convBackward is the parallel region of a dense or grouped
-// Conv2d.Backward: unit gi is sample group gi (groupRange), which writes
-// its samples' input gradients and its own partial parameter gradients.
-type convBackward Conv2d
+// convParamGrad is the parameter-gradient region of a dense or grouped
+// Conv2d.Backward: unit gi is sample group gi (groupRange), which sums its
+// samples' weight and bias gradients into its own partial.
+type convParamGrad Conv2d
 
-func (c *convBackward) unit(w, gi int) {
-	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
+func (c *convParamGrad) unit(w, gi int) {
+	dOut, n := c.call.src, c.call.n
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
 	nw, stride := (*Conv2d)(c).gradStride()
-	pointwise := (*Conv2d)(c).pointwise()
 	groups := gradGroups(n)
 	rows, cout := c.geom.ColRows(), c.spec.Out
 	part := c.parts[gi*stride : (gi+1)*stride]
 	clear(part[nw:]) // the bias part; the first chunk's GEMM overwrites the weight part
 	lo, hi := groupRange(gi, groups, n)
 	S := min((*Conv2d)(c).dwChunk(), hi-lo)
-	buf := c.ex.col(w, 2*rows*ohw+(rows+cout)*S*ohw)
-	col, dcol := buf[:rows*ohw], buf[rows*ohw:2*rows*ohw]
-	colS := buf[2*rows*ohw : 2*rows*ohw+rows*S*ohw]
-	dyS := buf[2*rows*ohw+rows*S*ohw:]
+	buf := c.ex.col(w, rows*ohw+(rows+cout)*S*ohw)
+	col := buf[:rows*ohw]
+	colS := buf[rows*ohw : rows*ohw+rows*S*ohw]
+	dyS := buf[rows*ohw+rows*S*ohw:]
 	for s0 := lo; s0 < hi; s0 += S {
 		s1 := min(s0+S, hi)
 		L := (s1 - s0) * ohw
@@ -310,7 +312,7 @@ func (c *convBackward) unit(w, gi int) {
 			x := c.x[i*inSz : (i+1)*inSz]
 			dy := dOut[i*outSz : (i+1)*outSz]
 			cl = x
-			if !pointwise {
+			if !(*Conv2d)(c).pointwise() {
 				kernels.Im2col(col, x, c.geom)
 				cl = col
 			}
@@ -333,22 +335,6 @@ func (c *convBackward) unit(w, gi int) {
 					db[o] += float32(s)
 				}
 			}
-			if dIn == nil {
-				continue
-			}
-			dx := dIn[i*inSz : (i+1)*inSz]
-			target := dcol
-			if pointwise {
-				target = dx
-			}
-			for g := 0; g < G; g++ {
-				// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
-				kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
-			}
-			if !pointwise {
-				clear(dx)
-				kernels.Col2im(dx, dcol, c.geom)
-			}
 		}
 		a, b := dOut[s0*outSz:s1*outSz], cl
 		if s1-s0 > 1 {
@@ -362,6 +348,34 @@ func (c *convBackward) unit(w, gi int) {
 			// dW_g (cog×kg) += dY_g (cog×L) · col_gᵀ (L×kg) over the chunk
 			sgemm(false, true, cog, kg, L, 1, a[g*cog*L:], L, b[g*kg*L:], L, beta, part[g*cog*kg:], kg)
 		}
+	}
+}
+
+// convInputGrad is the input-gradient region of a dense or grouped
+// Conv2d.Backward: unit i is sample i, dx_i = col2im(Wᵀ·dy_i). It is a
+// region of its own, not part of convParamGrad's sample groups, so that
+// it spreads over as many workers as there are samples.
+type convInputGrad Conv2d
+
+func (c *convInputGrad) unit(w, i int) {
+	inSz, outSz := c.in.Size(), c.out.Size()
+	ohw := c.out.H * c.out.W
+	G := c.spec.Groups
+	cog, kg := c.spec.Out/G, c.gg.ColRows()
+	dx := c.call.dst[i*inSz : (i+1)*inSz]
+	dy := c.call.src[i*outSz : (i+1)*outSz]
+	pointwise := (*Conv2d)(c).pointwise()
+	target := dx
+	if !pointwise {
+		target = c.ex.col(w, c.geom.ColRows()*ohw)
+	}
+	for g := 0; g < G; g++ {
+		// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
+		kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
+	}
+	if !pointwise {
+		clear(dx)
+		kernels.Col2im(dx, target, c.geom)
 	}
 }
 
