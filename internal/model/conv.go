@@ -116,26 +116,30 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 	if !c.sharedPack {
 		c.packForward()
 	}
-	if c.depthwise() {
-		inSz, outSz := c.in.Size(), c.out.Size()
-		c.ex.parallel(n, func(_, i int) {
-			y := out[i*outSz : (i+1)*outSz]
-			kernels.DepthwiseConv(y, in[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
-			c.addBias(y)
-			if post != nil {
-				post.applyEval(y)
-			}
-		})
-		return
-	}
 	c.call, c.post = call{out, in, n}, post
-	if c.out.H*c.out.W < minGemmK && n > 1 {
+	if c.depthwise() {
+		c.ex.run(n, (*depthwiseForward)(c))
+	} else if c.out.H*c.out.W < minGemmK && n > 1 {
 		S := min(c.dwChunk(), n)
 		c.ex.run((n+S-1)/S, (*convForwardChunked)(c))
 	} else {
 		c.ex.run(n, (*convForward)(c))
 	}
 	c.post = nil
+}
+
+// depthwiseForward is the parallel region of a depthwise Conv2d.Forward:
+// unit i is sample i.
+type depthwiseForward Conv2d
+
+func (c *depthwiseForward) unit(_, i int) {
+	inSz, outSz := c.in.Size(), c.out.Size()
+	y := c.call.dst[i*outSz : (i+1)*outSz]
+	kernels.DepthwiseConv(y, c.call.src[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
+	(*Conv2d)(c).addBias(y)
+	if c.post != nil {
+		c.post.applyEval(y)
+	}
 }
 
 // convForward is the parallel region of a dense or grouped Conv2d.Forward
@@ -243,8 +247,9 @@ func (c *Conv2d) addBias(y []float32) {
 
 // Backward computes dIn = convᵀ(dOut) and adds ∂L/∂weight, ∂L/∂bias.
 func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
+	c.call = call{dIn, dOut, n}
 	if c.depthwise() {
-		c.depthwiseBackward(dIn, dOut, n)
+		c.ex.run((c.in.C+dwBlock-1)/dwBlock, (*depthwiseBackward)(c))
 		return
 	}
 	G := c.spec.Groups
@@ -257,8 +262,10 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 	groups := gradGroups(n)
 	c.parts = c.ex.groupScratch(groups, stride)
-	c.call = call{dIn, dOut, n}
-	c.ex.run(groups, (*convBackward)(c))
+	c.ex.run(groups, (*convParamGrad)(c))
+	if dIn != nil {
+		c.ex.run(n, (*convInputGrad)(c))
+	}
 	c.ex.reduceGroups(c.weight.G, c.parts, groups, stride, 0)
 	if c.bias != nil {
 		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, nw)
@@ -275,29 +282,28 @@ func (c *Conv2d) gradStride() (nw, stride int) {
 	return nw, nw
 }
 
-// convBackward is the parallel region of a dense or grouped
-// Conv2d.Backward: unit gi is sample group gi (groupRange), which writes
-// its samples' input gradients and its own partial parameter gradients.
-type convBackward Conv2d
+// convParamGrad is the parameter-gradient region of a dense or grouped
+// Conv2d.Backward: unit gi is sample group gi (groupRange), which sums its
+// samples' weight and bias gradients into its own partial.
+type convParamGrad Conv2d
 
-func (c *convBackward) unit(w, gi int) {
-	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
+func (c *convParamGrad) unit(w, gi int) {
+	dOut, n := c.call.src, c.call.n
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
 	nw, stride := (*Conv2d)(c).gradStride()
-	pointwise := (*Conv2d)(c).pointwise()
 	groups := gradGroups(n)
 	rows, cout := c.geom.ColRows(), c.spec.Out
 	part := c.parts[gi*stride : (gi+1)*stride]
 	clear(part[nw:]) // the bias part; the first chunk's GEMM overwrites the weight part
 	lo, hi := groupRange(gi, groups, n)
 	S := min((*Conv2d)(c).dwChunk(), hi-lo)
-	buf := c.ex.col(w, 2*rows*ohw+(rows+cout)*S*ohw)
-	col, dcol := buf[:rows*ohw], buf[rows*ohw:2*rows*ohw]
-	colS := buf[2*rows*ohw : 2*rows*ohw+rows*S*ohw]
-	dyS := buf[2*rows*ohw+rows*S*ohw:]
+	buf := c.ex.col(w, rows*ohw+(rows+cout)*S*ohw)
+	col := buf[:rows*ohw]
+	colS := buf[rows*ohw : rows*ohw+rows*S*ohw]
+	dyS := buf[rows*ohw+rows*S*ohw:]
 	for s0 := lo; s0 < hi; s0 += S {
 		s1 := min(s0+S, hi)
 		L := (s1 - s0) * ohw
@@ -306,7 +312,7 @@ func (c *convBackward) unit(w, gi int) {
 			x := c.x[i*inSz : (i+1)*inSz]
 			dy := dOut[i*outSz : (i+1)*outSz]
 			cl = x
-			if !pointwise {
+			if !(*Conv2d)(c).pointwise() {
 				kernels.Im2col(col, x, c.geom)
 				cl = col
 			}
@@ -329,22 +335,6 @@ func (c *convBackward) unit(w, gi int) {
 					db[o] += float32(s)
 				}
 			}
-			if dIn == nil {
-				continue
-			}
-			dx := dIn[i*inSz : (i+1)*inSz]
-			target := dcol
-			if pointwise {
-				target = dx
-			}
-			for g := 0; g < G; g++ {
-				// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
-				kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
-			}
-			if !pointwise {
-				clear(dx)
-				kernels.Col2im(dx, dcol, c.geom)
-			}
 		}
 		a, b := dOut[s0*outSz:s1*outSz], cl
 		if s1-s0 > 1 {
@@ -361,41 +351,71 @@ func (c *convBackward) unit(w, gi int) {
 	}
 }
 
+// convInputGrad is the input-gradient region of a dense or grouped
+// Conv2d.Backward: unit i is sample i, dx_i = col2im(Wᵀ·dy_i). It is a
+// region of its own, not part of convParamGrad's sample groups, so that
+// it spreads over as many workers as there are samples.
+type convInputGrad Conv2d
+
+func (c *convInputGrad) unit(w, i int) {
+	inSz, outSz := c.in.Size(), c.out.Size()
+	ohw := c.out.H * c.out.W
+	G := c.spec.Groups
+	cog, kg := c.spec.Out/G, c.gg.ColRows()
+	dx := c.call.dst[i*inSz : (i+1)*inSz]
+	dy := c.call.src[i*outSz : (i+1)*outSz]
+	pointwise := (*Conv2d)(c).pointwise()
+	target := dx
+	if !pointwise {
+		target = c.ex.col(w, c.geom.ColRows()*ohw)
+	}
+	for g := 0; g < G; g++ {
+		// dcol_g (kg×ohw) = W_gᵀ (kg×cog) · dY_g (cog×ohw)
+		kernels.SgemmPackedSerial(&c.packWT[g], false, ohw, 1, dy[g*cog*ohw:], ohw, 0, target[g*kg*ohw:], ohw)
+	}
+	if !pointwise {
+		clear(dx)
+		kernels.Col2im(dx, target, c.geom)
+	}
+}
+
 // dwBlock is the number of channels of one depthwise backward work unit.
 const dwBlock = 16
 
-// depthwiseBackward runs over blocks of dwBlock channels: a block takes the
+// depthwiseBackward is the parallel region of a depthwise Conv2d.Backward:
+// unit b is the block of dwBlock channels from b·dwBlock. A block takes the
 // samples in order, one kernel call on its adjacent planes per sample, so
 // each channel sums its filter gradient over the samples in order (no
 // reduction across workers, the same sums for any thread count).
-func (c *Conv2d) depthwiseBackward(dIn, dOut []float32, n int) {
+type depthwiseBackward Conv2d
+
+func (c *depthwiseBackward) unit(_, b int) {
+	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
 	C, hw, ohw := c.in.C, c.in.H*c.in.W, c.out.H*c.out.W
 	k2 := c.spec.Kernel * c.spec.Kernel
-	c.ex.parallel((C+dwBlock-1)/dwBlock, func(_, b int) {
-		lo, hi := b*dwBlock, min((b+1)*dwBlock, C)
-		g := c.geom
-		g.C = hi - lo
-		filt, dfilt := c.weight.W[lo*k2:hi*k2], c.weight.G[lo*k2:hi*k2]
-		var db [dwBlock]float64
-		for i := 0; i < n; i++ {
-			dy := dOut[(i*C+lo)*ohw : (i*C+hi)*ohw]
-			var dx []float32
-			if dIn != nil {
-				dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
-			}
-			kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, c.x[(i*C+lo)*hw:(i*C+hi)*hw], filt, g)
-			if c.bias != nil {
-				for ch := range hi - lo {
-					for _, v := range dy[ch*ohw : (ch+1)*ohw] {
-						db[ch] += float64(v)
-					}
+	lo, hi := b*dwBlock, min((b+1)*dwBlock, C)
+	g := c.geom
+	g.C = hi - lo
+	filt, dfilt := c.weight.W[lo*k2:hi*k2], c.weight.G[lo*k2:hi*k2]
+	var db [dwBlock]float64
+	for i := 0; i < n; i++ {
+		dy := dOut[(i*C+lo)*ohw : (i*C+hi)*ohw]
+		var dx []float32
+		if dIn != nil {
+			dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
+		}
+		kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, c.x[(i*C+lo)*hw:(i*C+hi)*hw], filt, g)
+		if c.bias != nil {
+			for ch := range hi - lo {
+				for _, v := range dy[ch*ohw : (ch+1)*ohw] {
+					db[ch] += float64(v)
 				}
 			}
 		}
-		if c.bias != nil {
-			for ch := range hi - lo {
-				c.bias.G[lo+ch] += float32(db[ch])
-			}
+	}
+	if c.bias != nil {
+		for ch := range hi - lo {
+			c.bias.G[lo+ch] += float32(db[ch])
 		}
-	})
+	}
 }
