@@ -118,15 +118,6 @@ func (r *region) Work(w int) {
 	}
 }
 
-// parallel is run with a closure as the body (the closure is allocated per
-// call).
-func (e *Exec) parallel(units int, fn func(worker, unit int)) { e.run(units, unitFunc(fn)) }
-
-// unitFunc is a task made of a function.
-type unitFunc func(worker, unit int)
-
-func (f unitFunc) unit(w, u int) { f(w, u) }
-
 // col returns worker w's scratch of at least n floats (contents undefined).
 // Only worker w may call it while a parallel region runs.
 func (e *Exec) col(w, n int) []float32 {

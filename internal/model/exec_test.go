@@ -6,7 +6,7 @@ import (
 )
 
 // TestStepAllocations requires a warm training step (forward and backward)
-// and a warm eval forward on 2 threads to allocate nothing, give or take
+// a warm eval forward and a warm Infer on 2 threads to allocate nothing, give or take
 // one allocation per step: the kernels' free lists may still grow when the
 // workers happen to overlap more than before. The parallel regions run on
 // the persistent worker pool with bodies that are methods of the layers.
@@ -38,6 +38,13 @@ func TestStepAllocations(t *testing.T) {
 				if got := testing.AllocsPerRun(5, f); got > 1 {
 					t.Errorf("%s training %v: %v allocations per step, want at most 1", cfg.Arch, training, got)
 				}
+			}
+			infer := func() { net.Infer(x, batch) }
+			for range 3 {
+				infer()
+			}
+			if got := testing.AllocsPerRun(5, infer); got > 1 {
+				t.Errorf("%s Infer: %v allocations per call, want at most 1", cfg.Arch, got)
 			}
 		})
 	}

@@ -34,14 +34,27 @@ func (n *Net) Infer(x []float32, batch int) []float32 {
 	// Pack the convolution weights once; the replicas' convolutions read
 	// these packings.
 	n.ex.weightsChanged()
-	n.ex.parallel(len(n.convs), func(_, i int) { n.convs[i].packForward() })
+	n.ex.run(len(n.convs), (*packConvs)(n))
 	n.infer = grow(n.infer, batch*n.cfg.EmbeddingDim)
-	inSz, d := n.in.Size(), n.cfg.EmbeddingDim
-	n.ex.parallel(chunks, func(w, u int) {
-		lo, hi := u*inferChunk, min((u+1)*inferChunk, batch)
-		n.replicas[w].body.Forward(n.infer[lo*d:hi*d], x[lo*inSz:hi*inSz], hi-lo)
-	})
+	n.inferCall = call{n.infer, x, batch}
+	n.ex.run(chunks, (*inferChunks)(n))
+	n.inferCall = call{}
 	return n.infer
+}
+
+// packConvs is Infer's packing region: unit i packs convolution i.
+type packConvs Net
+
+func (n *packConvs) unit(_, i int) { n.convs[i].packForward() }
+
+// inferChunks is Infer's main region: unit u carries chunk u (samples
+// [u·inferChunk, (u+1)·inferChunk)) through replica w.
+type inferChunks Net
+
+func (n *inferChunks) unit(w, u int) {
+	batch, inSz, d := n.inferCall.n, n.in.Size(), n.cfg.EmbeddingDim
+	lo, hi := u*inferChunk, min((u+1)*inferChunk, batch)
+	n.replicas[w].body.Forward(n.inferCall.dst[lo*d:hi*d], n.inferCall.src[lo*inSz:hi*inSz], hi-lo)
 }
 
 // ensureReplicas builds replicas until there are at least k: eval-mode

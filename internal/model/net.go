@@ -25,9 +25,10 @@ type Net struct {
 	batch int       // batch size of the last Forward
 	// Infer's state: eval-mode replicas sharing the arena's weights (one
 	// per worker) and the embeddings of the last Infer.
-	replicas []*Net
-	convs    []*Conv2d // the net's convolutions, packed once per Infer
-	infer    []float32
+	replicas  []*Net
+	convs     []*Conv2d // the net's convolutions, packed once per Infer
+	infer     []float32
+	inferCall call // the running Infer's embeddings, images and batch size
 }
 
 // New builds the architecture cfg names, declaring its parameters in a (call
