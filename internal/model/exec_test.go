@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestStepAllocations requires a warm training step (forward and backward)
+// TestStepAllocations requires a warm training step (forward and backward),
 // a warm eval forward and a warm Infer on 2 threads to allocate nothing, give or take
 // one allocation per step: the kernels' free lists may still grow when the
 // workers happen to overlap more than before. The parallel regions run on
