@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/params"
 )
 
 // benchNet measures images/s of one architecture at batch 32 on GOMAXPROCS
@@ -58,4 +60,52 @@ func BenchmarkTiny(b *testing.B) {
 
 func BenchmarkMobileFaceNet(b *testing.B) {
 	benchNet(b, Config{Arch: "mobilefacenet", InputSize: 112, Channels: 3, EmbeddingDim: 128})
+}
+
+// BenchmarkTinyConvLayers times forward+backward of each of tiny's four
+// convolutions alone (1×64×64 input, batch 64, GOMAXPROCS threads; the
+// first one without an input gradient, as in the net), with GFLOP/s
+// counting 2 × MACs per product (forward, weight gradient and, but for the
+// first, input gradient): how far the convolutions are from the GEMM's
+// rate.
+func BenchmarkTinyConvLayers(b *testing.B) {
+	for i, c := range []struct {
+		in  Shape
+		out int
+	}{{Shape{1, 64, 64}, 32}, {Shape{32, 32, 32}, 64}, {Shape{64, 16, 16}, 128}, {Shape{128, 8, 8}, 256}} {
+		b.Run(fmt.Sprintf("conv%d", i+1), func(b *testing.B) {
+			ex := NewExec()
+			a := params.New()
+			l, err := NewConv2d(ex, a, "c", c.in, ConvSpec{Out: c.out, Kernel: 3, Stride: 1, Pad: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			a.Alloc()
+			rng := rand.New(rand.NewPCG(1, 2))
+			copy(a.Data, randn(rng, len(a.Data)))
+			const n = 64
+			x := randn(rng, n*c.in.Size())
+			y := make([]float32, n*l.OutShape().Size())
+			dy := randn(rng, len(y))
+			var dx []float32
+			if i > 0 {
+				dx = make([]float32, len(x))
+			}
+			step := func() {
+				ex.weightsChanged()
+				l.Forward(y, x, n)
+				l.Backward(dx, dy, n)
+			}
+			step()
+			b.ResetTimer()
+			for range b.N {
+				step()
+			}
+			products := 3.0
+			if dx == nil {
+				products = 2
+			}
+			b.ReportMetric(float64(b.N*n)*2*products*float64(l.MACs())/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
 }
