@@ -24,7 +24,9 @@ type ConvSpec struct {
 // Dense and grouped convolutions unfold each sample with im2col and multiply
 // per group (a 1×1 stride-1 unpadded convolution multiplies the input
 // directly); depthwise convolutions (one input and one output channel per
-// group) run a direct loop.
+// group) and dense ones of a single input channel run the depthwise
+// kernels directly (the input gradient of the latter goes through the GEMM
+// path).
 type Conv2d struct {
 	base
 	spec   ConvSpec
@@ -119,6 +121,8 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 	c.call, c.post = call{out, in, n}, post
 	if c.depthwise() {
 		c.ex.run(n, (*depthwiseForward)(c))
+	} else if c.singlePlane() {
+		c.ex.run(n, (*planeForward)(c))
 	} else if c.out.H*c.out.W < minGemmK && n > 1 {
 		S := min(c.dwChunk(), n)
 		c.ex.run((n+S-1)/S, (*convForwardChunked)(c))
@@ -171,7 +175,7 @@ func (c *convForward) unit(_, i int) {
 // they were packed already in this pass (Exec.weightsChanged).
 func (c *Conv2d) packForward() {
 	gen := c.ex.weightsGen
-	if c.depthwise() || (gen != 0 && gen == c.packedGen) {
+	if c.depthwise() || c.singlePlane() || (gen != 0 && gen == c.packedGen) {
 		return
 	}
 	G := c.spec.Groups
@@ -250,6 +254,10 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	c.call = call{dIn, dOut, n}
 	if c.depthwise() {
 		c.ex.run((c.in.C+dwBlock-1)/dwBlock, (*depthwiseBackward)(c))
+		return
+	}
+	if c.singlePlane() && dIn == nil {
+		c.ex.run(c.spec.Out, (*planeWeightGrad)(c))
 		return
 	}
 	G := c.spec.Groups

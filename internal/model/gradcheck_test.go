@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cocotrain/cocotrain/internal/params"
@@ -194,6 +195,8 @@ func TestConv2dGradients(t *testing.T) {
 		convCase(Shape{18, 5, 4}, ConvSpec{Out: 18, Kernel: 3, Stride: 2, Pad: 1, Groups: 18, Bias: true}, 2), // two depthwise channel blocks
 		convCase(Shape{2, 5, 5}, ConvSpec{Out: 4, Kernel: 3, Stride: 1, Pad: 1, Groups: 2}, 2),                // depth multiplier 2
 		convCase(Shape{3, 5, 5}, ConvSpec{Out: 2, Kernel: 3, Stride: 1, Pad: 1}, 9),                           // more samples than gradient groups
+		convCase(Shape{1, 6, 5}, ConvSpec{Out: 3, Kernel: 3, Stride: 1, Pad: 1, Bias: true}, 2),               // one input plane
+		convCase(Shape{1, 7, 7}, ConvSpec{Out: 2, Kernel: 3, Stride: 2, Pad: 1}, 2),
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runGradCase(t, c) })
@@ -273,4 +276,36 @@ func TestResidualGradients(t *testing.T) {
 	}
 	runGradCase(t, gradCase{name: "residual identity", n: 3, train: true, build: identity})
 	runGradCase(t, gradCase{name: "residual projection", n: 3, train: true, build: projected})
+}
+
+// TestSinglePlaneWeightGradient checks the filter and bias gradients a
+// one-input-channel convolution computes without an input gradient (per
+// output channel on the depthwise kernels) against the ones of the GEMM
+// path it takes with an input gradient, over more samples than gradient
+// groups.
+func TestSinglePlaneWeightGradient(t *testing.T) {
+	for _, s := range []ConvSpec{{Out: 5, Kernel: 3, Stride: 1, Pad: 1, Bias: true}, {Out: 4, Kernel: 3, Stride: 2, Pad: 1, Bias: true}, {Out: 3, Kernel: 5, Stride: 1, Pad: 2}} {
+		in := Shape{1, 9, 8}
+		a := params.New()
+		c, err := NewConv2d(NewExec(), a, "c", in, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Alloc()
+		rng := rand.New(rand.NewPCG(5, 6))
+		copy(a.Data, randn(rng, len(a.Data)))
+		const n = 11
+		x := randn(rng, n*in.Size())
+		y := make([]float32, n*c.OutShape().Size())
+		dy := randn(rng, len(y))
+		c.Forward(y, x, n)
+		a.ZeroGrad()
+		c.Backward(make([]float32, len(x)), dy, n)
+		want := slices.Clone(a.Grad)
+		a.ZeroGrad()
+		c.Backward(nil, dy, n)
+		if e := maxRelErr(a.Grad, want); e > 1e-5 {
+			t.Errorf("%+v: gradients without the input gradient differ by %.3g", s, e)
+		}
+	}
 }

@@ -13,6 +13,7 @@ import (
 func TestInferMatchesEvalForward(t *testing.T) {
 	for _, cfg := range []Config{
 		{Arch: "tiny", InputSize: 16, Channels: 2, EmbeddingDim: 6, Dropout: 0.3},
+		{Arch: "tiny", InputSize: 16, Channels: 1, EmbeddingDim: 6},
 		{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 8},
 		{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 8},
 	} {

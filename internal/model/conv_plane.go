@@ -1,0 +1,69 @@
+package model
+
+import "github.com/cocotrain/cocotrain/internal/kernels"
+
+// singlePlane reports a dense convolution of a single input channel (the
+// first layer of a grey-image network) with several outputs. Each output
+// channel is then one filter over the same input plane, which the
+// depthwise kernels compute directly: as an im2col GEMM its inner
+// dimension is only KH·KW, and packing costs more than the products
+// (tiny's 1×64×64 first layer ran at 27 GFLOP/s that way, its other
+// layers at 160–250; BenchmarkTinyConvLayers).
+func (c *Conv2d) singlePlane() bool {
+	return c.in.C == 1 && c.spec.Groups == 1 && c.spec.Out > 1
+}
+
+// planeGeom is the geometry of one output channel of a singlePlane
+// convolution: a one-channel depthwise convolution.
+func (c *Conv2d) planeGeom() kernels.ConvGeom {
+	g := c.geom
+	g.C = 1
+	return g
+}
+
+// planeForward is the parallel region of a singlePlane Conv2d.Forward:
+// unit i is sample i, its output channels one after the other.
+type planeForward Conv2d
+
+func (c *planeForward) unit(_, i int) {
+	inSz, outSz, ohw := c.in.Size(), c.out.Size(), c.out.H*c.out.W
+	k2 := c.spec.Kernel * c.spec.Kernel
+	g := (*Conv2d)(c).planeGeom()
+	x := c.call.src[i*inSz : (i+1)*inSz]
+	y := c.call.dst[i*outSz : (i+1)*outSz]
+	for o := range c.spec.Out {
+		kernels.DepthwiseConv(y[o*ohw:(o+1)*ohw], x, c.weight.W[o*k2:(o+1)*k2], g)
+	}
+	(*Conv2d)(c).addBias(y)
+	if c.post != nil {
+		c.post.applyEval(y)
+	}
+}
+
+// planeWeightGrad is the parallel region of a singlePlane Conv2d.Backward
+// without an input gradient: unit o adds output channel o's filter (and
+// bias) gradient, summing over the samples in order, so no reduction
+// across workers is needed and the result does not depend on the thread
+// count.
+type planeWeightGrad Conv2d
+
+func (c *planeWeightGrad) unit(_, o int) {
+	dOut, n := c.call.src, c.call.n
+	inSz, outSz, ohw := c.in.Size(), c.out.Size(), c.out.H*c.out.W
+	k2 := c.spec.Kernel * c.spec.Kernel
+	g := (*Conv2d)(c).planeGeom()
+	filt, dfilt := c.weight.W[o*k2:(o+1)*k2], c.weight.G[o*k2:(o+1)*k2]
+	var db float64
+	for i := 0; i < n; i++ {
+		dy := dOut[i*outSz+o*ohw : i*outSz+(o+1)*ohw]
+		kernels.DepthwiseConvBackward(nil, dfilt, dy, c.x[i*inSz:(i+1)*inSz], filt, g)
+		if c.bias != nil {
+			for _, v := range dy {
+				db += float64(v)
+			}
+		}
+	}
+	if c.bias != nil {
+		c.bias.G[o] += float32(db)
+	}
+}
