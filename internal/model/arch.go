@@ -47,9 +47,14 @@ func (b *builder) bn(seq *[]Layer, name string) {
 // bnAct appends an affine BatchNorm2d named bn and its activation named act
 // (a per-channel PReLU, or a ReLU when relu), fused into one BNAct layer.
 func (b *builder) bnAct(seq *[]Layer, bn, act string, relu bool) {
-	if b.err != nil {
-		return
+	if b.err == nil {
+		b.add(seq, b.newBNAct(bn, act, relu), nil)
 	}
+}
+
+// newBNAct declares an affine BatchNorm2d named bn and its activation named
+// act (a per-channel PReLU, or a ReLU when relu) over the current shape.
+func (b *builder) newBNAct(bn, act string, relu bool) *BNAct {
 	norm := NewBatchNorm2d(b.ex, b.a, bn, b.cur, true)
 	var a Layer
 	if relu {
@@ -57,7 +62,22 @@ func (b *builder) bnAct(seq *[]Layer, bn, act string, relu bool) {
 	} else {
 		a = NewPReLU(b.ex, b.a, act, b.cur)
 	}
-	b.add(seq, newBNAct(norm, a), nil)
+	return newBNAct(norm, a)
+}
+
+// bnActPool appends bnAct's layers and a 2×2 stride-2 max pool named pool,
+// fused into one BNActPool layer.
+func (b *builder) bnActPool(seq *[]Layer, bn, act, pool string, relu bool) {
+	if b.err != nil {
+		return
+	}
+	ba := b.newBNAct(bn, act, relu)
+	p, err := NewMaxPool2d(b.ex, pool, b.cur, 2, 2, 0)
+	if err != nil {
+		b.err = err
+		return
+	}
+	b.add(seq, newBNActPool(ba, p), nil)
 }
 
 // seq wraps layers into a Sequential.
