@@ -114,18 +114,15 @@ func (b *builder) head(seq *[]Layer, cfg Config, fc, bn string, fcBias, fixedSca
 
 // buildTiny is the peer-benchmark net: four stages of conv3×3 (padding 1,
 // no bias: the BN after it makes a bias redundant) → BN → ReLU → maxpool 2,
-// with 32, 64, 128, 256 channels, then flatten → Linear (no bias, for the
-// same reason) → BatchNorm1d.
+// with 32, 64, 128, 256 channels (BN → ReLU → pool fused into one
+// BNActPool), then flatten → Linear (no bias, for the same reason) →
+// BatchNorm1d.
 func buildTiny(b *builder, cfg Config) []Layer {
 	var layers []Layer
 	for i, c := range []int{32, 64, 128, 256} {
 		s := fmt.Sprintf("backbone.%%s%d", i+1)
 		b.conv(&layers, fmt.Sprintf(s, "conv"), ConvSpec{Out: c, Kernel: 3, Stride: 1, Pad: 1})
-		b.bnAct(&layers, fmt.Sprintf(s, "bn"), fmt.Sprintf(s, "relu"), true)
-		if b.err == nil {
-			l, err := NewMaxPool2d(b.ex, fmt.Sprintf(s, "pool"), b.cur, 2, 2, 0)
-			b.add(&layers, l, err)
-		}
+		b.bnActPool(&layers, fmt.Sprintf(s, "bn"), fmt.Sprintf(s, "relu"), fmt.Sprintf(s, "pool"), true)
 	}
 	b.head(&layers, cfg, "backbone.fc", "backbone.features", false, false)
 	return layers

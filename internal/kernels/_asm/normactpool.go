@@ -1,0 +1,336 @@
+package main
+
+import "strings"
+
+// normActPoolOps writes the AVX-512 loops of normactpool.go: batch
+// normalisation, PReLU/ReLU and 2×2 stride-2 max pooling fused over one
+// channel plane (forward), and the two passes of its backward. Each
+// iteration covers 16 pooled outputs of one output row: 32 input columns
+// of two input rows, split into the four window positions by VPERMT2PS.
+// The index tables are the constant vectors they permute with.
+func normActPoolOps(a *asm) {
+	table := func(name string, idx func(j int) int) {
+		for j := 0; j < 16; j++ {
+			a.f("DATA %s<>+%d(SB)/4, $%d", name, 4*j, idx(j))
+		}
+		a.f("GLOBL %s<>(SB), RODATA|NOPTR, $64", name)
+		a.f("")
+	}
+	table("poolEven", func(j int) int { return 2 * j })
+	table("poolOdd", func(j int) int { return 2*j + 1 })
+	table("poolInterLo", func(j int) int { return j/2 + 16*(j%2) })
+	table("poolInterHi", func(j int) int { return 8 + j/2 + 16*(j%2) })
+	text := normActPoolText
+	for _, p := range []string{"f", "s", "b"} {
+		text = strings.ReplaceAll(text, "\tPOOLMASKS("+p+")\n", poolMasks(p))
+	}
+	a.WriteString(text)
+}
+
+// poolMasks sets K4 to the outputs of an iteration (min(CX, 16)) and K1,
+// K3 to the input columns 0–15 and 16–31 they read (clobbers AX, R12);
+// p prefixes its label.
+func poolMasks(p string) string {
+	return `	MOVQ $0xffff, AX
+	KMOVW AX, K1
+	KMOVW AX, K3
+	KMOVW AX, K4
+	CMPQ CX, $16
+	JGE ` + p + `masked
+	MOVQ CX, R12
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K4
+	SHLQ $1, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K3
+	MOVQ R12, CX
+` + p + `masked:
+`
+}
+
+const normActPoolText = `// The loops walk the OH output rows (BX counts them down); in each, CX
+// counts the outputs left, DX/DI/R11/R13 point at the input, output,
+// window-index and gradient columns. R10 is the input row stride W·4.
+
+// POOLLOAD loads the two input rows' 32 columns at DX into Z1, Z2 (top)
+// and Z3, Z4 (bottom), zeroing the columns outside K1, K3.
+#define POOLLOAD \
+	VMOVUPS.Z 0(DX), K1, Z1 \
+	VMOVUPS.Z 64(DX), K3, Z2 \
+	VMOVUPS.Z 0(DX)(R10*1), K1, Z3 \
+	VMOVUPS.Z 64(DX)(R10*1), K3, Z4
+
+// SPLIT leaves the window positions of the 16 outputs in Z6 (top left), Z7
+// (top right), Z8 (bottom left) and Z9 (bottom right) from Z1–Z4.
+#define SPLIT \
+	VMOVAPS Z1, Z6 \
+	VPERMT2PS Z2, Z20, Z6 \
+	VMOVAPS Z1, Z7 \
+	VPERMT2PS Z2, Z21, Z7 \
+	VMOVAPS Z3, Z8 \
+	VPERMT2PS Z4, Z20, Z8 \
+	VMOVAPS Z3, Z9 \
+	VPERMT2PS Z4, Z21, Z9
+
+// NORMACTREG maps register r in place to v = (r − mu)·s + t, then to a·v
+// where !(v > 0) (Z5 = mu, Z10 = s, Z11 = t, Z12 = a, Z0 = 0; clobbers K2).
+#define NORMACTREG(r) \
+	VSUBPS Z5, r, r \
+	VFMADD213PS Z11, Z10, r \
+	VCMPPS $0x1a, Z0, r, K2 \
+	VMULPS Z12, r, K2, r
+
+// SELECT leaves in Z18 the input at each output's maximum: Z6–Z9 picked
+// by the window indices in Z16 (Z22, Z23, Z24 = 1, 2, 3; clobbers K5).
+#define SELECT \
+	VMOVAPS Z6, Z18 \
+	VPCMPEQD Z22, Z16, K5 \
+	VMOVAPS Z7, K5, Z18 \
+	VPCMPEQD Z23, Z16, K5 \
+	VMOVAPS Z8, K5, Z18 \
+	VPCMPEQD Z24, Z16, K5 \
+	VMOVAPS Z9, K5, Z18
+
+// HSUM leaves the sum of the 16 lanes of Z0 in X0 (clobbers Y1).
+#define HSUM \
+	VEXTRACTF32X8 $1, Z0, Y1 \
+	VADDPS Y1, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VHADDPS X0, X0, X0
+
+// POOLSETUP loads the row loop's registers and constants (for the frame
+// layout dst+0, arg+8, src+16, W+24, OH+32, OW+40, mu+48, s+52, t+56, a+60).
+#define POOLSETUP \
+	MOVQ W+24(FP), R10 \
+	SHLQ $2, R10 \
+	MOVQ OH+32(FP), BX \
+	VBROADCASTSS mu+48(FP), Z5 \
+	VBROADCASTSS s+52(FP), Z10 \
+	VBROADCASTSS t+56(FP), Z11 \
+	VBROADCASTSS a+60(FP), Z12 \
+	VPXORD Z0, Z0, Z0 \
+	VMOVUPS poolEven<>(SB), Z20 \
+	VMOVUPS poolOdd<>(SB), Z21 \
+	MOVL $1, AX \
+	VPBROADCASTD AX, Z22 \
+	MOVL $2, AX \
+	VPBROADCASTD AX, Z23 \
+	MOVL $3, AX \
+	VPBROADCASTD AX, Z24
+
+// func normActPoolAVX512(out, arg, in unsafe.Pointer, W, OH, OW int, mu, s, t, a float32)
+// For each output (oy, ox): the four v = (in − mu)·s + t of its window
+// (rows 2oy, 2oy+1, columns 2ox, 2ox+1), each activated (v if v > 0, else
+// a·v); out = their maximum as Go's max (NaN if any is, +0 over −0); arg
+// (skipped when nil) = the index 0–3 of the first holding it, 3 if none.
+TEXT ·normActPoolAVX512(SB), NOSPLIT, $0-64
+	MOVQ out+0(FP), R8
+	MOVQ arg+8(FP), R9
+	MOVQ in+16(FP), SI
+	POOLSETUP
+	MOVL $0x80000000, AX
+	VPBROADCASTD AX, Z25
+frow:
+	MOVQ SI, DX
+	MOVQ R8, DI
+	MOVQ R9, R11
+	MOVQ OW+40(FP), CX
+fcol:
+	POOLMASKS(f)
+	POOLLOAD
+	NORMACTREG(Z1)
+	NORMACTREG(Z2)
+	NORMACTREG(Z3)
+	NORMACTREG(Z4)
+	SPLIT
+	// Z13 = the maximum (VMAXPS: exact but for zeros and NaNs).
+	VMAXPS Z7, Z6, Z13
+	VMAXPS Z9, Z8, Z14
+	VMAXPS Z14, Z13, Z13
+	// Zero maximum: +0 unless all four sign bits are set (the others
+	// are negative).
+	VCMPPS $0x00, Z0, Z13, K5
+	VMOVAPS Z6, Z14
+	VPTERNLOGD $0x80, Z8, Z7, Z14
+	VPANDD Z9, Z14, Z14
+	VPANDD Z25, Z14, K5, Z13
+	// A NaN in the window: the NaN sum of the four.
+	VCMPPS $0x03, Z7, Z6, K6
+	VCMPPS $0x03, Z9, Z8, K7
+	KORW K7, K6, K6
+	VADDPS Z7, Z6, Z14
+	VADDPS Z9, Z8, Z15
+	VADDPS Z15, Z14, K6, Z13
+	VMOVUPS Z13, K4, 0(DI)
+	CMPQ arg+8(FP), $0
+	JEQ fnext
+	// Window index: the first position equal to the maximum.
+	VMOVAPS Z24, Z16
+	VCMPPS $0x00, Z13, Z8, K5
+	VMOVDQA32 Z23, K5, Z16
+	VCMPPS $0x00, Z13, Z7, K5
+	VMOVDQA32 Z22, K5, Z16
+	VCMPPS $0x00, Z13, Z6, K5
+	VMOVDQA32 Z0, K5, Z16
+	VPMOVDB Z16, K4, 0(R11)
+fnext:
+	ADDQ $128, DX
+	ADDQ $64, DI
+	ADDQ $16, R11
+	SUBQ $16, CX
+	JGT fcol
+	LEAQ (SI)(R10*2), SI
+	MOVQ OW+40(FP), AX
+	LEAQ (R8)(AX*4), R8
+	ADDQ AX, R9
+	DECQ BX
+	JNZ frow
+	VZEROUPPER
+	RET
+
+// func normActPoolStatsAVX512(dy, arg, x unsafe.Pointer, W, OH, OW int, mu, s, t, a float32) (sg, sgd, sda float32)
+// With x̃ the input at each output's maximum (window index arg), v =
+// (x̃ − mu)·s + t and g = dy if v > 0, else a·dy: returns Σ g,
+// Σ g·(x̃ − mu) and Σ dy·v over v ≤ 0.
+TEXT ·normActPoolStatsAVX512(SB), NOSPLIT, $0-76
+	MOVQ dy+0(FP), R8
+	MOVQ arg+8(FP), R9
+	MOVQ x+16(FP), SI
+	POOLSETUP
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+srow:
+	MOVQ SI, DX
+	MOVQ R8, DI
+	MOVQ R9, R11
+	MOVQ OW+40(FP), CX
+scol:
+	POOLMASKS(s)
+	POOLLOAD
+	SPLIT
+	VPMOVZXBD.Z 0(R11), K4, Z16
+	SELECT
+	VMOVUPS.Z 0(DI), K4, Z17
+	VSUBPS Z5, Z18, Z18
+	VMOVAPS Z18, Z19
+	VFMADD213PS Z11, Z10, Z19
+	VCMPPS $0x12, Z0, Z19, K4, K6
+	VFMADD231PS Z19, Z17, K6, Z28
+	VCMPPS $0x1a, Z0, Z19, K2
+	VMULPS Z12, Z17, K2, Z17
+	VADDPS Z17, Z26, Z26
+	VFMADD231PS Z18, Z17, Z27
+	ADDQ $128, DX
+	ADDQ $64, DI
+	ADDQ $16, R11
+	SUBQ $16, CX
+	JGT scol
+	LEAQ (SI)(R10*2), SI
+	MOVQ OW+40(FP), AX
+	LEAQ (R8)(AX*4), R8
+	ADDQ AX, R9
+	DECQ BX
+	JNZ srow
+	VMOVAPS Z26, Z0
+	HSUM
+	VMOVSS X0, sg+64(FP)
+	VMOVAPS Z27, Z0
+	HSUM
+	VMOVSS X0, sgd+68(FP)
+	VMOVAPS Z28, Z0
+	HSUM
+	VMOVSS X0, sda+72(FP)
+	VZEROUPPER
+	RET
+
+// func normActPoolBackwardAVX512(dy, arg, x unsafe.Pointer, W, OH, OW int, mu, s, t, a float32, dx unsafe.Pointer, k, kb, kc float32)
+// Over the 2·OH rows and 2·OW columns the windows cover:
+// dx = g·k + (x − mu)·kb + kc, g as in normActPoolStatsAVX512 at each
+// output's maximum and 0 elsewhere.
+TEXT ·normActPoolBackwardAVX512(SB), NOSPLIT, $0-84
+	MOVQ dy+0(FP), R8
+	MOVQ arg+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ dx+64(FP), R14
+	POOLSETUP
+	VBROADCASTSS k+72(FP), Z13
+	VBROADCASTSS kb+76(FP), Z14
+	VBROADCASTSS kc+80(FP), Z15
+	VMOVUPS poolInterLo<>(SB), Z26
+	VMOVUPS poolInterHi<>(SB), Z27
+brow:
+	MOVQ SI, DX
+	MOVQ R8, DI
+	MOVQ R9, R11
+	MOVQ R14, R13
+	MOVQ OW+40(FP), CX
+bcol:
+	POOLMASKS(b)
+	POOLLOAD
+	SPLIT
+	VPMOVZXBD.Z 0(R11), K4, Z16
+	SELECT
+	VMOVUPS.Z 0(DI), K4, Z17
+	VSUBPS Z5, Z18, Z18
+	VFMADD213PS Z11, Z10, Z18
+	VCMPPS $0x1a, Z0, Z18, K2
+	VMULPS Z12, Z17, K2, Z17
+	// g at each window position (0 away from the maximum), interleaved
+	// back into the rows' columns: Z28, Z29 top, Z30, Z31 bottom.
+	VPCMPEQD Z0, Z16, K5
+	VMOVAPS.Z Z17, K5, Z6
+	VPCMPEQD Z22, Z16, K5
+	VMOVAPS.Z Z17, K5, Z7
+	VPCMPEQD Z23, Z16, K5
+	VMOVAPS.Z Z17, K5, Z8
+	VPCMPEQD Z24, Z16, K5
+	VMOVAPS.Z Z17, K5, Z9
+	VMOVAPS Z26, Z28
+	VPERMI2PS Z7, Z6, Z28
+	VMOVAPS Z27, Z29
+	VPERMI2PS Z7, Z6, Z29
+	VMOVAPS Z26, Z30
+	VPERMI2PS Z9, Z8, Z30
+	VMOVAPS Z27, Z31
+	VPERMI2PS Z9, Z8, Z31
+	VSUBPS Z5, Z1, Z1
+	VFMADD213PS Z15, Z14, Z1
+	VFMADD231PS Z28, Z13, Z1
+	VSUBPS Z5, Z2, Z2
+	VFMADD213PS Z15, Z14, Z2
+	VFMADD231PS Z29, Z13, Z2
+	VSUBPS Z5, Z3, Z3
+	VFMADD213PS Z15, Z14, Z3
+	VFMADD231PS Z30, Z13, Z3
+	VSUBPS Z5, Z4, Z4
+	VFMADD213PS Z15, Z14, Z4
+	VFMADD231PS Z31, Z13, Z4
+	VMOVUPS Z1, K1, 0(R13)
+	VMOVUPS Z2, K3, 64(R13)
+	VMOVUPS Z3, K1, 0(R13)(R10*1)
+	VMOVUPS Z4, K3, 64(R13)(R10*1)
+	ADDQ $128, DX
+	ADDQ $128, R13
+	ADDQ $64, DI
+	ADDQ $16, R11
+	SUBQ $16, CX
+	JGT bcol
+	LEAQ (SI)(R10*2), SI
+	LEAQ (R14)(R10*2), R14
+	MOVQ OW+40(FP), AX
+	LEAQ (R8)(AX*4), R8
+	ADDQ AX, R9
+	DECQ BX
+	JNZ brow
+	VZEROUPPER
+	RET
+`
