@@ -148,6 +148,84 @@ GLOBL poolInterHi<>(SB), RODATA|NOPTR, $64
 	MOVL $3, AX \
 	VPBROADCASTD AX, Z24
 
+
+// The flat loops: planes of W ≤ 16 columns (W = 2·OW, H = 2·OH) read as
+// one run of H·W floats, 64 per iteration (Z1–Z4) for 16 outputs, so that
+// narrow planes fill the vectors. CX counts the outputs left; R14 points
+// at the tables of poolFlatTables for W: split (4×16 dwords: the index in
+// the 64-float run of window position q of output lane j, used mod 32),
+// then gidx and gq (4×16 dwords each: for float p of register R, its
+// output lane and window index).
+
+// FLATLOAD loads the 64 floats at DX into Z1–Z4 under K1, K3, K6, K7.
+#define FLATLOAD \
+	VMOVUPS.Z 0(DX), K1, Z1 \
+	VMOVUPS.Z 64(DX), K3, Z2 \
+	VMOVUPS.Z 128(DX), K6, Z3 \
+	VMOVUPS.Z 192(DX), K7, Z4
+
+// FLATSPLIT1 leaves window position q (index table iq) in v: lanes 0–7
+// from Z1:Z2, lanes 8–15 (mask kh = 0xff00) from Z3:Z4 (clobbers Z19).
+#define FLATSPLIT1(iq, v, kh) \
+	VMOVAPS Z1, v \
+	VPERMT2PS Z2, iq, v \
+	VMOVAPS Z3, Z19 \
+	VPERMT2PS Z4, iq, Z19 \
+	VMOVAPS Z19, kh, v
+
+// FLATSPLIT is SPLIT for the flat loops (Z20, Z21, Z26, Z27 = split).
+#define FLATSPLIT(kh) \
+	FLATSPLIT1(Z20, Z6, kh) \
+	FLATSPLIT1(Z21, Z7, kh) \
+	FLATSPLIT1(Z26, Z8, kh) \
+	FLATSPLIT1(Z27, Z9, kh)
+
+// FLATSETUP is POOLSETUP for the flat loops (frame: dst+0, arg+8, src+16,
+// tab+24, n+32, mu+40, s+44, t+48, a+52).
+#define FLATSETUP \
+	MOVQ tab+24(FP), R14 \
+	MOVQ n+32(FP), CX \
+	VBROADCASTSS mu+40(FP), Z5 \
+	VBROADCASTSS s+44(FP), Z10 \
+	VBROADCASTSS t+48(FP), Z11 \
+	VBROADCASTSS a+52(FP), Z12 \
+	VPXORD Z0, Z0, Z0 \
+	VMOVDQU32 0(R14), Z20 \
+	VMOVDQU32 64(R14), Z21 \
+	VMOVDQU32 128(R14), Z26 \
+	VMOVDQU32 192(R14), Z27 \
+	MOVL $1, AX \
+	VPBROADCASTD AX, Z22 \
+	MOVL $2, AX \
+	VPBROADCASTD AX, Z23 \
+	MOVL $3, AX \
+	VPBROADCASTD AX, Z24
+
+// KHALF sets mask register k to 0xff00 (clobbers AX).
+#define KHALF(k) \
+	MOVL $0xff00, AX \
+	KMOVW AX, k
+
+// FLATG leaves in Z30 the g of the floats of one register of the 64-float
+// run (its gidx and gq tables at offsets gi, gq of R14): g (Z17) of its
+// output where that output's window index (Z16) is the float's own
+// position, else 0 (clobbers Z28, Z29, K5).
+#define FLATG(gi, gq) \
+	VMOVDQU32 gi(R14), Z28 \
+	VPERMPS Z17, Z28, Z30 \
+	VPERMD Z16, Z28, Z29 \
+	VPCMPEQD gq(R14), Z29, K5 \
+	VMOVAPS.Z Z30, K5, Z30
+
+// FLATDX writes dx = g·k + (x − mu)·kb + kc for register zx (the input)
+// at offset off of R13 under mask km (FLATG(gi, gq) gives its g).
+#define FLATDX(gi, gq, zx, off, km) \
+	FLATG(gi, gq) \
+	VSUBPS Z5, zx, zx \
+	VFMADD213PS Z15, Z14, zx \
+	VFMADD231PS Z30, Z13, zx \
+	VMOVUPS zx, km, off(R13)
+
 // func normActPoolAVX512(out, arg, in unsafe.Pointer, W, OH, OW int, mu, s, t, a float32)
 // For each output (oy, ox): the four v = (in − mu)·s + t of its window
 // (rows 2oy, 2oy+1, columns 2ox, 2ox+1), each activated (v if v > 0, else
@@ -410,5 +488,212 @@ bmasked:
 	ADDQ AX, R9
 	DECQ BX
 	JNZ brow
+	VZEROUPPER
+	RET
+// func normActPoolFlatAVX512(out, arg, in, tab unsafe.Pointer, n int, mu, s, t, a float32)
+// normActPoolAVX512 over a whole plane of n outputs in the flat layout.
+TEXT ·normActPoolFlatAVX512(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ arg+8(FP), R11
+	MOVQ in+16(FP), DX
+	FLATSETUP
+	MOVL $0x80000000, AX
+	VPBROADCASTD AX, Z25
+flatf:
+	MOVQ $0xffff, AX
+	KMOVW AX, K1
+	KMOVW AX, K3
+	KMOVW AX, K6
+	KMOVW AX, K7
+	KMOVW AX, K4
+	CMPQ CX, $16
+	JGE fflatmasked
+	MOVQ CX, R12
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K4
+	SHLQ $2, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K3
+	SHRQ $16, AX
+	KMOVW AX, K6
+	SHRQ $16, AX
+	KMOVW AX, K7
+	MOVQ R12, CX
+fflatmasked:
+	FLATLOAD
+	KHALF(K1)
+	NORMACTREG(Z1)
+	NORMACTREG(Z2)
+	NORMACTREG(Z3)
+	NORMACTREG(Z4)
+	FLATSPLIT(K1)
+	VMAXPS Z7, Z6, Z13
+	VMAXPS Z9, Z8, Z14
+	VMAXPS Z14, Z13, Z13
+	VCMPPS $0x00, Z0, Z13, K5
+	VMOVAPS Z6, Z14
+	VPTERNLOGD $0x80, Z8, Z7, Z14
+	VPANDD Z9, Z14, Z14
+	VPANDD Z25, Z14, K5, Z13
+	VCMPPS $0x03, Z7, Z6, K6
+	VCMPPS $0x03, Z9, Z8, K7
+	KORW K7, K6, K6
+	VADDPS Z7, Z6, Z14
+	VADDPS Z9, Z8, Z15
+	VADDPS Z15, Z14, K6, Z13
+	VMOVUPS Z13, K4, 0(DI)
+	CMPQ arg+8(FP), $0
+	JEQ flatfnext
+	VMOVAPS Z24, Z16
+	VCMPPS $0x00, Z13, Z8, K5
+	VMOVDQA32 Z23, K5, Z16
+	VCMPPS $0x00, Z13, Z7, K5
+	VMOVDQA32 Z22, K5, Z16
+	VCMPPS $0x00, Z13, Z6, K5
+	VMOVDQA32 Z0, K5, Z16
+	VPMOVDB Z16, K4, 0(R11)
+flatfnext:
+	ADDQ $256, DX
+	ADDQ $64, DI
+	ADDQ $16, R11
+	SUBQ $16, CX
+	JGT flatf
+	VZEROUPPER
+	RET
+
+// func normActPoolFlatStatsAVX512(dy, arg, x, tab unsafe.Pointer, n int, mu, s, t, a float32) (sg, sgd, sda float32)
+// normActPoolStatsAVX512 over a whole plane of n outputs in the flat layout.
+TEXT ·normActPoolFlatStatsAVX512(SB), NOSPLIT, $0-68
+	MOVQ dy+0(FP), DI
+	MOVQ arg+8(FP), R11
+	MOVQ x+16(FP), DX
+	FLATSETUP
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+flats:
+	MOVQ $0xffff, AX
+	KMOVW AX, K1
+	KMOVW AX, K3
+	KMOVW AX, K6
+	KMOVW AX, K7
+	KMOVW AX, K4
+	CMPQ CX, $16
+	JGE sflatmasked
+	MOVQ CX, R12
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K4
+	SHLQ $2, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K3
+	SHRQ $16, AX
+	KMOVW AX, K6
+	SHRQ $16, AX
+	KMOVW AX, K7
+	MOVQ R12, CX
+sflatmasked:
+	FLATLOAD
+	KHALF(K1)
+	FLATSPLIT(K1)
+	VPMOVZXBD.Z 0(R11), K4, Z16
+	SELECT
+	VMOVUPS.Z 0(DI), K4, Z17
+	VSUBPS Z5, Z18, Z18
+	VMOVAPS Z18, Z19
+	VFMADD213PS Z11, Z10, Z19
+	VCMPPS $0x12, Z0, Z19, K4, K6
+	VFMADD231PS Z19, Z17, K6, Z31
+	VCMPPS $0x1a, Z0, Z19, K2
+	VMULPS Z12, Z17, K2, Z17
+	VADDPS Z17, Z29, Z29
+	VFMADD231PS Z18, Z17, Z30
+	ADDQ $256, DX
+	ADDQ $64, DI
+	ADDQ $16, R11
+	SUBQ $16, CX
+	JGT flats
+	VMOVAPS Z29, Z0
+	HSUM
+	VMOVSS X0, sg+56(FP)
+	VMOVAPS Z30, Z0
+	HSUM
+	VMOVSS X0, sgd+60(FP)
+	VMOVAPS Z31, Z0
+	HSUM
+	VMOVSS X0, sda+64(FP)
+	VZEROUPPER
+	RET
+
+// func normActPoolFlatBackwardAVX512(dy, arg, x, tab unsafe.Pointer, n int, mu, s, t, a float32, dx unsafe.Pointer, k, kb, kc float32)
+// normActPoolBackwardAVX512 over a whole plane of n outputs in the flat
+// layout.
+TEXT ·normActPoolFlatBackwardAVX512(SB), NOSPLIT, $0-76
+	MOVQ dy+0(FP), DI
+	MOVQ arg+8(FP), R11
+	MOVQ x+16(FP), DX
+	MOVQ dx+56(FP), R13
+	FLATSETUP
+	VBROADCASTSS k+64(FP), Z13
+	VBROADCASTSS kb+68(FP), Z14
+	VBROADCASTSS kc+72(FP), Z15
+flatb:
+	MOVQ $0xffff, AX
+	KMOVW AX, K1
+	KMOVW AX, K3
+	KMOVW AX, K6
+	KMOVW AX, K7
+	KMOVW AX, K4
+	CMPQ CX, $16
+	JGE bflatmasked
+	MOVQ CX, R12
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K4
+	SHLQ $2, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K3
+	SHRQ $16, AX
+	KMOVW AX, K6
+	SHRQ $16, AX
+	KMOVW AX, K7
+	MOVQ R12, CX
+bflatmasked:
+	FLATLOAD
+	VPMOVZXBD.Z 0(R11), K4, Z16
+	VMOVUPS.Z 0(DI), K4, Z17
+	KHALF(K4)
+	FLATSPLIT(K4)
+	SELECT
+	VSUBPS Z5, Z18, Z18
+	VFMADD213PS Z11, Z10, Z18
+	VCMPPS $0x1a, Z0, Z18, K2
+	VMULPS Z12, Z17, K2, Z17
+	FLATDX(256, 512, Z1, 0, K1)
+	FLATDX(320, 576, Z2, 64, K3)
+	FLATDX(384, 640, Z3, 128, K6)
+	FLATDX(448, 704, Z4, 192, K7)
+	ADDQ $256, DX
+	ADDQ $256, R13
+	ADDQ $64, DI
+	ADDQ $16, R11
+	SUBQ $16, CX
+	JGT flatb
 	VZEROUPPER
 	RET

@@ -158,38 +158,40 @@ func planeImplNamed(t *testing.T, name string) planeImpl {
 	return planeImpl{}
 }
 
-// BenchmarkNormActPool2x2 measures the fused loops on a 64×64 plane (GB/s
-// of input and output bytes).
+// BenchmarkNormActPool2x2 measures the fused loops on 64 planes of each of
+// tiny's sizes (GB/s of input and output bytes).
 func BenchmarkNormActPool2x2(b *testing.B) {
-	const H, W = 64, 64
 	const planes = 64
-	x, dx := make([]float32, planes*H*W), make([]float32, planes*H*W)
-	out, arg := make([]float32, planes*H*W/4), make([]uint8, planes*H*W/4)
-	for i := range x {
-		x[i] = float32(i%13) - 6
-	}
-	run := func(name string, bytes int, f func(x, dx, out []float32, arg []uint8)) {
-		b.Run(name, func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				for p := 0; p < planes; p++ {
-					f(x[p*H*W:(p+1)*H*W], dx[p*H*W:(p+1)*H*W], out[p*H*W/4:(p+1)*H*W/4], arg[p*H*W/4:(p+1)*H*W/4])
+	for _, W := range []int{64, 32, 16, 8} {
+		hw := W * W
+		x, dx := make([]float32, planes*hw), make([]float32, planes*hw)
+		out, arg := make([]float32, planes*hw/4), make([]uint8, planes*hw/4)
+		for i := range x {
+			x[i] = float32(i%13) - 6
+		}
+		run := func(name string, bytes int, f func(x, dx, out []float32, arg []uint8)) {
+			b.Run(fmt.Sprintf("%s/%dx%d", name, W, W), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					for p := 0; p < planes; p++ {
+						f(x[p*hw:(p+1)*hw], dx[p*hw:(p+1)*hw], out[p*hw/4:(p+1)*hw/4], arg[p*hw/4:(p+1)*hw/4])
+					}
 				}
-			}
-			b.ReportMetric(float64(b.N)*float64(planes*bytes)/b.Elapsed().Seconds()/1e9, "GB/s")
-		})
-	}
-	for _, impl := range poolImpls() {
-		saved := pool2x2
-		pool2x2 = impl
-		run(impl.name+"/forward", H*W*4+H*W/4*5, func(x, _, out []float32, arg []uint8) {
-			NormActPool2x2(out, arg, x, W, W/2, 1, 2, 3, 0)
-		})
-		run(impl.name+"/stats", H*W*4+H*W/4*5, func(x, _, out []float32, arg []uint8) {
-			NormActPool2x2GradStats(out, arg, x, W, W/2, 1, 2, 3, 0)
-		})
-		run(impl.name+"/backward", 2*H*W*4+H*W/4*5, func(x, dx, out []float32, arg []uint8) {
-			NormActPool2x2Backward(dx, out, arg, x, W, W/2, 1, 2, 3, 0, 1, 2, 3)
-		})
-		pool2x2 = saved
+				b.ReportMetric(float64(b.N)*float64(planes*bytes)/b.Elapsed().Seconds()/1e9, "GB/s")
+			})
+		}
+		for _, impl := range poolImpls() {
+			saved := pool2x2
+			pool2x2 = impl
+			run(impl.name+"/forward", hw*4+hw/4*5, func(x, _, out []float32, arg []uint8) {
+				NormActPool2x2(out, arg, x, W, W/2, 1, 2, 3, 0)
+			})
+			run(impl.name+"/stats", hw*4+hw/4*5, func(x, _, out []float32, arg []uint8) {
+				NormActPool2x2GradStats(out, arg, x, W, W/2, 1, 2, 3, 0)
+			})
+			run(impl.name+"/backward", 2*hw*4+hw/4*5, func(x, dx, out []float32, arg []uint8) {
+				NormActPool2x2Backward(dx, out, arg, x, W, W/2, 1, 2, 3, 0, 1, 2, 3)
+			})
+			pool2x2 = saved
+		}
 	}
 }
