@@ -29,8 +29,8 @@ import (
 type BNActPool struct {
 	ba   *BNAct     // the batch norm and activation, with their channel maps
 	pool *MaxPool2d // the 2×2 stride-2 pool (its own caches stay unused)
-	// cache: the window index of each output's maximum, 2·dy + dx in its
-	// 2×2 window (0..3)
+	// cache: the window index of each output's maximum in its 2×2 window,
+	// 2·row + column (0..3)
 	arg  []uint8
 	call call // the arguments of the running Forward or Backward
 }

@@ -142,7 +142,7 @@ func TestBNActPoolMatchesUnfused(t *testing.T) {
 							}
 						}
 					}
-					close := func(what string, got, want []float32) {
+					near := func(what string, got, want []float32) {
 						t.Helper()
 						worst := 0.0
 						for i := range want {
@@ -156,8 +156,8 @@ func TestBNActPoolMatchesUnfused(t *testing.T) {
 					}
 					same("output", fout, uout)
 					same("running statistics", fa.State, ua.State)
-					close("input gradient", fdx, udx)
-					close("parameter gradients", fa.Grad, ua.Grad)
+					near("input gradient", fdx, udx)
+					near("parameter gradients", fa.Grad, ua.Grad)
 				})
 			}
 		}
