@@ -28,13 +28,38 @@ func (g WinogradGeom) TileRows() int { return (g.H + 1) / 2 }
 // TileCols is the number of 2×2 output tiles in a tile row, ⌈W/2⌉.
 func (g WinogradGeom) TileCols() int { return (g.W + 1) / 2 }
 
-// winoChunk is the number of tiles of one tile row a transform handles at
-// a time (its row buffers live on the stack).
-const winoChunk = 64
+// winoQ is the number of tiles a transform handles at a time (whole tile
+// rows, or a part of a row longer than winoQ): its scratch of 16 streams of
+// winoQ floats lives on the stack.
+const winoQ = 128
 
-// winoSpan is the padded width of a chunk: the 2·winoChunk+2 input columns
-// its tiles read.
-const winoSpan = 2*winoChunk + 2
+// winoScratch is a transform's scratch: 16 streams h of winoQ tiles (the
+// half-transformed tiles) and one padded image row p (2·winoQ+2 columns,
+// plus room for the whole vectors the kernels read and write past the end).
+type winoScratch struct {
+	h [16 * winoQ]float32
+	p [2*winoQ + 64]float32
+}
+
+// winoChunks is the number of chunks of the tile rows [r0, r1) (see
+// winoChunk).
+func winoChunks(g WinogradGeom, r0, r1 int) int {
+	tw := g.TileCols()
+	rc := max(1, winoQ/tw)
+	return (r1 - r0 + rc - 1) / rc * ((tw + winoQ - 1) / winoQ)
+}
+
+// winoChunk returns chunk ci of the tile rows [r0, r1): tile rows
+// [ra, rb), tiles t0 … t0+nt−1 of each (whole rows when a row has at most
+// winoQ tiles), which are the (rb−ra)·nt consecutive tiles of the block
+// from q0.
+func winoChunk(g WinogradGeom, r0, r1, ci int) (ra, rb, t0, nt, q0 int) {
+	tw := g.TileCols()
+	rc := max(1, winoQ/tw)
+	segs := (tw + winoQ - 1) / winoQ
+	ra, t0 = r0+ci/segs*rc, ci%segs*winoQ
+	return ra, min(ra+rc, r1), t0, min(winoQ, tw-t0), (ra-r0)*tw + t0
+}
 
 // WinogradFilter computes the transformed filters u (16 × K × C), u[ξ][k][c]
 // = (G w_kc Gᵀ)[ξ], of w (K × C × 3 × 3).
@@ -121,46 +146,19 @@ func WinogradInput(v, x []float32, g WinogradGeom, r0, r1 int) {
 	th, tw := g.TileRows(), g.TileCols()
 	P := (r1 - r0) * tw
 	v = v[:16*C*P]
-	var buf [4][winoSpan]float32
-	for r := r0; r < r1; r++ {
-		img, ti := r/th, r%th
+	var s winoScratch
+	for ci := range winoChunks(g, r0, r1) {
+		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for c := range C {
-			plane := x[(img*C+c)*H*W : (img*C+c+1)*H*W]
-			for t0 := 0; t0 < tw; t0 += winoChunk {
-				nt := min(winoChunk, tw-t0)
-				span := 2*nt + 2
-				for k := range 4 {
-					padRow(buf[k][:span], planeRow(plane, 2*ti-1+k, H, W), 2*t0)
+			for r := ra; r < rb; r++ {
+				img, ti := r/th, r%th
+				plane := x[(img*C+c)*H*W : (img*C+c+1)*H*W]
+				for i := range 4 {
+					padRow(s.p[:2*nt+2], planeRow(plane, 2*ti-1+i, H, W), 2*t0)
+					wino.colsIn(s.h[4*i*winoQ+(r-ra)*nt:], s.p[:], nt)
 				}
-				o := c*P + (r-r0)*tw + t0
-				inputTiles(v[o:], C*P, &buf, nt)
 			}
-		}
-	}
-}
-
-// inputTiles writes Bᵀ d B of nt tiles, whose patches are the 4×4 windows
-// at columns 2t of the four padded rows d, to v[ξ·stride + t].
-func inputTiles(v []float32, stride int, d *[4][winoSpan]float32, nt int) {
-	v = v[:15*stride+nt]
-	for t := range nt {
-		r0 := (*[4]float32)(d[0][2*t:])
-		r1 := (*[4]float32)(d[1][2*t:])
-		r2 := (*[4]float32)(d[2][2*t:])
-		r3 := (*[4]float32)(d[3][2*t:])
-		var m [4][4]float32 // Bᵀ d
-		for s := range 4 {
-			m[0][s] = r0[s] - r2[s]
-			m[1][s] = r1[s] + r2[s]
-			m[2][s] = r2[s] - r1[s]
-			m[3][s] = r1[s] - r3[s]
-		}
-		for a := range 4 {
-			e := &m[a]
-			v[(4*a+0)*stride+t] = e[0] - e[2]
-			v[(4*a+1)*stride+t] = e[1] + e[2]
-			v[(4*a+2)*stride+t] = e[2] - e[1]
-			v[(4*a+3)*stride+t] = e[1] - e[3]
+			wino.rowsIn(v[c*P+q0:], C*P, s.h[:], (rb-ra)*nt)
 		}
 	}
 }
@@ -173,38 +171,23 @@ func WinogradOutput(y, m []float32, g WinogradGeom, r0, r1 int) {
 	th, tw := g.TileRows(), g.TileCols()
 	P := (r1 - r0) * tw
 	m = m[:16*K*P]
-	var buf [2][2 * winoChunk]float32
-	for r := r0; r < r1; r++ {
-		img, ti := r/th, r%th
+	var s winoScratch
+	for ci := range winoChunks(g, r0, r1) {
+		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
+		cols := min(2*nt, W-2*t0)
 		for k := range K {
-			plane := y[(img*K+k)*H*W : (img*K+k+1)*H*W]
-			for t0 := 0; t0 < tw; t0 += winoChunk {
-				nt := min(winoChunk, tw-t0)
-				outputTiles(&buf, m[k*P+(r-r0)*tw+t0:], K*P, nt)
-				cols := min(2*nt, W-2*t0)
-				copy(plane[2*ti*W+2*t0:2*ti*W+2*t0+cols], buf[0][:cols])
-				if 2*ti+1 < H {
-					copy(plane[(2*ti+1)*W+2*t0:(2*ti+1)*W+2*t0+cols], buf[1][:cols])
+			wino.rowsOut(s.h[:], m[k*P+q0:], K*P, (rb-ra)*nt)
+			for r := ra; r < rb; r++ {
+				img, ti := r/th, r%th
+				plane := y[(img*K+k)*H*W : (img*K+k+1)*H*W]
+				for i := range 2 {
+					if 2*ti+i < H {
+						wino.colsOut(s.p[:], s.h[4*i*winoQ+(r-ra)*nt:], nt)
+						o := (2*ti+i)*W + 2*t0
+						copy(plane[o:o+cols], s.p[:cols])
+					}
 				}
 			}
-		}
-	}
-}
-
-// outputTiles writes Aᵀ M A of nt tiles (M[ξ] at m[ξ·stride + t]) to the
-// two output rows o, columns 2t and 2t+1.
-func outputTiles(o *[2][2 * winoChunk]float32, m []float32, stride, nt int) {
-	m = m[:15*stride+nt]
-	for t := range nt {
-		var e [4][2]float32 // M A
-		for a := range 4 {
-			m0, m1, m2, m3 := m[(4*a)*stride+t], m[(4*a+1)*stride+t], m[(4*a+2)*stride+t], m[(4*a+3)*stride+t]
-			e[a][0] = m0 + m1 + m2
-			e[a][1] = m1 - m2 - m3
-		}
-		for s := range 2 {
-			o[0][2*t+s] = e[0][s] + e[1][s] + e[2][s]
-			o[1][2*t+s] = e[1][s] - e[2][s] - e[3][s]
 		}
 	}
 }
@@ -217,103 +200,55 @@ func WinogradOutputGrad(dm, dy []float32, g WinogradGeom, r0, r1 int) {
 	th, tw := g.TileRows(), g.TileCols()
 	P := (r1 - r0) * tw
 	dm = dm[:16*K*P]
-	var buf [2][2 * winoChunk]float32
-	for r := r0; r < r1; r++ {
-		img, ti := r/th, r%th
+	var s winoScratch
+	for ci := range winoChunks(g, r0, r1) {
+		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for k := range K {
-			plane := dy[(img*K+k)*H*W : (img*K+k+1)*H*W]
-			for t0 := 0; t0 < tw; t0 += winoChunk {
-				nt := min(winoChunk, tw-t0)
+			for r := ra; r < rb; r++ {
+				img, ti := r/th, r%th
+				plane := dy[(img*K+k)*H*W : (img*K+k+1)*H*W]
 				for i := range 2 {
 					// padRow reads from one column left: shift by one
-					padRow(buf[i][:2*nt], planeRow(plane, 2*ti+i, H, W), 2*t0+1)
+					padRow(s.p[:2*nt], planeRow(plane, 2*ti+i, H, W), 2*t0+1)
+					wino.colsOutGrad(s.h[4*i*winoQ+(r-ra)*nt:], s.p[:], nt)
 				}
-				outputGradTiles(dm[k*P+(r-r0)*tw+t0:], K*P, &buf, nt)
 			}
-		}
-	}
-}
-
-// outputGradTiles writes A dY Aᵀ of nt tiles (dY the 2×2 blocks at columns
-// 2t of the two rows d) to dm[ξ·stride + t].
-func outputGradTiles(dm []float32, stride int, d *[2][2 * winoChunk]float32, nt int) {
-	dm = dm[:15*stride+nt]
-	for t := range nt {
-		y00, y01, y10, y11 := d[0][2*t], d[0][2*t+1], d[1][2*t], d[1][2*t+1]
-		// rows of A dY: y0, y0+y1, y0−y1, −y1
-		var e [4][2]float32
-		e[0] = [2]float32{y00, y01}
-		e[1] = [2]float32{y00 + y10, y01 + y11}
-		e[2] = [2]float32{y00 - y10, y01 - y11}
-		e[3] = [2]float32{-y10, -y11}
-		for a := range 4 {
-			p, q := e[a][0], e[a][1]
-			dm[(4*a)*stride+t] = p
-			dm[(4*a+1)*stride+t] = p + q
-			dm[(4*a+2)*stride+t] = p - q
-			dm[(4*a+3)*stride+t] = -q
+			wino.rowsOutGrad(dm[k*P+q0:], K*P, s.h[:], (rb-ra)*nt)
 		}
 	}
 }
 
 // WinogradInputGrad adds to dx (n × C × H × W) the gradient of the input
 // patches, B dV Bᵀ per tile, from dv (16 × C × P) for tile rows [r0, r1).
-// Patches overlap; they are added tile by tile in order.
+// Patches overlap; the sums are added in a fixed order.
 func WinogradInputGrad(dx, dv []float32, g WinogradGeom, r0, r1 int) {
 	C, H, W := g.C, g.H, g.W
 	th, tw := g.TileRows(), g.TileCols()
 	P := (r1 - r0) * tw
 	dv = dv[:16*C*P]
-	var buf [4][winoSpan]float32
-	for r := r0; r < r1; r++ {
-		img, ti := r/th, r%th
+	var s winoScratch
+	for ci := range winoChunks(g, r0, r1) {
+		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
+		// p column j is image column 2·t0 − 1 + j, for j < 2·nt + 2
+		lo, hi := max(2*t0-1, 0), min(2*t0+2*nt+1, W)
 		for c := range C {
-			plane := dx[(img*C+c)*H*W : (img*C+c+1)*H*W]
-			for t0 := 0; t0 < tw; t0 += winoChunk {
-				nt := min(winoChunk, tw-t0)
-				span := 2*nt + 2
-				inputGradTiles(&buf, dv[c*P+(r-r0)*tw+t0:], C*P, nt)
-				for k := range 4 {
-					row := planeRow(plane, 2*ti-1+k, H, W)
+			wino.rowsInGrad(s.h[:], dv[c*P+q0:], C*P, (rb-ra)*nt)
+			for r := ra; r < rb; r++ {
+				img, ti := r/th, r%th
+				plane := dx[(img*C+c)*H*W : (img*C+c+1)*H*W]
+				for i := range 4 {
+					row := planeRow(plane, 2*ti-1+i, H, W)
 					if row == nil {
 						continue
 					}
-					// buf column j is image column 2·t0 − 1 + j
-					lo, hi := max(2*t0-1, 0), min(2*t0-1+span, W)
-					src := buf[k][lo-(2*t0-1) : hi-(2*t0-1)]
+					wino.colsInGrad(s.p[:], s.h[4*i*winoQ+(r-ra)*nt:], nt)
+					src := s.p[lo-(2*t0-1) : hi-(2*t0-1)]
 					dst := row[lo:hi]
-					for j, s := range src {
-						dst[j] += s
+					for j, x := range src {
+						dst[j] += x
 					}
 				}
 			}
-		}
-	}
-}
-
-// inputGradTiles overwrites the four padded rows d (2·nt+2 columns) with the
-// sum of the patch gradients B dV Bᵀ of nt tiles (dV[ξ] at dv[ξ·stride + t]),
-// tile t at columns 2t…2t+3.
-func inputGradTiles(d *[4][winoSpan]float32, dv []float32, stride, nt int) {
-	dv = dv[:15*stride+nt]
-	for k := range 4 {
-		clear(d[k][:2*nt+2])
-	}
-	for t := range nt {
-		var e [4][4]float32 // dV Bᵀ
-		for a := range 4 {
-			v0, v1, v2, v3 := dv[(4*a)*stride+t], dv[(4*a+1)*stride+t], dv[(4*a+2)*stride+t], dv[(4*a+3)*stride+t]
-			e[a] = [4]float32{v0, v1 - v2 + v3, v1 + v2 - v0, -v3}
-		}
-		r0 := (*[4]float32)(d[0][2*t:])
-		r1 := (*[4]float32)(d[1][2*t:])
-		r2 := (*[4]float32)(d[2][2*t:])
-		r3 := (*[4]float32)(d[3][2*t:])
-		for s := range 4 {
-			r0[s] += e[0][s]
-			r1[s] += e[1][s] - e[2][s] + e[3][s]
-			r2[s] += e[1][s] + e[2][s] - e[0][s]
-			r3[s] -= e[3][s]
 		}
 	}
 }

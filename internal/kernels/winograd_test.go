@@ -23,7 +23,7 @@ func winogradGeoms() []WinogradGeom {
 			gs = append(gs, WinogradGeom{C: 1 + (h+w)%3, K: 1 + (h*w)%4, H: h, W: w})
 		}
 	}
-	return append(gs, WinogradGeom{C: 2, K: 3, H: 3, W: 2*winoChunk + 3}, WinogradGeom{C: 17, K: 18, H: 5, W: 2*winoChunk - 1})
+	return append(gs, WinogradGeom{C: 2, K: 3, H: 3, W: 2*winoQ + 3}, WinogradGeom{C: 17, K: 18, H: 5, W: 2*winoQ - 1})
 }
 
 // winoBlocks cuts the tile rows of n images into blocks of 1…3 rows.
@@ -62,7 +62,9 @@ func TestWinogradFilterMatchesMatrices(t *testing.T) {
 	}
 }
 
-func TestWinogradInputMatchesMatrices(t *testing.T) {
+func TestWinogradInputMatchesMatrices(t *testing.T) { forEachWino(t, testWinogradInputMatchesMatrices) }
+
+func testWinogradInputMatchesMatrices(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, g := range winogradGeoms() {
 		n := 2
@@ -101,6 +103,10 @@ func TestWinogradInputMatchesMatrices(t *testing.T) {
 }
 
 func TestWinogradOutputMatchesMatrices(t *testing.T) {
+	forEachWino(t, testWinogradOutputMatchesMatrices)
+}
+
+func testWinogradOutputMatchesMatrices(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, g := range winogradGeoms() {
 		n := 2
@@ -155,7 +161,9 @@ func dot64(x, y []float32) float64 {
 // TestWinogradGradientsAreAdjoint checks each gradient transform against
 // its forward transform: ⟨T(x), d⟩ = ⟨x, Tᵀ(d)⟩, and that the input
 // gradient accumulates and the others overwrite (guard values around each).
-func TestWinogradGradientsAreAdjoint(t *testing.T) {
+func TestWinogradGradientsAreAdjoint(t *testing.T) { forEachWino(t, testWinogradGradientsAreAdjoint) }
+
+func testWinogradGradientsAreAdjoint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, g := range winogradGeoms() {
 		n := 2
@@ -234,9 +242,11 @@ func winogradConv(y, x, w []float32, g WinogradGeom, blocks [][2]int) {
 	}
 }
 
-func TestWinogradConvMatchesDirect(t *testing.T) {
+func TestWinogradConvMatchesDirect(t *testing.T) { forEachWino(t, testWinogradConvMatchesDirect) }
+
+func testWinogradConvMatchesDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	gs := []WinogradGeom{{C: 1, K: 1, H: 1, W: 1}, {C: 17, K: 33, H: 7, W: 9}, {C: 32, K: 20, H: 8, W: 8}, {C: 5, K: 3, H: 12, W: 2*winoChunk + 5}}
+	gs := []WinogradGeom{{C: 1, K: 1, H: 1, W: 1}, {C: 17, K: 33, H: 7, W: 9}, {C: 32, K: 20, H: 8, W: 8}, {C: 5, K: 3, H: 12, W: 2*winoQ + 5}}
 	for range 20 {
 		gs = append(gs, WinogradGeom{C: 1 + rng.IntN(40), K: 1 + rng.IntN(40), H: 1 + rng.IntN(15), W: 1 + rng.IntN(15)})
 	}

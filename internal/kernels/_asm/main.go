@@ -1,7 +1,8 @@
 // Command _asm writes the Go assembly of the kernels package: the SGEMM
 // micro-kernels (AVX-512 14×32, AVX2+FMA 6×16), the AVX-512 packers, the
 // FMA peak loops, the AVX-512 vector loops, the per-plane batch-norm and
-// activation loops and the 3×3 depthwise convolution kernels.
+// activation loops, the 3×3 depthwise convolution kernels and the Winograd
+// transforms.
 // It lives in an underscore folder so `go build ./...` ignores it; run it
 // with `go generate ./internal/kernels/` after changing it, and commit the
 // .s files it writes.
@@ -593,4 +594,8 @@ func main() {
 	header(&d)
 	depthwiseOps(&d)
 	write(dir, "depthwise_avx512_amd64.s", &d)
+	var w asm
+	header(&w)
+	winogradOps(&w)
+	write(dir, "winograd_avx512_amd64.s", &w)
 }

@@ -1,0 +1,360 @@
+package main
+
+import "fmt"
+
+// winogradOps writes the AVX-512 loops of the Winograd transforms
+// (contracts in internal/kernels/winograd_go.go, winoImpl), 16 tiles per
+// vector with masked tails. The scratch streams h are winoQ = 128 floats
+// (512 bytes) apart; the block matrices' streams `stride` floats apart are
+// addressed from four base registers R10–R13 (streams 0, 4, 8, 12) plus
+// R8 = stride·4 or R9 = 3·stride·4. The column loops split a padded row
+// into even and odd columns (VPERMT2PS) or interleave two vectors back
+// into one. Negation flips the sign bit (VPXORD), as Go's unary minus does.
+func winogradOps(a *asm) {
+	for _, k := range winoRowKernels {
+		winoRowKernel(a, k)
+		a.f("")
+	}
+	winoColsIn(a)
+	a.f("")
+	winoColsOut(a)
+	a.f("")
+	winoColsOutGrad(a)
+	a.f("")
+	winoColsInGrad(a)
+	a.f("")
+	perm(a, "winoEven", func(i int) int { return 2 * i })
+	perm(a, "winoOdd", func(i int) int { return 2*i + 1 })
+	perm(a, "winoLo", func(i int) int { return i/2 + 16*(i%2) })
+	perm(a, "winoHi", func(i int) int { return 8 + i/2 + 16*(i%2) })
+	a.f("DATA ·winoSign<>+0(SB)/4, $0x80000000")
+	a.f("GLOBL ·winoSign<>(SB), RODATA|NOPTR, $4")
+}
+
+// winoStride is the distance of two scratch streams in bytes (4·winoQ).
+const winoStride = 512
+
+// winoTerm is one term of an output of a row loop: input stream in, added
+// (op '+'), subtracted ('-'), or, as the first term, taken as is ('=') or
+// negated ('n'). Terms are applied left to right.
+type winoTerm struct {
+	op byte
+	in int
+}
+
+// winoRowKer is a row loop: dst[o][q] = outs[o] over src[i][q] for q < n,
+// one side's streams `stride` floats apart (runtimeIn: the source's).
+type winoRowKer struct {
+	name      string
+	runtimeIn bool
+	ins       int
+	outs      [][]winoTerm
+}
+
+// terms builds the outputs for a := 0…3 (or i) of every column s: f(s)
+// returns the four (or two) outputs' terms; output index = 4·a + s.
+func winoOuts(rows int, f func(s int) [][]winoTerm) [][]winoTerm {
+	outs := make([][]winoTerm, 4*rows)
+	for s := 0; s < 4; s++ {
+		for a, t := range f(s) {
+			outs[4*a+s] = t
+		}
+	}
+	return outs
+}
+
+var winoRowKernels = []winoRowKer{
+	{name: "winoRowsInAVX512", runtimeIn: false, ins: 16, outs: winoOuts(4, func(s int) [][]winoTerm {
+		h0, h1, h2, h3 := s, 4+s, 8+s, 12+s
+		return [][]winoTerm{{{'=', h0}, {'-', h2}}, {{'=', h1}, {'+', h2}}, {{'=', h2}, {'-', h1}}, {{'=', h1}, {'-', h3}}}
+	})},
+	{name: "winoRowsOutAVX512", runtimeIn: true, ins: 16, outs: winoOuts(2, func(s int) [][]winoTerm {
+		m0, m1, m2, m3 := s, 4+s, 8+s, 12+s
+		return [][]winoTerm{{{'=', m0}, {'+', m1}, {'+', m2}}, {{'=', m1}, {'-', m2}, {'-', m3}}}
+	})},
+	{name: "winoRowsOutGradAVX512", runtimeIn: false, ins: 8, outs: winoOuts(4, func(b int) [][]winoTerm {
+		h0, h1 := b, 4+b
+		return [][]winoTerm{{{'=', h0}}, {{'=', h0}, {'+', h1}}, {{'=', h0}, {'-', h1}}, {{'n', h1}}}
+	})},
+	{name: "winoRowsInGradAVX512", runtimeIn: true, ins: 16, outs: winoOuts(4, func(b int) [][]winoTerm {
+		d0, d1, d2, d3 := b, 4+b, 8+b, 12+b
+		return [][]winoTerm{{{'=', d0}}, {{'=', d1}, {'-', d2}, {'+', d3}}, {{'=', d1}, {'+', d2}, {'-', d0}}, {{'n', d3}}}
+	})},
+}
+
+// winoRuntime is the address of stream j of the strided side.
+func winoRuntime(j int) string {
+	base := []string{"R10", "R11", "R12", "R13"}[j/4]
+	return []string{"(" + base + ")", "(" + base + ")(R8*1)", "(" + base + ")(R8*2)", "(" + base + ")(R9*1)"}[j%4]
+}
+
+// body emits one vector of the row loop; masked: loads zero and stores
+// skip the lanes off K1.
+func (k winoRowKer) body(a *asm, masked bool) {
+	in := func(j int) string {
+		if k.runtimeIn {
+			return winoRuntime(j)
+		}
+		return fmt.Sprintf("%d(SI)", j*winoStride)
+	}
+	out := func(j int) string {
+		if k.runtimeIn {
+			return fmt.Sprintf("%d(DI)", j*winoStride)
+		}
+		return winoRuntime(j)
+	}
+	for j := 0; j < k.ins; j++ {
+		if masked {
+			a.f("\tVMOVUPS.Z %s, K1, Z%d", in(j), j)
+		} else {
+			a.f("\tVMOVUPS %s, Z%d", in(j), j)
+		}
+	}
+	for o, terms := range k.outs {
+		r := fmt.Sprintf("Z%d", 16+o%15)
+		first := terms[0]
+		switch {
+		case first.op == 'n':
+			a.f("\tVPXORD Z31, Z%d, %s", first.in, r)
+		case len(terms) == 1:
+			r = fmt.Sprintf("Z%d", first.in)
+		}
+		src := fmt.Sprintf("Z%d", first.in)
+		if first.op == 'n' {
+			src = r
+		}
+		for _, t := range terms[1:] {
+			op := "VADDPS"
+			if t.op == '-' {
+				op = "VSUBPS"
+			}
+			a.f("\t%s Z%d, %s, %s", op, t.in, src, r)
+			src = r
+		}
+		if masked {
+			a.f("\tVMOVUPS %s, K1, %s", r, out(o))
+		} else {
+			a.f("\tVMOVUPS %s, %s", r, out(o))
+		}
+	}
+}
+
+func winoRowKernel(a *asm, k winoRowKer) {
+	a.f("// func %s(dst, src unsafe.Pointer, stride, n int)", k.name)
+	a.f("TEXT ·%s(SB), NOSPLIT, $0-32", k.name)
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ stride+16(FP), R8")
+	a.f("\tMOVQ n+24(FP), CX")
+	a.f("\tSHLQ $2, R8")
+	a.f("\tLEAQ (R8)(R8*2), R9")
+	if k.runtimeIn {
+		a.f("\tMOVQ SI, R10")
+	} else {
+		a.f("\tMOVQ DI, R10")
+	}
+	a.f("\tLEAQ (R10)(R8*4), R11")
+	a.f("\tLEAQ (R11)(R8*4), R12")
+	a.f("\tLEAQ (R12)(R8*4), R13")
+	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z31")
+	a.f("%s_loop:", k.name)
+	a.f("\tCMPQ CX, $16")
+	a.f("\tJLT %s_tail", k.name)
+	k.body(a, false)
+	for _, r := range []string{"SI", "DI", "R10", "R11", "R12", "R13"} {
+		a.f("\tADDQ $64, %s", r)
+	}
+	a.f("\tSUBQ $16, CX")
+	a.f("\tJMP %s_loop", k.name)
+	a.f("%s_tail:", k.name)
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ %s_done", k.name)
+	a.f("\tMOVQ $1, AX")
+	a.f("\tSHLQ CX, AX")
+	a.f("\tDECQ AX")
+	a.f("\tKMOVW AX, K1")
+	k.body(a, true)
+	a.f("%s_done:", k.name)
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
+// winoColMask sets K1 to the lanes of the tiles left (CX ≥ 1, at most 16).
+func winoColMask(a *asm, name string) {
+	a.f("\tMOVQ $0xffff, AX")
+	a.f("\tCMPQ CX, $16")
+	a.f("\tJGE %s_full", name)
+	a.f("\tMOVQ $1, AX")
+	a.f("\tSHLQ CX, AX")
+	a.f("\tDECQ AX")
+	a.f("%s_full:", name)
+	a.f("\tKMOVW AX, K1")
+}
+
+// split emits the even (Z%d = e) and odd (o) lanes of the 32 floats in lo, hi.
+func winoSplit(a *asm, lo, hi, e, o int) {
+	a.f("\tVMOVAPS Z%d, Z%d", lo, e)
+	a.f("\tVPERMT2PS Z%d, Z30, Z%d", hi, e)
+	a.f("\tVMOVAPS Z%d, Z%d", lo, o)
+	a.f("\tVPERMT2PS Z%d, Z31, Z%d", hi, o)
+}
+
+// winoInterleave stores e and o interleaved (e0 o0 e1 o1 …, 32 floats) at
+// (DI), with Z30/Z31 the low/high interleaving permutations.
+func winoInterleave(a *asm, e, o int) {
+	a.f("\tVMOVAPS Z%d, Z26", e)
+	a.f("\tVPERMT2PS Z%d, Z30, Z26", o)
+	a.f("\tVMOVAPS Z%d, Z27", e)
+	a.f("\tVPERMT2PS Z%d, Z31, Z27", o)
+	a.f("\tVMOVUPS Z26, (DI)")
+	a.f("\tVMOVUPS Z27, 64(DI)")
+}
+
+func winoColsIn(a *asm) {
+	n := "winoColsInAVX512"
+	a.f("// func %s(h, p unsafe.Pointer, nt int)", n)
+	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
+	a.f("\tMOVQ h+0(FP), DI")
+	a.f("\tMOVQ p+8(FP), SI")
+	a.f("\tMOVQ nt+16(FP), CX")
+	a.f("\tVMOVUPS ·winoEven<>(SB), Z30")
+	a.f("\tVMOVUPS ·winoOdd<>(SB), Z31")
+	a.f("%s_loop:", n)
+	winoColMask(a, n)
+	a.f("\tVMOVUPS (SI), Z0")
+	a.f("\tVMOVUPS 64(SI), Z1")
+	a.f("\tVMOVUPS 8(SI), Z2")
+	a.f("\tVMOVUPS 72(SI), Z3")
+	winoSplit(a, 0, 1, 4, 5) // E0, O0
+	winoSplit(a, 2, 3, 6, 7) // E1, O1
+	a.f("\tVSUBPS Z6, Z4, Z8")
+	a.f("\tVMOVUPS Z8, K1, (DI)")
+	a.f("\tVADDPS Z6, Z5, Z9")
+	a.f("\tVMOVUPS Z9, K1, %d(DI)", winoStride)
+	a.f("\tVSUBPS Z5, Z6, Z10")
+	a.f("\tVMOVUPS Z10, K1, %d(DI)", 2*winoStride)
+	a.f("\tVSUBPS Z7, Z5, Z11")
+	a.f("\tVMOVUPS Z11, K1, %d(DI)", 3*winoStride)
+	a.f("\tADDQ $128, SI")
+	a.f("\tADDQ $64, DI")
+	a.f("\tSUBQ $16, CX")
+	a.f("\tJGT %s_loop", n)
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
+func winoColsOut(a *asm) {
+	n := "winoColsOutAVX512"
+	a.f("// func %s(p, h unsafe.Pointer, nt int)", n)
+	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
+	a.f("\tMOVQ p+0(FP), DI")
+	a.f("\tMOVQ h+8(FP), SI")
+	a.f("\tMOVQ nt+16(FP), CX")
+	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
+	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
+	a.f("%s_loop:", n)
+	winoColMask(a, n)
+	for j := 0; j < 4; j++ {
+		a.f("\tVMOVUPS.Z %d(SI), K1, Z%d", j*winoStride, j)
+	}
+	a.f("\tVADDPS Z1, Z0, Z4")
+	a.f("\tVADDPS Z2, Z4, Z4")
+	a.f("\tVSUBPS Z2, Z1, Z5")
+	a.f("\tVSUBPS Z3, Z5, Z5")
+	winoInterleave(a, 4, 5)
+	a.f("\tADDQ $64, SI")
+	a.f("\tADDQ $128, DI")
+	a.f("\tSUBQ $16, CX")
+	a.f("\tJGT %s_loop", n)
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
+func winoColsOutGrad(a *asm) {
+	n := "winoColsOutGradAVX512"
+	a.f("// func %s(h, p unsafe.Pointer, nt int)", n)
+	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
+	a.f("\tMOVQ h+0(FP), DI")
+	a.f("\tMOVQ p+8(FP), SI")
+	a.f("\tMOVQ nt+16(FP), CX")
+	a.f("\tVMOVUPS ·winoEven<>(SB), Z30")
+	a.f("\tVMOVUPS ·winoOdd<>(SB), Z31")
+	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
+	a.f("%s_loop:", n)
+	winoColMask(a, n)
+	a.f("\tVMOVUPS (SI), Z0")
+	a.f("\tVMOVUPS 64(SI), Z1")
+	winoSplit(a, 0, 1, 2, 3) // E, O
+	a.f("\tVMOVUPS Z2, K1, (DI)")
+	a.f("\tVADDPS Z3, Z2, Z4")
+	a.f("\tVMOVUPS Z4, K1, %d(DI)", winoStride)
+	a.f("\tVSUBPS Z3, Z2, Z5")
+	a.f("\tVMOVUPS Z5, K1, %d(DI)", 2*winoStride)
+	a.f("\tVPXORD Z29, Z3, Z6")
+	a.f("\tVMOVUPS Z6, K1, %d(DI)", 3*winoStride)
+	a.f("\tADDQ $128, SI")
+	a.f("\tADDQ $64, DI")
+	a.f("\tSUBQ $16, CX")
+	a.f("\tJGT %s_loop", n)
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
+// winoClampMask sets AX to the mask of the first min(CX, 16) lanes (CX ≥ 0).
+func winoClampMask(a *asm, label string) {
+	a.f("\tCMPQ CX, $16")
+	a.f("\tJLE %s", label)
+	a.f("\tMOVQ $16, CX")
+	a.f("%s:", label)
+	a.f("\tMOVQ $1, AX")
+	a.f("\tSHLQ CX, AX")
+	a.f("\tDECQ AX")
+}
+
+func winoColsInGrad(a *asm) {
+	n := "winoColsInGradAVX512"
+	a.f("// func %s(p, h unsafe.Pointer, nt int)", n)
+	a.f("// Positions t = DX … DX+15 of 0 … nt: K1 the lanes with t < nt (tile t),")
+	a.f("// K2 those with 1 ≤ t ≤ nt (tile t−1, read 4 bytes back).")
+	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
+	a.f("\tMOVQ p+0(FP), DI")
+	a.f("\tMOVQ h+8(FP), SI")
+	a.f("\tMOVQ nt+16(FP), R8")
+	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
+	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
+	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
+	a.f("\tXORQ DX, DX")
+	a.f("%s_loop:", n)
+	a.f("\tMOVQ R8, CX")
+	a.f("\tSUBQ DX, CX")
+	winoClampMask(a, n+"_m1")
+	a.f("\tKMOVW AX, K1")
+	a.f("\tMOVQ R8, CX")
+	a.f("\tSUBQ DX, CX")
+	a.f("\tINCQ CX")
+	winoClampMask(a, n+"_m2")
+	a.f("\tTESTQ DX, DX")
+	a.f("\tJNZ %s_m3", n)
+	a.f("\tANDQ $0xfffe, AX")
+	a.f("%s_m3:", n)
+	a.f("\tKMOVW AX, K2")
+	for j := 0; j < 4; j++ {
+		a.f("\tVMOVUPS.Z %d(SI), K1, Z%d", j*winoStride, j)
+		a.f("\tVMOVUPS.Z %d(SI), K2, Z%d", j*winoStride-4, 4+j)
+	}
+	a.f("\tVSUBPS Z2, Z1, Z8")   // a1 − a2
+	a.f("\tVADDPS Z3, Z8, Z8")   // + a3
+	a.f("\tVADDPS Z6, Z5, Z9")   // b1 + b2
+	a.f("\tVSUBPS Z4, Z9, Z9")   // − b0
+	a.f("\tVPXORD Z29, Z7, Z10") // −b3
+	a.f("\tVADDPS Z9, Z0, Z11")
+	a.f("\tVADDPS Z10, Z8, Z12")
+	winoInterleave(a, 11, 12)
+	a.f("\tADDQ $64, SI")
+	a.f("\tADDQ $128, DI")
+	a.f("\tADDQ $16, DX")
+	a.f("\tCMPQ DX, R8")
+	a.f("\tJLE %s_loop", n)
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}

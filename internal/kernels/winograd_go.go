@@ -1,0 +1,146 @@
+package kernels
+
+// winoImpl is one implementation of the inner loops of the Winograd
+// transforms (winograd.go). Streams of the scratch h are winoQ floats
+// apart; v, m, dm and dv are the block's matrices, their 16 streams
+// `stride` floats apart. The column loops work on nt ≥ 1 tiles of one tile
+// row and one padded row p; the row loops on n ≥ 1 consecutive tiles.
+// Every implementation computes the same sums in the same order, so all
+// give bit-identical results.
+type winoImpl struct {
+	name   string
+	avx512 bool // the AVX-512 loops (winograd_avx512_amd64.s), else pure Go
+}
+
+// The loops, methods of winoImpl (winograd_amd64.go, winograd_noasm.go):
+//
+// colsIn: h[s][t] = (d B)[s] for the patch row d = p[2t … 2t+3]:
+// p[2t]−p[2t+2], p[2t+1]+p[2t+2], p[2t+2]−p[2t+1], p[2t+1]−p[2t+3].
+// (colsIn func(h, p []float32, nt int))
+// rowsIn: v[4a+s][q] = (Bᵀ h[·][s])[a] over the four patch rows
+// h[4i+s][q]: h0−h2, h1+h2, h2−h1, h1−h3.
+// (rowsIn func(v []float32, stride int, h []float32, n int))
+// rowsOut: h[4i+s][q] = (Aᵀ m[·][s])[i]: (m0+m1)+m2, (m1−m2)−m3.
+// (rowsOut func(h, m []float32, stride, n int))
+// colsOut: output row p[2t], p[2t+1] = (e A) of e = h[0…3][t]:
+// (e0+e1)+e2, (e1−e2)−e3 (p gets whole vectors: 2·⌈nt/16⌉·16 floats).
+// (colsOut func(p, h []float32, nt int))
+// colsOutGrad: h[b][t] = (dY Aᵀ)[b] of the dY row pair E = p[2t],
+// O = p[2t+1]: E, E+O, E−O, −O.
+// (colsOutGrad func(h, p []float32, nt int))
+// rowsOutGrad: dm[4a+b][q] = (A h[·][b])[a] of the two rows h[4i+b][q]:
+// h0, h0+h1, h0−h1, −h1.
+// (rowsOutGrad func(dm []float32, stride int, h []float32, n int))
+// rowsInGrad: h[4i+b][q] = (B dv[·][b])[i]: dv0, (dv1−dv2)+dv3,
+// (dv1+dv2)−dv0, −dv3.
+// (rowsInGrad func(h, dv []float32, stride, n int))
+// colsInGrad: the padded input-gradient row p[0 … 2nt+1] of one patch
+// row h[0…3][t] (c = h B: c0 = h0, c1 = (h1−h2)+h3, c2 = (h1+h2)−h0,
+// c3 = −h3, tile t at columns 2t … 2t+3): p[2t] = c0[t] + c2[t−1],
+// p[2t+1] = c1[t] + c3[t−1], with the terms of tiles −1 and nt computed
+// from zeros (p gets whole vectors: 2·⌈(nt+1)/16⌉·16 floats).
+// (colsInGrad func(p, h []float32, nt int))
+
+// wino is the implementation the transforms use: the first of winoImpls().
+var wino = winoImpls()[0]
+
+// winoGo is the pure-Go implementation, the reference of the others.
+var winoGo = winoImpl{name: "go"}
+
+func colsInGo(h, p []float32, nt int) {
+	h, p = h[:3*winoQ+nt], p[:2*nt+2]
+	for t := range nt {
+		e0, o0, e1, o1 := p[2*t], p[2*t+1], p[2*t+2], p[2*t+3]
+		h[t] = e0 - e1
+		h[winoQ+t] = o0 + e1
+		h[2*winoQ+t] = e1 - o0
+		h[3*winoQ+t] = o0 - o1
+	}
+}
+
+func rowsInGo(v []float32, stride int, h []float32, n int) {
+	v, h = v[:15*stride+n], h[:15*winoQ+n]
+	for s := range 4 {
+		for q := range n {
+			h0, h1, h2, h3 := h[s*winoQ+q], h[(4+s)*winoQ+q], h[(8+s)*winoQ+q], h[(12+s)*winoQ+q]
+			v[s*stride+q] = h0 - h2
+			v[(4+s)*stride+q] = h1 + h2
+			v[(8+s)*stride+q] = h2 - h1
+			v[(12+s)*stride+q] = h1 - h3
+		}
+	}
+}
+
+func rowsOutGo(h, m []float32, stride, n int) {
+	h, m = h[:7*winoQ+n], m[:15*stride+n]
+	for s := range 4 {
+		for q := range n {
+			m0, m1, m2, m3 := m[s*stride+q], m[(4+s)*stride+q], m[(8+s)*stride+q], m[(12+s)*stride+q]
+			h[s*winoQ+q] = (m0 + m1) + m2
+			h[(4+s)*winoQ+q] = (m1 - m2) - m3
+		}
+	}
+}
+
+func colsOutGo(p, h []float32, nt int) {
+	p, h = p[:2*nt], h[:3*winoQ+nt]
+	for t := range nt {
+		e0, e1, e2, e3 := h[t], h[winoQ+t], h[2*winoQ+t], h[3*winoQ+t]
+		p[2*t] = (e0 + e1) + e2
+		p[2*t+1] = (e1 - e2) - e3
+	}
+}
+
+func colsOutGradGo(h, p []float32, nt int) {
+	h, p = h[:3*winoQ+nt], p[:2*nt]
+	for t := range nt {
+		e, o := p[2*t], p[2*t+1]
+		h[t] = e
+		h[winoQ+t] = e + o
+		h[2*winoQ+t] = e - o
+		h[3*winoQ+t] = -o
+	}
+}
+
+func rowsOutGradGo(dm []float32, stride int, h []float32, n int) {
+	dm, h = dm[:15*stride+n], h[:7*winoQ+n]
+	for b := range 4 {
+		for q := range n {
+			h0, h1 := h[b*winoQ+q], h[(4+b)*winoQ+q]
+			dm[b*stride+q] = h0
+			dm[(4+b)*stride+q] = h0 + h1
+			dm[(8+b)*stride+q] = h0 - h1
+			dm[(12+b)*stride+q] = -h1
+		}
+	}
+}
+
+func rowsInGradGo(h, dv []float32, stride, n int) {
+	h, dv = h[:15*winoQ+n], dv[:15*stride+n]
+	for b := range 4 {
+		for q := range n {
+			d0, d1, d2, d3 := dv[b*stride+q], dv[(4+b)*stride+q], dv[(8+b)*stride+q], dv[(12+b)*stride+q]
+			h[b*winoQ+q] = d0
+			h[(4+b)*winoQ+q] = (d1 - d2) + d3
+			h[(8+b)*winoQ+q] = (d1 + d2) - d0
+			h[(12+b)*winoQ+q] = -d3
+		}
+	}
+}
+
+func colsInGradGo(p, h []float32, nt int) {
+	p, h = p[:2*nt+2], h[:3*winoQ+nt]
+	for t := range nt + 1 {
+		var a, b [4]float32 // h of tiles t and t−1, zero outside 0 … nt−1
+		for i := range 4 {
+			if t < nt {
+				a[i] = h[i*winoQ+t]
+			}
+			if t > 0 {
+				b[i] = h[i*winoQ+t-1]
+			}
+		}
+		p[2*t] = a[0] + ((b[1] + b[2]) - b[0])
+		p[2*t+1] = ((a[1] - a[2]) + a[3]) + -b[3]
+	}
+}
