@@ -87,9 +87,9 @@ func WinogradFilter(u, w []float32, g WinogradGeom) {
 	}
 }
 
-// WinogradFilterGrad overwrites dw (K × C × 3 × 3) with the gradient of the
+// WinogradFilterGrad adds to dw (K × C × 3 × 3) the gradient of the
 // filters from that of the transformed ones, du (16 × K × C):
-// dw_kc = Gᵀ du_kc G.
+// dw_kc += Gᵀ du_kc G.
 func WinogradFilterGrad(dw, du []float32, g WinogradGeom) {
 	K, C := g.K, g.C
 	du = du[:16*K*C]
@@ -105,9 +105,9 @@ func WinogradFilterGrad(dw, du []float32, g WinogradGeom) {
 		f := (*[9]float32)(dw[kc*9:])
 		for s := range 3 {
 			t0, t1, t2, t3 := t[0][s], t[1][s], t[2][s], t[3][s]
-			f[s] = t0 + 0.5*(t1+t2)
-			f[3+s] = 0.5 * (t1 - t2)
-			f[6+s] = 0.5*(t1+t2) + t3
+			f[s] += t0 + 0.5*(t1+t2)
+			f[3+s] += 0.5 * (t1 - t2)
+			f[6+s] += 0.5*(t1+t2) + t3
 		}
 	}
 }

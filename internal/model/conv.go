@@ -41,6 +41,8 @@ type Conv2d struct {
 	// winoU holds the Winograd-transformed filters (16 × Out × Cin, see
 	// conv_winograd.go), of which packW and packWT then hold the 16 packings.
 	winoU []float32
+	// winoDU is the gradient of winoU summed over the sample groups
+	winoDU []float32
 	// sharedPack: packW is the one of the Conv2d this Infer replica copies,
 	// packed there by Net.Infer before the replicas run; only read here.
 	sharedPack bool

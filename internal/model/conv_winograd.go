@@ -86,8 +86,9 @@ func (c *winoEpilogue) unit(_, i int) {
 }
 
 // winogradBackward is Backward on the Winograd path: one unit per sample
-// group computes its samples' input gradient and its partial weight (and
-// bias) gradient, reduced afterwards in group order.
+// group computes its samples' input gradient and its partial gradient of
+// the transformed filters dU (and of the bias); the partials are reduced in
+// group order and dU is then transformed into the weight gradient once.
 func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	g := c.winoGeom()
 	kc := g.K * g.C
@@ -96,14 +97,26 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 			c.packWT[xi].Pack(true, g.C, g.K, c.winoU[xi*kc:], g.C)
 		}
 	}
-	nw, stride := c.gradStride()
+	stride := c.winoGradStride()
 	groups := gradGroups(n)
 	c.parts = c.ex.groupScratch(groups, stride)
 	c.ex.run(groups, (*winoBackward)(c))
-	c.ex.reduceGroups(c.weight.G, c.parts, groups, stride, 0)
+	c.winoDU = grow(c.winoDU, 16*kc)
+	clear(c.winoDU)
+	c.ex.reduceGroups(c.winoDU, c.parts, groups, stride, 0)
+	kernels.WinogradFilterGrad(c.weight.G, c.winoDU, g)
 	if c.bias != nil {
-		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, nw)
+		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, 16*kc)
 	}
+}
+
+// winoGradStride is the length of one sample group's partial gradient on
+// the Winograd path: dU (16 × Out × Cin), then the bias.
+func (c *Conv2d) winoGradStride() int {
+	if c.bias != nil {
+		return 16*c.spec.Out*c.in.C + c.spec.Out
+	}
+	return 16 * c.spec.Out * c.in.C
 }
 
 // winoBackward is the parallel region of a Winograd backward: unit gi is
@@ -118,7 +131,7 @@ func (c *winoBackward) unit(w, gi int) {
 	C, K, kc := g.C, g.K, g.K*g.C
 	th, tw := g.TileRows(), g.TileCols()
 	R := (*Conv2d)(c).winoRows()
-	nw, stride := (*Conv2d)(c).gradStride()
+	nw, stride := 16*kc, (*Conv2d)(c).winoGradStride()
 	part := c.parts[gi*stride : (gi+1)*stride]
 	lo, hi := groupRange(gi, gradGroups(n), n)
 	inSz, outSz := c.in.Size(), c.out.Size()
@@ -141,13 +154,13 @@ func (c *winoBackward) unit(w, gi int) {
 		}
 	}
 	maxP := R * tw
-	buf := c.ex.col(w, 16*kc+16*(C+K)*maxP)
-	du := buf[:16*kc]
+	buf := c.ex.col(w, 16*(C+K)*maxP)
+	du := part[:nw]
 	for r0 := lo * th; r0 < hi*th; r0 += R {
 		r1 := min(r0+R, hi*th)
 		P := (r1 - r0) * tw
-		v := buf[16*kc : 16*kc+16*C*P]
-		dm := buf[16*kc+16*C*maxP : 16*kc+16*C*maxP+16*K*P]
+		v := buf[:16*C*P]
+		dm := buf[16*C*maxP : 16*C*maxP+16*K*P]
 		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
 		kernels.WinogradInput(v, c.x, g, r0, r1)
 		beta := float32(1)
@@ -166,5 +179,4 @@ func (c *winoBackward) unit(w, gi int) {
 			kernels.WinogradInputGrad(dIn, v, g, r0, r1)
 		}
 	}
-	kernels.WinogradFilterGrad(part[:nw], du, g)
 }
