@@ -34,12 +34,8 @@ func (g WinogradGeom) TileCols() int { return (g.W + 1) / 2 }
 const winoQ = 128
 
 // winoScratch is a transform's scratch: 16 streams h of winoQ tiles (the
-// half-transformed tiles) and one padded image row p (2·winoQ+2 columns,
-// plus room for the whole vectors the kernels read and write past the end).
-type winoScratch struct {
-	h [16 * winoQ]float32
-	p [2*winoQ + 64]float32
-}
+// half-transformed tiles).
+type winoScratch struct{ h [16 * winoQ]float32 }
 
 // winoChunks is the number of chunks of the tile rows [r0, r1) (see
 // winoChunk).
@@ -112,24 +108,6 @@ func WinogradFilterGrad(dw, du []float32, g WinogradGeom) {
 	}
 }
 
-// padRow copies columns c0−1 … c0+len(dst)−2 of row (zero outside the row,
-// or everywhere for a nil row) into dst.
-func padRow(dst, row []float32, c0 int) {
-	if row == nil {
-		clear(dst)
-		return
-	}
-	lo, hi := c0-1, c0-1+len(dst) // real columns
-	a, b := max(lo, 0), min(hi, len(row))
-	if a >= b {
-		clear(dst)
-		return
-	}
-	clear(dst[:a-lo])
-	copy(dst[a-lo:], row[a:b])
-	clear(dst[b-lo:])
-}
-
 // planeRow returns row i of an h×w plane, nil outside it.
 func planeRow(p []float32, i, h, w int) []float32 {
 	if i < 0 || i >= h {
@@ -154,8 +132,7 @@ func WinogradInput(v, x []float32, g WinogradGeom, r0, r1 int) {
 				img, ti := r/th, r%th
 				plane := x[(img*C+c)*H*W : (img*C+c+1)*H*W]
 				for i := range 4 {
-					padRow(s.p[:2*nt+2], planeRow(plane, 2*ti-1+i, H, W), 2*t0)
-					wino.colsIn(s.h[4*i*winoQ+(r-ra)*nt:], s.p[:], nt)
+					wino.colsIn(s.h[4*i*winoQ+(r-ra)*nt:], planeRow(plane, 2*ti-1+i, H, W), 2*t0-1, nt)
 				}
 			}
 			wino.rowsIn(v[c*P+q0:], C*P, s.h[:], (rb-ra)*nt)
@@ -174,17 +151,14 @@ func WinogradOutput(y, m []float32, g WinogradGeom, r0, r1 int) {
 	var s winoScratch
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
-		cols := min(2*nt, W-2*t0)
 		for k := range K {
 			wino.rowsOut(s.h[:], m[k*P+q0:], K*P, (rb-ra)*nt)
 			for r := ra; r < rb; r++ {
 				img, ti := r/th, r%th
 				plane := y[(img*K+k)*H*W : (img*K+k+1)*H*W]
 				for i := range 2 {
-					if 2*ti+i < H {
-						wino.colsOut(s.p[:], s.h[4*i*winoQ+(r-ra)*nt:], nt)
-						o := (2*ti+i)*W + 2*t0
-						copy(plane[o:o+cols], s.p[:cols])
+					if row := planeRow(plane, 2*ti+i, H, W); row != nil {
+						wino.colsOut(row, s.h[4*i*winoQ+(r-ra)*nt:], 2*t0, nt)
 					}
 				}
 			}
@@ -208,9 +182,7 @@ func WinogradOutputGrad(dm, dy []float32, g WinogradGeom, r0, r1 int) {
 				img, ti := r/th, r%th
 				plane := dy[(img*K+k)*H*W : (img*K+k+1)*H*W]
 				for i := range 2 {
-					// padRow reads from one column left: shift by one
-					padRow(s.p[:2*nt], planeRow(plane, 2*ti+i, H, W), 2*t0+1)
-					wino.colsOutGrad(s.h[4*i*winoQ+(r-ra)*nt:], s.p[:], nt)
+					wino.colsOutGrad(s.h[4*i*winoQ+(r-ra)*nt:], planeRow(plane, 2*ti+i, H, W), 2*t0, nt)
 				}
 			}
 			wino.rowsOutGrad(dm[k*P+q0:], K*P, s.h[:], (rb-ra)*nt)
@@ -229,23 +201,14 @@ func WinogradInputGrad(dx, dv []float32, g WinogradGeom, r0, r1 int) {
 	var s winoScratch
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
-		// p column j is image column 2·t0 − 1 + j, for j < 2·nt + 2
-		lo, hi := max(2*t0-1, 0), min(2*t0+2*nt+1, W)
 		for c := range C {
 			wino.rowsInGrad(s.h[:], dv[c*P+q0:], C*P, (rb-ra)*nt)
 			for r := ra; r < rb; r++ {
 				img, ti := r/th, r%th
 				plane := dx[(img*C+c)*H*W : (img*C+c+1)*H*W]
 				for i := range 4 {
-					row := planeRow(plane, 2*ti-1+i, H, W)
-					if row == nil {
-						continue
-					}
-					wino.colsInGrad(s.p[:], s.h[4*i*winoQ+(r-ra)*nt:], nt)
-					src := s.p[lo-(2*t0-1) : hi-(2*t0-1)]
-					dst := row[lo:hi]
-					for j, x := range src {
-						dst[j] += x
+					if row := planeRow(plane, 2*ti-1+i, H, W); row != nil {
+						wino.colsInGrad(row, s.h[4*i*winoQ+(r-ra)*nt:], 2*t0-1, nt)
 					}
 				}
 			}

@@ -7,7 +7,8 @@ import "unsafe"
 // The AVX-512 Winograd loops (winograd_avx512_amd64.s, generator
 // internal/kernels/_asm/winograd.go) on raw pointers, contracts as the
 // methods of winoImpl: the row loops take n ≥ 1 tiles and the stride of the
-// block matrix's streams, the column loops nt ≥ 1 tiles.
+// block matrix's streams, the column loops nt ≥ 1 tiles and an image row
+// of w columns (w = 0: none, all zeros) from column c0 on.
 
 //go:noescape
 func winoRowsInAVX512(dst, src unsafe.Pointer, stride, n int)
@@ -22,16 +23,16 @@ func winoRowsOutGradAVX512(dst, src unsafe.Pointer, stride, n int)
 func winoRowsInGradAVX512(dst, src unsafe.Pointer, stride, n int)
 
 //go:noescape
-func winoColsInAVX512(h, p unsafe.Pointer, nt int)
+func winoColsInAVX512(h, row unsafe.Pointer, c0, nt, w int)
 
 //go:noescape
-func winoColsOutAVX512(p, h unsafe.Pointer, nt int)
+func winoColsOutAVX512(row, h unsafe.Pointer, c0, nt, w int)
 
 //go:noescape
-func winoColsOutGradAVX512(h, p unsafe.Pointer, nt int)
+func winoColsOutGradAVX512(h, row unsafe.Pointer, c0, nt, w int)
 
 //go:noescape
-func winoColsInGradAVX512(p, h unsafe.Pointer, nt int)
+func winoColsInGradAVX512(row, h unsafe.Pointer, c0, nt, w int)
 
 // winoAVX512 runs the transforms' loops in AVX-512 assembly.
 var winoAVX512 = winoImpl{name: "avx512", avx512: true}
@@ -45,16 +46,26 @@ func winoImpls() []winoImpl {
 	return []winoImpl{winoGo}
 }
 
-// The slice bounds below cover every float the loops touch: masked lanes
-// past the end are never accessed, whole vectors of p are.
+// The slice bounds below cover every float the loops touch: lanes off the
+// masks (past nt, outside the row) are never accessed.
 
-func (k winoImpl) colsIn(h, p []float32, nt int) {
+// rowPtr is the address of row[0] and the row's length, or some valid
+// address and 0 for a nil row.
+func rowPtr(row, other []float32) (unsafe.Pointer, int) {
+	if len(row) == 0 {
+		return unsafe.Pointer(&other[0]), 0
+	}
+	return unsafe.Pointer(&row[0]), len(row)
+}
+
+func (k winoImpl) colsIn(h, row []float32, c0, nt int) {
 	if !k.avx512 {
-		colsInGo(h, p, nt)
+		colsInGo(h, row, c0, nt)
 		return
 	}
-	h, p = h[:3*winoQ+nt], p[:2*nt+32]
-	winoColsInAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&p[0]), nt)
+	h = h[:3*winoQ+nt]
+	p, w := rowPtr(row, h)
+	winoColsInAVX512(unsafe.Pointer(&h[0]), p, c0, nt, w)
 }
 
 func (k winoImpl) rowsIn(v []float32, stride int, h []float32, n int) {
@@ -75,22 +86,24 @@ func (k winoImpl) rowsOut(h, m []float32, stride, n int) {
 	winoRowsOutAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&m[0]), stride, n)
 }
 
-func (k winoImpl) colsOut(p, h []float32, nt int) {
+func (k winoImpl) colsOut(row, h []float32, c0, nt int) {
 	if !k.avx512 {
-		colsOutGo(p, h, nt)
+		colsOutGo(row, h, c0, nt)
 		return
 	}
-	p, h = p[:(nt+15)/16*32], h[:3*winoQ+nt]
-	winoColsOutAVX512(unsafe.Pointer(&p[0]), unsafe.Pointer(&h[0]), nt)
+	h = h[:3*winoQ+nt]
+	p, w := rowPtr(row, h)
+	winoColsOutAVX512(p, unsafe.Pointer(&h[0]), c0, nt, w)
 }
 
-func (k winoImpl) colsOutGrad(h, p []float32, nt int) {
+func (k winoImpl) colsOutGrad(h, row []float32, c0, nt int) {
 	if !k.avx512 {
-		colsOutGradGo(h, p, nt)
+		colsOutGradGo(h, row, c0, nt)
 		return
 	}
-	h, p = h[:3*winoQ+nt], p[:(nt+15)/16*32]
-	winoColsOutGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&p[0]), nt)
+	h = h[:3*winoQ+nt]
+	p, w := rowPtr(row, h)
+	winoColsOutGradAVX512(unsafe.Pointer(&h[0]), p, c0, nt, w)
 }
 
 func (k winoImpl) rowsOutGrad(dm []float32, stride int, h []float32, n int) {
@@ -111,11 +124,12 @@ func (k winoImpl) rowsInGrad(h, dv []float32, stride, n int) {
 	winoRowsInGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&dv[0]), stride, n)
 }
 
-func (k winoImpl) colsInGrad(p, h []float32, nt int) {
+func (k winoImpl) colsInGrad(row, h []float32, c0, nt int) {
 	if !k.avx512 {
-		colsInGradGo(p, h, nt)
+		colsInGradGo(row, h, c0, nt)
 		return
 	}
-	p, h = p[:(nt+16)/16*32], h[:3*winoQ+nt]
-	winoColsInGradAVX512(unsafe.Pointer(&p[0]), unsafe.Pointer(&h[0]), nt)
+	h = h[:3*winoQ+nt]
+	p, w := rowPtr(row, h)
+	winoColsInGradAVX512(p, unsafe.Pointer(&h[0]), c0, nt, w)
 }

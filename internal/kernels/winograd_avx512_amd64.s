@@ -496,26 +496,64 @@ winoRowsInGradAVX512_done:
 	VZEROUPPER
 	RET
 
-// func winoColsInAVX512(h, p unsafe.Pointer, nt int)
-TEXT ·winoColsInAVX512(SB), NOSPLIT, $0-24
+// func winoColsInAVX512(h, row unsafe.Pointer, c0, nt, w int)
+TEXT ·winoColsInAVX512(SB), NOSPLIT, $0-40
 	MOVQ h+0(FP), DI
-	MOVQ p+8(FP), SI
-	MOVQ nt+16(FP), CX
+	MOVQ row+8(FP), SI
+	MOVQ c0+16(FP), R9
+	MOVQ nt+24(FP), R10
+	MOVQ w+32(FP), R8
 	VMOVUPS ·winoEven<>(SB), Z30
 	VMOVUPS ·winoOdd<>(SB), Z31
 winoColsInAVX512_loop:
-	MOVQ $0xffff, AX
-	CMPQ CX, $16
-	JGE winoColsInAVX512_full
+	MOVQ R10, CX
+	MOVQ $16, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
-winoColsInAVX512_full:
 	KMOVW AX, K1
-	VMOVUPS (SI), Z0
-	VMOVUPS 64(SI), Z1
-	VMOVUPS 8(SI), Z2
-	VMOVUPS 72(SI), Z3
+	MOVQ R8, CX
+	SUBQ R9, CX
+	MOVQ $34, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	MOVQ R9, CX
+	NEGQ CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $34, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	NOTQ BX
+	ANDQ BX, AX
+	MOVQ AX, BX
+	KMOVW BX, K2
+	MOVQ AX, BX
+	SHRQ $16, BX
+	KMOVW BX, K3
+	MOVQ AX, BX
+	SHRQ $2, BX
+	KMOVW BX, K4
+	MOVQ AX, BX
+	SHRQ $18, BX
+	KMOVW BX, K5
+	LEAQ (SI)(R9*4), BX
+	VMOVUPS.Z (BX), K2, Z0
+	VMOVUPS.Z 64(BX), K3, Z1
+	VMOVUPS.Z 8(BX), K4, Z2
+	VMOVUPS.Z 72(BX), K5, Z3
 	VMOVAPS Z0, Z4
 	VPERMT2PS Z1, Z30, Z4
 	VMOVAPS Z0, Z5
@@ -532,29 +570,63 @@ winoColsInAVX512_full:
 	VMOVUPS Z10, K1, 1024(DI)
 	VSUBPS Z7, Z5, Z11
 	VMOVUPS Z11, K1, 1536(DI)
-	ADDQ $128, SI
+	ADDQ $32, R9
 	ADDQ $64, DI
-	SUBQ $16, CX
+	SUBQ $16, R10
 	JGT winoColsInAVX512_loop
 	VZEROUPPER
 	RET
 
-// func winoColsOutAVX512(p, h unsafe.Pointer, nt int)
-TEXT ·winoColsOutAVX512(SB), NOSPLIT, $0-24
-	MOVQ p+0(FP), DI
+// func winoColsOutAVX512(row, h unsafe.Pointer, c0, nt, w int)
+TEXT ·winoColsOutAVX512(SB), NOSPLIT, $0-40
+	MOVQ row+0(FP), DI
 	MOVQ h+8(FP), SI
-	MOVQ nt+16(FP), CX
+	MOVQ c0+16(FP), R9
+	MOVQ nt+24(FP), R10
+	MOVQ w+32(FP), R8
+	LEAQ 0(R9)(R10*2), CX
+	CMPQ R8, CX
+	CMOVQGT CX, R8
 	VMOVUPS ·winoLo<>(SB), Z30
 	VMOVUPS ·winoHi<>(SB), Z31
 winoColsOutAVX512_loop:
-	MOVQ $0xffff, AX
-	CMPQ CX, $16
-	JGE winoColsOutAVX512_full
+	MOVQ R10, CX
+	MOVQ $16, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
-winoColsOutAVX512_full:
 	KMOVW AX, K1
+	MOVQ R8, CX
+	SUBQ R9, CX
+	MOVQ $32, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	MOVQ R9, CX
+	NEGQ CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $32, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	NOTQ BX
+	ANDQ BX, AX
+	MOVQ AX, BX
+	KMOVW BX, K2
+	MOVQ AX, BX
+	SHRQ $16, BX
+	KMOVW BX, K3
 	VMOVUPS.Z 0(SI), K1, Z0
 	VMOVUPS.Z 512(SI), K1, Z1
 	VMOVUPS.Z 1024(SI), K1, Z2
@@ -567,34 +639,67 @@ winoColsOutAVX512_full:
 	VPERMT2PS Z5, Z30, Z26
 	VMOVAPS Z4, Z27
 	VPERMT2PS Z5, Z31, Z27
-	VMOVUPS Z26, (DI)
-	VMOVUPS Z27, 64(DI)
+	LEAQ (DI)(R9*4), BX
+	VMOVUPS Z26, K2, (BX)
+	VMOVUPS Z27, K3, 64(BX)
+	ADDQ $32, R9
 	ADDQ $64, SI
-	ADDQ $128, DI
-	SUBQ $16, CX
+	SUBQ $16, R10
 	JGT winoColsOutAVX512_loop
 	VZEROUPPER
 	RET
 
-// func winoColsOutGradAVX512(h, p unsafe.Pointer, nt int)
-TEXT ·winoColsOutGradAVX512(SB), NOSPLIT, $0-24
+// func winoColsOutGradAVX512(h, row unsafe.Pointer, c0, nt, w int)
+TEXT ·winoColsOutGradAVX512(SB), NOSPLIT, $0-40
 	MOVQ h+0(FP), DI
-	MOVQ p+8(FP), SI
-	MOVQ nt+16(FP), CX
+	MOVQ row+8(FP), SI
+	MOVQ c0+16(FP), R9
+	MOVQ nt+24(FP), R10
+	MOVQ w+32(FP), R8
 	VMOVUPS ·winoEven<>(SB), Z30
 	VMOVUPS ·winoOdd<>(SB), Z31
 	VBROADCASTSS ·winoSign<>(SB), Z29
 winoColsOutGradAVX512_loop:
-	MOVQ $0xffff, AX
-	CMPQ CX, $16
-	JGE winoColsOutGradAVX512_full
+	MOVQ R10, CX
+	MOVQ $16, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
-winoColsOutGradAVX512_full:
 	KMOVW AX, K1
-	VMOVUPS (SI), Z0
-	VMOVUPS 64(SI), Z1
+	MOVQ R8, CX
+	SUBQ R9, CX
+	MOVQ $32, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	MOVQ R9, CX
+	NEGQ CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $32, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	NOTQ BX
+	ANDQ BX, AX
+	MOVQ AX, BX
+	KMOVW BX, K2
+	MOVQ AX, BX
+	SHRQ $16, BX
+	KMOVW BX, K3
+	LEAQ (SI)(R9*4), BX
+	VMOVUPS.Z (BX), K2, Z0
+	VMOVUPS.Z 64(BX), K3, Z1
 	VMOVAPS Z0, Z2
 	VPERMT2PS Z1, Z30, Z2
 	VMOVAPS Z0, Z3
@@ -606,50 +711,83 @@ winoColsOutGradAVX512_full:
 	VMOVUPS Z5, K1, 1024(DI)
 	VPXORD Z29, Z3, Z6
 	VMOVUPS Z6, K1, 1536(DI)
-	ADDQ $128, SI
+	ADDQ $32, R9
 	ADDQ $64, DI
-	SUBQ $16, CX
+	SUBQ $16, R10
 	JGT winoColsOutGradAVX512_loop
 	VZEROUPPER
 	RET
 
-// func winoColsInGradAVX512(p, h unsafe.Pointer, nt int)
-// Positions t = DX … DX+15 of 0 … nt: K1 the lanes with t < nt (tile t),
-// K2 those with 1 ≤ t ≤ nt (tile t−1, read 4 bytes back).
-TEXT ·winoColsInGradAVX512(SB), NOSPLIT, $0-24
-	MOVQ p+0(FP), DI
+// func winoColsInGradAVX512(row, h unsafe.Pointer, c0, nt, w int)
+TEXT ·winoColsInGradAVX512(SB), NOSPLIT, $0-40
+	MOVQ row+0(FP), DI
 	MOVQ h+8(FP), SI
-	MOVQ nt+16(FP), R8
+	MOVQ c0+16(FP), R9
+	MOVQ nt+24(FP), R10
+	MOVQ w+32(FP), R8
+	LEAQ 2(R9)(R10*2), CX
+	CMPQ R8, CX
+	CMOVQGT CX, R8
+// Positions t = R11 … R11+15 of 0 … nt: K1 the lanes with t < nt (tile t),
+// K2 those with 1 ≤ t ≤ nt (tile t−1, read 4 bytes back).
 	VMOVUPS ·winoLo<>(SB), Z30
 	VMOVUPS ·winoHi<>(SB), Z31
 	VBROADCASTSS ·winoSign<>(SB), Z29
-	XORQ DX, DX
+	XORQ R11, R11
 winoColsInGradAVX512_loop:
-	MOVQ R8, CX
-	SUBQ DX, CX
-	CMPQ CX, $16
-	JLE winoColsInGradAVX512_m1
-	MOVQ $16, CX
-winoColsInGradAVX512_m1:
+	MOVQ R10, CX
+	SUBQ R11, CX
+	MOVQ $16, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
 	KMOVW AX, K1
-	MOVQ R8, CX
-	SUBQ DX, CX
+	MOVQ R10, CX
+	SUBQ R11, CX
 	INCQ CX
-	CMPQ CX, $16
-	JLE winoColsInGradAVX512_m2
-	MOVQ $16, CX
-winoColsInGradAVX512_m2:
+	MOVQ $16, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
-	TESTQ DX, DX
+	MOVQ $0xfffe, DX
+	TESTQ R11, R11
 	JNZ winoColsInGradAVX512_m3
-	ANDQ $0xfffe, AX
+	ANDQ DX, AX
 winoColsInGradAVX512_m3:
 	KMOVW AX, K2
+	MOVQ R8, CX
+	SUBQ R9, CX
+	MOVQ $32, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	MOVQ R9, CX
+	NEGQ CX
+	XORQ DX, DX
+	CMPQ CX, DX
+	CMOVQLT DX, CX
+	MOVQ $32, DX
+	CMPQ CX, DX
+	CMOVQGT DX, CX
+	MOVQ $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	NOTQ BX
+	ANDQ BX, AX
+	MOVQ AX, BX
+	KMOVW BX, K3
+	MOVQ AX, BX
+	SHRQ $16, BX
+	KMOVW BX, K4
 	VMOVUPS.Z 0(SI), K1, Z0
 	VMOVUPS.Z -4(SI), K2, Z4
 	VMOVUPS.Z 512(SI), K1, Z1
@@ -669,12 +807,17 @@ winoColsInGradAVX512_m3:
 	VPERMT2PS Z12, Z30, Z26
 	VMOVAPS Z11, Z27
 	VPERMT2PS Z12, Z31, Z27
-	VMOVUPS Z26, (DI)
-	VMOVUPS Z27, 64(DI)
+	LEAQ (DI)(R9*4), BX
+	VMOVUPS.Z (BX), K3, Z13
+	VMOVUPS.Z 64(BX), K4, Z14
+	VADDPS Z26, Z13, Z13
+	VADDPS Z27, Z14, Z14
+	VMOVUPS Z13, K3, (BX)
+	VMOVUPS Z14, K4, 64(BX)
 	ADDQ $64, SI
-	ADDQ $128, DI
-	ADDQ $16, DX
-	CMPQ DX, R8
+	ADDQ $32, R9
+	ADDQ $16, R11
+	CMPQ R11, R10
 	JLE winoColsInGradAVX512_loop
 	VZEROUPPER
 	RET

@@ -12,34 +12,10 @@ type winoImpl struct {
 	avx512 bool // the AVX-512 loops (winograd_avx512_amd64.s), else pure Go
 }
 
-// The loops, methods of winoImpl (winograd_amd64.go, winograd_noasm.go):
-//
-// colsIn: h[s][t] = (d B)[s] for the patch row d = p[2t … 2t+3]:
-// p[2t]−p[2t+2], p[2t+1]+p[2t+2], p[2t+2]−p[2t+1], p[2t+1]−p[2t+3].
-// (colsIn func(h, p []float32, nt int))
-// rowsIn: v[4a+s][q] = (Bᵀ h[·][s])[a] over the four patch rows
-// h[4i+s][q]: h0−h2, h1+h2, h2−h1, h1−h3.
-// (rowsIn func(v []float32, stride int, h []float32, n int))
-// rowsOut: h[4i+s][q] = (Aᵀ m[·][s])[i]: (m0+m1)+m2, (m1−m2)−m3.
-// (rowsOut func(h, m []float32, stride, n int))
-// colsOut: output row p[2t], p[2t+1] = (e A) of e = h[0…3][t]:
-// (e0+e1)+e2, (e1−e2)−e3 (p gets whole vectors: 2·⌈nt/16⌉·16 floats).
-// (colsOut func(p, h []float32, nt int))
-// colsOutGrad: h[b][t] = (dY Aᵀ)[b] of the dY row pair E = p[2t],
-// O = p[2t+1]: E, E+O, E−O, −O.
-// (colsOutGrad func(h, p []float32, nt int))
-// rowsOutGrad: dm[4a+b][q] = (A h[·][b])[a] of the two rows h[4i+b][q]:
-// h0, h0+h1, h0−h1, −h1.
-// (rowsOutGrad func(dm []float32, stride int, h []float32, n int))
-// rowsInGrad: h[4i+b][q] = (B dv[·][b])[i]: dv0, (dv1−dv2)+dv3,
-// (dv1+dv2)−dv0, −dv3.
-// (rowsInGrad func(h, dv []float32, stride, n int))
-// colsInGrad: the padded input-gradient row p[0 … 2nt+1] of one patch
-// row h[0…3][t] (c = h B: c0 = h0, c1 = (h1−h2)+h3, c2 = (h1+h2)−h0,
-// c3 = −h3, tile t at columns 2t … 2t+3): p[2t] = c0[t] + c2[t−1],
-// p[2t+1] = c1[t] + c3[t−1], with the terms of tiles −1 and nt computed
-// from zeros (p gets whole vectors: 2·⌈(nt+1)/16⌉·16 floats).
-// (colsInGrad func(p, h []float32, nt int))
+// The loops are methods of winoImpl (winograd_amd64.go, winograd_noasm.go)
+// with the contracts of the pure-Go loops below. The column loops read or
+// write one image row (nil: all zeros) from column c0 on, treating the
+// columns outside it as zeros (reads) or leaving them out (writes).
 
 // wino is the implementation the transforms use: the first of winoImpls().
 var wino = winoImpls()[0]
@@ -47,10 +23,21 @@ var wino = winoImpls()[0]
 // winoGo is the pure-Go implementation, the reference of the others.
 var winoGo = winoImpl{name: "go"}
 
-func colsInGo(h, p []float32, nt int) {
-	h, p = h[:3*winoQ+nt], p[:2*nt+2]
+// rowAt is row[c], 0 outside the row.
+func rowAt(row []float32, c int) float32 {
+	if c < 0 || c >= len(row) {
+		return 0
+	}
+	return row[c]
+}
+
+// colsInGo: h[s][t] = (d B)[s] of the patch row d = row[c0+2t … c0+2t+3]:
+// d0−d2, d1+d2, d2−d1, d1−d3.
+func colsInGo(h, row []float32, c0, nt int) {
+	h = h[:3*winoQ+nt]
 	for t := range nt {
-		e0, o0, e1, o1 := p[2*t], p[2*t+1], p[2*t+2], p[2*t+3]
+		c := c0 + 2*t
+		e0, o0, e1, o1 := rowAt(row, c), rowAt(row, c+1), rowAt(row, c+2), rowAt(row, c+3)
 		h[t] = e0 - e1
 		h[winoQ+t] = o0 + e1
 		h[2*winoQ+t] = e1 - o0
@@ -58,6 +45,8 @@ func colsInGo(h, p []float32, nt int) {
 	}
 }
 
+// rowsInGo: v[4a+s][q] = (Bᵀ h[·][s])[a] over the four patch rows
+// h[4i+s][q]: h0−h2, h1+h2, h2−h1, h1−h3.
 func rowsInGo(v []float32, stride int, h []float32, n int) {
 	v, h = v[:15*stride+n], h[:15*winoQ+n]
 	for s := range 4 {
@@ -71,6 +60,7 @@ func rowsInGo(v []float32, stride int, h []float32, n int) {
 	}
 }
 
+// rowsOutGo: h[4i+s][q] = (Aᵀ m[·][s])[i]: (m0+m1)+m2, (m1−m2)−m3.
 func rowsOutGo(h, m []float32, stride, n int) {
 	h, m = h[:7*winoQ+n], m[:15*stride+n]
 	for s := range 4 {
@@ -82,19 +72,27 @@ func rowsOutGo(h, m []float32, stride, n int) {
 	}
 }
 
-func colsOutGo(p, h []float32, nt int) {
-	p, h = p[:2*nt], h[:3*winoQ+nt]
+// colsOutGo: row[c0+2t], row[c0+2t+1] = (e A) of e = h[0…3][t]:
+// (e0+e1)+e2, (e1−e2)−e3.
+func colsOutGo(row, h []float32, c0, nt int) {
+	h = h[:3*winoQ+nt]
 	for t := range nt {
 		e0, e1, e2, e3 := h[t], h[winoQ+t], h[2*winoQ+t], h[3*winoQ+t]
-		p[2*t] = (e0 + e1) + e2
-		p[2*t+1] = (e1 - e2) - e3
+		if c := c0 + 2*t; c >= 0 && c < len(row) {
+			row[c] = (e0 + e1) + e2
+		}
+		if c := c0 + 2*t + 1; c >= 0 && c < len(row) {
+			row[c] = (e1 - e2) - e3
+		}
 	}
 }
 
-func colsOutGradGo(h, p []float32, nt int) {
-	h, p = h[:3*winoQ+nt], p[:2*nt]
+// colsOutGradGo: h[b][t] = (dY Aᵀ)[b] of the dY pair E = row[c0+2t],
+// O = row[c0+2t+1]: E, E+O, E−O, −O.
+func colsOutGradGo(h, row []float32, c0, nt int) {
+	h = h[:3*winoQ+nt]
 	for t := range nt {
-		e, o := p[2*t], p[2*t+1]
+		e, o := rowAt(row, c0+2*t), rowAt(row, c0+2*t+1)
 		h[t] = e
 		h[winoQ+t] = e + o
 		h[2*winoQ+t] = e - o
@@ -102,6 +100,8 @@ func colsOutGradGo(h, p []float32, nt int) {
 	}
 }
 
+// rowsOutGradGo: dm[4a+b][q] = (A h[·][b])[a] of the two rows h[4i+b][q]:
+// h0, h0+h1, h0−h1, −h1.
 func rowsOutGradGo(dm []float32, stride int, h []float32, n int) {
 	dm, h = dm[:15*stride+n], h[:7*winoQ+n]
 	for b := range 4 {
@@ -115,6 +115,8 @@ func rowsOutGradGo(dm []float32, stride int, h []float32, n int) {
 	}
 }
 
+// rowsInGradGo: h[4i+b][q] = (B dv[·][b])[i]: dv0, (dv1−dv2)+dv3,
+// (dv1+dv2)−dv0, −dv3.
 func rowsInGradGo(h, dv []float32, stride, n int) {
 	h, dv = h[:15*winoQ+n], dv[:15*stride+n]
 	for b := range 4 {
@@ -128,8 +130,13 @@ func rowsInGradGo(h, dv []float32, stride, n int) {
 	}
 }
 
-func colsInGradGo(p, h []float32, nt int) {
-	p, h = p[:2*nt+2], h[:3*winoQ+nt]
+// colsInGradGo adds to row[c0 … c0+2nt+1] the input gradient of one patch
+// row h[0…3][t] (c = h B: c0 = h0, c1 = (h1−h2)+h3, c2 = (h1+h2)−h0,
+// c3 = −h3, tile t at columns c0+2t … c0+2t+3): row[c0+2t] += c0[t] +
+// c2[t−1], row[c0+2t+1] += c1[t] + c3[t−1] for t = 0 … nt, the terms of
+// tiles −1 and nt computed from zeros.
+func colsInGradGo(row, h []float32, c0, nt int) {
+	h = h[:3*winoQ+nt]
 	for t := range nt + 1 {
 		var a, b [4]float32 // h of tiles t and t−1, zero outside 0 … nt−1
 		for i := range 4 {
@@ -140,7 +147,11 @@ func colsInGradGo(p, h []float32, nt int) {
 				b[i] = h[i*winoQ+t-1]
 			}
 		}
-		p[2*t] = a[0] + ((b[1] + b[2]) - b[0])
-		p[2*t+1] = ((a[1] - a[2]) + a[3]) + -b[3]
+		if c := c0 + 2*t; c >= 0 && c < len(row) {
+			row[c] += a[0] + ((b[1] + b[2]) - b[0])
+		}
+		if c := c0 + 2*t + 1; c >= 0 && c < len(row) {
+			row[c] += ((a[1] - a[2]) + a[3]) + -b[3]
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -95,34 +96,50 @@ func TestWinogradLoopsMatchGo(t *testing.T) {
 			winoGo.rowsInGrad(want, m, stride, n)
 			sameBits(t, what("rowsInGrad"), got, want)
 
-			// column loops: a padded row of whole vectors, guards after it
-			p := make([]float32, 2*n+40)
-			fill(rng, p)
-			got, want = winoStreams(rng, 0), winoStreams(rng, 0)
-			impl.colsIn(got, p, n)
-			winoGo.colsIn(want, p, n)
-			sameBits(t, what("colsIn"), got, want)
+			// column loops: image rows of several widths (nil: none) with
+			// guard values around, read or written from several columns c0
+			for _, w := range []int{-1, 1, 2*n - 1, 2 * n, 2*n + 1, 2*n + 3, 2*n + 40} {
+				for _, c0 := range []int{-1, 0, 1, 2, 5} {
+					what := func(loop string) string {
+						return fmt.Sprintf("%s %s nt=%d w=%d c0=%d", impl.name, loop, n, w, c0)
+					}
+					row := func() ([]float32, []float32) {
+						if w < 0 {
+							return nil, nil
+						}
+						r, full := guarded(w, 9)
+						fill(rng, r)
+						return r, full
+					}
+					x, _ := row()
+					got, want := winoStreams(rng, 0), winoStreams(rng, 0)
+					impl.colsIn(got, x, c0, n)
+					winoGo.colsIn(want, x, c0, n)
+					sameBits(t, what("colsIn"), got, want)
 
-			got, want = winoStreams(rng, 0), winoStreams(rng, 0)
-			impl.colsOutGrad(got, p, n)
-			winoGo.colsOutGrad(want, p, n)
-			sameBits(t, what("colsOutGrad"), got, want)
+					got, want = winoStreams(rng, 0), winoStreams(rng, 0)
+					impl.colsOutGrad(got, x, c0, n)
+					winoGo.colsOutGrad(want, x, c0, n)
+					sameBits(t, what("colsOutGrad"), got, want)
 
-			vecs := (n + 15) / 16 * 32
-			pg, full := guarded(vecs, 9)
-			impl.colsOut(pg, h, n)
-			checkGuards(t, what("colsOut"), full, 9)
-			pw := make([]float32, 2*n)
-			winoGo.colsOut(pw, h, n)
-			sameBits(t, what("colsOut"), pg, pw)
+					if w < 0 {
+						continue // the layer never writes a missing row
+					}
+					yg, full := row()
+					yw := slices.Clone(yg)
+					impl.colsOut(yg, h, c0, n)
+					winoGo.colsOut(yw, h, c0, n)
+					checkGuards(t, what("colsOut"), full, 9)
+					sameBits(t, what("colsOut"), yg, yw)
 
-			vecs = (n + 16) / 16 * 32
-			pg, full = guarded(vecs, 9)
-			impl.colsInGrad(pg, h, n)
-			checkGuards(t, what("colsInGrad"), full, 9)
-			pw = make([]float32, 2*n+2)
-			winoGo.colsInGrad(pw, h, n)
-			sameBits(t, what("colsInGrad"), pg, pw)
+					yg, full = row()
+					yw = slices.Clone(yg)
+					impl.colsInGrad(yg, h, c0, n)
+					winoGo.colsInGrad(yw, h, c0, n)
+					checkGuards(t, what("colsInGrad"), full, 9)
+					sameBits(t, what("colsInGrad"), yg, yw)
+				}
+			}
 		}
 	}
 }

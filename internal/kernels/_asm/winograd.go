@@ -179,16 +179,75 @@ func winoRowKernel(a *asm, k winoRowKer) {
 	a.f("\tRET")
 }
 
-// winoColMask sets K1 to the lanes of the tiles left (CX ≥ 1, at most 16).
-func winoColMask(a *asm, name string) {
-	a.f("\tMOVQ $0xffff, AX")
-	a.f("\tCMPQ CX, $16")
-	a.f("\tJGE %s_full", name)
+// winoColMask sets K1 to the lanes of the tiles left in R10 (≥ 1; all 16
+// if more). Clobbers AX, CX, DX.
+func winoColMask(a *asm) {
+	a.f("\tMOVQ R10, CX")
+	a.f("\tMOVQ $16, DX")
+	a.f("\tCMPQ CX, DX")
+	a.f("\tCMOVQGT DX, CX")
 	a.f("\tMOVQ $1, AX")
 	a.f("\tSHLQ CX, AX")
 	a.f("\tDECQ AX")
-	a.f("%s_full:", name)
 	a.f("\tKMOVW AX, K1")
+}
+
+// winoRowMask leaves in AX the bits j < span of the columns R9 + j inside
+// the row of R8 columns: bit j set iff 0 ≤ R9 + j < R8. Clobbers BX, CX, DX.
+func winoRowMask(a *asm, span int) {
+	a.f("\tMOVQ R8, CX") // hi = clamp(R8 − R9, 0, span)
+	a.f("\tSUBQ R9, CX")
+	a.f("\tMOVQ $%d, DX", span)
+	a.f("\tCMPQ CX, DX")
+	a.f("\tCMOVQGT DX, CX")
+	a.f("\tXORQ DX, DX")
+	a.f("\tCMPQ CX, DX")
+	a.f("\tCMOVQLT DX, CX")
+	a.f("\tMOVQ $1, AX")
+	a.f("\tSHLQ CX, AX")
+	a.f("\tDECQ AX")
+	a.f("\tMOVQ R9, CX") // lo = clamp(−R9, 0, span)
+	a.f("\tNEGQ CX")
+	a.f("\tXORQ DX, DX")
+	a.f("\tCMPQ CX, DX")
+	a.f("\tCMOVQLT DX, CX")
+	a.f("\tMOVQ $%d, DX", span)
+	a.f("\tCMPQ CX, DX")
+	a.f("\tCMOVQGT DX, CX")
+	a.f("\tMOVQ $1, BX")
+	a.f("\tSHLQ CX, BX")
+	a.f("\tDECQ BX")
+	a.f("\tNOTQ BX")
+	a.f("\tANDQ BX, AX")
+}
+
+// winoKMask sets k to the 16 bits of AX from bit `shift` (clobbers BX).
+func winoKMask(a *asm, k string, shift int) {
+	a.f("\tMOVQ AX, BX")
+	if shift > 0 {
+		a.f("\tSHRQ $%d, BX", shift)
+	}
+	a.f("\tKMOVW BX, %s", k)
+}
+
+// winoColArgs loads the column loops' arguments (x, y unsafe.Pointer, c0,
+// nt, w int): DI = x, SI = y, R9 = c0, R10 = nt, R8 = w.
+func winoColArgs(a *asm, name, x, y string) {
+	a.f("// func %s(%s, %s unsafe.Pointer, c0, nt, w int)", name, x, y)
+	a.f("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+	a.f("\tMOVQ %s+0(FP), DI", x)
+	a.f("\tMOVQ %s+8(FP), SI", y)
+	a.f("\tMOVQ c0+16(FP), R9")
+	a.f("\tMOVQ nt+24(FP), R10")
+	a.f("\tMOVQ w+32(FP), R8")
+}
+
+// winoWriteEnd lowers the row end R8 to column c0 + 2·nt + extra, the end
+// of what a writing loop may touch.
+func winoWriteEnd(a *asm, extra int) {
+	a.f("\tLEAQ %d(R9)(R10*2), CX", extra)
+	a.f("\tCMPQ R8, CX")
+	a.f("\tCMOVQGT CX, R8")
 }
 
 // split emits the even (Z%d = e) and odd (o) lanes of the 32 floats in lo, hi.
@@ -199,32 +258,32 @@ func winoSplit(a *asm, lo, hi, e, o int) {
 	a.f("\tVPERMT2PS Z%d, Z31, Z%d", hi, o)
 }
 
-// winoInterleave stores e and o interleaved (e0 o0 e1 o1 …, 32 floats) at
-// (DI), with Z30/Z31 the low/high interleaving permutations.
+// winoInterleave leaves e and o interleaved (e0 o0 e1 o1 …) in Z26, Z27,
+// with Z30/Z31 the low/high interleaving permutations.
 func winoInterleave(a *asm, e, o int) {
 	a.f("\tVMOVAPS Z%d, Z26", e)
 	a.f("\tVPERMT2PS Z%d, Z30, Z26", o)
 	a.f("\tVMOVAPS Z%d, Z27", e)
 	a.f("\tVPERMT2PS Z%d, Z31, Z27", o)
-	a.f("\tVMOVUPS Z26, (DI)")
-	a.f("\tVMOVUPS Z27, 64(DI)")
 }
 
 func winoColsIn(a *asm) {
 	n := "winoColsInAVX512"
-	a.f("// func %s(h, p unsafe.Pointer, nt int)", n)
-	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
-	a.f("\tMOVQ h+0(FP), DI")
-	a.f("\tMOVQ p+8(FP), SI")
-	a.f("\tMOVQ nt+16(FP), CX")
+	winoColArgs(a, n, "h", "row")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z31")
 	a.f("%s_loop:", n)
-	winoColMask(a, n)
-	a.f("\tVMOVUPS (SI), Z0")
-	a.f("\tVMOVUPS 64(SI), Z1")
-	a.f("\tVMOVUPS 8(SI), Z2")
-	a.f("\tVMOVUPS 72(SI), Z3")
+	winoColMask(a)
+	winoRowMask(a, 34)
+	winoKMask(a, "K2", 0)
+	winoKMask(a, "K3", 16)
+	winoKMask(a, "K4", 2)
+	winoKMask(a, "K5", 18)
+	a.f("\tLEAQ (SI)(R9*4), BX")
+	a.f("\tVMOVUPS.Z (BX), K2, Z0")
+	a.f("\tVMOVUPS.Z 64(BX), K3, Z1")
+	a.f("\tVMOVUPS.Z 8(BX), K4, Z2")
+	a.f("\tVMOVUPS.Z 72(BX), K5, Z3")
 	winoSplit(a, 0, 1, 4, 5) // E0, O0
 	winoSplit(a, 2, 3, 6, 7) // E1, O1
 	a.f("\tVSUBPS Z6, Z4, Z8")
@@ -235,9 +294,9 @@ func winoColsIn(a *asm) {
 	a.f("\tVMOVUPS Z10, K1, %d(DI)", 2*winoStride)
 	a.f("\tVSUBPS Z7, Z5, Z11")
 	a.f("\tVMOVUPS Z11, K1, %d(DI)", 3*winoStride)
-	a.f("\tADDQ $128, SI")
+	a.f("\tADDQ $32, R9")
 	a.f("\tADDQ $64, DI")
-	a.f("\tSUBQ $16, CX")
+	a.f("\tSUBQ $16, R10")
 	a.f("\tJGT %s_loop", n)
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
@@ -245,15 +304,15 @@ func winoColsIn(a *asm) {
 
 func winoColsOut(a *asm) {
 	n := "winoColsOutAVX512"
-	a.f("// func %s(p, h unsafe.Pointer, nt int)", n)
-	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
-	a.f("\tMOVQ p+0(FP), DI")
-	a.f("\tMOVQ h+8(FP), SI")
-	a.f("\tMOVQ nt+16(FP), CX")
+	winoColArgs(a, n, "row", "h")
+	winoWriteEnd(a, 0)
 	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
 	a.f("%s_loop:", n)
-	winoColMask(a, n)
+	winoColMask(a)
+	winoRowMask(a, 32)
+	winoKMask(a, "K2", 0)
+	winoKMask(a, "K3", 16)
 	for j := 0; j < 4; j++ {
 		a.f("\tVMOVUPS.Z %d(SI), K1, Z%d", j*winoStride, j)
 	}
@@ -262,9 +321,12 @@ func winoColsOut(a *asm) {
 	a.f("\tVSUBPS Z2, Z1, Z5")
 	a.f("\tVSUBPS Z3, Z5, Z5")
 	winoInterleave(a, 4, 5)
+	a.f("\tLEAQ (DI)(R9*4), BX")
+	a.f("\tVMOVUPS Z26, K2, (BX)")
+	a.f("\tVMOVUPS Z27, K3, 64(BX)")
+	a.f("\tADDQ $32, R9")
 	a.f("\tADDQ $64, SI")
-	a.f("\tADDQ $128, DI")
-	a.f("\tSUBQ $16, CX")
+	a.f("\tSUBQ $16, R10")
 	a.f("\tJGT %s_loop", n)
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
@@ -272,18 +334,18 @@ func winoColsOut(a *asm) {
 
 func winoColsOutGrad(a *asm) {
 	n := "winoColsOutGradAVX512"
-	a.f("// func %s(h, p unsafe.Pointer, nt int)", n)
-	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
-	a.f("\tMOVQ h+0(FP), DI")
-	a.f("\tMOVQ p+8(FP), SI")
-	a.f("\tMOVQ nt+16(FP), CX")
+	winoColArgs(a, n, "h", "row")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z31")
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
 	a.f("%s_loop:", n)
-	winoColMask(a, n)
-	a.f("\tVMOVUPS (SI), Z0")
-	a.f("\tVMOVUPS 64(SI), Z1")
+	winoColMask(a)
+	winoRowMask(a, 32)
+	winoKMask(a, "K2", 0)
+	winoKMask(a, "K3", 16)
+	a.f("\tLEAQ (SI)(R9*4), BX")
+	a.f("\tVMOVUPS.Z (BX), K2, Z0")
+	a.f("\tVMOVUPS.Z 64(BX), K3, Z1")
 	winoSplit(a, 0, 1, 2, 3) // E, O
 	a.f("\tVMOVUPS Z2, K1, (DI)")
 	a.f("\tVADDPS Z3, Z2, Z4")
@@ -292,20 +354,20 @@ func winoColsOutGrad(a *asm) {
 	a.f("\tVMOVUPS Z5, K1, %d(DI)", 2*winoStride)
 	a.f("\tVPXORD Z29, Z3, Z6")
 	a.f("\tVMOVUPS Z6, K1, %d(DI)", 3*winoStride)
-	a.f("\tADDQ $128, SI")
+	a.f("\tADDQ $32, R9")
 	a.f("\tADDQ $64, DI")
-	a.f("\tSUBQ $16, CX")
+	a.f("\tSUBQ $16, R10")
 	a.f("\tJGT %s_loop", n)
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
 
-// winoClampMask sets AX to the mask of the first min(CX, 16) lanes (CX ≥ 0).
-func winoClampMask(a *asm, label string) {
-	a.f("\tCMPQ CX, $16")
-	a.f("\tJLE %s", label)
-	a.f("\tMOVQ $16, CX")
-	a.f("%s:", label)
+// winoClampMask sets AX to the mask of the first min(CX, 16) lanes (CX ≥ 0;
+// clobbers DX).
+func winoClampMask(a *asm) {
+	a.f("\tMOVQ $16, DX")
+	a.f("\tCMPQ CX, DX")
+	a.f("\tCMOVQGT DX, CX")
 	a.f("\tMOVQ $1, AX")
 	a.f("\tSHLQ CX, AX")
 	a.f("\tDECQ AX")
@@ -313,31 +375,32 @@ func winoClampMask(a *asm, label string) {
 
 func winoColsInGrad(a *asm) {
 	n := "winoColsInGradAVX512"
-	a.f("// func %s(p, h unsafe.Pointer, nt int)", n)
-	a.f("// Positions t = DX … DX+15 of 0 … nt: K1 the lanes with t < nt (tile t),")
+	winoColArgs(a, n, "row", "h")
+	winoWriteEnd(a, 2)
+	a.f("// Positions t = R11 … R11+15 of 0 … nt: K1 the lanes with t < nt (tile t),")
 	a.f("// K2 those with 1 ≤ t ≤ nt (tile t−1, read 4 bytes back).")
-	a.f("TEXT ·%s(SB), NOSPLIT, $0-24", n)
-	a.f("\tMOVQ p+0(FP), DI")
-	a.f("\tMOVQ h+8(FP), SI")
-	a.f("\tMOVQ nt+16(FP), R8")
 	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
-	a.f("\tXORQ DX, DX")
+	a.f("\tXORQ R11, R11")
 	a.f("%s_loop:", n)
-	a.f("\tMOVQ R8, CX")
-	a.f("\tSUBQ DX, CX")
-	winoClampMask(a, n+"_m1")
+	a.f("\tMOVQ R10, CX")
+	a.f("\tSUBQ R11, CX")
+	winoClampMask(a)
 	a.f("\tKMOVW AX, K1")
-	a.f("\tMOVQ R8, CX")
-	a.f("\tSUBQ DX, CX")
+	a.f("\tMOVQ R10, CX")
+	a.f("\tSUBQ R11, CX")
 	a.f("\tINCQ CX")
-	winoClampMask(a, n+"_m2")
-	a.f("\tTESTQ DX, DX")
+	winoClampMask(a)
+	a.f("\tMOVQ $0xfffe, DX")
+	a.f("\tTESTQ R11, R11")
 	a.f("\tJNZ %s_m3", n)
-	a.f("\tANDQ $0xfffe, AX")
+	a.f("\tANDQ DX, AX")
 	a.f("%s_m3:", n)
 	a.f("\tKMOVW AX, K2")
+	winoRowMask(a, 32)
+	winoKMask(a, "K3", 0)
+	winoKMask(a, "K4", 16)
 	for j := 0; j < 4; j++ {
 		a.f("\tVMOVUPS.Z %d(SI), K1, Z%d", j*winoStride, j)
 		a.f("\tVMOVUPS.Z %d(SI), K2, Z%d", j*winoStride-4, 4+j)
@@ -350,10 +413,17 @@ func winoColsInGrad(a *asm) {
 	a.f("\tVADDPS Z9, Z0, Z11")
 	a.f("\tVADDPS Z10, Z8, Z12")
 	winoInterleave(a, 11, 12)
+	a.f("\tLEAQ (DI)(R9*4), BX")
+	a.f("\tVMOVUPS.Z (BX), K3, Z13")
+	a.f("\tVMOVUPS.Z 64(BX), K4, Z14")
+	a.f("\tVADDPS Z26, Z13, Z13")
+	a.f("\tVADDPS Z27, Z14, Z14")
+	a.f("\tVMOVUPS Z13, K3, (BX)")
+	a.f("\tVMOVUPS Z14, K4, 64(BX)")
 	a.f("\tADDQ $64, SI")
-	a.f("\tADDQ $128, DI")
-	a.f("\tADDQ $16, DX")
-	a.f("\tCMPQ DX, R8")
+	a.f("\tADDQ $32, R9")
+	a.f("\tADDQ $16, R11")
+	a.f("\tCMPQ R11, R10")
 	a.f("\tJLE %s_loop", n)
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
