@@ -128,12 +128,11 @@ func WinogradInput(v, x []float32, g WinogradGeom, r0, r1 int) {
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for c := range C {
-			for r := ra; r < rb; r++ {
+			for r := ra; r < rb; {
 				img, ti := r/th, r%th
-				plane := x[(img*C+c)*H*W : (img*C+c+1)*H*W]
-				for i := range 4 {
-					wino.colsIn(s.h[4*i*winoQ+(r-ra)*nt:], planeRow(plane, 2*ti-1+i, H, W), 2*t0-1, nt)
-				}
+				e := min(rb, (img+1)*th) // the tile rows of this image
+				wino.colsIn(s.h[(r-ra)*nt:], x[(img*C+c)*H*W:(img*C+c+1)*H*W], H, W, 2*ti-1, e-r, 2*t0-1, nt)
+				r = e
 			}
 			wino.rowsIn(v[c*P+q0:], C*P, s.h[:], (rb-ra)*nt)
 		}
@@ -153,14 +152,11 @@ func WinogradOutput(y, m []float32, g WinogradGeom, r0, r1 int) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for k := range K {
 			wino.rowsOut(s.h[:], m[k*P+q0:], K*P, (rb-ra)*nt)
-			for r := ra; r < rb; r++ {
+			for r := ra; r < rb; {
 				img, ti := r/th, r%th
-				plane := y[(img*K+k)*H*W : (img*K+k+1)*H*W]
-				for i := range 2 {
-					if row := planeRow(plane, 2*ti+i, H, W); row != nil {
-						wino.colsOut(row, s.h[4*i*winoQ+(r-ra)*nt:], 2*t0, nt)
-					}
-				}
+				e := min(rb, (img+1)*th)
+				wino.colsOut(y[(img*K+k)*H*W:(img*K+k+1)*H*W], s.h[(r-ra)*nt:], H, W, 2*ti, e-r, 2*t0, nt)
+				r = e
 			}
 		}
 	}
@@ -178,12 +174,11 @@ func WinogradOutputGrad(dm, dy []float32, g WinogradGeom, r0, r1 int) {
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for k := range K {
-			for r := ra; r < rb; r++ {
+			for r := ra; r < rb; {
 				img, ti := r/th, r%th
-				plane := dy[(img*K+k)*H*W : (img*K+k+1)*H*W]
-				for i := range 2 {
-					wino.colsOutGrad(s.h[4*i*winoQ+(r-ra)*nt:], planeRow(plane, 2*ti+i, H, W), 2*t0, nt)
-				}
+				e := min(rb, (img+1)*th)
+				wino.colsOutGrad(s.h[(r-ra)*nt:], dy[(img*K+k)*H*W:(img*K+k+1)*H*W], H, W, 2*ti, e-r, 2*t0, nt)
+				r = e
 			}
 			wino.rowsOutGrad(dm[k*P+q0:], K*P, s.h[:], (rb-ra)*nt)
 		}
@@ -203,14 +198,11 @@ func WinogradInputGrad(dx, dv []float32, g WinogradGeom, r0, r1 int) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for c := range C {
 			wino.rowsInGrad(s.h[:], dv[c*P+q0:], C*P, (rb-ra)*nt)
-			for r := ra; r < rb; r++ {
+			for r := ra; r < rb; {
 				img, ti := r/th, r%th
-				plane := dx[(img*C+c)*H*W : (img*C+c+1)*H*W]
-				for i := range 4 {
-					if row := planeRow(plane, 2*ti-1+i, H, W); row != nil {
-						wino.colsInGrad(row, s.h[4*i*winoQ+(r-ra)*nt:], 2*t0-1, nt)
-					}
-				}
+				e := min(rb, (img+1)*th)
+				wino.colsInGrad(dx[(img*C+c)*H*W:(img*C+c+1)*H*W], s.h[(r-ra)*nt:], H, W, 2*ti-1, e-r, 2*t0-1, nt)
+				r = e
 			}
 		}
 	}

@@ -7,8 +7,8 @@ import "unsafe"
 // The AVX-512 Winograd loops (winograd_avx512_amd64.s, generator
 // internal/kernels/_asm/winograd.go) on raw pointers, contracts as the
 // methods of winoImpl: the row loops take n ≥ 1 tiles and the stride of the
-// block matrix's streams, the column loops nt ≥ 1 tiles and an image row
-// of w columns (w = 0: none, all zeros) from column c0 on.
+// block matrix's streams, the column loops nt ≥ 1 tiles of rows ≥ 1 tile
+// rows of a w × hgt plane.
 
 //go:noescape
 func winoRowsInAVX512(dst, src unsafe.Pointer, stride, n int)
@@ -23,16 +23,16 @@ func winoRowsOutGradAVX512(dst, src unsafe.Pointer, stride, n int)
 func winoRowsInGradAVX512(dst, src unsafe.Pointer, stride, n int)
 
 //go:noescape
-func winoColsInAVX512(h, row unsafe.Pointer, c0, nt, w int)
+func winoColsInAVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
-func winoColsOutAVX512(row, h unsafe.Pointer, c0, nt, w int)
+func winoColsOutAVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
-func winoColsOutGradAVX512(h, row unsafe.Pointer, c0, nt, w int)
+func winoColsOutGradAVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
-func winoColsInGradAVX512(row, h unsafe.Pointer, c0, nt, w int)
+func winoColsInGradAVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 // winoAVX512 runs the transforms' loops in AVX-512 assembly.
 var winoAVX512 = winoImpl{name: "avx512", avx512: true}
@@ -49,23 +49,40 @@ func winoImpls() []winoImpl {
 // The slice bounds below cover every float the loops touch: lanes off the
 // masks (past nt, outside the row) are never accessed.
 
-// rowPtr is the address of row[0] and the row's length, or some valid
-// address and 0 for a nil row.
-func rowPtr(row, other []float32) (unsafe.Pointer, int) {
-	if len(row) == 0 {
-		return unsafe.Pointer(&other[0]), 0
-	}
-	return unsafe.Pointer(&row[0]), len(row)
-}
-
-func (k winoImpl) colsIn(h, row []float32, c0, nt int) {
+func (k winoImpl) colsIn(h, plane []float32, H, W, y0, rows, c0, nt int) {
 	if !k.avx512 {
-		colsInGo(h, row, c0, nt)
+		colsInGo(h, plane, H, W, y0, rows, c0, nt)
 		return
 	}
-	h = h[:3*winoQ+nt]
-	p, w := rowPtr(row, h)
-	winoColsInAVX512(unsafe.Pointer(&h[0]), p, c0, nt, w)
+	h, plane = h[:15*winoQ+rows*nt], plane[:H*W]
+	winoColsInAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+}
+
+func (k winoImpl) colsOut(plane, h []float32, H, W, y0, rows, c0, nt int) {
+	if !k.avx512 {
+		colsOutGo(plane, h, H, W, y0, rows, c0, nt)
+		return
+	}
+	h, plane = h[:7*winoQ+rows*nt], plane[:H*W]
+	winoColsOutAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+}
+
+func (k winoImpl) colsOutGrad(h, plane []float32, H, W, y0, rows, c0, nt int) {
+	if !k.avx512 {
+		colsOutGradGo(h, plane, H, W, y0, rows, c0, nt)
+		return
+	}
+	h, plane = h[:7*winoQ+rows*nt], plane[:H*W]
+	winoColsOutGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+}
+
+func (k winoImpl) colsInGrad(plane, h []float32, H, W, y0, rows, c0, nt int) {
+	if !k.avx512 {
+		colsInGradGo(plane, h, H, W, y0, rows, c0, nt)
+		return
+	}
+	h, plane = h[:15*winoQ+rows*nt], plane[:H*W]
+	winoColsInGradAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 }
 
 func (k winoImpl) rowsIn(v []float32, stride int, h []float32, n int) {
@@ -86,26 +103,6 @@ func (k winoImpl) rowsOut(h, m []float32, stride, n int) {
 	winoRowsOutAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&m[0]), stride, n)
 }
 
-func (k winoImpl) colsOut(row, h []float32, c0, nt int) {
-	if !k.avx512 {
-		colsOutGo(row, h, c0, nt)
-		return
-	}
-	h = h[:3*winoQ+nt]
-	p, w := rowPtr(row, h)
-	winoColsOutAVX512(p, unsafe.Pointer(&h[0]), c0, nt, w)
-}
-
-func (k winoImpl) colsOutGrad(h, row []float32, c0, nt int) {
-	if !k.avx512 {
-		colsOutGradGo(h, row, c0, nt)
-		return
-	}
-	h = h[:3*winoQ+nt]
-	p, w := rowPtr(row, h)
-	winoColsOutGradAVX512(unsafe.Pointer(&h[0]), p, c0, nt, w)
-}
-
 func (k winoImpl) rowsOutGrad(dm []float32, stride int, h []float32, n int) {
 	if !k.avx512 {
 		rowsOutGradGo(dm, stride, h, n)
@@ -122,14 +119,4 @@ func (k winoImpl) rowsInGrad(h, dv []float32, stride, n int) {
 	}
 	h, dv = h[:15*winoQ+n], dv[:15*stride+n]
 	winoRowsInGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&dv[0]), stride, n)
-}
-
-func (k winoImpl) colsInGrad(row, h []float32, c0, nt int) {
-	if !k.avx512 {
-		colsInGradGo(row, h, c0, nt)
-		return
-	}
-	h = h[:3*winoQ+nt]
-	p, w := rowPtr(row, h)
-	winoColsInGradAVX512(p, unsafe.Pointer(&h[0]), c0, nt, w)
 }

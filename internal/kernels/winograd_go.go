@@ -13,9 +13,12 @@ type winoImpl struct {
 }
 
 // The loops are methods of winoImpl (winograd_amd64.go, winograd_noasm.go)
-// with the contracts of the pure-Go loops below. The column loops read or
-// write one image row (nil: all zeros) from column c0 on, treating the
-// columns outside it as zeros (reads) or leaving them out (writes).
+// with the contracts of the pure-Go loops below. The column loops work on
+// `rows` tile rows of one H×W image plane: tile row k reads or writes the
+// plane rows y0+2k+i (i < 4 patch rows on the input side, 2 on the
+// output side) from column c0 on, its scratch streams from h[(4i+s)·winoQ
+// + k·nt]; columns and rows outside the plane are zeros (reads) or left
+// out (writes).
 
 // wino is the implementation the transforms use: the first of winoImpls().
 var wino = winoImpls()[0]
@@ -31,9 +34,49 @@ func rowAt(row []float32, c int) float32 {
 	return row[c]
 }
 
-// colsInGo: h[s][t] = (d B)[s] of the patch row d = row[c0+2t … c0+2t+3]:
+// colsInGo is colsInRow on each patch row of each tile row.
+func colsInGo(h, plane []float32, H, W, y0, rows, c0, nt int) {
+	for k := range rows {
+		for i := range 4 {
+			colsInRow(h[4*i*winoQ+k*nt:], planeRow(plane, y0+2*k+i, H, W), c0, nt)
+		}
+	}
+}
+
+// colsOutGo is colsOutRow on each output row of each tile row.
+func colsOutGo(plane, h []float32, H, W, y0, rows, c0, nt int) {
+	for k := range rows {
+		for i := range 2 {
+			if row := planeRow(plane, y0+2*k+i, H, W); row != nil {
+				colsOutRow(row, h[4*i*winoQ+k*nt:], c0, nt)
+			}
+		}
+	}
+}
+
+// colsOutGradGo is colsOutGradRow on each output row of each tile row.
+func colsOutGradGo(h, plane []float32, H, W, y0, rows, c0, nt int) {
+	for k := range rows {
+		for i := range 2 {
+			colsOutGradRow(h[4*i*winoQ+k*nt:], planeRow(plane, y0+2*k+i, H, W), c0, nt)
+		}
+	}
+}
+
+// colsInGradGo is colsInGradRow on each patch row of each tile row.
+func colsInGradGo(plane, h []float32, H, W, y0, rows, c0, nt int) {
+	for k := range rows {
+		for i := range 4 {
+			if row := planeRow(plane, y0+2*k+i, H, W); row != nil {
+				colsInGradRow(row, h[4*i*winoQ+k*nt:], c0, nt)
+			}
+		}
+	}
+}
+
+// colsInRow: h[s][t] = (d B)[s] of the patch row d = row[c0+2t … c0+2t+3]:
 // d0−d2, d1+d2, d2−d1, d1−d3.
-func colsInGo(h, row []float32, c0, nt int) {
+func colsInRow(h, row []float32, c0, nt int) {
 	h = h[:3*winoQ+nt]
 	for t := range nt {
 		c := c0 + 2*t
@@ -72,9 +115,9 @@ func rowsOutGo(h, m []float32, stride, n int) {
 	}
 }
 
-// colsOutGo: row[c0+2t], row[c0+2t+1] = (e A) of e = h[0…3][t]:
+// colsOutRow: row[c0+2t], row[c0+2t+1] = (e A) of e = h[0…3][t]:
 // (e0+e1)+e2, (e1−e2)−e3.
-func colsOutGo(row, h []float32, c0, nt int) {
+func colsOutRow(row, h []float32, c0, nt int) {
 	h = h[:3*winoQ+nt]
 	for t := range nt {
 		e0, e1, e2, e3 := h[t], h[winoQ+t], h[2*winoQ+t], h[3*winoQ+t]
@@ -87,9 +130,9 @@ func colsOutGo(row, h []float32, c0, nt int) {
 	}
 }
 
-// colsOutGradGo: h[b][t] = (dY Aᵀ)[b] of the dY pair E = row[c0+2t],
+// colsOutGradRow: h[b][t] = (dY Aᵀ)[b] of the dY pair E = row[c0+2t],
 // O = row[c0+2t+1]: E, E+O, E−O, −O.
-func colsOutGradGo(h, row []float32, c0, nt int) {
+func colsOutGradRow(h, row []float32, c0, nt int) {
 	h = h[:3*winoQ+nt]
 	for t := range nt {
 		e, o := rowAt(row, c0+2*t), rowAt(row, c0+2*t+1)
@@ -130,12 +173,12 @@ func rowsInGradGo(h, dv []float32, stride, n int) {
 	}
 }
 
-// colsInGradGo adds to row[c0 … c0+2nt+1] the input gradient of one patch
+// colsInGradRow adds to row[c0 … c0+2nt+1] the input gradient of one patch
 // row h[0…3][t] (c = h B: c0 = h0, c1 = (h1−h2)+h3, c2 = (h1+h2)−h0,
 // c3 = −h3, tile t at columns c0+2t … c0+2t+3): row[c0+2t] += c0[t] +
 // c2[t−1], row[c0+2t+1] += c1[t] + c3[t−1] for t = 0 … nt, the terms of
 // tiles −1 and nt computed from zeros.
-func colsInGradGo(row, h []float32, c0, nt int) {
+func colsInGradRow(row, h []float32, c0, nt int) {
 	h = h[:3*winoQ+nt]
 	for t := range nt + 1 {
 		var a, b [4]float32 // h of tiles t and t−1, zero outside 0 … nt−1

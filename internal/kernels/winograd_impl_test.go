@@ -42,6 +42,31 @@ func winoStreams(rng *rand.Rand, n int) []float32 {
 	return h
 }
 
+// winoPlane is a column-loop case: an H×W plane, tile rows from plane row
+// y0, `rows` of them, from column c0.
+type winoPlane struct{ H, W, y0, rows, c0 int }
+
+// winoPlanes lists the column-loop cases for nt tiles: rows inside and
+// outside the plane at the top and bottom, rows ending before, at and after
+// the tiles' columns, one to three tile rows (at most winoQ tiles in all).
+func winoPlanes(nt int) []winoPlane {
+	var ps []winoPlane
+	for _, h := range []int{1, 4} {
+		for _, w := range []int{1, 2*nt - 1, 2 * nt, 2*nt + 1, 2*nt + 40} {
+			for _, y0 := range []int{-1, 0, 2} {
+				for _, rows := range []int{1, 3} {
+					for _, c0 := range []int{-1, 0, 5} {
+						if rows*nt <= winoQ {
+							ps = append(ps, winoPlane{h, w, y0, rows, c0})
+						}
+					}
+				}
+			}
+		}
+	}
+	return ps
+}
+
 // sameBits fails unless got and want hold the same bits.
 func sameBits(t *testing.T, what string, got, want []float32) {
 	t.Helper()
@@ -96,49 +121,42 @@ func TestWinogradLoopsMatchGo(t *testing.T) {
 			winoGo.rowsInGrad(want, m, stride, n)
 			sameBits(t, what("rowsInGrad"), got, want)
 
-			// column loops: image rows of several widths (nil: none) with
-			// guard values around, read or written from several columns c0
-			for _, w := range []int{-1, 1, 2*n - 1, 2 * n, 2*n + 1, 2*n + 3, 2*n + 40} {
-				for _, c0 := range []int{-1, 0, 1, 2, 5} {
-					what := func(loop string) string {
-						return fmt.Sprintf("%s %s nt=%d w=%d c0=%d", impl.name, loop, n, w, c0)
-					}
-					row := func() ([]float32, []float32) {
-						if w < 0 {
-							return nil, nil
-						}
-						r, full := guarded(w, 9)
-						fill(rng, r)
-						return r, full
-					}
-					x, _ := row()
-					got, want := winoStreams(rng, 0), winoStreams(rng, 0)
-					impl.colsIn(got, x, c0, n)
-					winoGo.colsIn(want, x, c0, n)
-					sameBits(t, what("colsIn"), got, want)
-
-					got, want = winoStreams(rng, 0), winoStreams(rng, 0)
-					impl.colsOutGrad(got, x, c0, n)
-					winoGo.colsOutGrad(want, x, c0, n)
-					sameBits(t, what("colsOutGrad"), got, want)
-
-					if w < 0 {
-						continue // the layer never writes a missing row
-					}
-					yg, full := row()
-					yw := slices.Clone(yg)
-					impl.colsOut(yg, h, c0, n)
-					winoGo.colsOut(yw, h, c0, n)
-					checkGuards(t, what("colsOut"), full, 9)
-					sameBits(t, what("colsOut"), yg, yw)
-
-					yg, full = row()
-					yw = slices.Clone(yg)
-					impl.colsInGrad(yg, h, c0, n)
-					winoGo.colsInGrad(yw, h, c0, n)
-					checkGuards(t, what("colsInGrad"), full, 9)
-					sameBits(t, what("colsInGrad"), yg, yw)
+			// column loops: planes of several heights and widths with guard
+			// values around, from several first rows y0 and columns c0
+			for _, pl := range winoPlanes(n) {
+				what := func(loop string) string {
+					return fmt.Sprintf("%s %s nt=%d %+v", impl.name, loop, n, pl)
 				}
+				plane := func() ([]float32, []float32) {
+					x, full := guarded(pl.H*pl.W, 9)
+					fill(rng, x)
+					return x, full
+				}
+				x, _ := plane()
+				hs := winoStreams(rng, winoQ) // every tile row's scratch
+				got, want := winoStreams(rng, 0), winoStreams(rng, 0)
+				impl.colsIn(got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsIn(want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				sameBits(t, what("colsIn"), got, want)
+
+				got, want = winoStreams(rng, 0), winoStreams(rng, 0)
+				impl.colsOutGrad(got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsOutGrad(want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				sameBits(t, what("colsOutGrad"), got, want)
+
+				yg, full := plane()
+				yw := slices.Clone(yg)
+				impl.colsOut(yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsOut(yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				checkGuards(t, what("colsOut"), full, 9)
+				sameBits(t, what("colsOut"), yg, yw)
+
+				yg, full = plane()
+				yw = slices.Clone(yg)
+				impl.colsInGrad(yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsInGrad(yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				checkGuards(t, what("colsInGrad"), full, 9)
+				sameBits(t, what("colsInGrad"), yg, yw)
 			}
 		}
 	}

@@ -231,15 +231,25 @@ func winoKMask(a *asm, k string, shift int) {
 }
 
 // winoColArgs loads the column loops' arguments (x, y unsafe.Pointer, c0,
-// nt, w int): DI = x, SI = y, R9 = c0, R10 = nt, R8 = w.
-func winoColArgs(a *asm, name, x, y string) {
-	a.f("// func %s(%s, %s unsafe.Pointer, c0, nt, w int)", name, x, y)
-	a.f("TEXT ·%s(SB), NOSPLIT, $0-40", name)
-	a.f("\tMOVQ %s+0(FP), DI", x)
-	a.f("\tMOVQ %s+8(FP), SI", y)
+// nt, w, hgt, y0, rows int), hPtr naming the scratch: DI = h, SI = plane,
+// R9 = c0, R10 = nt, R8 = w, R11 = hgt, R12 = y0, R13 = rows, R15 = 4·nt
+// (the scratch bytes of one tile row).
+func winoColArgs(a *asm, name, x, y, hPtr string) {
+	plane := x
+	if hPtr == x {
+		plane = y
+	}
+	a.f("// func %s(%s, %s unsafe.Pointer, c0, nt, w, hgt, y0, rows int)", name, x, y)
+	a.f("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	a.f("\tMOVQ %s+%d(FP), DI", hPtr, map[bool]int{true: 0, false: 8}[hPtr == x])
+	a.f("\tMOVQ %s+%d(FP), SI", plane, map[bool]int{true: 0, false: 8}[plane == x])
 	a.f("\tMOVQ c0+16(FP), R9")
 	a.f("\tMOVQ nt+24(FP), R10")
 	a.f("\tMOVQ w+32(FP), R8")
+	a.f("\tMOVQ hgt+40(FP), R11")
+	a.f("\tMOVQ y0+48(FP), R12")
+	a.f("\tMOVQ rows+56(FP), R13")
+	a.f("\tLEAQ (R10*4), R15")
 }
 
 // winoWriteEnd lowers the row end R8 to column c0 + 2·nt + extra, the end
@@ -248,6 +258,39 @@ func winoWriteEnd(a *asm, extra int) {
 	a.f("\tLEAQ %d(R9)(R10*2), CX", extra)
 	a.f("\tCMPQ R8, CX")
 	a.f("\tCMOVQGT CX, R8")
+}
+
+// winoRows emits the loop over the tile rows of one group of 16 tiles: CX =
+// the plane row of patch row 0, DX = tile rows left, R14 = the tile row's
+// scratch; body(i) handles patch row i.
+func winoRows(a *asm, name string, patchRows int, body func(i int)) {
+	a.f("\tMOVQ R12, CX")
+	a.f("\tMOVQ R13, DX")
+	a.f("\tMOVQ DI, R14")
+	a.f("%s_rows:", name)
+	for i := 0; i < patchRows; i++ {
+		body(i)
+	}
+	a.f("\tADDQ $2, CX")
+	a.f("\tADDQ R15, R14")
+	a.f("\tDECQ DX")
+	a.f("\tJNZ %s_rows", name)
+}
+
+// winoRowAddr jumps to skip if plane row CX+i is outside the plane, else
+// leaves the address of its column R9 in AX.
+func winoRowAddr(a *asm, i int, skip string) {
+	a.f("\tLEAQ %d(CX), AX", i)
+	a.f("\tCMPQ AX, R11")
+	a.f("\tJCC %s", skip) // unsigned: also below 0
+	a.f("\tIMULQ w+32(FP), AX")
+	a.f("\tLEAQ (SI)(AX*4), AX")
+	a.f("\tLEAQ (AX)(R9*4), AX")
+}
+
+// winoScratchAddr is the address of stream s of patch row i of the tile row.
+func winoScratchAddr(i, s, off int) string {
+	return fmt.Sprintf("%d(R14)", (4*i+s)*winoStride+off)
 }
 
 // split emits the even (Z%d = e) and odd (o) lanes of the 32 floats in lo, hi.
@@ -269,7 +312,7 @@ func winoInterleave(a *asm, e, o int) {
 
 func winoColsIn(a *asm) {
 	n := "winoColsInAVX512"
-	winoColArgs(a, n, "h", "row")
+	winoColArgs(a, n, "h", "plane", "h")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z31")
 	a.f("%s_loop:", n)
@@ -279,21 +322,30 @@ func winoColsIn(a *asm) {
 	winoKMask(a, "K3", 16)
 	winoKMask(a, "K4", 2)
 	winoKMask(a, "K5", 18)
-	a.f("\tLEAQ (SI)(R9*4), BX")
-	a.f("\tVMOVUPS.Z (BX), K2, Z0")
-	a.f("\tVMOVUPS.Z 64(BX), K3, Z1")
-	a.f("\tVMOVUPS.Z 8(BX), K4, Z2")
-	a.f("\tVMOVUPS.Z 72(BX), K5, Z3")
-	winoSplit(a, 0, 1, 4, 5) // E0, O0
-	winoSplit(a, 2, 3, 6, 7) // E1, O1
-	a.f("\tVSUBPS Z6, Z4, Z8")
-	a.f("\tVMOVUPS Z8, K1, (DI)")
-	a.f("\tVADDPS Z6, Z5, Z9")
-	a.f("\tVMOVUPS Z9, K1, %d(DI)", winoStride)
-	a.f("\tVSUBPS Z5, Z6, Z10")
-	a.f("\tVMOVUPS Z10, K1, %d(DI)", 2*winoStride)
-	a.f("\tVSUBPS Z7, Z5, Z11")
-	a.f("\tVMOVUPS Z11, K1, %d(DI)", 3*winoStride)
+	winoRows(a, n, 4, func(i int) {
+		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
+		winoRowAddr(a, i, zero)
+		a.f("\tVMOVUPS.Z (AX), K2, Z0")
+		a.f("\tVMOVUPS.Z 64(AX), K3, Z1")
+		a.f("\tVMOVUPS.Z 8(AX), K4, Z2")
+		a.f("\tVMOVUPS.Z 72(AX), K5, Z3")
+		a.f("\tJMP %s", comp)
+		a.f("%s:", zero)
+		for r := 0; r < 4; r++ {
+			a.f("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
+		}
+		a.f("%s:", comp)
+		winoSplit(a, 0, 1, 4, 5) // E0, O0
+		winoSplit(a, 2, 3, 6, 7) // E1, O1
+		a.f("\tVSUBPS Z6, Z4, Z8")
+		a.f("\tVMOVUPS Z8, K1, %s", winoScratchAddr(i, 0, 0))
+		a.f("\tVADDPS Z6, Z5, Z9")
+		a.f("\tVMOVUPS Z9, K1, %s", winoScratchAddr(i, 1, 0))
+		a.f("\tVSUBPS Z5, Z6, Z10")
+		a.f("\tVMOVUPS Z10, K1, %s", winoScratchAddr(i, 2, 0))
+		a.f("\tVSUBPS Z7, Z5, Z11")
+		a.f("\tVMOVUPS Z11, K1, %s", winoScratchAddr(i, 3, 0))
+	})
 	a.f("\tADDQ $32, R9")
 	a.f("\tADDQ $64, DI")
 	a.f("\tSUBQ $16, R10")
@@ -304,7 +356,7 @@ func winoColsIn(a *asm) {
 
 func winoColsOut(a *asm) {
 	n := "winoColsOutAVX512"
-	winoColArgs(a, n, "row", "h")
+	winoColArgs(a, n, "plane", "h", "h")
 	winoWriteEnd(a, 0)
 	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
@@ -313,19 +365,23 @@ func winoColsOut(a *asm) {
 	winoRowMask(a, 32)
 	winoKMask(a, "K2", 0)
 	winoKMask(a, "K3", 16)
-	for j := 0; j < 4; j++ {
-		a.f("\tVMOVUPS.Z %d(SI), K1, Z%d", j*winoStride, j)
-	}
-	a.f("\tVADDPS Z1, Z0, Z4")
-	a.f("\tVADDPS Z2, Z4, Z4")
-	a.f("\tVSUBPS Z2, Z1, Z5")
-	a.f("\tVSUBPS Z3, Z5, Z5")
-	winoInterleave(a, 4, 5)
-	a.f("\tLEAQ (DI)(R9*4), BX")
-	a.f("\tVMOVUPS Z26, K2, (BX)")
-	a.f("\tVMOVUPS Z27, K3, 64(BX)")
+	winoRows(a, n, 2, func(i int) {
+		skip := fmt.Sprintf("%s_skip%d", n, i)
+		for j := 0; j < 4; j++ {
+			a.f("\tVMOVUPS.Z %s, K1, Z%d", winoScratchAddr(i, j, 0), j)
+		}
+		a.f("\tVADDPS Z1, Z0, Z4")
+		a.f("\tVADDPS Z2, Z4, Z4")
+		a.f("\tVSUBPS Z2, Z1, Z5")
+		a.f("\tVSUBPS Z3, Z5, Z5")
+		winoInterleave(a, 4, 5)
+		winoRowAddr(a, i, skip)
+		a.f("\tVMOVUPS Z26, K2, (AX)")
+		a.f("\tVMOVUPS Z27, K3, 64(AX)")
+		a.f("%s:", skip)
+	})
 	a.f("\tADDQ $32, R9")
-	a.f("\tADDQ $64, SI")
+	a.f("\tADDQ $64, DI")
 	a.f("\tSUBQ $16, R10")
 	a.f("\tJGT %s_loop", n)
 	a.f("\tVZEROUPPER")
@@ -334,7 +390,7 @@ func winoColsOut(a *asm) {
 
 func winoColsOutGrad(a *asm) {
 	n := "winoColsOutGradAVX512"
-	winoColArgs(a, n, "h", "row")
+	winoColArgs(a, n, "h", "plane", "h")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z31")
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
@@ -343,17 +399,25 @@ func winoColsOutGrad(a *asm) {
 	winoRowMask(a, 32)
 	winoKMask(a, "K2", 0)
 	winoKMask(a, "K3", 16)
-	a.f("\tLEAQ (SI)(R9*4), BX")
-	a.f("\tVMOVUPS.Z (BX), K2, Z0")
-	a.f("\tVMOVUPS.Z 64(BX), K3, Z1")
-	winoSplit(a, 0, 1, 2, 3) // E, O
-	a.f("\tVMOVUPS Z2, K1, (DI)")
-	a.f("\tVADDPS Z3, Z2, Z4")
-	a.f("\tVMOVUPS Z4, K1, %d(DI)", winoStride)
-	a.f("\tVSUBPS Z3, Z2, Z5")
-	a.f("\tVMOVUPS Z5, K1, %d(DI)", 2*winoStride)
-	a.f("\tVPXORD Z29, Z3, Z6")
-	a.f("\tVMOVUPS Z6, K1, %d(DI)", 3*winoStride)
+	winoRows(a, n, 2, func(i int) {
+		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
+		winoRowAddr(a, i, zero)
+		a.f("\tVMOVUPS.Z (AX), K2, Z0")
+		a.f("\tVMOVUPS.Z 64(AX), K3, Z1")
+		a.f("\tJMP %s", comp)
+		a.f("%s:", zero)
+		a.f("\tVPXORD Z0, Z0, Z0")
+		a.f("\tVPXORD Z1, Z1, Z1")
+		a.f("%s:", comp)
+		winoSplit(a, 0, 1, 2, 3) // E, O
+		a.f("\tVMOVUPS Z2, K1, %s", winoScratchAddr(i, 0, 0))
+		a.f("\tVADDPS Z3, Z2, Z4")
+		a.f("\tVMOVUPS Z4, K1, %s", winoScratchAddr(i, 1, 0))
+		a.f("\tVSUBPS Z3, Z2, Z5")
+		a.f("\tVMOVUPS Z5, K1, %s", winoScratchAddr(i, 2, 0))
+		a.f("\tVPXORD Z29, Z3, Z6")
+		a.f("\tVMOVUPS Z6, K1, %s", winoScratchAddr(i, 3, 0))
+	})
 	a.f("\tADDQ $32, R9")
 	a.f("\tADDQ $64, DI")
 	a.f("\tSUBQ $16, R10")
@@ -375,56 +439,55 @@ func winoClampMask(a *asm) {
 
 func winoColsInGrad(a *asm) {
 	n := "winoColsInGradAVX512"
-	winoColArgs(a, n, "row", "h")
+	winoColArgs(a, n, "plane", "h", "h")
 	winoWriteEnd(a, 2)
-	a.f("// Positions t = R11 … R11+15 of 0 … nt: K1 the lanes with t < nt (tile t),")
+	a.f("// Positions t = nt−R10 … +15 of 0 … nt: K1 the lanes with t < nt (tile t),")
 	a.f("// K2 those with 1 ≤ t ≤ nt (tile t−1, read 4 bytes back).")
 	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
-	a.f("\tXORQ R11, R11")
 	a.f("%s_loop:", n)
 	a.f("\tMOVQ R10, CX")
-	a.f("\tSUBQ R11, CX")
 	winoClampMask(a)
 	a.f("\tKMOVW AX, K1")
-	a.f("\tMOVQ R10, CX")
-	a.f("\tSUBQ R11, CX")
-	a.f("\tINCQ CX")
+	a.f("\tLEAQ 1(R10), CX")
 	winoClampMask(a)
 	a.f("\tMOVQ $0xfffe, DX")
-	a.f("\tTESTQ R11, R11")
-	a.f("\tJNZ %s_m3", n)
+	a.f("\tCMPQ R10, nt+24(FP)")
+	a.f("\tJNE %s_m3", n)
 	a.f("\tANDQ DX, AX")
 	a.f("%s_m3:", n)
 	a.f("\tKMOVW AX, K2")
 	winoRowMask(a, 32)
 	winoKMask(a, "K3", 0)
 	winoKMask(a, "K4", 16)
-	for j := 0; j < 4; j++ {
-		a.f("\tVMOVUPS.Z %d(SI), K1, Z%d", j*winoStride, j)
-		a.f("\tVMOVUPS.Z %d(SI), K2, Z%d", j*winoStride-4, 4+j)
-	}
-	a.f("\tVSUBPS Z2, Z1, Z8")   // a1 − a2
-	a.f("\tVADDPS Z3, Z8, Z8")   // + a3
-	a.f("\tVADDPS Z6, Z5, Z9")   // b1 + b2
-	a.f("\tVSUBPS Z4, Z9, Z9")   // − b0
-	a.f("\tVPXORD Z29, Z7, Z10") // −b3
-	a.f("\tVADDPS Z9, Z0, Z11")
-	a.f("\tVADDPS Z10, Z8, Z12")
-	winoInterleave(a, 11, 12)
-	a.f("\tLEAQ (DI)(R9*4), BX")
-	a.f("\tVMOVUPS.Z (BX), K3, Z13")
-	a.f("\tVMOVUPS.Z 64(BX), K4, Z14")
-	a.f("\tVADDPS Z26, Z13, Z13")
-	a.f("\tVADDPS Z27, Z14, Z14")
-	a.f("\tVMOVUPS Z13, K3, (BX)")
-	a.f("\tVMOVUPS Z14, K4, 64(BX)")
-	a.f("\tADDQ $64, SI")
+	winoRows(a, n, 4, func(i int) {
+		skip := fmt.Sprintf("%s_skip%d", n, i)
+		for j := 0; j < 4; j++ {
+			a.f("\tVMOVUPS.Z %s, K1, Z%d", winoScratchAddr(i, j, 0), j)
+			a.f("\tVMOVUPS.Z %s, K2, Z%d", winoScratchAddr(i, j, -4), 4+j)
+		}
+		a.f("\tVSUBPS Z2, Z1, Z8")   // a1 − a2
+		a.f("\tVADDPS Z3, Z8, Z8")   // + a3
+		a.f("\tVADDPS Z6, Z5, Z9")   // b1 + b2
+		a.f("\tVSUBPS Z4, Z9, Z9")   // − b0
+		a.f("\tVPXORD Z29, Z7, Z10") // −b3
+		a.f("\tVADDPS Z9, Z0, Z11")
+		a.f("\tVADDPS Z10, Z8, Z12")
+		winoInterleave(a, 11, 12)
+		winoRowAddr(a, i, skip)
+		a.f("\tVMOVUPS.Z (AX), K3, Z13")
+		a.f("\tVMOVUPS.Z 64(AX), K4, Z14")
+		a.f("\tVADDPS Z26, Z13, Z13")
+		a.f("\tVADDPS Z27, Z14, Z14")
+		a.f("\tVMOVUPS Z13, K3, (AX)")
+		a.f("\tVMOVUPS Z14, K4, 64(AX)")
+		a.f("%s:", skip)
+	})
+	a.f("\tADDQ $64, DI")
 	a.f("\tADDQ $32, R9")
-	a.f("\tADDQ $16, R11")
-	a.f("\tCMPQ R11, R10")
-	a.f("\tJLE %s_loop", n)
+	a.f("\tSUBQ $16, R10")
+	a.f("\tJGE %s_loop", n)
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
