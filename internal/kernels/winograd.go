@@ -16,7 +16,10 @@ package kernels
 // numbered across the images: tile row r is row r mod TileRows() of image
 // r / TileRows(). A transformed block of tile rows [r0, r1) holds
 // P = (r1−r0)·TileCols() tiles, tile q = (r−r0)·TileCols() + tj, laid out
-// as 16 matrices ξ = 4a+b of rows × P (ξ stride rows·P).
+// as 16 matrices ξ = 4a+b of rows × P (ξ stride rows·P). Each transform
+// runs in chunks of at most winoQ tiles: a column pass between the image
+// planes and a scratch on the stack, then a row pass between the scratch and
+// the block (see winoImpl).
 
 // WinogradGeom is a 3×3, stride-1, pad-1 convolution of C input channels to
 // K output channels on H×W images (the output is H×W too).

@@ -1,10 +1,11 @@
 package kernels
 
 // winoImpl is one implementation of the inner loops of the Winograd
-// transforms (winograd.go). Streams of the scratch h are winoQ floats
-// apart; v, m, dm and dv are the block's matrices, their 16 streams
-// `stride` floats apart. The column loops work on nt ≥ 1 tiles of one tile
-// row and one padded row p; the row loops on n ≥ 1 consecutive tiles.
+// transforms (winograd.go), each transform being a column pass (along the
+// image rows, between the image and the scratch h) and a row pass (across
+// the patch rows, between h and the block matrix). Streams of h are winoQ
+// floats apart; v, m, dm and dv are the block's matrices, their 16 streams
+// `stride` floats apart. The row loops work on n ≥ 1 consecutive tiles.
 // Every implementation computes the same sums in the same order, so all
 // give bit-identical results.
 type winoImpl struct {

@@ -7,9 +7,13 @@ import "fmt"
 // vector with masked tails. The scratch streams h are winoQ = 128 floats
 // (512 bytes) apart; the block matrices' streams `stride` floats apart are
 // addressed from four base registers R10–R13 (streams 0, 4, 8, 12) plus
-// R8 = stride·4 or R9 = 3·stride·4. The column loops split a padded row
-// into even and odd columns (VPERMT2PS) or interleave two vectors back
-// into one. Negation flips the sign bit (VPXORD), as Go's unary minus does.
+// R8 = stride·4 or R9 = 3·stride·4. The column loops walk groups of 16
+// tiles of all the tile rows of one plane (group outside, rows inside, so
+// that the lane masks of the plane's borders are computed once per group);
+// they split 32 image columns into even and odd ones (VPERMT2PS) or
+// interleave two vectors back into 32 columns, and skip (or read as zeros)
+// the rows outside the plane. Negation flips the sign bit (VPXORD), as Go's
+// unary minus does.
 func winogradOps(a *asm) {
 	for _, k := range winoRowKernels {
 		winoRowKernel(a, k)
@@ -51,7 +55,7 @@ type winoRowKer struct {
 	outs      [][]winoTerm
 }
 
-// terms builds the outputs for a := 0…3 (or i) of every column s: f(s)
+// winoOuts builds the outputs for a := 0…3 (or i) of every column s: f(s)
 // returns the four (or two) outputs' terms; output index = 4·a + s.
 func winoOuts(rows int, f func(s int) [][]winoTerm) [][]winoTerm {
 	outs := make([][]winoTerm, 4*rows)
@@ -293,7 +297,7 @@ func winoScratchAddr(i, s, off int) string {
 	return fmt.Sprintf("%d(R14)", (4*i+s)*winoStride+off)
 }
 
-// split emits the even (Z%d = e) and odd (o) lanes of the 32 floats in lo, hi.
+// winoSplit emits the even (Z%d = e) and odd (o) lanes of the 32 floats in lo, hi.
 func winoSplit(a *asm, lo, hi, e, o int) {
 	a.f("\tVMOVAPS Z%d, Z%d", lo, e)
 	a.f("\tVPERMT2PS Z%d, Z30, Z%d", hi, e)
