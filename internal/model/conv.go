@@ -26,7 +26,8 @@ type ConvSpec struct {
 // directly); depthwise convolutions (one input and one output channel per
 // group) and dense ones of a single input channel run the depthwise
 // kernels directly (the input gradient of the latter goes through the GEMM
-// path).
+// path); dense 3×3 stride-1 pad-1 ones of several input channels run
+// Winograd F(2×2, 3×3) (conv_winograd.go).
 type Conv2d struct {
 	base
 	spec   ConvSpec
