@@ -26,7 +26,8 @@ type ConvSpec struct {
 // directly); depthwise convolutions (one input and one output channel per
 // group) and dense ones of a single input channel run the depthwise
 // kernels directly (the input gradient of the latter goes through the GEMM
-// path).
+// path); dense 3×3 stride-1 pad-1 ones of several input channels run
+// Winograd F(2×2, 3×3) (conv_winograd.go).
 type Conv2d struct {
 	base
 	spec   ConvSpec
@@ -38,6 +39,11 @@ type Conv2d struct {
 	packWT []kernels.PackedA // per group: W_gᵀ packed for the input gradient
 	// packedGen is the Exec.weightsGen packW was packed in (see Exec.weightsChanged)
 	packedGen uint64
+	// winoU holds the Winograd-transformed filters (16 × Out × Cin, see
+	// conv_winograd.go), of which packW and packWT then hold the 16 packings.
+	winoU []float32
+	// winoDU is the gradient of winoU summed over the sample groups
+	winoDU []float32
 	// sharedPack: packW is the one of the Conv2d this Infer replica copies,
 	// packed there by Net.Infer before the replicas run; only read here.
 	sharedPack bool
@@ -71,8 +77,12 @@ func NewConv2d(ex *Exec, a *params.Arena, name string, in Shape, s ConvSpec) (*C
 	}
 	gg := g
 	gg.C = in.C / s.Groups
-	c := &Conv2d{base: base{name: name, in: in, out: out, ex: ex}, spec: s, geom: g, gg: gg,
-		packW: make([]kernels.PackedA, s.Groups), packWT: make([]kernels.PackedA, s.Groups)}
+	c := &Conv2d{base: base{name: name, in: in, out: out, ex: ex}, spec: s, geom: g, gg: gg}
+	packs := s.Groups
+	if c.winograd() {
+		packs = 16
+	}
+	c.packW, c.packWT = make([]kernels.PackedA, packs), make([]kernels.PackedA, packs)
 	c.weight = c.declare(a, "weight", params.Weight, s.Out, in.C/s.Groups, s.Kernel, s.Kernel)
 	if s.Bias {
 		c.bias = c.declare(a, "bias", params.Bias, s.Out)
@@ -102,6 +112,13 @@ func (c *Conv2d) dwChunk() int {
 	return max(1, (minGemmK+ohw-1)/ohw)
 }
 
+// winograd reports a dense 3×3, stride-1, pad-1 convolution of more than
+// one input channel, which runs Winograd F(2×2, 3×3) (conv_winograd.go).
+func (c *Conv2d) winograd() bool {
+	s := c.spec
+	return s.Kernel == 3 && s.Stride == 1 && s.Pad == 1 && s.Groups == 1 && c.in.C > 1
+}
+
 // pointwise reports a 1×1 stride-1 unpadded convolution (a plain GEMM).
 func (c *Conv2d) pointwise() bool { return c.spec.Kernel == 1 && c.spec.Stride == 1 && c.spec.Pad == 0 }
 
@@ -121,6 +138,8 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 	c.call, c.post = call{out, in, n}, post
 	if c.depthwise() {
 		c.ex.run(n, (*depthwiseForward)(c))
+	} else if c.winograd() {
+		c.winogradForward(n)
 	} else if c.singlePlane() {
 		c.ex.run(n, (*planeForward)(c))
 	} else if c.out.H*c.out.W < minGemmK && n > 1 {
@@ -178,12 +197,16 @@ func (c *Conv2d) packForward() {
 	if c.depthwise() || c.singlePlane() || (gen != 0 && gen == c.packedGen) {
 		return
 	}
+	c.packedGen = gen
+	if c.winograd() {
+		c.packWinograd()
+		return
+	}
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
 	for g := 0; g < G; g++ {
 		c.packW[g].Pack(false, cog, kg, c.weight.W[g*cog*kg:], kg)
 	}
-	c.packedGen = gen
 }
 
 // convForwardChunked is the parallel region of a dense or grouped
@@ -258,6 +281,10 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 	if c.singlePlane() && dIn == nil {
 		c.ex.run(c.spec.Out, (*planeWeightGrad)(c))
+		return
+	}
+	if c.winograd() {
+		c.winogradBackward(dIn, n)
 		return
 	}
 	G := c.spec.Groups

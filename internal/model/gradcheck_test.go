@@ -197,6 +197,8 @@ func TestConv2dGradients(t *testing.T) {
 		convCase(Shape{3, 5, 5}, ConvSpec{Out: 2, Kernel: 3, Stride: 1, Pad: 1}, 9),                           // more samples than gradient groups
 		convCase(Shape{1, 6, 5}, ConvSpec{Out: 3, Kernel: 3, Stride: 1, Pad: 1, Bias: true}, 2),               // one input plane
 		convCase(Shape{1, 7, 7}, ConvSpec{Out: 2, Kernel: 3, Stride: 2, Pad: 1}, 2),
+		convCase(Shape{3, 5, 4}, ConvSpec{Out: 5, Kernel: 3, Stride: 1, Pad: 1, Bias: true}, 1), // Winograd, odd H, one sample
+		convCase(Shape{17, 3, 7}, ConvSpec{Out: 18, Kernel: 3, Stride: 1, Pad: 1}, 3),           // Winograd, 17 → 18 channels
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runGradCase(t, c) })

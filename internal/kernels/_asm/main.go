@@ -1,8 +1,8 @@
 // Command _asm writes the Go assembly of the kernels package: the SGEMM
 // micro-kernels (AVX-512 14×32, AVX2+FMA 6×16), the AVX-512 packers, the
 // FMA peak loops, the AVX-512 vector loops, the per-plane batch-norm and
-// activation loops, the fused batch-norm/activation/2×2 max-pool loops
-// and the 3×3 depthwise convolution kernels.
+// activation loops, the fused batch-norm/activation/2×2 max-pool loops,
+// the 3×3 depthwise convolution kernels and the Winograd transforms.
 // It lives in an underscore folder so `go build ./...` ignores it; run it
 // with `go generate ./internal/kernels/` after changing it, and commit the
 // .s files it writes.
@@ -598,4 +598,8 @@ func main() {
 	header(&np)
 	normActPoolOps(&np)
 	write(dir, "normactpool_avx512_amd64.s", &np)
+	var w asm
+	header(&w)
+	winogradOps(&w)
+	write(dir, "winograd_avx512_amd64.s", &w)
 }

@@ -1,0 +1,182 @@
+package model
+
+import "github.com/cocotrain/cocotrain/internal/kernels"
+
+// Dense 3×3, stride-1, pad-1 convolutions of more than one input channel
+// run Winograd F(2×2, 3×3) (kernels.WinogradInput and friends): per block
+// of tile rows, the input tiles are transformed (V, 16 × C × P), multiplied
+// by the transformed filters (M[ξ] = U[ξ]·V[ξ], 16 GEMMs) and transformed
+// back. The backward pass is the exact backprop of that: dM from dY, dV[ξ]
+// = U[ξ]ᵀ·dM[ξ] scattered back to dX, dU[ξ] += dM[ξ]·V[ξ]ᵀ and dW from dU.
+// For these convolutions packW and packWT hold the 16 U[ξ] and U[ξ]ᵀ.
+
+// winoBlockFloats bounds a block's transformed input and products,
+// 16·(C+K)·P floats, so that they stay in a core's L2 cache.
+const winoBlockFloats = 1 << 18
+
+// winoGeom is the convolution's Winograd geometry.
+func (c *Conv2d) winoGeom() kernels.WinogradGeom {
+	return kernels.WinogradGeom{C: c.in.C, K: c.spec.Out, H: c.in.H, W: c.in.W}
+}
+
+// winoRows is the number of tile rows of a block: as many as fit
+// winoBlockFloats, rounded down to whole micro-kernel column panels (32)
+// when the rows are short. It depends on the shapes only.
+func (c *Conv2d) winoRows() int {
+	g := c.winoGeom()
+	tw := g.TileCols()
+	rows := max(1, winoBlockFloats/(16*(g.C+g.K))/tw)
+	if q := 32 / tw; tw < 32 && 32%tw == 0 && rows > q {
+		rows = rows / q * q
+	}
+	return rows
+}
+
+// packWinograd transforms the filters into winoU and packs each U[ξ] for
+// the forward product.
+func (c *Conv2d) packWinograd() {
+	g := c.winoGeom()
+	kc := g.K * g.C
+	c.winoU = grow(c.winoU, 16*kc)
+	kernels.WinogradFilter(c.winoU, c.weight.W, g)
+	for xi := range 16 {
+		c.packW[xi].Pack(false, g.K, g.C, c.winoU[xi*kc:], g.C)
+	}
+}
+
+// winogradForward is forward on the Winograd path: one unit per block of
+// winoRows tile rows of the batch, then the bias and post per sample.
+func (c *Conv2d) winogradForward(n int) {
+	rows := n * c.winoGeom().TileRows()
+	R := c.winoRows()
+	c.ex.run((rows+R-1)/R, (*winoForward)(c))
+	if c.bias != nil || c.post != nil {
+		c.ex.run(n, (*winoEpilogue)(c))
+	}
+}
+
+// winoForward is the parallel region of a Winograd forward: unit u is the
+// block of tile rows [u·R, (u+1)·R) of the batch (R = winoRows).
+type winoForward Conv2d
+
+func (c *winoForward) unit(w, u int) {
+	g := (*Conv2d)(c).winoGeom()
+	R, tw := (*Conv2d)(c).winoRows(), g.TileCols()
+	r0, r1 := u*R, min((u+1)*R, c.call.n*g.TileRows())
+	P := (r1 - r0) * tw
+	buf := c.ex.col(w, 16*(g.C+g.K)*P)
+	v, m := buf[:16*g.C*P], buf[16*g.C*P:]
+	kernels.WinogradInput(v, c.call.src, g, r0, r1)
+	for xi := range 16 {
+		kernels.SgemmPackedSerial(&c.packW[xi], false, P, 1, v[xi*g.C*P:], P, 0, m[xi*g.K*P:], P)
+	}
+	kernels.WinogradOutput(c.call.dst, m, g, r0, r1)
+}
+
+// winoEpilogue adds the bias and applies post to sample u's output.
+type winoEpilogue Conv2d
+
+func (c *winoEpilogue) unit(_, i int) {
+	outSz := c.out.Size()
+	y := c.call.dst[i*outSz : (i+1)*outSz]
+	(*Conv2d)(c).addBias(y)
+	if c.post != nil {
+		c.post.applyEval(y)
+	}
+}
+
+// winogradBackward is Backward on the Winograd path: one unit per sample
+// group computes its samples' input gradient and its partial gradient of
+// the transformed filters dU (and of the bias); the partials are reduced in
+// group order and dU is then transformed into the weight gradient once.
+func (c *Conv2d) winogradBackward(dIn []float32, n int) {
+	g := c.winoGeom()
+	kc := g.K * g.C
+	if dIn != nil {
+		for xi := range 16 {
+			c.packWT[xi].Pack(true, g.C, g.K, c.winoU[xi*kc:], g.C)
+		}
+	}
+	stride := c.winoGradStride()
+	groups := gradGroups(n)
+	c.parts = c.ex.groupScratch(groups, stride)
+	c.ex.run(groups, (*winoBackward)(c))
+	c.winoDU = grow(c.winoDU, 16*kc)
+	clear(c.winoDU)
+	c.ex.reduceGroups(c.winoDU, c.parts, groups, stride, 0)
+	kernels.WinogradFilterGrad(c.weight.G, c.winoDU, g)
+	if c.bias != nil {
+		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, 16*kc)
+	}
+}
+
+// winoGradStride is the length of one sample group's partial gradient on
+// the Winograd path: dU (16 × Out × Cin), then the bias.
+func (c *Conv2d) winoGradStride() int {
+	if c.bias != nil {
+		return 16*c.spec.Out*c.in.C + c.spec.Out
+	}
+	return 16 * c.spec.Out * c.in.C
+}
+
+// winoBackward is the parallel region of a Winograd backward: unit gi is
+// sample group gi (groupRange), whose tile rows it takes in blocks of
+// winoRows from the group's first: dM from dY; V from the cached input and
+// dU += dM·Vᵀ; dV = Uᵀ·dM (over V) added into dX.
+type winoBackward Conv2d
+
+func (c *winoBackward) unit(w, gi int) {
+	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
+	g := (*Conv2d)(c).winoGeom()
+	C, K, kc := g.C, g.K, g.K*g.C
+	th, tw := g.TileRows(), g.TileCols()
+	R := (*Conv2d)(c).winoRows()
+	nw, stride := 16*kc, (*Conv2d)(c).winoGradStride()
+	part := c.parts[gi*stride : (gi+1)*stride]
+	lo, hi := groupRange(gi, gradGroups(n), n)
+	inSz, outSz := c.in.Size(), c.out.Size()
+	if dIn != nil {
+		clear(dIn[lo*inSz : hi*inSz])
+	}
+	if c.bias != nil {
+		db := part[nw:]
+		clear(db)
+		ohw := c.out.H * c.out.W
+		for i := lo; i < hi; i++ {
+			dy := dOut[i*outSz : (i+1)*outSz]
+			for o := range db {
+				var s float64
+				for _, v := range dy[o*ohw : (o+1)*ohw] {
+					s += float64(v)
+				}
+				db[o] += float32(s)
+			}
+		}
+	}
+	maxP := R * tw
+	buf := c.ex.col(w, 16*(C+K)*maxP)
+	du := part[:nw]
+	for r0 := lo * th; r0 < hi*th; r0 += R {
+		r1 := min(r0+R, hi*th)
+		P := (r1 - r0) * tw
+		v := buf[:16*C*P]
+		dm := buf[16*C*maxP : 16*C*maxP+16*K*P]
+		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
+		kernels.WinogradInput(v, c.x, g, r0, r1)
+		beta := float32(1)
+		if r0 == lo*th {
+			beta = 0
+		}
+		for xi := range 16 {
+			// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
+			sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*P:], P, beta, du[xi*kc:], C)
+		}
+		if dIn != nil {
+			for xi := range 16 {
+				// dV[ξ] (C×P) = U[ξ]ᵀ (C×K) · dM[ξ] (K×P), over V
+				kernels.SgemmPackedSerial(&c.packWT[xi], false, P, 1, dm[xi*K*P:], P, 0, v[xi*C*P:], P)
+			}
+			kernels.WinogradInputGrad(dIn, v, g, r0, r1)
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
+	"github.com/cocotrain/cocotrain/internal/params"
+)
+
+// im2colConv computes the forward, input gradient and weight (and bias)
+// gradient of a dense convolution with the im2col path's products, per
+// sample: y = W·col, dx = col2im(Wᵀ·dy), dW = Σ dy·colᵀ, db = Σ dy.
+func im2colConv(g kernels.ConvGeom, out int, w, b, x, dy []float32, n int) (y, dx, dw, db []float32) {
+	rows, ohw := g.ColRows(), g.OutH()*g.OutW()
+	inSz, outSz := g.C*g.H*g.W, out*ohw
+	y, dx = make([]float32, n*outSz), make([]float32, n*inSz)
+	dw, db = make([]float32, len(w)), make([]float32, out)
+	col, dcol := make([]float32, rows*ohw), make([]float32, rows*ohw)
+	for i := range n {
+		kernels.Im2col(col, x[i*inSz:(i+1)*inSz], g)
+		kernels.Sgemm(false, false, out, ohw, rows, 1, w, rows, col, ohw, 0, y[i*outSz:], ohw)
+		d := dy[i*outSz : (i+1)*outSz]
+		kernels.Sgemm(true, false, rows, ohw, out, 1, w, rows, d, ohw, 0, dcol, ohw)
+		kernels.Col2im(dx[i*inSz:(i+1)*inSz], dcol, g)
+		kernels.Sgemm(false, true, out, rows, ohw, 1, d, ohw, col, ohw, 1, dw, rows)
+		for o := range out {
+			for j := range ohw {
+				y[i*outSz+o*ohw+j] += b[o]
+				db[o] += d[o*ohw+j]
+			}
+		}
+	}
+	return y, dx, dw, db
+}
+
+// winogradCases are convolutions on the Winograd path: odd and even sizes,
+// channel counts that are not multiples of 16, one sample, more samples
+// than gradient groups, several blocks per sample and blocks across
+// samples.
+var winogradCases = []struct {
+	in  Shape
+	out int
+	n   int
+}{
+	{Shape{2, 1, 1}, 3, 1},
+	{Shape{3, 5, 7}, 17, 1},
+	{Shape{5, 8, 6}, 4, 9},
+	{Shape{19, 9, 9}, 33, 3},
+	{Shape{64, 18, 18}, 200, 2},
+	{Shape{128, 4, 4}, 256, 11},
+	{Shape{8, 3, 300}, 8, 2},
+}
+
+// TestWinogradMatchesIm2col compares the Winograd forward, input gradient
+// and weight and bias gradients with the im2col products'.
+func TestWinogradMatchesIm2col(t *testing.T) {
+	for _, c := range winogradCases {
+		t.Run(fmt.Sprintf("%v→%d n=%d", c.in, c.out, c.n), func(t *testing.T) {
+			a := params.New()
+			l, err := NewConv2d(NewExec(), a, "c", c.in, ConvSpec{Out: c.out, Kernel: 3, Stride: 1, Pad: 1, Bias: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !l.winograd() {
+				t.Fatal("not on the Winograd path")
+			}
+			a.Alloc()
+			rng := rand.New(rand.NewPCG(7, 8))
+			copy(a.Data, randn(rng, len(a.Data)))
+			x := randn(rng, c.n*c.in.Size())
+			dy := randn(rng, c.n*l.OutShape().Size())
+			y := make([]float32, len(dy))
+			dx := make([]float32, len(x))
+			l.Forward(y, x, c.n)
+			a.ZeroGrad()
+			l.Backward(dx, dy, c.n)
+			wy, wdx, wdw, wdb := im2colConv(l.geom, c.out, l.weight.W, l.bias.W, x, dy, c.n)
+			// float32 sums of C·9 (forward), K·9 (dx) and n·H·W (dW) terms
+			// in different orders and with different roundings
+			for _, r := range []struct {
+				what      string
+				got, want []float32
+			}{{"forward", y, wy}, {"input gradient", dx, wdx}, {"weight gradient", l.weight.G, wdw}, {"bias gradient", l.bias.G, wdb}} {
+				if e := maxRelErr(r.got, r.want); e > 1e-5 || math.IsNaN(e) {
+					t.Errorf("%s differs from im2col by %.3g", r.what, e)
+				}
+			}
+		})
+	}
+}
+
+// TestWinogradThreadInvariance checks that the Winograd forward and
+// backward give the same bits on 1, 3 and 16 threads.
+func TestWinogradThreadInvariance(t *testing.T) {
+	for _, c := range winogradCases[3:] {
+		var ref []float32
+		for _, threads := range []int{1, 3, 16} {
+			ex := NewExec()
+			ex.SetThreads(threads)
+			a := params.New()
+			l, err := NewConv2d(ex, a, "c", c.in, ConvSpec{Out: c.out, Kernel: 3, Stride: 1, Pad: 1, Bias: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Alloc()
+			rng := rand.New(rand.NewPCG(9, 10))
+			copy(a.Data, randn(rng, len(a.Data)))
+			x := randn(rng, c.n*c.in.Size())
+			dy := randn(rng, c.n*l.OutShape().Size())
+			y := make([]float32, len(dy))
+			dx := make([]float32, len(x))
+			l.Forward(y, x, c.n)
+			a.ZeroGrad()
+			l.Backward(dx, dy, c.n)
+			got := slices.Concat(y, dx, a.Grad)
+			if ref == nil {
+				ref = got
+				continue
+			}
+			for i := range ref {
+				if math.Float32bits(ref[i]) != math.Float32bits(got[i]) {
+					t.Fatalf("%v→%d: output %d differs between 1 and %d threads: %v vs %v", c.in, c.out, i, threads, ref[i], got[i])
+				}
+			}
+		}
+	}
+}
