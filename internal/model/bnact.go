@@ -21,7 +21,16 @@ type BNAct struct {
 	slope *params.Param // the PReLU's slopes; nil for a ReLU (slope 0)
 	// cache: channel c's map y = (x − mu[c])·scale[c] + shift[c] of the last Forward
 	mu, scale, shift []float32
-	call             call // the arguments of the running Forward or Backward
+	grads            gradStats // per-plane backward sums (bnstats.go)
+	// mapped: the training Forward leaves out unwritten, the depthwise
+	// convolution after it maps the input itself (bnact_dw.go)
+	mapped bool
+	// gradMapped: Backward leaves dIn unwritten and keeps the channels'
+	// input-gradient maps; the depthwise convolution before it applies
+	// them (bnact_dw.go)
+	gradMapped bool
+	k, kb, kc  []float32
+	call       call // the arguments of the running Forward or Backward
 }
 
 // newBNAct fuses bn with act (a *PReLU or a *ReLU over the same shape).
@@ -32,6 +41,7 @@ func newBNAct(bn *BatchNorm, act Layer) *BNAct {
 	}
 	c := bn.in.C
 	l.mu, l.scale, l.shift = make([]float32, c), make([]float32, c), make([]float32, c)
+	l.k, l.kb, l.kc = make([]float32, c), make([]float32, c), make([]float32, c)
 	return l
 }
 
@@ -79,6 +89,9 @@ func (l *bnActForward) unit(_, c int) {
 	out, in, n := l.call.dst, l.call.src, l.call.n
 	mu, s, t := b.channelForward(in, n, c)
 	l.mu[c], l.scale[c], l.shift[c] = mu, s, t
+	if l.mapped && b.trained {
+		return
+	}
 	a := (*BNAct)(l).a(c)
 	for i := 0; i < n; i++ {
 		o := (i*C + c) * hw
@@ -105,7 +118,7 @@ func (l *bnActBackward) unit(_, c int) {
 	var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·y over y ≤ 0
 	for i := 0; i < n; i++ {
 		o := (i*C + c) * hw
-		g, gd, da := kernels.PlaneNormActGradStats(dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a)
+		g, gd, da := (*BNAct)(l).planeGradStats(i*C+c, c, dOut[o:o+hw])
 		sg += float64(g)
 		sgd += float64(gd)
 		sda += float64(da)
@@ -114,6 +127,10 @@ func (l *bnActBackward) unit(_, c int) {
 		l.slope.G[c] += float32(sda)
 	}
 	k, kb, kc := b.channelBackward(c, n, sg, sgd)
+	if l.gradMapped {
+		l.k[c], l.kb[c], l.kc[c] = k, kb, kc
+		return
+	}
 	if dIn == nil {
 		return
 	}

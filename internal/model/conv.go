@@ -47,6 +47,19 @@ type Conv2d struct {
 	// partials (Exec.groupScratch), for their parallel regions
 	post  evalEpilogue
 	parts []float32
+	// training links set by Sequential for one call (bnstats.go): the
+	// batch norm after this convolution takes each sample's output
+	// statistics, the BNAct before it the backward sums of each sample's
+	// input gradient, while they are in cache
+	fwdStats *BatchNorm
+	bwdStats *BNAct
+	// pre: a depthwise convolution's input is this BNAct's output, which
+	// it never wrote; the convolution maps the BNAct's input (bnact_dw.go)
+	pre *BNAct
+	// post: this depthwise convolution's output gradient is the input
+	// gradient of the BNAct after it, which the convolution computes
+	// itself (bnact_dw.go)
+	postGrad *BNAct
 }
 
 // NewConv2d declares "<name>.weight" (and "<name>.bias") in a and returns the
@@ -136,14 +149,16 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 // unit i is sample i.
 type depthwiseForward Conv2d
 
-func (c *depthwiseForward) unit(_, i int) {
+func (c *depthwiseForward) unit(w, i int) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	y := c.call.dst[i*outSz : (i+1)*outSz]
-	kernels.DepthwiseConv(y, c.call.src[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
-	(*Conv2d)(c).addBias(y)
-	if c.post != nil {
-		c.post.applyEval(y)
+	if c.pre != nil {
+		(*Conv2d)(c).mappedForward(w, i, y)
+	} else {
+		kernels.DepthwiseConv(y, c.call.src[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
 	}
+	(*Conv2d)(c).addBias(y)
+	(*Conv2d)(c).epilogue(i, y)
 }
 
 // convForward is the parallel region of a dense or grouped Conv2d.Forward
@@ -166,8 +181,18 @@ func (c *convForward) unit(_, i int) {
 		}
 	}
 	(*Conv2d)(c).addBias(y)
+	(*Conv2d)(c).epilogue(i, y)
+}
+
+// epilogue runs what follows sample i's output y in the forward pass while
+// it is in cache: Infer's in-place batch norm, or a training batch norm's
+// statistics.
+func (c *Conv2d) epilogue(i int, y []float32) {
 	if c.post != nil {
 		c.post.applyEval(y)
+	}
+	if c.fwdStats != nil {
+		c.fwdStats.sampleStats(i, y)
 	}
 }
 
@@ -229,9 +254,7 @@ func (c *convForwardChunked) unit(w, u int) {
 			copy(y[o*ohw:(o+1)*ohw], yS[o*L+j:o*L+j+ohw])
 		}
 		(*Conv2d)(c).addBias(y)
-		if c.post != nil {
-			c.post.applyEval(y)
-		}
+		(*Conv2d)(c).epilogue(i, y)
 	}
 }
 
@@ -385,6 +408,9 @@ func (c *convInputGrad) unit(w, i int) {
 		clear(dx)
 		kernels.Col2im(dx, target, c.geom)
 	}
+	if c.bwdStats != nil {
+		c.bwdStats.sampleGradStats(i, 0, dx)
+	}
 }
 
 // dwBlock is the number of channels of one depthwise backward work unit.
@@ -397,7 +423,7 @@ const dwBlock = 16
 // reduction across workers, the same sums for any thread count).
 type depthwiseBackward Conv2d
 
-func (c *depthwiseBackward) unit(_, b int) {
+func (c *depthwiseBackward) unit(w, b int) {
 	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
 	C, hw, ohw := c.in.C, c.in.H*c.in.W, c.out.H*c.out.W
 	k2 := c.spec.Kernel * c.spec.Kernel
@@ -412,7 +438,14 @@ func (c *depthwiseBackward) unit(_, b int) {
 		if dIn != nil {
 			dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
 		}
-		kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, c.x[(i*C+lo)*hw:(i*C+hi)*hw], filt, g)
+		x := c.x[(i*C+lo)*hw : (i*C+hi)*hw]
+		if c.pre != nil || c.postGrad != nil {
+			x, dy = (*Conv2d)(c).mappedBackward(w, i, lo, hi, x, dy)
+		}
+		kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, x, filt, g)
+		if c.bwdStats != nil && dx != nil {
+			c.bwdStats.sampleGradStats(i, lo, dx)
+		}
 		if c.bias != nil {
 			for ch := range hi - lo {
 				for _, v := range dy[ch*ohw : (ch+1)*ohw] {

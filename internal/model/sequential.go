@@ -74,6 +74,9 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 	last := len(s.Layers) - 1
 	for i := 0; i <= last; i++ {
 		l := s.Layers[i]
+		if i < last {
+			linkMapped(l, s.Layers[i+1])
+		}
 		var post evalEpilogue
 		if c, ok := l.(*Conv2d); ok && c.ex.inferOnly && i < last {
 			if post, ok = s.Layers[i+1].(evalEpilogue); ok {
@@ -89,6 +92,9 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 		}
 		if post != nil {
 			s.Layers[i-1].(*Conv2d).forward(y, x, n, post)
+		} else if c, ok := l.(*Conv2d); ok && i < last && crossLayerLinks && c.linkForwardStats(s.Layers[i+1], n) {
+			c.Forward(y, x, n)
+			c.fwdStats = nil
 		} else {
 			l.Forward(y, x, n)
 		}
@@ -105,6 +111,7 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 		defer s.ex.endGradBuffers()
 	}
 	g := dOut
+	var mapped *BNAct // the BNAct whose input gradient layer i computes (bnact_dw.go)
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
 		dx := dIn
@@ -113,7 +120,20 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 			*buf = grow(*buf, n*l.InShape().Size())
 			dx = *buf
 		}
+		var c *Conv2d
+		var next *BNAct
+		if i > 0 {
+			c = linkGradStats(s.Layers[i-1], l, n)
+			next = linkGradMapped(s.Layers[i-1], l)
+		}
 		l.Backward(dx, g, n)
+		if c != nil {
+			c.bwdStats = nil
+		}
+		if mapped != nil {
+			unlinkGradMapped(mapped, l.(*Conv2d))
+		}
+		mapped = next
 		g = dx
 	}
 }
