@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 
+	"github.com/cocotrain/cocotrain/internal/kernels"
+
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
@@ -103,20 +105,26 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 }
 
 // Backward runs the layers' backward in reverse; the first one writes dIn
-// (skipped when nil).
+// (skipped when nil). A batch norm (BatchNorm, BNAct) whose output gradient
+// is in one of the ping-pong buffers writes its input gradient over it:
+// each channel's planes are read before they are written, and writing
+// over the lines just read spares the memory bus a separate buffer's.
 func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 	grads := &s.grads
 	if s.ex != nil {
 		grads = s.ex.gradBuffers()
 		defer s.ex.endGradBuffers()
 	}
-	g := dOut
+	g, gi := dOut, -1 // gi: the ping-pong buffer g is in (-1: the caller's dOut)
 	var mapped *BNAct // the BNAct whose input gradient layer i computes (bnact_dw.go)
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
-		dx := dIn
-		if i > 0 {
-			buf := &grads[i%2]
+		dx, di := dIn, -1
+		if i > 0 && gi >= 0 && inPlaceBackward(l) {
+			dx, di = g, gi
+		} else if i > 0 {
+			di = 1 - max(gi, 0)
+			buf := &grads[di]
 			*buf = grow(*buf, n*l.InShape().Size())
 			dx = *buf
 		}
@@ -134,8 +142,17 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 			unlinkGradMapped(mapped, l.(*Conv2d))
 		}
 		mapped = next
-		g = dx
+		g, gi = dx, di
 	}
+}
+
+// inPlaceBackward reports a layer whose Backward may write dIn over dOut.
+func inPlaceBackward(l Layer) bool {
+	switch l.(type) {
+	case *BNAct, *BatchNorm:
+		return true
+	}
+	return false
 }
 
 // Residual adds a branch to a shortcut: out = Branch(in) + Shortcut(in), the
@@ -229,9 +246,8 @@ func (r *Residual) Backward(dIn, dOut []float32, n int) {
 	}
 }
 
-// addInto adds src into dst element-wise.
+// addInto adds src into dst element-wise (an Axpy with α = 1: the fused
+// multiply-add of 1·v is the plain sum, rounded once).
 func addInto(dst, src []float32) {
-	for i, v := range src[:len(dst)] {
-		dst[i] += v
-	}
+	kernels.Axpy(1, src[:len(dst)], dst)
 }
