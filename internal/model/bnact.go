@@ -30,7 +30,10 @@ type BNAct struct {
 	// them (bnact_dw.go)
 	gradMapped bool
 	k, kb, kc  []float32
-	call       call // the arguments of the running Forward or Backward
+	// perSample: the running call's sweep is a region of its own over the
+	// samples (see sweepBySample)
+	perSample bool
+	call      call // the arguments of the running Forward or Backward
 }
 
 // newBNAct fuses bn with act (a *PReLU or a *ReLU over the same shape).
@@ -73,11 +76,50 @@ func (l *BNAct) a(c int) float32 {
 	return l.slope.W[c]
 }
 
-// Forward computes out = act(BN(in)), one channel per work unit.
+// Forward computes out = act(BN(in)), one channel per work unit (or the
+// statistics per channel, then the sweep per sample: sweepBySample).
 func (l *BNAct) Forward(out, in []float32, n int) {
-	l.bn.begin(in, n)
+	b := l.bn
+	b.begin(in, n)
 	l.call = call{out, in, n}
-	l.bn.ex.run(l.bn.in.C, (*bnActForward)(l))
+	mapped := l.mapped && b.trained
+	l.perSample = !mapped && b.trained && allTrue(b.planes.have[:n*b.in.C])
+	b.ex.run(b.in.C, (*bnActForward)(l))
+	if l.perSample {
+		b.ex.run(n, (*bnActSweep)(l))
+	}
+}
+
+// sweepBySample: when the convolution before a training BNAct computed
+// every plane's statistics (bnstats.go), nothing but the sweep reads the
+// input, and it runs as a region of its own with one sample's contiguous
+// C×H×W block per unit (a channel's planes are n scattered runs of H·W
+// floats, which on small feature maps the hardware prefetchers follow
+// poorly once they are out of the caches). Likewise the backward sweep when
+// the convolution after it computed every plane's gradient sums. The
+// per-channel region then only reduces the sums and makes the maps.
+
+// bnActSweep is the forward sweep of a perSample BNAct.Forward: unit i is
+// sample i.
+type bnActSweep BNAct
+
+func (l *bnActSweep) unit(_, i int) {
+	C, hw := l.bn.in.C, l.bn.in.H*l.bn.in.W
+	out, in := l.call.dst, l.call.src
+	for c := range C {
+		o := (i*C + c) * hw
+		kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c))
+	}
+}
+
+// allTrue reports whether every element of v is true.
+func allTrue(v []bool) bool {
+	for _, x := range v {
+		if !x {
+			return false
+		}
+	}
+	return true
 }
 
 // bnActForward is BNAct.Forward's parallel region: unit c is channel c.
@@ -89,7 +131,7 @@ func (l *bnActForward) unit(_, c int) {
 	out, in, n := l.call.dst, l.call.src, l.call.n
 	mu, s, t := b.channelForward(in, n, c)
 	l.mu[c], l.scale[c], l.shift[c] = mu, s, t
-	if l.mapped && b.trained {
+	if (l.mapped && b.trained) || l.perSample {
 		return
 	}
 	a := (*BNAct)(l).a(c)
@@ -104,7 +146,26 @@ func (l *bnActForward) unit(_, c int) {
 // order).
 func (l *BNAct) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
-	l.bn.ex.run(l.bn.in.C, (*bnActBackward)(l))
+	C := l.bn.in.C
+	l.perSample = !l.gradMapped && dIn != nil && len(l.grads.have) >= n*C && allTrue(l.grads.have[:n*C])
+	l.bn.ex.run(C, (*bnActBackward)(l))
+	if l.perSample {
+		l.bn.ex.run(n, (*bnActGradSweep)(l))
+	}
+}
+
+// bnActGradSweep is the input-gradient sweep of a perSample
+// BNAct.Backward: unit i is sample i.
+type bnActGradSweep BNAct
+
+func (l *bnActGradSweep) unit(_, i int) {
+	C, hw := l.bn.in.C, l.bn.in.H*l.bn.in.W
+	dIn, dOut, x := l.call.dst, l.call.src, l.bn.x
+	for c := range C {
+		o := (i*C + c) * hw
+		kernels.PlaneNormActBackward(dIn[o:o+hw], dOut[o:o+hw], x[o:o+hw],
+			l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c), l.k[c], l.kb[c], l.kc[c])
+	}
 }
 
 // bnActBackward is BNAct.Backward's parallel region: unit c is channel c.
@@ -127,7 +188,7 @@ func (l *bnActBackward) unit(_, c int) {
 		l.slope.G[c] += float32(sda)
 	}
 	k, kb, kc := b.channelBackward(c, n, sg, sgd)
-	if l.gradMapped {
+	if l.gradMapped || l.perSample {
 		l.k[c], l.kb[c], l.kc[c] = k, kb, kc
 		return
 	}
