@@ -23,11 +23,11 @@ type BNAct struct {
 	mu, scale, shift []float32
 	grads            gradStats // per-plane backward sums (bnstats.go)
 	// mapped: the training Forward leaves out unwritten, the depthwise
-	// convolution after it maps the input itself (bnact_dw.go)
+	// convolution after it maps the input itself (bnact_map.go)
 	mapped bool
 	// gradMapped: Backward leaves dIn unwritten and keeps the channels'
 	// input-gradient maps; the depthwise convolution before it applies
-	// them (bnact_dw.go)
+	// them (bnact_map.go)
 	gradMapped bool
 	k, kb, kc  []float32
 	// perSample: the running call's sweep is a region of its own over the

@@ -28,7 +28,7 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // (linkForwardStats, linkGradStats).
 
 // crossLayerLinks enables the links between neighbouring layers of a
-// Sequential (the statistics here, the mapped BNAct input of bnact_dw.go);
+// Sequential (the statistics here, the mapped BNAct input of bnact_map.go);
 // tests switch it off to compare against the layers run on their own.
 var crossLayerLinks = true
 

@@ -8,25 +8,30 @@ import (
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
-// linkChain is a chain that has every link of bnstats.go and bnact_dw.go:
+// linkChain is a chain that has every link of bnstats.go and bnact_map.go:
 // conv 3×3 → BN+PReLU (statistics from a dense convolution), → conv 3×3
 // (backward sums from a col2im input gradient) → BN+ReLU → depthwise 3×3
-// stride 2 (mapped input and forward statistics), → BN+PReLU (input
-// gradient mapped by the depthwise convolution) → conv 1×1 (backward sums
-// from a pointwise input gradient) → BN, the blocks in nested Sequentials
-// as mobilefacenet's, plus a depthwise convolution and BNAct in one
-// Sequential.
+// (mapped input; statistics from it) → BN+PReLU (input gradient mapped by
+// the depthwise convolution) → conv 1×1 on 17×16 positions (mapped input,
+// one sample per GEMM; backward sums from a pointwise input gradient) →
+// BN, conv 1×1 → BN+PReLU → depthwise 3×3 stride 2 → BN+PReLU → conv 1×1
+// on 9×8 positions (mapped input, samples side by side) → BN, the blocks
+// in nested Sequentials as mobilefacenet's, and a convolution and BNAct in
+// one Sequential.
 func linkChain(t *testing.T, ex *Exec, a *params.Arena) Layer {
-	b := &builder{ex: ex, a: a, cur: Shape{3, 9, 10}}
+	b := &builder{ex: ex, a: a, cur: Shape{3, 17, 16}}
 	var l []Layer
 	b.convBlock(&l, "c1", ConvSpec{Out: 6, Kernel: 3, Pad: 1}, true)
 	var inner []Layer
 	b.conv(&inner, "c2.conv", ConvSpec{Out: 8, Kernel: 3, Pad: 1})
 	b.bnAct(&inner, "c2.bn", "c2.relu", true)
-	b.conv(&inner, "c3.conv", ConvSpec{Out: 8, Kernel: 3, Stride: 2, Pad: 1, Groups: 8})
+	b.conv(&inner, "c3.conv", ConvSpec{Out: 8, Kernel: 3, Pad: 1, Groups: 8})
 	b.bnAct(&inner, "c3.bn", "c3.prelu", false)
 	l = append(l, b.seq("c23", inner))
 	b.convBlock(&l, "c4", ConvSpec{Out: 5, Kernel: 1}, false)
+	b.convBlock(&l, "c5", ConvSpec{Out: 8, Kernel: 1}, true)
+	b.convBlock(&l, "c6", ConvSpec{Out: 8, Kernel: 3, Stride: 2, Pad: 1, Groups: 8}, true)
+	b.convBlock(&l, "c7", ConvSpec{Out: 4, Kernel: 1}, false)
 	s := b.seq("chain", l)
 	if b.err != nil {
 		t.Fatal(b.err)
@@ -51,7 +56,7 @@ func TestCrossLayerLinksExact(t *testing.T) {
 	}
 	defer func() { crossLayerLinks = true }()
 	t.Run("chain", func(t *testing.T) {
-		const n = 5
+		const n = 10 // more than maxGradGroups: weight-gradient groups of 1 and 2 samples
 		var outs, dIns, grads, state [2][]float32
 		for k, links := range []bool{true, false} {
 			crossLayerLinks = links

@@ -53,12 +53,13 @@ type Conv2d struct {
 	// input gradient, while they are in cache
 	fwdStats *BatchNorm
 	bwdStats *BNAct
-	// pre: a depthwise convolution's input is this BNAct's output, which
-	// it never wrote; the convolution maps the BNAct's input (bnact_dw.go)
+	// pre: a depthwise or 1×1 convolution's input is this BNAct's output,
+	// which it never wrote; the convolution maps the BNAct's input
+	// (bnact_map.go)
 	pre *BNAct
 	// post: this depthwise convolution's output gradient is the input
 	// gradient of the BNAct after it, which the convolution computes
-	// itself (bnact_dw.go)
+	// itself (bnact_map.go)
 	postGrad *BNAct
 }
 
@@ -165,12 +166,12 @@ func (c *depthwiseForward) unit(w, i int) {
 // on large feature maps: unit i is sample i.
 type convForward Conv2d
 
-func (c *convForward) unit(_, i int) {
-	inSz, outSz := c.in.Size(), c.out.Size()
+func (c *convForward) unit(w, i int) {
+	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog := c.spec.Out / G
-	x := c.call.src[i*inSz : (i+1)*inSz]
+	x := (*Conv2d)(c).sampleInput(w, c.call.src, i)
 	y := c.call.dst[i*outSz : (i+1)*outSz]
 	ghw := c.gg.C * c.in.H * c.in.W
 	for g := 0; g < G; g++ {
@@ -221,7 +222,7 @@ type convForwardChunked Conv2d
 
 func (c *convForwardChunked) unit(w, u int) {
 	in, out, n := c.call.src, c.call.dst, c.call.n
-	inSz, outSz := c.in.Size(), c.out.Size()
+	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
@@ -234,7 +235,7 @@ func (c *convForwardChunked) unit(w, u int) {
 	colS := buf[rows*ohw : rows*ohw+rows*L]
 	yS := buf[rows*ohw+rows*S*ohw : rows*ohw+rows*S*ohw+cout*L]
 	for i := s0; i < s1; i++ {
-		cl := in[i*inSz : (i+1)*inSz]
+		cl := (*Conv2d)(c).sampleInput(w, in, i)
 		if !(*Conv2d)(c).pointwise() {
 			kernels.Im2col(col, cl, c.geom)
 			cl = col
@@ -320,7 +321,7 @@ type convParamGrad Conv2d
 
 func (c *convParamGrad) unit(w, gi int) {
 	dOut, n := c.call.src, c.call.n
-	inSz, outSz := c.in.Size(), c.out.Size()
+	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
@@ -340,7 +341,7 @@ func (c *convParamGrad) unit(w, gi int) {
 		L := (s1 - s0) * ohw
 		var cl []float32
 		for i := s0; i < s1; i++ {
-			x := c.x[i*inSz : (i+1)*inSz]
+			x := (*Conv2d)(c).sampleInput(w, c.x, i)
 			dy := dOut[i*outSz : (i+1)*outSz]
 			cl = x
 			if !(*Conv2d)(c).pointwise() {

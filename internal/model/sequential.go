@@ -116,7 +116,7 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 		defer s.ex.endGradBuffers()
 	}
 	g, gi := dOut, -1 // gi: the ping-pong buffer g is in (-1: the caller's dOut)
-	var mapped *BNAct // the BNAct whose input gradient layer i computes (bnact_dw.go)
+	var mapped *BNAct // the BNAct whose input gradient layer i computes (bnact_map.go)
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
 		dx, di := dIn, -1

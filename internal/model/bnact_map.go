@@ -2,27 +2,31 @@ package model
 
 import "github.com/cocotrain/cocotrain/internal/kernels"
 
-// A BNAct feeding a depthwise convolution never writes its output in
+// A BNAct feeding a depthwise or 1×1 convolution never writes its output in
 // training.
 //
-// MobileFaceNet's expansions (1×1 conv → BN → PReLU → depthwise 3×3) and
-// its first block make the largest activations of the network, and the
-// BNAct's output sweep over them (read the convolution's output, write the
-// activation, which the depthwise convolution then reads back) was the
-// largest single cost of a training step. When a BNAct's output is the
-// input of a depthwise convolution and of nothing else (the two are
-// adjacent in a Sequential, possibly at the ends of nested Sequentials),
-// the training Forward of the BNAct only computes its channel maps (its
-// statistics come from the convolution before it, bnstats.go), and the
-// depthwise convolution applies the map to each block of dwBlock input
-// planes of a sample into a per-worker scratch (in cache) right before
-// using them, in its forward pass and again for its filter gradient. The
-// planes are the same kernel calls on the same data as the BNAct's sweep,
-// so the results are bit-identical. The BNAct's Backward never read its
-// output. Sequential links the pair on every Forward (linkMapped), so an
-// eval-mode Forward runs the two layers as written.
+// MobileFaceNet's blocks are 1×1 conv → BN → PReLU → depthwise 3×3 → BN →
+// PReLU → 1×1 conv → BN, and the BNActs' output sweeps (read the
+// convolution's output, write the activation, which the next convolution
+// then reads back) were the largest single cost of a training step. When a
+// BNAct's output is the input of a depthwise or 1×1 stride-1 convolution
+// and of nothing else (the two are adjacent in a Sequential, possibly at
+// the ends of nested Sequentials), the training Forward of the BNAct only
+// computes its channel maps (its statistics come from the convolution
+// before it, bnstats.go), and the convolution applies the map to the
+// input planes it is about to use, into a per-worker scratch (in cache): a
+// depthwise convolution dwBlock planes of a sample at a time, a 1×1
+// convolution a whole sample, in its forward pass and again for its weight
+// gradient. The planes are the same kernel calls on the same data as the
+// BNAct's sweep, so the results are bit-identical. The BNAct's Backward
+// never read its output. Sequential links the pair on every Forward
+// (linkMapped), so an eval-mode Forward runs the two layers as written.
+//
+// Likewise, a BNAct after a depthwise convolution leaves its input
+// gradient to the convolution's backward, which computes it per block of
+// planes right before using it (linkGradMapped).
 
-// linkMapped links the BNAct layer a ends with and the depthwise
+// linkMapped links the BNAct layer a ends with and the depthwise or 1×1
 // convolution layer b starts with (a's output is b's input) for a training
 // Forward, and unlinks them otherwise.
 func linkMapped(a, b Layer) {
@@ -37,7 +41,7 @@ func linkMapped(a, b Layer) {
 	if !ok || !ok2 {
 		return
 	}
-	on := crossLayerLinks && c.ex.Training && !c.ex.inferOnly && c.depthwise() && l.bn.ex == c.ex && l.bn.in == c.in
+	on := crossLayerLinks && c.ex.Training && !c.ex.inferOnly && (c.depthwise() || c.pointwise() && !c.singlePlane()) && l.bn.ex == c.ex && l.bn.in == c.in
 	l.mapped, c.pre = on, nil
 	if on {
 		c.pre = l
@@ -54,6 +58,18 @@ func (l *BNAct) mapPlanes(buf []float32, i, lo, hi int) []float32 {
 		kernels.PlaneNormAct(buf[(c-lo)*hw:(c-lo+1)*hw], l.bn.x[j*hw:(j+1)*hw], l.mu[c], l.scale[c], l.shift[c], l.a(c))
 	}
 	return buf
+}
+
+// sampleInput returns sample i of the forward input x (n×Cin×H×W) of a
+// dense or grouped convolution on worker w, or, when that input is c.pre's
+// unwritten output (a 1×1 convolution), the sample mapped into the start of
+// worker w's scratch, which the 1×1 paths leave unused.
+func (c *Conv2d) sampleInput(w int, x []float32, i int) []float32 {
+	inSz := c.in.Size()
+	if c.pre == nil {
+		return x[i*inSz : (i+1)*inSz]
+	}
+	return c.pre.mapPlanes(c.ex.col(w, inSz), i, 0, c.in.C)
 }
 
 // mappedForward computes sample i's output y of a depthwise convolution
