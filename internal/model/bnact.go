@@ -92,10 +92,9 @@ func (l *BNAct) Forward(out, in []float32, n int) {
 
 // sweepBySample: when the convolution before a training BNAct computed
 // every plane's statistics (bnstats.go), nothing but the sweep reads the
-// input, and it runs as a region of its own with one sample's contiguous
-// C×H×W block per unit (a channel's planes are n scattered runs of H·W
-// floats, which on small feature maps the hardware prefetchers follow
-// poorly once they are out of the caches). Likewise the backward sweep when
+// input, and it runs as a region of its own with one sample's C×H×W block,
+// one contiguous run of memory, per unit (a channel's planes are n runs of
+// H·W floats scattered over the tensor). Likewise the backward sweep when
 // the convolution after it computed every plane's gradient sums. The
 // per-channel region then only reduces the sums and makes the maps.
 
@@ -143,7 +142,9 @@ func (l *bnActForward) unit(_, c int) {
 
 // Backward computes dIn through both layers and adds the gradients of γ, β
 // and the slopes, one channel per work unit (per-plane sums added in sample
-// order).
+// order; the sweep per sample when the convolution after computed the sums,
+// see sweepBySample, or left to the depthwise convolution before when
+// gradMapped). dIn may be dOut itself.
 func (l *BNAct) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
 	C := l.bn.in.C
