@@ -155,7 +155,8 @@ func (b *BatchNorm) affine(c int) (scale, shift float32) {
 }
 
 // Backward propagates through the normalisation (through the batch
-// statistics when the last Forward used them) and adds ∂L/∂γ, ∂L/∂β.
+// statistics when the last Forward used them) and adds ∂L/∂γ, ∂L/∂β. dIn
+// may be dOut itself.
 func (b *BatchNorm) Backward(dIn, dOut []float32, n int) {
 	b.call = call{dIn, dOut, n}
 	b.ex.run(b.in.C, (*bnBackward)(b))
