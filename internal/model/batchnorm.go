@@ -27,8 +27,9 @@ type BatchNorm struct {
 	// cache (per channel, of the last Forward)
 	x             []float32
 	bMean, invStd []float64
-	planeSum      []float64 // scratch: per-plane sums of a training Forward (C×n)
-	trained       bool      // the last Forward used batch statistics
+	trained       bool // the last Forward used batch statistics
+	// planes: per-plane statistics of a training Forward (see planeStats)
+	planes planeStats
 }
 
 // NewBatchNorm2d declares the tensors of a batch norm over in.C channels:
@@ -92,8 +93,8 @@ func (b *bnForward) unit(_, c int) {
 func (b *BatchNorm) begin(in []float32, n int) {
 	b.x = in
 	b.trained = b.ex.Training
-	if b.trained && cap(b.planeSum) < b.in.C*n {
-		b.planeSum = make([]float64, b.in.C*n)
+	if b.trained {
+		b.planes.size(n * b.in.C)
 	}
 }
 
@@ -109,21 +110,19 @@ func (b *BatchNorm) channelForward(in []float32, n, c int) (mu, scale, shift flo
 	if b.trained {
 		// One pass over memory: per plane, its sum and its squared
 		// deviations from its own mean (float32 vector lanes, while the
-		// plane is in cache), combined in float64 by Chan et al.'s
-		// parallel rule M2 = Σ M2_i + Σ hw·(μ_i − μ)², free of
+		// plane is in cache; the convolution before may have computed
+		// them already, see bnstats.go), combined in float64 by Chan et
+		// al.'s parallel rule M2 = Σ M2_i + Σ hw·(μ_i − μ)², free of
 		// cancellation.
-		sums, m2 := b.planeSum[c*n:(c+1)*n], 0.0
-		var s float64
+		var s, m2 float64
 		for i := 0; i < n; i++ {
-			plane := in[(i*C+c)*hw : (i*C+c+1)*hw]
-			ps := float64(kernels.PlaneSum(plane))
-			m2 += float64(kernels.PlaneSqDev(plane, float32(ps/float64(hw))))
-			sums[i] = ps
+			ps, sq := b.planes.get(i*C+c, in[(i*C+c)*hw:(i*C+c+1)*hw])
+			m2 += sq
 			s += ps
 		}
 		mean = s / float64(m)
-		for _, ps := range sums {
-			d := ps/float64(hw) - mean
+		for i := 0; i < n; i++ {
+			d := b.planes.sum[i*C+c]/float64(hw) - mean
 			m2 += float64(hw) * d * d
 		}
 		vr := m2 / float64(m) // biased variance
@@ -156,7 +155,8 @@ func (b *BatchNorm) affine(c int) (scale, shift float32) {
 }
 
 // Backward propagates through the normalisation (through the batch
-// statistics when the last Forward used them) and adds ∂L/∂γ, ∂L/∂β.
+// statistics when the last Forward used them) and adds ∂L/∂γ, ∂L/∂β. dIn
+// may be dOut itself.
 func (b *BatchNorm) Backward(dIn, dOut []float32, n int) {
 	b.call = call{dIn, dOut, n}
 	b.ex.run(b.in.C, (*bnBackward)(b))

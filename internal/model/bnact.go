@@ -21,7 +21,19 @@ type BNAct struct {
 	slope *params.Param // the PReLU's slopes; nil for a ReLU (slope 0)
 	// cache: channel c's map y = (x − mu[c])·scale[c] + shift[c] of the last Forward
 	mu, scale, shift []float32
-	call             call // the arguments of the running Forward or Backward
+	grads            gradStats // per-plane backward sums (bnstats.go)
+	// mapped: the training Forward leaves out unwritten, the depthwise
+	// convolution after it maps the input itself (bnact_map.go)
+	mapped bool
+	// gradMapped: Backward leaves dIn unwritten and keeps the channels'
+	// input-gradient maps; the depthwise convolution before it applies
+	// them (bnact_map.go)
+	gradMapped bool
+	k, kb, kc  []float32
+	// perSample: the running call's sweep is a region of its own over the
+	// samples (see sweepBySample)
+	perSample bool
+	call      call // the arguments of the running Forward or Backward
 }
 
 // newBNAct fuses bn with act (a *PReLU or a *ReLU over the same shape).
@@ -32,6 +44,7 @@ func newBNAct(bn *BatchNorm, act Layer) *BNAct {
 	}
 	c := bn.in.C
 	l.mu, l.scale, l.shift = make([]float32, c), make([]float32, c), make([]float32, c)
+	l.k, l.kb, l.kc = make([]float32, c), make([]float32, c), make([]float32, c)
 	return l
 }
 
@@ -63,11 +76,49 @@ func (l *BNAct) a(c int) float32 {
 	return l.slope.W[c]
 }
 
-// Forward computes out = act(BN(in)), one channel per work unit.
+// Forward computes out = act(BN(in)), one channel per work unit (or the
+// statistics per channel, then the sweep per sample: sweepBySample).
 func (l *BNAct) Forward(out, in []float32, n int) {
-	l.bn.begin(in, n)
+	b := l.bn
+	b.begin(in, n)
 	l.call = call{out, in, n}
-	l.bn.ex.run(l.bn.in.C, (*bnActForward)(l))
+	mapped := l.mapped && b.trained
+	l.perSample = !mapped && b.trained && allTrue(b.planes.have[:n*b.in.C])
+	b.ex.run(b.in.C, (*bnActForward)(l))
+	if l.perSample {
+		b.ex.run(n, (*bnActSweep)(l))
+	}
+}
+
+// sweepBySample: when the convolution before a training BNAct computed
+// every plane's statistics (bnstats.go), nothing but the sweep reads the
+// input, and it runs as a region of its own with one sample's C×H×W block,
+// one contiguous run of memory, per unit (a channel's planes are n runs of
+// H·W floats scattered over the tensor). Likewise the backward sweep when
+// the convolution after it computed every plane's gradient sums. The
+// per-channel region then only reduces the sums and makes the maps.
+
+// bnActSweep is the forward sweep of a perSample BNAct.Forward: unit i is
+// sample i.
+type bnActSweep BNAct
+
+func (l *bnActSweep) unit(_, i int) {
+	C, hw := l.bn.in.C, l.bn.in.H*l.bn.in.W
+	out, in := l.call.dst, l.call.src
+	for c := range C {
+		o := (i*C + c) * hw
+		kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c))
+	}
+}
+
+// allTrue reports whether every element of v is true.
+func allTrue(v []bool) bool {
+	for _, x := range v {
+		if !x {
+			return false
+		}
+	}
+	return true
 }
 
 // bnActForward is BNAct.Forward's parallel region: unit c is channel c.
@@ -79,6 +130,9 @@ func (l *bnActForward) unit(_, c int) {
 	out, in, n := l.call.dst, l.call.src, l.call.n
 	mu, s, t := b.channelForward(in, n, c)
 	l.mu[c], l.scale[c], l.shift[c] = mu, s, t
+	if (l.mapped && b.trained) || l.perSample {
+		return
+	}
 	a := (*BNAct)(l).a(c)
 	for i := 0; i < n; i++ {
 		o := (i*C + c) * hw
@@ -88,10 +142,31 @@ func (l *bnActForward) unit(_, c int) {
 
 // Backward computes dIn through both layers and adds the gradients of γ, β
 // and the slopes, one channel per work unit (per-plane sums added in sample
-// order).
+// order; the sweep per sample when the convolution after computed the sums,
+// see sweepBySample, or left to the depthwise convolution before when
+// gradMapped). dIn may be dOut itself.
 func (l *BNAct) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
-	l.bn.ex.run(l.bn.in.C, (*bnActBackward)(l))
+	C := l.bn.in.C
+	l.perSample = !l.gradMapped && dIn != nil && len(l.grads.have) >= n*C && allTrue(l.grads.have[:n*C])
+	l.bn.ex.run(C, (*bnActBackward)(l))
+	if l.perSample {
+		l.bn.ex.run(n, (*bnActGradSweep)(l))
+	}
+}
+
+// bnActGradSweep is the input-gradient sweep of a perSample
+// BNAct.Backward: unit i is sample i.
+type bnActGradSweep BNAct
+
+func (l *bnActGradSweep) unit(_, i int) {
+	C, hw := l.bn.in.C, l.bn.in.H*l.bn.in.W
+	dIn, dOut, x := l.call.dst, l.call.src, l.bn.x
+	for c := range C {
+		o := (i*C + c) * hw
+		kernels.PlaneNormActBackward(dIn[o:o+hw], dOut[o:o+hw], x[o:o+hw],
+			l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c), l.k[c], l.kb[c], l.kc[c])
+	}
 }
 
 // bnActBackward is BNAct.Backward's parallel region: unit c is channel c.
@@ -105,7 +180,7 @@ func (l *bnActBackward) unit(_, c int) {
 	var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·y over y ≤ 0
 	for i := 0; i < n; i++ {
 		o := (i*C + c) * hw
-		g, gd, da := kernels.PlaneNormActGradStats(dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a)
+		g, gd, da := (*BNAct)(l).planeGradStats(i*C+c, c, dOut[o:o+hw])
 		sg += float64(g)
 		sgd += float64(gd)
 		sda += float64(da)
@@ -114,6 +189,10 @@ func (l *bnActBackward) unit(_, c int) {
 		l.slope.G[c] += float32(sda)
 	}
 	k, kb, kc := b.channelBackward(c, n, sg, sgd)
+	if l.gradMapped || l.perSample {
+		l.k[c], l.kb[c], l.kc[c] = k, kb, kc
+		return
+	}
 	if dIn == nil {
 		return
 	}

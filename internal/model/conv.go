@@ -53,6 +53,20 @@ type Conv2d struct {
 	// partials (Exec.groupScratch), for their parallel regions
 	post  evalEpilogue
 	parts []float32
+	// training links set by Sequential for one call (bnstats.go): the
+	// batch norm after this convolution takes each sample's output
+	// statistics, the BNAct before it the backward sums of each sample's
+	// input gradient, while they are in cache
+	fwdStats *BatchNorm
+	bwdStats *BNAct
+	// pre: a depthwise or 1×1 convolution's input is this BNAct's output,
+	// which it never wrote; the convolution maps the BNAct's input
+	// (bnact_map.go)
+	pre *BNAct
+	// post: this depthwise convolution's output gradient is the input
+	// gradient of the BNAct after it, which the convolution computes
+	// itself (bnact_map.go)
+	postGrad *BNAct
 }
 
 // NewConv2d declares "<name>.weight" (and "<name>.bias") in a and returns the
@@ -155,26 +169,28 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 // unit i is sample i.
 type depthwiseForward Conv2d
 
-func (c *depthwiseForward) unit(_, i int) {
+func (c *depthwiseForward) unit(w, i int) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	y := c.call.dst[i*outSz : (i+1)*outSz]
-	kernels.DepthwiseConv(y, c.call.src[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
-	(*Conv2d)(c).addBias(y)
-	if c.post != nil {
-		c.post.applyEval(y)
+	if c.pre != nil {
+		(*Conv2d)(c).mappedForward(w, i, y)
+	} else {
+		kernels.DepthwiseConv(y, c.call.src[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
 	}
+	(*Conv2d)(c).addBias(y)
+	(*Conv2d)(c).epilogue(i, y)
 }
 
 // convForward is the parallel region of a dense or grouped Conv2d.Forward
 // on large feature maps: unit i is sample i.
 type convForward Conv2d
 
-func (c *convForward) unit(_, i int) {
-	inSz, outSz := c.in.Size(), c.out.Size()
+func (c *convForward) unit(w, i int) {
+	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog := c.spec.Out / G
-	x := c.call.src[i*inSz : (i+1)*inSz]
+	x := (*Conv2d)(c).sampleInput(w, c.call.src, i)
 	y := c.call.dst[i*outSz : (i+1)*outSz]
 	ghw := c.gg.C * c.in.H * c.in.W
 	for g := 0; g < G; g++ {
@@ -185,8 +201,18 @@ func (c *convForward) unit(_, i int) {
 		}
 	}
 	(*Conv2d)(c).addBias(y)
+	(*Conv2d)(c).epilogue(i, y)
+}
+
+// epilogue runs what follows sample i's output y in the forward pass while
+// it is in cache: Infer's in-place batch norm, or a training batch norm's
+// statistics.
+func (c *Conv2d) epilogue(i int, y []float32) {
 	if c.post != nil {
 		c.post.applyEval(y)
+	}
+	if c.fwdStats != nil {
+		c.fwdStats.sampleStats(i, y)
 	}
 }
 
@@ -219,7 +245,7 @@ type convForwardChunked Conv2d
 
 func (c *convForwardChunked) unit(w, u int) {
 	in, out, n := c.call.src, c.call.dst, c.call.n
-	inSz, outSz := c.in.Size(), c.out.Size()
+	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
@@ -232,7 +258,7 @@ func (c *convForwardChunked) unit(w, u int) {
 	colS := buf[rows*ohw : rows*ohw+rows*L]
 	yS := buf[rows*ohw+rows*S*ohw : rows*ohw+rows*S*ohw+cout*L]
 	for i := s0; i < s1; i++ {
-		cl := in[i*inSz : (i+1)*inSz]
+		cl := (*Conv2d)(c).sampleInput(w, in, i)
 		if !(*Conv2d)(c).pointwise() {
 			kernels.Im2col(col, cl, c.geom)
 			cl = col
@@ -252,9 +278,7 @@ func (c *convForwardChunked) unit(w, u int) {
 			copy(y[o*ohw:(o+1)*ohw], yS[o*L+j:o*L+j+ohw])
 		}
 		(*Conv2d)(c).addBias(y)
-		if c.post != nil {
-			c.post.applyEval(y)
-		}
+		(*Conv2d)(c).epilogue(i, y)
 	}
 }
 
@@ -324,7 +348,7 @@ type convParamGrad Conv2d
 
 func (c *convParamGrad) unit(w, gi int) {
 	dOut, n := c.call.src, c.call.n
-	inSz, outSz := c.in.Size(), c.out.Size()
+	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
@@ -344,7 +368,7 @@ func (c *convParamGrad) unit(w, gi int) {
 		L := (s1 - s0) * ohw
 		var cl []float32
 		for i := s0; i < s1; i++ {
-			x := c.x[i*inSz : (i+1)*inSz]
+			x := (*Conv2d)(c).sampleInput(w, c.x, i)
 			dy := dOut[i*outSz : (i+1)*outSz]
 			cl = x
 			if !(*Conv2d)(c).pointwise() {
@@ -412,6 +436,9 @@ func (c *convInputGrad) unit(w, i int) {
 		clear(dx)
 		kernels.Col2im(dx, target, c.geom)
 	}
+	if c.bwdStats != nil {
+		c.bwdStats.sampleGradStats(i, 0, dx)
+	}
 }
 
 // dwBlock is the number of channels of one depthwise backward work unit.
@@ -424,7 +451,7 @@ const dwBlock = 16
 // reduction across workers, the same sums for any thread count).
 type depthwiseBackward Conv2d
 
-func (c *depthwiseBackward) unit(_, b int) {
+func (c *depthwiseBackward) unit(w, b int) {
 	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
 	C, hw, ohw := c.in.C, c.in.H*c.in.W, c.out.H*c.out.W
 	k2 := c.spec.Kernel * c.spec.Kernel
@@ -439,7 +466,14 @@ func (c *depthwiseBackward) unit(_, b int) {
 		if dIn != nil {
 			dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
 		}
-		kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, c.x[(i*C+lo)*hw:(i*C+hi)*hw], filt, g)
+		x := c.x[(i*C+lo)*hw : (i*C+hi)*hw]
+		if c.pre != nil || c.postGrad != nil {
+			x, dy = (*Conv2d)(c).mappedBackward(w, i, lo, hi, x, dy)
+		}
+		kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, x, filt, g)
+		if c.bwdStats != nil && dx != nil {
+			c.bwdStats.sampleGradStats(i, lo, dx)
+		}
 		if c.bias != nil {
 			for ch := range hi - lo {
 				for _, v := range dy[ch*ohw : (ch+1)*ohw] {

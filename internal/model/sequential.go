@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 
+	"github.com/cocotrain/cocotrain/internal/kernels"
+
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
@@ -74,6 +76,9 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 	last := len(s.Layers) - 1
 	for i := 0; i <= last; i++ {
 		l := s.Layers[i]
+		if i < last {
+			linkMapped(l, s.Layers[i+1])
+		}
 		var post evalEpilogue
 		if c, ok := l.(*Conv2d); ok && c.ex.inferOnly && i < last {
 			if post, ok = s.Layers[i+1].(evalEpilogue); ok {
@@ -89,6 +94,9 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 		}
 		if post != nil {
 			s.Layers[i-1].(*Conv2d).forward(y, x, n, post)
+		} else if c, ok := l.(*Conv2d); ok && i < last && crossLayerLinks && c.linkForwardStats(s.Layers[i+1], n) {
+			c.Forward(y, x, n)
+			c.fwdStats = nil
 		} else {
 			l.Forward(y, x, n)
 		}
@@ -97,25 +105,54 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 }
 
 // Backward runs the layers' backward in reverse; the first one writes dIn
-// (skipped when nil).
+// (skipped when nil). A batch norm (BatchNorm, BNAct) whose output gradient
+// is in one of the ping-pong buffers writes its input gradient over it:
+// each channel's planes are read before they are written, and writing
+// over the lines just read spares the memory bus a separate buffer's.
 func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 	grads := &s.grads
 	if s.ex != nil {
 		grads = s.ex.gradBuffers()
 		defer s.ex.endGradBuffers()
 	}
-	g := dOut
+	g, gi := dOut, -1 // gi: the ping-pong buffer g is in (-1: the caller's dOut)
+	var mapped *BNAct // the BNAct whose input gradient layer i computes (bnact_map.go)
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
-		dx := dIn
-		if i > 0 {
-			buf := &grads[i%2]
+		dx, di := dIn, -1
+		if i > 0 && gi >= 0 && inPlaceBackward(l) {
+			dx, di = g, gi
+		} else if i > 0 {
+			di = 1 - max(gi, 0)
+			buf := &grads[di]
 			*buf = grow(*buf, n*l.InShape().Size())
 			dx = *buf
 		}
+		var c *Conv2d
+		var next *BNAct
+		if i > 0 {
+			c = linkGradStats(s.Layers[i-1], l, n)
+			next = linkGradMapped(s.Layers[i-1], l)
+		}
 		l.Backward(dx, g, n)
-		g = dx
+		if c != nil {
+			c.bwdStats = nil
+		}
+		if mapped != nil {
+			unlinkGradMapped(mapped, l.(*Conv2d))
+		}
+		mapped = next
+		g, gi = dx, di
 	}
+}
+
+// inPlaceBackward reports a layer whose Backward may write dIn over dOut.
+func inPlaceBackward(l Layer) bool {
+	switch l.(type) {
+	case *BNAct, *BatchNorm:
+		return true
+	}
+	return false
 }
 
 // Residual adds a branch to a shortcut: out = Branch(in) + Shortcut(in), the
@@ -209,9 +246,8 @@ func (r *Residual) Backward(dIn, dOut []float32, n int) {
 	}
 }
 
-// addInto adds src into dst element-wise.
+// addInto adds src into dst element-wise (an Axpy with α = 1: the fused
+// multiply-add of 1·v is the plain sum, rounded once).
 func addInto(dst, src []float32) {
-	for i, v := range src[:len(dst)] {
-		dst[i] += v
-	}
+	kernels.Axpy(1, src[:len(dst)], dst)
 }

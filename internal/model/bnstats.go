@@ -1,0 +1,160 @@
+package model
+
+import "github.com/cocotrain/cocotrain/internal/kernels"
+
+// Batch-norm statistics from the neighbouring convolution.
+//
+// A training BatchNorm (or BNAct) needs per-channel sums over the whole
+// batch before it can normalise anything, and its backward pass needs the
+// sums of the output gradient before it can write the input gradient. Each
+// is a pass over a tensor far larger than the caches. The convolution next
+// to it produces that tensor one sample (or one block of channels of one
+// sample) at a time, so it can compute the per-plane sums right after
+// writing a plane, while the plane is still in cache:
+//
+//   - forward: a Conv2d followed by a BatchNorm in a Sequential hands it
+//     the sum and squared deviations of every plane of its output
+//     (BatchNorm.sampleStats);
+//   - backward: a Conv2d whose input is a BNAct's output hands the BNAct
+//     the gradient sums of every plane of its input gradient
+//     (BNAct.sampleGradStats).
+//
+// The per-plane values are the same kernel calls on the same data as the
+// batch norm's own pass, stored per plane and reduced by the batch norm in
+// sample order, so the results are bit-identical to computing them there,
+// for any thread count. A plane the convolution did not deliver (a path
+// without the hook, or a convolution run on its own) is computed by the
+// batch norm as before. Sequential links the two layers for one call
+// (linkForwardStats, linkGradStats).
+
+// crossLayerLinks enables the links between neighbouring layers of a
+// Sequential (the statistics here, the mapped BNAct input of bnact_map.go);
+// tests switch it off to compare against the layers run on their own.
+var crossLayerLinks = true
+
+// planeStats holds the per-plane batch-norm statistics of one training
+// Forward, indexed by plane j = i·C + c (sample i, channel c).
+type planeStats struct {
+	sum, m2 []float64 // Σ x, Σ (x − Σx/hw)² of the plane
+	have    []bool    // computed by the convolution and not yet used
+}
+
+// size makes room for n planes, keeping what is there.
+func (p *planeStats) size(n int) {
+	if cap(p.sum) < n {
+		p.sum, p.m2, p.have = make([]float64, n), make([]float64, n), make([]bool, n)
+	}
+	p.sum, p.m2, p.have = p.sum[:n], p.m2[:n], p.have[:n]
+}
+
+// put computes plane j's statistics from its values x.
+func (p *planeStats) put(j int, x []float32) {
+	ps := kernels.PlaneSum(x)
+	p.sum[j] = float64(ps)
+	p.m2[j] = float64(kernels.PlaneSqDev(x, float32(float64(ps)/float64(len(x)))))
+	p.have[j] = true
+}
+
+// get returns plane j's statistics, computing them from x unless the
+// convolution did; p.sum[j] keeps the sum afterwards.
+func (p *planeStats) get(j int, x []float32) (sum, m2 float64) {
+	if !p.have[j] {
+		p.put(j, x)
+	}
+	p.have[j] = false
+	return p.sum[j], p.m2[j]
+}
+
+// sampleStats computes the per-plane statistics of sample i's input y
+// (C×H×W) for the training Forward that follows; the convolution before
+// calls it from its parallel region (one sample per call).
+func (b *BatchNorm) sampleStats(i int, y []float32) {
+	C, hw := b.in.C, b.in.H*b.in.W
+	for c := range C {
+		b.planes.put(i*C+c, y[c*hw:(c+1)*hw])
+	}
+}
+
+// gradStats holds the per-plane sums of a BNAct's backward pass (see
+// kernels.PlaneNormActGradStats), indexed by plane i·C + c.
+type gradStats struct {
+	g, gd, da []float32
+	have      []bool // computed by the convolution and not yet used
+}
+
+// size makes room for n planes, keeping what is there.
+func (p *gradStats) size(n int) {
+	if cap(p.g) < n {
+		p.g, p.gd, p.da, p.have = make([]float32, n), make([]float32, n), make([]float32, n), make([]bool, n)
+	}
+	p.g, p.gd, p.da, p.have = p.g[:n], p.gd[:n], p.da[:n], p.have[:n]
+}
+
+// planeGradStats returns the backward sums of plane j (channel c) of the
+// output gradient dy, computing them unless the convolution did.
+func (l *BNAct) planeGradStats(j, c int, dy []float32) (g, gd, da float32) {
+	p := &l.grads
+	if j < len(p.have) && p.have[j] {
+		p.have[j] = false
+		return p.g[j], p.gd[j], p.da[j]
+	}
+	hw := len(dy)
+	return kernels.PlaneNormActGradStats(dy, l.bn.x[j*hw:(j+1)*hw], l.mu[c], l.scale[c], l.shift[c], l.a(c))
+}
+
+// sampleGradStats computes the backward sums of the planes of sample i's
+// output gradient dy from channel c0 on (len(dy)/(H·W) planes) for the
+// Backward that follows; the convolution after calls it from its parallel
+// region.
+func (l *BNAct) sampleGradStats(i, c0 int, dy []float32) {
+	C, hw := l.bn.in.C, l.bn.in.H*l.bn.in.W
+	p := &l.grads
+	for k := range len(dy) / hw {
+		c, j := c0+k, i*C+c0+k
+		p.g[j], p.gd[j], p.da[j] = kernels.PlaneNormActGradStats(dy[k*hw:(k+1)*hw], l.bn.x[j*hw:(j+1)*hw], l.mu[c], l.scale[c], l.shift[c], l.a(c))
+		p.have[j] = true
+	}
+}
+
+// linkForwardStats makes c hand its per-sample output statistics to the
+// batch norm next is (a training BatchNorm or BNAct over c's output) in its
+// next Forward over n samples; it reports whether it did.
+func (c *Conv2d) linkForwardStats(next Layer, n int) bool {
+	if !c.ex.Training || c.ex.inferOnly {
+		return false
+	}
+	var b *BatchNorm
+	switch l := next.(type) {
+	case *BNAct:
+		b = l.bn
+	case *BatchNorm:
+		b = l
+	}
+	if b == nil || b.ex != c.ex || b.in != c.out {
+		return false
+	}
+	b.planes.size(n * b.in.C)
+	c.fwdStats = b
+	return true
+}
+
+// linkGradStats makes the convolution that l starts with hand the per-plane
+// backward sums of its input gradient to the BNAct that prev ends with
+// (whose output is that convolution's input) in its next Backward over n
+// samples. It returns the convolution to unlink afterwards, or nil.
+func linkGradStats(prev, l Layer, n int) *Conv2d {
+	for s, ok := l.(*Sequential); ok; s, ok = l.(*Sequential) {
+		l = s.Layers[0]
+	}
+	for s, ok := prev.(*Sequential); ok; s, ok = prev.(*Sequential) {
+		prev = s.Layers[len(s.Layers)-1]
+	}
+	c, ok := l.(*Conv2d)
+	a, ok2 := prev.(*BNAct)
+	if !crossLayerLinks || !ok || !ok2 || a.bn.ex != c.ex || a.bn.in != c.in {
+		return nil
+	}
+	a.grads.size(n * c.in.C)
+	c.bwdStats = a
+	return c
+}
