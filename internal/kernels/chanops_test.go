@@ -279,6 +279,29 @@ func TestPReLUPlaneNaN(t *testing.T) {
 	})
 }
 
+// TestPlaneNormActGradStatsNaN: a NaN input makes Σ g·(x − mu) NaN but is
+// left out of the slope-gradient sum Σ dy·v over v ≤ 0 (v ≤ 0 is false for
+// a NaN), on every implementation, in the 16-wide loop and in the tail.
+func TestPlaneNormActGradStatsNaN(t *testing.T) {
+	forEachPlane(t, func(t *testing.T) {
+		const n = 21
+		x, dy := make([]float32, n), make([]float32, n)
+		var want float64
+		for i := range x {
+			x[i], dy[i] = float32(i%5)-2, float32(i%3)-0.5
+			if i == 3 || i == 18 {
+				x[i] = float32(math.NaN())
+			} else if x[i] <= 0 {
+				want += float64(dy[i]) * float64(x[i])
+			}
+		}
+		sg, sgd, sda := PlaneNormActGradStats(dy, x, 0, 1, 0, 0.25)
+		if math.IsNaN(float64(sg)) || !math.IsNaN(float64(sgd)) || !(math.Abs(float64(sda)-want) <= 1e-5) {
+			t.Errorf("PlaneNormActGradStats with NaN inputs: %g, %g, %g, want finite, NaN, %g", sg, sgd, sda, want)
+		}
+	})
+}
+
 // BenchmarkPlaneLoops measures the plane loops on a 56×56 plane (GB/s of
 // floats read and written).
 func BenchmarkPlaneLoops(b *testing.B) {

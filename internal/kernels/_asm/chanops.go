@@ -518,7 +518,8 @@ adone:
 
 // func planeNormActGradStatsAVX512(dy, x unsafe.Pointer, n int, mu, s, t, a float32) (sg, sgd, sda float32)
 // With v = (x[i] − mu)·s + t and g = dy[i] if v > 0, else a·dy[i]: returns
-// Σ g, Σ g·(x[i] − mu) and Σ dy[i]·v over v ≤ 0.
+// Σ g, Σ g·(x[i] − mu) and Σ dy[i]·v over v ≤ 0 (an ordered compare: a
+// NaN v is left out of the last sum, as in the Go reference).
 TEXT ·planeNormActGradStatsAVX512(SB), NOSPLIT, $0-52
 	MOVQ dy+0(FP), SI
 	MOVQ x+8(FP), DX
@@ -538,7 +539,7 @@ t16:
 	JLT ttail
 	NORMACT
 	VMOVUPS 0(SI), Z8
-	KNOTW K2, K3
+	VCMPPS $0x12, Z0, Z7, K3
 	VFMADD231PS Z7, Z8, K3, Z3
 	VMULPS Z12, Z8, Z9
 	VMOVAPS Z8, K2, Z9
@@ -554,7 +555,7 @@ ttail:
 	TAILMASK
 	NORMACT
 	VMOVUPS.Z 0(SI), K1, Z8
-	KNOTW K2, K3
+	VCMPPS $0x12, Z0, Z7, K3
 	KANDW K1, K3, K3
 	VFMADD231PS Z7, Z8, K3, Z3
 	VMULPS Z12, Z8, Z9
