@@ -61,12 +61,13 @@ func winoChunk(g WinogradGeom, r0, r1, ci int) (ra, rb, t0, nt, q0 int) {
 }
 
 // WinogradFilter computes the transformed filters u (16 × K × C), u[ξ][k][c]
-// = (G w_kc Gᵀ)[ξ], of w (K × C × 3 × 3).
-func WinogradFilter(u, w []float32, g WinogradGeom) {
+// = (G w_kc Gᵀ)[ξ], of w (K × C × 3 × 3), for the output channels k in
+// [k0, k1) (each (k, c) on its own, so any split gives the same u).
+func WinogradFilter(u, w []float32, g WinogradGeom, k0, k1 int) {
 	K, C := g.K, g.C
 	u = u[:16*K*C]
 	w = w[:K*C*9]
-	for kc := range K * C {
+	for kc := k0 * C; kc < k1*C; kc++ {
 		f := (*[9]float32)(w[kc*9:])
 		var t [4][3]float32 // G f
 		for s := range 3 {
@@ -88,12 +89,12 @@ func WinogradFilter(u, w []float32, g WinogradGeom) {
 
 // WinogradFilterGrad adds to dw (K × C × 3 × 3) the gradient of the
 // filters from that of the transformed ones, du (16 × K × C):
-// dw_kc += Gᵀ du_kc G.
-func WinogradFilterGrad(dw, du []float32, g WinogradGeom) {
+// dw_kc += Gᵀ du_kc G, for the output channels k in [k0, k1).
+func WinogradFilterGrad(dw, du []float32, g WinogradGeom, k0, k1 int) {
 	K, C := g.K, g.C
 	du = du[:16*K*C]
 	dw = dw[:K*C*9]
-	for kc := range K * C {
+	for kc := k0 * C; kc < k1*C; kc++ {
 		var t [4][3]float32 // du G
 		for a := range 4 {
 			d0, d1, d2, d3 := du[(4*a)*K*C+kc], du[(4*a+1)*K*C+kc], du[(4*a+2)*K*C+kc], du[(4*a+3)*K*C+kc]

@@ -44,7 +44,7 @@ func TestWinogradFilterMatchesMatrices(t *testing.T) {
 	w := make([]float32, g.K*g.C*9)
 	fill(rng, w)
 	u, full := guarded(16*g.K*g.C, 7)
-	WinogradFilter(u, w, g)
+	WinogradFilter(u, w, g, 0, g.K)
 	checkGuards(t, "WinogradFilter", full, 7)
 	for kc := range g.K * g.C {
 		for a := range 4 {
@@ -217,11 +217,11 @@ func testWinogradGradientsAreAdjoint(t *testing.T) {
 	u := make([]float32, len(du))
 	fill(rng, w)
 	fill(rng, du)
-	WinogradFilter(u, w, g)
+	WinogradFilter(u, w, g, 0, g.K)
 	dw, full := guarded(len(w), 5)
 	fill(rng, dw)
 	base := slices.Clone(dw)
-	WinogradFilterGrad(dw, du, g)
+	WinogradFilterGrad(dw, du, g, 0, g.K)
 	checkGuards(t, "WinogradFilterGrad", full, 5)
 	for i := range dw {
 		dw[i] -= base[i]
@@ -235,7 +235,7 @@ func testWinogradGradientsAreAdjoint(t *testing.T) {
 // w (K × C × 3 × 3) over the given blocks of tile rows.
 func winogradConv(y, x, w []float32, g WinogradGeom, blocks [][2]int) {
 	u := make([]float32, 16*g.K*g.C)
-	WinogradFilter(u, w, g)
+	WinogradFilter(u, w, g, 0, g.K)
 	for _, b := range blocks {
 		P := (b[1] - b[0]) * g.TileCols()
 		v := make([]float32, 16*g.C*P)

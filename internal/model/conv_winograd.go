@@ -32,16 +32,50 @@ func (c *Conv2d) winoRows() int {
 	return rows
 }
 
-// packWinograd transforms the filters into winoU and packs each U[ξ] for
-// the forward product.
+// packWinograd transforms the filters into winoU (in a parallel region of
+// its own unless called from one) and packs each U[ξ] for the forward
+// product.
 func (c *Conv2d) packWinograd() {
 	g := c.winoGeom()
 	kc := g.K * g.C
 	c.winoU = grow(c.winoU, 16*kc)
-	kernels.WinogradFilter(c.winoU, c.weight.W, g)
+	if units := winoFilterUnits(g.K); c.ex.reg.t == nil {
+		c.ex.run(units, (*winoFilter)(c))
+	} else { // inside Net.Infer's packing region: on this worker
+		for u := range units {
+			(*winoFilter)(c).unit(0, u)
+		}
+	}
 	for xi := range 16 {
 		c.packW[xi].Pack(false, g.K, g.C, c.winoU[xi*kc:], g.C)
 	}
+}
+
+// winoFilterBlock is the number of output channels of one work unit of the
+// filter transforms.
+const winoFilterBlock = 8
+
+// winoFilterUnits is the number of work units of the filter transforms of
+// K output channels.
+func winoFilterUnits(K int) int { return (K + winoFilterBlock - 1) / winoFilterBlock }
+
+// winoFilter is the parallel region of packWinograd's filter transform:
+// unit u transforms the filters of output channels [8u, 8u+8).
+type winoFilter Conv2d
+
+func (c *winoFilter) unit(_, u int) {
+	g := (*Conv2d)(c).winoGeom()
+	kernels.WinogradFilter(c.winoU, c.weight.W, g, u*winoFilterBlock, min((u+1)*winoFilterBlock, g.K))
+}
+
+// winoFilterGrad is the parallel region that adds the filter gradient from
+// the reduced transformed one (winoDU): unit u does output channels
+// [8u, 8u+8).
+type winoFilterGrad Conv2d
+
+func (c *winoFilterGrad) unit(_, u int) {
+	g := (*Conv2d)(c).winoGeom()
+	kernels.WinogradFilterGrad(c.weight.G, c.winoDU, g, u*winoFilterBlock, min((u+1)*winoFilterBlock, g.K))
 }
 
 // winogradForward is forward on the Winograd path: one unit per block of
@@ -104,7 +138,7 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	c.winoDU = grow(c.winoDU, 16*kc)
 	clear(c.winoDU)
 	c.ex.reduceGroups(c.winoDU, c.parts, groups, stride, 0)
-	kernels.WinogradFilterGrad(c.weight.G, c.winoDU, g)
+	c.ex.run(winoFilterUnits(g.K), (*winoFilterGrad)(c))
 	if c.bias != nil {
 		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, 16*kc)
 	}
