@@ -117,19 +117,54 @@ func (c *Conv2d) mappedBackward(w, i, lo, hi int, x, dy []float32) ([]float32, [
 	return x, dy
 }
 
-// linkGradMapped links layer l, a BNAct, and layer prev before it, a
-// depthwise convolution over its input, for one Backward: the BNAct keeps
+// gradMapper is a layer whose Backward can leave its input gradient
+// unwritten and keep its per-channel maps, for the convolution before it to
+// compute that gradient plane by plane right before using it (BNAct,
+// BNActPool).
+type gradMapper interface {
+	// mapGradPlanes writes the input gradient of planes [lo, hi) of sample
+	// i of the running Backward into buf and returns them ((hi−lo)×H×W).
+	mapGradPlanes(buf []float32, i, lo, hi int) []float32
+	// setGradMapped switches the unwritten-gradient mode on or off.
+	setGradMapped(on bool)
+}
+
+func (l *BNAct) setGradMapped(on bool) { l.gradMapped = on }
+
+// linkGradMapped links layer l, a BNAct or BNActPool, and layer prev before
+// it, a convolution over its input, for one Backward, when that
+// convolution's backward reads its output gradient plane by plane: a
+// depthwise convolution, or one of a single input channel that computes no
+// input gradient (noDIn: it is the chain's first layer and the chain's dIn
+// is nil), whose weight gradient runs per output channel. The layer keeps
 // its input-gradient maps and the convolution applies them (see
-// mapGradPlanes). It returns the BNAct to unlink afterwards, or nil.
-func linkGradMapped(prev, l Layer) *BNAct {
-	a, ok := l.(*BNAct)
-	c, ok2 := prev.(*Conv2d)
-	if !crossLayerLinks || !ok || !ok2 || !c.depthwise() || a.bn.ex != c.ex || a.bn.in != c.out {
+// mapGradPlanes). It returns the layer to unlink afterwards, or nil.
+func linkGradMapped(prev, l Layer, noDIn bool) gradMapper {
+	c, ok := prev.(*Conv2d)
+	if !crossLayerLinks || !ok {
 		return nil
 	}
-	a.gradMapped, c.postGrad = true, a
-	return a
+	var m gradMapper
+	switch a := l.(type) {
+	case *BNAct:
+		if c.depthwise() && a.bn.ex == c.ex && a.bn.in == c.out {
+			m = a
+		}
+	case *BNActPool:
+		if c.singlePlane() && noDIn && a.ba.bn.ex == c.ex && a.ba.bn.in == c.out {
+			m = a
+		}
+	}
+	if m == nil {
+		return nil
+	}
+	m.setGradMapped(true)
+	c.postGrad = m
+	return m
 }
 
 // unlinkGradMapped ends linkGradMapped's link of a and c.
-func unlinkGradMapped(a *BNAct, c *Conv2d) { a.gradMapped, c.postGrad = false, nil }
+func unlinkGradMapped(a gradMapper, c *Conv2d) {
+	a.setGradMapped(false)
+	c.postGrad = nil
+}

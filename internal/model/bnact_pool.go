@@ -33,6 +33,10 @@ type BNActPool struct {
 	// 2·row + column (0..3)
 	arg  []uint8
 	call call // the arguments of the running Forward or Backward
+	// gradMapped: Backward leaves dIn unwritten and keeps the channels'
+	// input-gradient maps in ba.k, ba.kb, ba.kc; the convolution before it
+	// applies them (bnact_map.go)
+	gradMapped bool
 }
 
 // newBNActPool fuses ba with pool, a 2×2 stride-2 unpadded max pool over
@@ -122,6 +126,10 @@ func (l *bnActPoolBackward) unit(_, c int) {
 		ba.slope.G[c] += float32(sda)
 	}
 	k, kb, kc := b.channelBackward(c, n, sg, sgd)
+	if l.gradMapped {
+		ba.k[c], ba.kb[c], ba.kc[c] = k, kb, kc
+		return
+	}
 	if dIn == nil {
 		return
 	}
@@ -129,6 +137,26 @@ func (l *bnActPoolBackward) unit(_, c int) {
 		pl := i*C + c
 		kernels.NormActPool2x2Backward(dIn[pl*hw:(pl+1)*hw], dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw], W, OW, mu, s, t, a, k, kb, kc)
 	}
+}
+
+func (l *BNActPool) setGradMapped(on bool) { l.gradMapped = on }
+
+// mapGradPlanes writes the input gradient of planes [lo, hi) of sample i of
+// the running Backward into buf and returns them ((hi−lo)×H×W), with the
+// maps Backward kept (gradMapped): the same kernel call as Backward's own
+// sweep.
+func (l *BNActPool) mapGradPlanes(buf []float32, i, lo, hi int) []float32 {
+	ba, b := l.ba, l.ba.bn
+	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
+	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
+	buf = buf[:(hi-lo)*hw]
+	dOut := l.call.src
+	for c := lo; c < hi; c++ {
+		pl := i*C + c
+		kernels.NormActPool2x2Backward(buf[(c-lo)*hw:(c-lo+1)*hw], dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw],
+			W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c), ba.k[c], ba.kb[c], ba.kc[c])
+	}
+	return buf
 }
 
 // growUint8 returns buf resliced to n, reallocating only when too small.

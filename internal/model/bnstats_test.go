@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -44,7 +45,8 @@ func linkChain(t *testing.T, ex *Exec, a *params.Arena) Layer {
 // outputs and input gradients mapped by the depthwise convolutions) and
 // without them: outputs, input gradients, parameter gradients and running
 // statistics are bit-identical, over two steps (the second one reuses the
-// scratch), on 3 threads; mobilefacenet as a whole, too.
+// scratch), on 3 threads; mobilefacenet and tiny (grey: its first
+// convolution computes the BNActPool's input gradient; RGB) as a whole, too.
 func TestCrossLayerLinksExact(t *testing.T) {
 	same := func(t *testing.T, what string, u, v []float32) {
 		t.Helper()
@@ -86,27 +88,37 @@ func TestCrossLayerLinksExact(t *testing.T) {
 		same(t, "gradients", grads[0], grads[1])
 		same(t, "running statistics", state[0], state[1])
 	})
-	t.Run("mobilefacenet", func(t *testing.T) {
-		cfg := Config{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16}
-		const batch = 5
-		rng := rand.New(rand.NewPCG(2, 3))
-		x := randn(rng, batch*cfg.Channels*cfg.InputSize*cfg.InputSize)
-		dEmb := randn(rng, batch*cfg.EmbeddingDim)
-		var outs, grads, state [2][]float32
-		for k, links := range []bool{true, false} {
-			crossLayerLinks = links
-			net, a := newTestNet(t, cfg, 5)
-			net.SetThreads(3)
-			net.SetTraining(true)
-			for range 2 {
-				clear(a.Grad)
-				outs[k] = append(outs[k][:0], net.Forward(x, batch)...)
-				net.Backward(dEmb)
-			}
-			grads[k], state[k] = a.Grad, a.State
+	for _, cfg := range []Config{
+		{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16},
+		{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 16},
+		{Arch: "tiny", InputSize: 32, Channels: 3, EmbeddingDim: 16},
+	} {
+		t.Run(fmt.Sprintf("%s/%d", cfg.Arch, cfg.Channels), func(t *testing.T) { netLinksExact(t, cfg, same) })
+	}
+}
+
+// netLinksExact checks two training steps of the network cfg on 3 threads
+// for bit-identical embeddings, gradients and running statistics with and
+// without the cross-layer links.
+func netLinksExact(t *testing.T, cfg Config, same func(*testing.T, string, []float32, []float32)) {
+	const batch = 5
+	rng := rand.New(rand.NewPCG(2, 3))
+	x := randn(rng, batch*cfg.Channels*cfg.InputSize*cfg.InputSize)
+	dEmb := randn(rng, batch*cfg.EmbeddingDim)
+	var outs, grads, state [2][]float32
+	for k, links := range []bool{true, false} {
+		crossLayerLinks = links
+		net, a := newTestNet(t, cfg, 5)
+		net.SetThreads(3)
+		net.SetTraining(true)
+		for range 2 {
+			clear(a.Grad)
+			outs[k] = append(outs[k][:0], net.Forward(x, batch)...)
+			net.Backward(dEmb)
 		}
-		same(t, "embeddings", outs[0], outs[1])
-		same(t, "gradients", grads[0], grads[1])
-		same(t, "running statistics", state[0], state[1])
-	})
+		grads[k], state[k] = a.Grad, a.State
+	}
+	same(t, "embeddings", outs[0], outs[1])
+	same(t, "gradients", grads[0], grads[1])
+	same(t, "running statistics", state[0], state[1])
 }

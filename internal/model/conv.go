@@ -63,10 +63,11 @@ type Conv2d struct {
 	// which it never wrote; the convolution maps the BNAct's input
 	// (bnact_map.go)
 	pre *BNAct
-	// post: this depthwise convolution's output gradient is the input
-	// gradient of the BNAct after it, which the convolution computes
-	// itself (bnact_map.go)
-	postGrad *BNAct
+	// postGrad: this depthwise (or single-plane, weight-gradient-only)
+	// convolution's output gradient is the input gradient of the BNAct or
+	// BNActPool after it, which the convolution computes itself
+	// (bnact_map.go)
+	postGrad gradMapper
 }
 
 // NewConv2d declares "<name>.weight" (and "<name>.bias") in a and returns the

@@ -47,7 +47,7 @@ func (c *planeForward) unit(_, i int) {
 // count.
 type planeWeightGrad Conv2d
 
-func (c *planeWeightGrad) unit(_, o int) {
+func (c *planeWeightGrad) unit(w, o int) {
 	dOut, n := c.call.src, c.call.n
 	inSz, outSz, ohw := c.in.Size(), c.out.Size(), c.out.H*c.out.W
 	k2 := c.spec.Kernel * c.spec.Kernel
@@ -56,6 +56,9 @@ func (c *planeWeightGrad) unit(_, o int) {
 	var db float64
 	for i := 0; i < n; i++ {
 		dy := dOut[i*outSz+o*ohw : i*outSz+(o+1)*ohw]
+		if c.postGrad != nil {
+			dy = c.postGrad.mapGradPlanes(c.ex.col(w, ohw), i, o, o+1)
+		}
 		kernels.DepthwiseConvBackward(nil, dfilt, dy, c.x[i*inSz:(i+1)*inSz], filt, g)
 		if c.bias != nil {
 			for _, v := range dy {

@@ -115,8 +115,8 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 		grads = s.ex.gradBuffers()
 		defer s.ex.endGradBuffers()
 	}
-	g, gi := dOut, -1 // gi: the ping-pong buffer g is in (-1: the caller's dOut)
-	var mapped *BNAct // the BNAct whose input gradient layer i computes (bnact_map.go)
+	g, gi := dOut, -1     // gi: the ping-pong buffer g is in (-1: the caller's dOut)
+	var mapped gradMapper // the layer whose input gradient layer i computes (bnact_map.go)
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
 		dx, di := dIn, -1
@@ -129,10 +129,10 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 			dx = *buf
 		}
 		var c *Conv2d
-		var next *BNAct
+		var next gradMapper
 		if i > 0 {
 			c = linkGradStats(s.Layers[i-1], l, n)
-			next = linkGradMapped(s.Layers[i-1], l)
+			next = linkGradMapped(s.Layers[i-1], l, i == 1 && dIn == nil)
 		}
 		l.Backward(dx, g, n)
 		if c != nil {
