@@ -124,6 +124,42 @@ const normActPoolText = `// The loops walk the OH output rows (BX counts them do
 	VCMPPS $0x1a, Z0, r, K2 \
 	VMULPS Z12, r, K2, r
 
+// POOLMAX stores under K4 to (DI) each window's maximum of the activated
+// Z6–Z9, with MaxPool2d's semantics, and leaves it in Z13 (Z0 = 0, Z25 =
+// the sign bit; clobbers Z14, Z15, K5–K7). VMAXPS is exact but for zeros
+// and NaNs: a zero maximum is +0 unless all four sign bits are set (the
+// others are negative), and a NaN in the window gives the NaN sum of the
+// four.
+#define POOLMAX \
+	VMAXPS Z7, Z6, Z13 \
+	VMAXPS Z9, Z8, Z14 \
+	VMAXPS Z14, Z13, Z13 \
+	VCMPPS $0x00, Z0, Z13, K5 \
+	VMOVAPS Z6, Z14 \
+	VPTERNLOGD $0x80, Z8, Z7, Z14 \
+	VPANDD Z9, Z14, Z14 \
+	VPANDD Z25, Z14, K5, Z13 \
+	VCMPPS $0x03, Z7, Z6, K6 \
+	VCMPPS $0x03, Z9, Z8, K7 \
+	KORW K7, K6, K6 \
+	VADDPS Z7, Z6, Z14 \
+	VADDPS Z9, Z8, Z15 \
+	VADDPS Z15, Z14, K6, Z13 \
+	VMOVUPS Z13, K4, 0(DI)
+
+// POOLARG stores under K4 to (R11) each window's index, the first position
+// of Z6–Z9 equal to the maximum in Z13, as bytes (Z22, Z23, Z24 = 1, 2, 3;
+// clobbers Z16, K5).
+#define POOLARG \
+	VMOVAPS Z24, Z16 \
+	VCMPPS $0x00, Z13, Z8, K5 \
+	VMOVDQA32 Z23, K5, Z16 \
+	VCMPPS $0x00, Z13, Z7, K5 \
+	VMOVDQA32 Z22, K5, Z16 \
+	VCMPPS $0x00, Z13, Z6, K5 \
+	VMOVDQA32 Z0, K5, Z16 \
+	VPMOVDB Z16, K4, 0(R11)
+
 // SELECT leaves in Z18 the input at each output's maximum: Z6–Z9 picked
 // by the window indices in Z16 (Z22, Z23, Z24 = 1, 2, 3; clobbers K5).
 #define SELECT \
@@ -189,36 +225,10 @@ fcol:
 	NORMACTREG(Z3)
 	NORMACTREG(Z4)
 	SPLIT
-	// Z13 = the maximum (VMAXPS: exact but for zeros and NaNs).
-	VMAXPS Z7, Z6, Z13
-	VMAXPS Z9, Z8, Z14
-	VMAXPS Z14, Z13, Z13
-	// Zero maximum: +0 unless all four sign bits are set (the others
-	// are negative).
-	VCMPPS $0x00, Z0, Z13, K5
-	VMOVAPS Z6, Z14
-	VPTERNLOGD $0x80, Z8, Z7, Z14
-	VPANDD Z9, Z14, Z14
-	VPANDD Z25, Z14, K5, Z13
-	// A NaN in the window: the NaN sum of the four.
-	VCMPPS $0x03, Z7, Z6, K6
-	VCMPPS $0x03, Z9, Z8, K7
-	KORW K7, K6, K6
-	VADDPS Z7, Z6, Z14
-	VADDPS Z9, Z8, Z15
-	VADDPS Z15, Z14, K6, Z13
-	VMOVUPS Z13, K4, 0(DI)
+	POOLMAX
 	CMPQ arg+8(FP), $0
 	JEQ fnext
-	// Window index: the first position equal to the maximum.
-	VMOVAPS Z24, Z16
-	VCMPPS $0x00, Z13, Z8, K5
-	VMOVDQA32 Z23, K5, Z16
-	VCMPPS $0x00, Z13, Z7, K5
-	VMOVDQA32 Z22, K5, Z16
-	VCMPPS $0x00, Z13, Z6, K5
-	VMOVDQA32 Z0, K5, Z16
-	VPMOVDB Z16, K4, 0(R11)
+	POOLARG
 fnext:
 	ADDQ $128, DX
 	ADDQ $64, DI
@@ -469,31 +479,10 @@ flatf:
 	NORMACTREG(Z3)
 	NORMACTREG(Z4)
 	FLATSPLIT(K1)
-	VMAXPS Z7, Z6, Z13
-	VMAXPS Z9, Z8, Z14
-	VMAXPS Z14, Z13, Z13
-	VCMPPS $0x00, Z0, Z13, K5
-	VMOVAPS Z6, Z14
-	VPTERNLOGD $0x80, Z8, Z7, Z14
-	VPANDD Z9, Z14, Z14
-	VPANDD Z25, Z14, K5, Z13
-	VCMPPS $0x03, Z7, Z6, K6
-	VCMPPS $0x03, Z9, Z8, K7
-	KORW K7, K6, K6
-	VADDPS Z7, Z6, Z14
-	VADDPS Z9, Z8, Z15
-	VADDPS Z15, Z14, K6, Z13
-	VMOVUPS Z13, K4, 0(DI)
+	POOLMAX
 	CMPQ arg+8(FP), $0
 	JEQ flatfnext
-	VMOVAPS Z24, Z16
-	VCMPPS $0x00, Z13, Z8, K5
-	VMOVDQA32 Z23, K5, Z16
-	VCMPPS $0x00, Z13, Z7, K5
-	VMOVDQA32 Z22, K5, Z16
-	VCMPPS $0x00, Z13, Z6, K5
-	VMOVDQA32 Z0, K5, Z16
-	VPMOVDB Z16, K4, 0(R11)
+	POOLARG
 flatfnext:
 	ADDQ $256, DX
 	ADDQ $64, DI
