@@ -314,6 +314,18 @@ func winoInterleave(a *asm, e, o int) {
 	a.f("\tVPERMT2PS Z%d, Z31, Z27", o)
 }
 
+// winoColsNext ends the column loop of name: moves on by 16 tiles (R9, the
+// first column, by 32; DI, the scratch, by 16 floats; R10, the tiles left,
+// by 16) and loops while tiles are left, then returns.
+func winoColsNext(a *asm, name string) {
+	a.f("\tADDQ $32, R9")
+	a.f("\tADDQ $64, DI")
+	a.f("\tSUBQ $16, R10")
+	a.f("\tJGT %s_loop", name)
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
 func winoColsIn(a *asm) {
 	n := "winoColsInAVX512"
 	winoColArgs(a, n, "h", "plane", "h")
@@ -350,12 +362,7 @@ func winoColsIn(a *asm) {
 		a.f("\tVSUBPS Z7, Z5, Z11")
 		a.f("\tVMOVUPS Z11, K1, %s", winoScratchAddr(i, 3, 0))
 	})
-	a.f("\tADDQ $32, R9")
-	a.f("\tADDQ $64, DI")
-	a.f("\tSUBQ $16, R10")
-	a.f("\tJGT %s_loop", n)
-	a.f("\tVZEROUPPER")
-	a.f("\tRET")
+	winoColsNext(a, n)
 }
 
 func winoColsOut(a *asm) {
@@ -384,12 +391,7 @@ func winoColsOut(a *asm) {
 		a.f("\tVMOVUPS Z27, K3, 64(AX)")
 		a.f("%s:", skip)
 	})
-	a.f("\tADDQ $32, R9")
-	a.f("\tADDQ $64, DI")
-	a.f("\tSUBQ $16, R10")
-	a.f("\tJGT %s_loop", n)
-	a.f("\tVZEROUPPER")
-	a.f("\tRET")
+	winoColsNext(a, n)
 }
 
 func winoColsOutGrad(a *asm) {
@@ -422,12 +424,7 @@ func winoColsOutGrad(a *asm) {
 		a.f("\tVPXORD Z29, Z3, Z6")
 		a.f("\tVMOVUPS Z6, K1, %s", winoScratchAddr(i, 3, 0))
 	})
-	a.f("\tADDQ $32, R9")
-	a.f("\tADDQ $64, DI")
-	a.f("\tSUBQ $16, R10")
-	a.f("\tJGT %s_loop", n)
-	a.f("\tVZEROUPPER")
-	a.f("\tRET")
+	winoColsNext(a, n)
 }
 
 // winoClampMask sets AX to the mask of the first min(CX, 16) lanes (CX ≥ 0;
