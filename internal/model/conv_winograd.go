@@ -39,7 +39,7 @@ func (c *Conv2d) packWinograd() {
 	g := c.winoGeom()
 	kc := g.K * g.C
 	c.winoU = grow(c.winoU, 16*kc)
-	if units := winoFilterUnits(g.K); c.ex.reg.t == nil {
+	if units := winoFilterUnits(g.K); !c.ex.inRegion() {
 		c.ex.run(units, (*winoFilter)(c))
 	} else { // inside Net.Infer's packing region: on this worker
 		for u := range units {

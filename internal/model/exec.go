@@ -97,13 +97,17 @@ func (e *Exec) run(units int, t task) {
 		}
 		return
 	}
-	if e.reg.t != nil {
+	if e.inRegion() {
 		panic("model: parallel region started inside another one of the same Exec")
 	}
 	e.reg = region{t: t, units: units, workers: T}
 	defer func() { e.reg = region{} }()
 	workers.Run(T, &e.reg)
 }
+
+// inRegion reports whether a parallel region of e is running (code called
+// from a unit must then do its work on the calling worker).
+func (e *Exec) inRegion() bool { return e.reg.t != nil }
 
 // region is the running parallel region of an Exec (a workers.Task).
 type region struct {
