@@ -7,7 +7,11 @@
 # and prints markdown tables of medians (scripts/bench_table.py): ours vs
 # each PyTorch configuration at the largest thread count (with the ratio to
 # the fastest PyTorch figure and each process's peak RSS), and the scaling
-# over THREADS. The raw JSON lines stay in $OUT/bench.jsonl when OUT is given.
+# over THREADS, and the training ratio of every round beside the machine's
+# memory copy bandwidth and FMA peak (`cocotrain bench machine`, run at the
+# start of each round: on a virtual machine they change over minutes, and
+# with them our throughput). The raw JSON lines stay in $OUT/bench.jsonl
+# when OUT is given.
 #
 # PyTorch runs twice per round: as installed ("pytorch"), and with jemalloc
 # preloaded and never returning memory to the system ("pytorch+jemalloc").
@@ -58,6 +62,8 @@ for arch in $ARCHS; do
   for th in $THREADS; do
     for r in $(seq "$ROUNDS"); do
       echo "# $arch, $th threads, round $r/$ROUNDS" >&2
+      "$tmp/cocotrain" bench machine --json --threads "$th" |
+        sed "s/^{/{\"impl\":\"machine\",\"arch\":\"$arch\",/" >>"$raw"
       "$tmp/cocotrain" bench train --json --arch "$arch" --batch "$BATCH" --threads "$th" --min-time "${MIN_TIME}s" |
         sed 's/^{/{"impl":"cocotrain",/' >>"$raw"
       torch_run pytorch

@@ -7,7 +7,10 @@ prints the medians per network and thread count: at the largest thread
 count, one row per network and phase with ours, every PyTorch figure
 (eager; TorchScript-optimized for inference, when present) and the ratio of
 ours to the fastest of them, then peak RSS per process, then the scaling
-over the thread counts present (ours and the fastest PyTorch).
+over the thread counts present (ours and the fastest PyTorch), then every
+round's training ratio at the largest thread count beside the machine's
+memory copy bandwidth and FMA peak measured in that round ("machine" lines
+of `cocotrain bench machine`), when present.
 
     /usr/bin/python3 scripts/bench_table.py bench.jsonl [more.jsonl ...]
 """
@@ -20,7 +23,7 @@ for r in rows:
     runs[(r["arch"], r["threads"], r["impl"])].append(r)
 archs = list(dict.fromkeys(r["arch"] for r in rows))
 threads = sorted({r["threads"] for r in rows})
-peers = [i for i in dict.fromkeys(r["impl"] for r in rows) if i != "cocotrain"]
+peers = [i for i in dict.fromkeys(r["impl"] for r in rows) if i not in ("cocotrain", "machine")]
 top = threads[-1]
 
 
@@ -43,7 +46,8 @@ def columns(arch, t, phase):
 
 fmt = lambda v: "–" if v is None else f"{v:.1f}"
 rounds = max(len(v) for v in runs.values())
-print(f"Medians of up to {rounds} alternating rounds, batch {rows[0]['batch']}, {top} threads, images/s.\n")
+batch = next(r["batch"] for r in rows if r["impl"] == "cocotrain")
+print(f"Medians of up to {rounds} alternating rounds, batch {batch}, {top} threads, images/s.\n")
 labels = [l for l, _ in columns(archs[0], top, "infer")]
 print("| network | phase | ours | " + " | ".join(labels) + " | ours / fastest PyTorch |")
 print("|---|---|---:|" + "---:|" * len(labels) + "---:|")
@@ -71,3 +75,18 @@ for a in archs:
         best = lambda phase: max((v for _, v in columns(a, t, phase) if v is not None), default=None)
         print(f"| `{a}` | {t} | {fmt(med(a, t, 'cocotrain', 'train_images_per_s'))} | {fmt(best('train'))} | "
               f"{fmt(med(a, t, 'cocotrain', 'infer_images_per_s'))} | {fmt(best('infer'))} |")
+
+print(f"\nTraining by round ({top} threads, images/s; PyTorch: the fastest of its configurations in the round; "
+      "machine: `cocotrain bench machine` just before the round):\n")
+print("| network | round | ours | PyTorch | ours / PyTorch | copy GB/s | FMA GFLOP/s |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for a in archs:
+    ours = runs[(a, top, "cocotrain")]
+    mach = runs[(a, top, "machine")]
+    for i, o in enumerate(ours):
+        theirs = [runs[(a, top, p)][i]["train_images_per_s"] for p in peers if i < len(runs[(a, top, p)])]
+        best = max(theirs, default=None)
+        ratio = "–" if best is None else f"{o['train_images_per_s'] / best:.2f}×"
+        m = mach[i] if i < len(mach) else {}
+        print(f"| `{a}` | {i + 1} | {fmt(o['train_images_per_s'])} | {fmt(best)} | {ratio} | "
+              f"{fmt(m.get('copy_gb_per_s'))} | {fmt(m.get('fma_peak_gflops'))} |")

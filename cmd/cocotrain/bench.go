@@ -21,6 +21,7 @@ interleaved rounds (the machine may be shared: say so when quoting numbers).`,
 	}
 	cmd.AddCommand(
 		newBenchGemmCmd(),
+		newBenchMachineCmd(),
 		newBenchTrainCmd(),
 	)
 	return cmd
