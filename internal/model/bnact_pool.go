@@ -63,79 +63,123 @@ func (l *BNActPool) MACs() int64 { return 0 }
 // Children are the batch norm, the activation and the pool.
 func (l *BNActPool) Children() []Layer { return []Layer{l.ba.bn, l.ba.act, l.pool} }
 
-// Forward computes out = maxpool(act(BN(in))), one channel per work unit
-// (an Infer replica, which never runs Backward, skips the window indices).
+// poolRunFloats is the length of the contiguous runs BNActPool's work
+// units read: a unit takes a block of ⌈poolRunFloats/(H·W)⌉ consecutive
+// channels (one for planes of at least that size), whose planes of one
+// sample are one run of memory. A single channel's planes of tiny's 8×8
+// stage are n runs of 256 bytes scattered over the tensor, which cost more
+// to fetch than the arithmetic on them; a block of them stays small enough
+// (n runs of 4 KB) to be in cache still when the unit's second pass over it
+// (the sweep after the statistics) begins.
+const poolRunFloats = 1024
+
+// channelBlock is the channels [c0, c1) of work unit u (see poolRunFloats).
+func (l *BNActPool) channelBlock(u int) (c0, c1 int) {
+	in := l.ba.bn.in
+	cb := max(1, poolRunFloats/(in.H*in.W))
+	return u * cb, min((u+1)*cb, in.C)
+}
+
+// channelBlocks is the number of work units (channel blocks) of a pass.
+func (l *BNActPool) channelBlocks() int {
+	in := l.ba.bn.in
+	cb := max(1, poolRunFloats/(in.H*in.W))
+	return (in.C + cb - 1) / cb
+}
+
+// Forward computes out = maxpool(act(BN(in))), one block of channels per
+// work unit (channelBlock): the statistics of its planes, sample by sample,
+// then its channels' maps, then the sweep (an Infer replica, which never
+// runs Backward, skips the window indices).
 func (l *BNActPool) Forward(out, in []float32, n int) {
 	l.ba.bn.begin(in, n)
 	if !l.ba.bn.ex.inferOnly {
 		l.arg = growUint8(l.arg, n*l.pool.out.Size())
 	}
 	l.call = call{out, in, n}
-	l.ba.bn.ex.run(l.ba.bn.in.C, (*bnActPoolForward)(l))
+	l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolForward)(l))
 }
 
-// bnActPoolForward is BNActPool.Forward's parallel region: unit c is
-// channel c.
+// bnActPoolForward is BNActPool.Forward's parallel region: unit u is the
+// channel block channelBlock(u).
 type bnActPoolForward BNActPool
 
-func (l *bnActPoolForward) unit(_, c int) {
+func (l *bnActPoolForward) unit(_, u int) {
 	ba, b := l.ba, l.ba.bn
 	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
 	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
 	out, in, n := l.call.dst, l.call.src, l.call.n
-	mu, s, t := b.channelForward(in, n, c)
-	ba.mu[c], ba.scale[c], ba.shift[c] = mu, s, t
-	a := ba.a(c)
-	for i := 0; i < n; i++ {
-		pl := i*C + c
-		var arg []uint8
-		if !b.ex.inferOnly {
-			arg = l.arg[pl*ohw : (pl+1)*ohw]
+	c0, c1 := (*BNActPool)(l).channelBlock(u)
+	if b.trained {
+		for i := 0; i < n; i++ {
+			for c := c0; c < c1; c++ {
+				if j := i*C + c; !b.planes.have[j] {
+					b.planes.put(j, in[j*hw:(j+1)*hw])
+				}
+			}
 		}
-		kernels.NormActPool2x2(out[pl*ohw:(pl+1)*ohw], arg, in[pl*hw:(pl+1)*hw], W, OW, mu, s, t, a)
+	}
+	for c := c0; c < c1; c++ {
+		ba.mu[c], ba.scale[c], ba.shift[c] = b.channelForward(in, n, c)
+	}
+	for i := 0; i < n; i++ {
+		for c := c0; c < c1; c++ {
+			pl := i*C + c
+			var arg []uint8
+			if !b.ex.inferOnly {
+				arg = l.arg[pl*ohw : (pl+1)*ohw]
+			}
+			kernels.NormActPool2x2(out[pl*ohw:(pl+1)*ohw], arg, in[pl*hw:(pl+1)*hw], W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c))
+		}
 	}
 }
 
 // Backward computes dIn through the three layers and adds the gradients of
-// γ, β and the slopes, one channel per work unit (per-plane sums added in
-// sample order).
+// γ, β and the slopes, one block of channels per work unit (channelBlock):
+// the per-plane sums sample by sample, their reduction per channel in
+// sample order and its input-gradient map, then the input-gradient sweep
+// (left to the convolution before when gradMapped, with the maps kept in
+// ba.k, ba.kb, ba.kc).
 func (l *BNActPool) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
-	l.ba.bn.ex.run(l.ba.bn.in.C, (*bnActPoolBackward)(l))
+	l.ba.grads.size(n * l.ba.bn.in.C)
+	l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolBackward)(l))
 }
 
-// bnActPoolBackward is BNActPool.Backward's parallel region: unit c is
-// channel c.
+// bnActPoolBackward is BNActPool.Backward's parallel region: unit u is the
+// channel block channelBlock(u).
 type bnActPoolBackward BNActPool
 
-func (l *bnActPoolBackward) unit(_, c int) {
+func (l *bnActPoolBackward) unit(_, u int) {
 	ba, b := l.ba, l.ba.bn
 	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
 	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
-	dIn, dOut, n := l.call.dst, l.call.src, l.call.n
-	mu, s, t, a := ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c)
-	var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·v over v ≤ 0
+	dIn, dOut, n, p := l.call.dst, l.call.src, l.call.n, &ba.grads
+	c0, c1 := (*BNActPool)(l).channelBlock(u)
 	for i := 0; i < n; i++ {
-		pl := i*C + c
-		g, gd, da := kernels.NormActPool2x2GradStats(dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw], W, OW, mu, s, t, a)
-		sg += float64(g)
-		sgd += float64(gd)
-		sda += float64(da)
+		for c := c0; c < c1; c++ {
+			pl := i*C + c
+			p.g[pl], p.gd[pl], p.da[pl] = kernels.NormActPool2x2GradStats(dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw],
+				W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c))
+		}
 	}
-	if ba.slope != nil {
-		ba.slope.G[c] += float32(sda)
+	for c := c0; c < c1; c++ {
+		var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·v over v ≤ 0
+		for i := 0; i < n; i++ {
+			sg += float64(p.g[i*C+c])
+			sgd += float64(p.gd[i*C+c])
+			sda += float64(p.da[i*C+c])
+		}
+		if ba.slope != nil {
+			ba.slope.G[c] += float32(sda)
+		}
+		ba.k[c], ba.kb[c], ba.kc[c] = b.channelBackward(c, n, sg, sgd)
 	}
-	k, kb, kc := b.channelBackward(c, n, sg, sgd)
-	if l.gradMapped {
-		ba.k[c], ba.kb[c], ba.kc[c] = k, kb, kc
+	if l.gradMapped || dIn == nil {
 		return
 	}
-	if dIn == nil {
-		return
-	}
 	for i := 0; i < n; i++ {
-		pl := i*C + c
-		kernels.NormActPool2x2Backward(dIn[pl*hw:(pl+1)*hw], dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw], W, OW, mu, s, t, a, k, kb, kc)
+		(*BNActPool)(l).gradPlanes(dIn[(i*C+c0)*hw:], i, c0, c1)
 	}
 }
 
@@ -143,20 +187,26 @@ func (l *BNActPool) setGradMapped(on bool) { l.gradMapped = on }
 
 // mapGradPlanes writes the input gradient of planes [lo, hi) of sample i of
 // the running Backward into buf and returns them ((hi−lo)×H×W), with the
-// maps Backward kept (gradMapped): the same kernel call as Backward's own
+// maps Backward kept (gradMapped): the same kernel calls as Backward's own
 // sweep.
 func (l *BNActPool) mapGradPlanes(buf []float32, i, lo, hi int) []float32 {
+	buf = buf[:(hi-lo)*l.ba.bn.in.H*l.ba.bn.in.W]
+	l.gradPlanes(buf, i, lo, hi)
+	return buf
+}
+
+// gradPlanes writes the input gradient of planes [lo, hi) of sample i,
+// dx = k·g + (x − μ)·kb + kc, into dx from its start ((hi−lo)×H×W).
+func (l *BNActPool) gradPlanes(dx []float32, i, lo, hi int) {
 	ba, b := l.ba, l.ba.bn
 	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
 	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
-	buf = buf[:(hi-lo)*hw]
 	dOut := l.call.src
 	for c := lo; c < hi; c++ {
 		pl := i*C + c
-		kernels.NormActPool2x2Backward(buf[(c-lo)*hw:(c-lo+1)*hw], dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw],
+		kernels.NormActPool2x2Backward(dx[(c-lo)*hw:(c-lo+1)*hw], dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw],
 			W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c), ba.k[c], ba.kb[c], ba.kc[c])
 	}
-	return buf
 }
 
 // growUint8 returns buf resliced to n, reallocating only when too small.
