@@ -9,7 +9,7 @@ const (
 	ncTarget   = 256 // widest column tile
 	ncMin      = 64  // narrowest column tile before rows are split instead
 	mcTarget   = 168 // rows of A swept per B micro-panel (A block in L2)
-	rowTileMin = 8   // fewest row panels of a row tile
+	rowTileMin = 14  // fewest row panels of a row tile (112 rows)
 	tilesEach  = 4   // tiles per worker wanted for dynamic load balance
 )
 

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// sgemmKernelAVX512 is the 14×32 AVX-512 micro-kernel (gemm_avx512_amd64.s):
+// sgemmKernelAVX512 is the 8×32 AVX-512 micro-kernel (gemm_avx512_amd64.s):
 // the contract of microKernel.run on raw pointers, with the columns given
 // as lane masks (mlo: columns 0..15, mhi: 16..31).
 //
@@ -20,9 +20,9 @@ func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta flo
 //go:noescape
 func sgemmKernelAVX2(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
 
-var avx512Kernel = microKernel{name: "avx512", mr: 14, nr: 32,
+var avx512Kernel = microKernel{name: "avx512", mr: 8, nr: 32,
 	run: func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32) {
-		_ = ap[14*k-1]
+		_ = ap[8*k-1]
 		_ = bp[32*k-1]
 		_ = c[(rows-1)*ldc+cols-1]
 		sgemmKernelAVX512(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta,

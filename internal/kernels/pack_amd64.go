@@ -19,8 +19,8 @@ func packGatherAVX512(dst, src unsafe.Pointer, ld, kc int, rows, width uint16, s
 // lanes returns the mask of the first n (≤ 16) vector lanes.
 func lanes(n int) uint16 { return uint16(1<<max(n, 0) - 1) }
 
-// packAAVX512 is packAGo for mr ≤ 16 with AVX-512 masked copies (transA)
-// or gathers.
+// packAAVX512 is packAGo for mr ≤ 16 with AVX-512 masked copies (transA),
+// 8-row register transposes (full 8-row panels) or gathers.
 func packAAVX512(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc, mr int) {
 	dst = dst[:kc*mr]
 	if kc == 0 {
@@ -35,18 +35,16 @@ func packAAVX512(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kc,
 		packAGo(dst, transA, a, lda, i0, rows, p0, kc, mr)
 		return
 	}
-	if rows == 14 && mr == 14 {
-		// 16×16 register transposes storing 14 lanes when the two rows
-		// below the panel exist to be read, the last kc%16 steps by hand.
+	if rows == 8 && mr == 8 {
+		// 8-row register transposes, the last kc%16 steps by hand.
 		blocks := kc / 16
-		if base := i0*lda + p0; blocks > 0 && base+15*lda+16*blocks <= len(a) {
-			packTrans16AVX512(unsafe.Pointer(&dst[0]), unsafe.Pointer(&a[base]), lda, blocks, 14, 0x3fff)
-			if rest := kc - 16*blocks; rest > 0 {
-				packA14(dst[16*blocks*14:], a[base+16*blocks:], lda, rest)
-			}
-			return
+		if blocks > 0 {
+			_ = a[(i0+7)*lda+p0+16*blocks-1]
+			packTrans8AVX512(unsafe.Pointer(&dst[0]), unsafe.Pointer(&a[i0*lda+p0]), lda, blocks)
 		}
-		packA14(dst, a[i0*lda+p0:], lda, kc)
+		if rest := kc - 16*blocks; rest > 0 {
+			packAGo(dst[16*blocks*8:], false, a, lda, i0, 8, p0+16*blocks, rest, 8)
+		}
 		return
 	}
 	_ = a[(i0+rows-1)*lda+p0+kc-1]
@@ -80,8 +78,8 @@ func packBAVX512(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols,
 			// Full panel: 16×16 register transposes, the last kc%16 steps by hand.
 			blocks := kc / 16
 			if blocks > 0 {
-				packTrans16AVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, blocks, 32, 0xffff)
-				packTrans16AVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[src+16*ldb]), ldb, blocks, 32, 0xffff)
+				packTrans16AVX512(unsafe.Pointer(&d[0]), unsafe.Pointer(&b[src]), ldb, blocks, 32)
+				packTrans16AVX512(unsafe.Pointer(&d[16]), unsafe.Pointer(&b[src+16*ldb]), ldb, blocks, 32)
 			}
 			for p := blocks * 16; p < kc; p++ {
 				row := d[p*32 : p*32+32]
@@ -102,25 +100,13 @@ func packBAVX512(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, cols,
 
 // packTrans16AVX512 transposes 16 rows (row stride ld) into 16·blocks steps
 // of a micro-panel with step stride `stride`: dst[(16b+c)·stride + r] =
-// src[r·ld + 16b + c] for the lanes r set in mask; all 16 rows are read.
+// src[r·ld + 16b + c] for r < 16.
 //
 //go:noescape
-func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int, mask uint16)
+func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int)
 
-// packA14 is packAGo for 14 full rows of an untransposed A (a starts at the
-// panel's first element): fourteen row streams, one contiguous write each
-// step. It is faster here than an AVX-512 gather.
-func packA14(dst, a []float32, lda, kc int) {
-	dst = dst[:kc*14]
-	r0, r1, r2, r3 := a[:kc], a[lda:][:kc], a[2*lda:][:kc], a[3*lda:][:kc]
-	r4, r5, r6, r7 := a[4*lda:][:kc], a[5*lda:][:kc], a[6*lda:][:kc], a[7*lda:][:kc]
-	r8, r9, r10, r11 := a[8*lda:][:kc], a[9*lda:][:kc], a[10*lda:][:kc], a[11*lda:][:kc]
-	r12, r13 := a[12*lda:][:kc], a[13*lda:][:kc]
-	for p := range kc {
-		d := dst[p*14 : p*14+14 : p*14+14]
-		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
-		d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
-		d[8], d[9], d[10], d[11] = r8[p], r9[p], r10[p], r11[p]
-		d[12], d[13] = r12[p], r13[p]
-	}
-}
+// packTrans8AVX512 transposes 8 rows (row stride ld) into 16·blocks steps
+// of an 8-wide micro-panel: dst[(16b+c)·8 + r] = src[r·ld + 16b + c].
+//
+//go:noescape
+func packTrans8AVX512(dst, src unsafe.Pointer, ld, blocks int)

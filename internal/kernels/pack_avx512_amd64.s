@@ -85,11 +85,10 @@ DATA ·iota16<>+56(SB)/4, $14
 DATA ·iota16<>+60(SB)/4, $15
 GLOBL ·iota16<>(SB), RODATA|NOPTR, $64
 
-// func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int, mask uint16)
-// dst[(16b + c)·stride + r] = src[r·ld + 16b + c] for c < 16, b < blocks and
-// the lanes r < 16 set in mask (all 16 rows are read): unpck ps, unpck pd,
-// then two rounds of 128-bit lane shuffles.
-TEXT ·packTrans16AVX512(SB), NOSPLIT, $0-42
+// func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int)
+// dst[(16b + c)·stride + r] = src[r·ld + 16b + c] for r, c < 16 and b < blocks:
+// unpck ps, unpck pd, then two rounds of 128-bit lane shuffles.
+TEXT ·packTrans16AVX512(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ ld+16(FP), R8
@@ -97,7 +96,6 @@ TEXT ·packTrans16AVX512(SB), NOSPLIT, $0-42
 	MOVQ blocks+24(FP), CX
 	MOVQ stride+32(FP), R13
 	SHLQ $2, R13
-	KMOVW mask+40(FP), K1
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
@@ -201,37 +199,37 @@ tloop:
 	VSHUFF32X4 $0xDD, Z18, Z16, Z7
 	VSHUFF32X4 $0x88, Z19, Z17, Z11
 	VSHUFF32X4 $0xDD, Z19, Z17, Z15
-	VMOVUPS Z0, K1, (DI)
+	VMOVUPS Z0, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z1, K1, (DI)
+	VMOVUPS Z1, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z2, K1, (DI)
+	VMOVUPS Z2, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z3, K1, (DI)
+	VMOVUPS Z3, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z4, K1, (DI)
+	VMOVUPS Z4, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z5, K1, (DI)
+	VMOVUPS Z5, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z6, K1, (DI)
+	VMOVUPS Z6, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z7, K1, (DI)
+	VMOVUPS Z7, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z8, K1, (DI)
+	VMOVUPS Z8, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z9, K1, (DI)
+	VMOVUPS Z9, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z10, K1, (DI)
+	VMOVUPS Z10, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z11, K1, (DI)
+	VMOVUPS Z11, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z12, K1, (DI)
+	VMOVUPS Z12, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z13, K1, (DI)
+	VMOVUPS Z13, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z14, K1, (DI)
+	VMOVUPS Z14, (DI)
 	ADDQ R13, DI
-	VMOVUPS Z15, K1, (DI)
+	VMOVUPS Z15, (DI)
 	ADDQ R13, DI
 	ADDQ $64, SI
 	ADDQ $64, R10
@@ -240,5 +238,93 @@ tloop:
 	DECQ CX
 	JNZ tloop
 tdone:
+	VZEROUPPER
+	RET
+
+// func packTrans8AVX512(dst, src unsafe.Pointer, ld, blocks int)
+// dst[(16b + c)·8 + r] = src[r·ld + 16b + c] for r < 8, c < 16, b < blocks:
+// unpck ps, unpck pd, then 128-bit lane shuffles pairing the two row
+// quads of each column, stored as 256-bit halves.
+TEXT ·packTrans8AVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+24(FP), CX
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R8*4), R10
+	TESTQ CX, CX
+	JZ t8done
+t8loop:
+	PREFETCHT0 256(SI)
+	VMOVUPS (SI), Z0
+	PREFETCHT0 256(SI)(R8*1)
+	VMOVUPS (SI)(R8*1), Z1
+	PREFETCHT0 256(SI)(R8*2)
+	VMOVUPS (SI)(R8*2), Z2
+	PREFETCHT0 256(SI)(R9*1)
+	VMOVUPS (SI)(R9*1), Z3
+	PREFETCHT0 256(R10)
+	VMOVUPS (R10), Z4
+	PREFETCHT0 256(R10)(R8*1)
+	VMOVUPS (R10)(R8*1), Z5
+	PREFETCHT0 256(R10)(R8*2)
+	VMOVUPS (R10)(R8*2), Z6
+	PREFETCHT0 256(R10)(R9*1)
+	VMOVUPS (R10)(R9*1), Z7
+	VUNPCKLPS Z1, Z0, Z8
+	VUNPCKHPS Z1, Z0, Z9
+	VUNPCKLPS Z3, Z2, Z10
+	VUNPCKHPS Z3, Z2, Z11
+	VUNPCKLPS Z5, Z4, Z12
+	VUNPCKHPS Z5, Z4, Z13
+	VUNPCKLPS Z7, Z6, Z14
+	VUNPCKHPS Z7, Z6, Z15
+	VUNPCKLPD Z10, Z8, Z0
+	VUNPCKHPD Z10, Z8, Z1
+	VUNPCKLPD Z11, Z9, Z2
+	VUNPCKHPD Z11, Z9, Z3
+	VUNPCKLPD Z14, Z12, Z4
+	VUNPCKHPD Z14, Z12, Z5
+	VUNPCKLPD Z15, Z13, Z6
+	VUNPCKHPD Z15, Z13, Z7
+	VSHUFF32X4 $0x44, Z4, Z0, Z16
+	VSHUFF32X4 $0xEE, Z4, Z0, Z17
+	VSHUFF32X4 $0xD8, Z16, Z16, Z8
+	VSHUFF32X4 $0xD8, Z17, Z17, Z12
+	VSHUFF32X4 $0x44, Z5, Z1, Z16
+	VSHUFF32X4 $0xEE, Z5, Z1, Z17
+	VSHUFF32X4 $0xD8, Z16, Z16, Z9
+	VSHUFF32X4 $0xD8, Z17, Z17, Z13
+	VSHUFF32X4 $0x44, Z6, Z2, Z16
+	VSHUFF32X4 $0xEE, Z6, Z2, Z17
+	VSHUFF32X4 $0xD8, Z16, Z16, Z10
+	VSHUFF32X4 $0xD8, Z17, Z17, Z14
+	VSHUFF32X4 $0x44, Z7, Z3, Z16
+	VSHUFF32X4 $0xEE, Z7, Z3, Z17
+	VSHUFF32X4 $0xD8, Z16, Z16, Z11
+	VSHUFF32X4 $0xD8, Z17, Z17, Z15
+	VMOVUPS Y8, 0(DI)
+	VMOVUPS Y9, 32(DI)
+	VMOVUPS Y10, 64(DI)
+	VMOVUPS Y11, 96(DI)
+	VEXTRACTF32X8 $1, Z8, 128(DI)
+	VEXTRACTF32X8 $1, Z9, 160(DI)
+	VEXTRACTF32X8 $1, Z10, 192(DI)
+	VEXTRACTF32X8 $1, Z11, 224(DI)
+	VMOVUPS Y12, 256(DI)
+	VMOVUPS Y13, 288(DI)
+	VMOVUPS Y14, 320(DI)
+	VMOVUPS Y15, 352(DI)
+	VEXTRACTF32X8 $1, Z12, 384(DI)
+	VEXTRACTF32X8 $1, Z13, 416(DI)
+	VEXTRACTF32X8 $1, Z14, 448(DI)
+	VEXTRACTF32X8 $1, Z15, 480(DI)
+	ADDQ $512, DI
+	ADDQ $64, SI
+	ADDQ $64, R10
+	DECQ CX
+	JNZ t8loop
+t8done:
 	VZEROUPPER
 	RET

@@ -1,5 +1,5 @@
 // Command _asm writes the Go assembly of the kernels package: the SGEMM
-// micro-kernels (AVX-512 14×32, AVX2+FMA 6×16), the AVX-512 packers, the
+// micro-kernels (AVX-512 8×32, AVX2+FMA 6×16), the AVX-512 packers, the
 // FMA peak loops, the AVX-512 vector loops, the per-plane batch-norm and
 // activation loops, the fused batch-norm/activation/2×2 max-pool loops,
 // the 3×3 depthwise convolution kernels and the Winograd transforms.
@@ -277,11 +277,10 @@ func packers(a *asm) {
 // transposePack emits the 16×16 in-register transpose behind the
 // transposing packs: 16 rows of a matrix become 16 steps of a micro-panel.
 func transposePack(a *asm) {
-	a.f("// func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int, mask uint16)")
-	a.f("// dst[(16b + c)·stride + r] = src[r·ld + 16b + c] for c < 16, b < blocks and")
-	a.f("// the lanes r < 16 set in mask (all 16 rows are read): unpck ps, unpck pd,")
-	a.f("// then two rounds of 128-bit lane shuffles.")
-	a.f("TEXT ·packTrans16AVX512(SB), NOSPLIT, $0-42")
+	a.f("// func packTrans16AVX512(dst, src unsafe.Pointer, ld, blocks, stride int)")
+	a.f("// dst[(16b + c)·stride + r] = src[r·ld + 16b + c] for r, c < 16 and b < blocks:")
+	a.f("// unpck ps, unpck pd, then two rounds of 128-bit lane shuffles.")
+	a.f("TEXT ·packTrans16AVX512(SB), NOSPLIT, $0-40")
 	a.f("\tMOVQ dst+0(FP), DI")
 	a.f("\tMOVQ src+8(FP), SI")
 	a.f("\tMOVQ ld+16(FP), R8")
@@ -289,7 +288,6 @@ func transposePack(a *asm) {
 	a.f("\tMOVQ blocks+24(FP), CX")
 	a.f("\tMOVQ stride+32(FP), R13")
 	a.f("\tSHLQ $2, R13")
-	a.f("\tKMOVW mask+40(FP), K1")
 	a.f("\tLEAQ (R8)(R8*2), R9")
 	a.f("\tLEAQ (SI)(R8*4), R10")
 	a.f("\tLEAQ (R10)(R8*4), R11")
@@ -330,7 +328,7 @@ func transposePack(a *asm) {
 		a.f("\tVSHUFF32X4 $0xDD, Z19, Z17, Z%d", 12+c)
 	}
 	for c := 0; c < 16; c++ {
-		a.f("\tVMOVUPS Z%d, K1, (DI)", c)
+		a.f("\tVMOVUPS Z%d, (DI)", c)
 		a.f("\tADDQ R13, DI")
 	}
 	for _, b := range bases {
@@ -339,6 +337,69 @@ func transposePack(a *asm) {
 	a.f("\tDECQ CX")
 	a.f("\tJNZ tloop")
 	a.f("tdone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
+// transposePack8 emits the 8-row transpose behind the untransposed A pack of
+// the 8×32 kernel: 8 rows of A become 16 steps of an 8-wide micro-panel per
+// block, reading only those 8 rows.
+func transposePack8(a *asm) {
+	a.f("// func packTrans8AVX512(dst, src unsafe.Pointer, ld, blocks int)")
+	a.f("// dst[(16b + c)·8 + r] = src[r·ld + 16b + c] for r < 8, c < 16, b < blocks:")
+	a.f("// unpck ps, unpck pd, then 128-bit lane shuffles pairing the two row")
+	a.f("// quads of each column, stored as 256-bit halves.")
+	a.f("TEXT ·packTrans8AVX512(SB), NOSPLIT, $0-32")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ ld+16(FP), R8")
+	a.f("\tSHLQ $2, R8")
+	a.f("\tMOVQ blocks+24(FP), CX")
+	a.f("\tLEAQ (R8)(R8*2), R9")
+	a.f("\tLEAQ (SI)(R8*4), R10")
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ t8done")
+	a.f("t8loop:")
+	for r := 0; r < 8; r++ {
+		base := []string{"SI", "R10"}[r/4]
+		idx := []string{"", "(R8*1)", "(R8*2)", "(R9*1)"}[r%4]
+		a.f("\tPREFETCHT0 256(%s)%s", base, idx)
+		a.f("\tVMOVUPS (%s)%s, Z%d", base, idx, r)
+	}
+	// t[2i] = unpcklps(r[2i], r[2i+1]), t[2i+1] = unpckhps(...), in Z8..Z15.
+	for i := 0; i < 4; i++ {
+		a.f("\tVUNPCKLPS Z%d, Z%d, Z%d", 2*i+1, 2*i, 8+2*i)
+		a.f("\tVUNPCKHPS Z%d, Z%d, Z%d", 2*i+1, 2*i, 8+2*i+1)
+	}
+	// u[4g + j%4] (Z0..Z7) holds column j of rows 4g..4g+3 in 128-bit lane j/4.
+	for g := 0; g < 2; g++ {
+		t := 8 + 4*g
+		a.f("\tVUNPCKLPD Z%d, Z%d, Z%d", t+2, t, 4*g)
+		a.f("\tVUNPCKHPD Z%d, Z%d, Z%d", t+2, t, 4*g+1)
+		a.f("\tVUNPCKLPD Z%d, Z%d, Z%d", t+3, t+1, 4*g+2)
+		a.f("\tVUNPCKHPD Z%d, Z%d, Z%d", t+3, t+1, 4*g+3)
+	}
+	// Z8+q: columns q (low half) and q+4 (high half); Z12+q: q+8 and q+12.
+	for q := 0; q < 4; q++ {
+		a.f("\tVSHUFF32X4 $0x44, Z%d, Z%d, Z16", 4+q, q)
+		a.f("\tVSHUFF32X4 $0xEE, Z%d, Z%d, Z17", 4+q, q)
+		a.f("\tVSHUFF32X4 $0xD8, Z16, Z16, Z%d", 8+q)
+		a.f("\tVSHUFF32X4 $0xD8, Z17, Z17, Z%d", 12+q)
+	}
+	for c := 0; c < 16; c++ {
+		z := 8 + c%4 + 4*(c/8)
+		if c/4%2 == 0 {
+			a.f("\tVMOVUPS Y%d, %d(DI)", z, 32*c)
+		} else {
+			a.f("\tVEXTRACTF32X8 $1, Z%d, %d(DI)", z, 32*c)
+		}
+	}
+	a.f("\tADDQ $512, DI")
+	a.f("\tADDQ $64, SI")
+	a.f("\tADDQ $64, R10")
+	a.f("\tDECQ CX")
+	a.f("\tJNZ t8loop")
+	a.f("t8done:")
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
@@ -566,13 +627,15 @@ func main() {
 	}
 	var z, y, p asm
 	header(&z)
-	gemmKernel{name: "sgemmKernelAVX512", mr: 14, vecs: 2, lanes: 16, reg: "Z", masked: true}.emit(&z)
+	gemmKernel{name: "sgemmKernelAVX512", mr: 8, vecs: 2, lanes: 16, reg: "Z", masked: true}.emit(&z)
 	write(dir, "gemm_avx512_amd64.s", &z)
 	var pk asm
 	header(&pk)
 	packers(&pk)
 	pk.f("")
 	transposePack(&pk)
+	pk.f("")
+	transposePack8(&pk)
 	write(dir, "pack_avx512_amd64.s", &pk)
 	header(&y)
 	gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit(&y)
