@@ -127,13 +127,20 @@ func maxRelErr(got, want []float32) float64 {
 // statistics after the training step and the parameter gradients for a
 // formula output gradient with PyTorch's.
 func TestAgreesWithPyTorch(t *testing.T) {
+	// gradTol bounds the gradients' errors (below). tiny's are sensitive
+	// to round-off: its max-pools route each window's gradient to one
+	// element, so a near tie decided the other way moves a whole gradient
+	// value; perturbing tiny's input by 1e-6 (relative, F(2×2)) changed
+	// its gradients by 0.8 % (2026-11-30). With F(4×4) convolutions
+	// (forward error 6e-6) they differ from PyTorch's by up to 4.3e-3.
 	cases := []struct {
-		cfg   Config
-		batch int
+		cfg     Config
+		batch   int
+		gradTol float64
 	}{
-		{Config{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8},
-		{Config{Arch: "mobilefacenet", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8},
-		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 64}, 8},
+		{Config{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8, 1e-2},
+		{Config{Arch: "mobilefacenet", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8, 1e-3},
+		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 64}, 8, 1e-3},
 	}
 	for _, c := range cases {
 		t.Run(c.cfg.Arch, func(t *testing.T) {
@@ -193,7 +200,7 @@ func TestAgreesWithPyTorch(t *testing.T) {
 			}
 			// Gradients pass through the whole backward in float32, and some
 			// are zero up to round-off (a bias feeding a training-mode batch
-			// norm): compare at 1e-3 relative to the tensor's gradient norm,
+			// norm): compare at gradTol relative to the tensor's gradient norm,
 			// floored at 1e-3 of the largest tensor gradient norm.
 			var scale float64
 			for _, w := range want {
@@ -221,7 +228,7 @@ func TestAgreesWithPyTorch(t *testing.T) {
 				e1 := math.Abs(gu-w[0]) / (norm * math.Sqrt(uu))
 				e2 := math.Abs(math.Sqrt(gg)-math.Sqrt(w[1])) / norm
 				worst = max(worst, e1, e2)
-				if e1 > 1e-3 || e2 > 1e-3 || math.IsNaN(e1+e2) {
+				if e1 > c.gradTol || e2 > c.gradTol || math.IsNaN(e1+e2) {
 					t.Errorf("%s: Σg·u %.6g vs PyTorch %.6g, Σg² %.6g vs %.6g (errors %.2g, %.2g)", p.Name, gu, w[0], gg, w[1], e1, e2)
 				}
 				checked++
