@@ -85,64 +85,70 @@ func winoChunk(g WinogradGeom, r0, r1, ci int) (ra, rb, t0, nt, q0 int) {
 	return ra, min(ra+rc, r1), t0, min(winoQ, tw-t0), (ra-r0)*tw + t0
 }
 
-// winoFilterG holds G (n × 3) of each tile size m (see the top of this file).
-var winoFilterG = map[int][][3]float64{
-	2: {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}},
-	4: {{0.25, 0, 0}, {-1. / 6, -1. / 6, -1. / 6}, {-1. / 6, 1. / 6, -1. / 6}, {1. / 24, 1. / 12, 1. / 6}, {1. / 24, -1. / 12, 1. / 6}, {0, 0, 1}},
-}
+// winoFilterRun is the number of consecutive (k, c) the filter transforms
+// take at a time: they go through a buffer of T × winoFilterRun on the
+// stack, so that the T streams of u or du (K·C floats apart: their cache
+// sets alias) are read or written a whole cache line at a time.
+const winoFilterRun = 16
 
 // WinogradFilter computes the transformed filters u (T × K × C), u[ξ][k][c]
-// = (G w_kc Gᵀ)[ξ] (in float64, rounded once), of w (K × C × 3 × 3), for
-// the output channels k in [k0, k1) (each (k, c) on its own, so any split
-// gives the same u).
+// = (G w_kc Gᵀ)[ξ], of w (K × C × 3 × 3), for the output channels k in
+// [k0, k1) (each (k, c) on its own, so any split gives the same u).
 func WinogradFilter(u, w []float32, g WinogradGeom, k0, k1 int) {
-	K, C, n := g.K, g.C, g.M+2
-	G := winoFilterG[g.M]
+	K, C, n, tf := g.K, g.C, g.M+2, g.tf()
 	u = u[:g.Positions()*K*C]
 	w = w[:K*C*9]
-	for kc := k0 * C; kc < k1*C; kc++ {
-		f := (*[9]float32)(w[kc*9:])
-		var t [6][3]float64 // G f
-		for a := range n {
+	var buf [36][winoFilterRun]float32
+	for r0 := k0 * C; r0 < k1*C; r0 += winoFilterRun {
+		cnt := min(winoFilterRun, k1*C-r0)
+		for j := range cnt {
+			f := (*[9]float32)(w[(r0+j)*9:])
+			var t [3][6]float32 // (G f)ᵀ: column s of f transformed
 			for s := range 3 {
-				t[a][s] = G[a][0]*float64(f[s]) + G[a][1]*float64(f[3+s]) + G[a][2]*float64(f[6+s])
+				tf.filter(&t[s], f[s], f[3+s], f[6+s])
+			}
+			for a := range n {
+				var r [6]float32
+				tf.filter(&r, t[0][a], t[1][a], t[2][a])
+				for b := range n {
+					buf[n*a+b][j] = r[b]
+				}
 			}
 		}
-		for a := range n {
-			for b := range n {
-				u[(n*a+b)*K*C+kc] = float32(t[a][0]*G[b][0] + t[a][1]*G[b][1] + t[a][2]*G[b][2])
-			}
+		for xi := range n * n {
+			copy(u[xi*K*C+r0:xi*K*C+r0+cnt], buf[xi][:cnt])
 		}
 	}
 }
 
 // WinogradFilterGrad adds to dw (K × C × 3 × 3) the gradient of the
 // filters from that of the transformed ones, du (T × K × C):
-// dw_kc += Gᵀ du_kc G (in float64, rounded once), for the output channels
-// k in [k0, k1).
+// dw_kc += Gᵀ du_kc G, for the output channels k in [k0, k1).
 func WinogradFilterGrad(dw, du []float32, g WinogradGeom, k0, k1 int) {
-	K, C, n := g.K, g.C, g.M+2
-	G := winoFilterG[g.M]
+	K, C, n, tf := g.K, g.C, g.M+2, g.tf()
 	du = du[:g.Positions()*K*C]
 	dw = dw[:K*C*9]
-	for kc := k0 * C; kc < k1*C; kc++ {
-		var t [6][3]float64 // du G
-		for a := range n {
-			for b := range n {
-				d := float64(du[(n*a+b)*K*C+kc])
-				for q := range 3 {
-					t[a][q] += d * G[b][q]
-				}
-			}
+	var buf [36][winoFilterRun]float32
+	for r0 := k0 * C; r0 < k1*C; r0 += winoFilterRun {
+		cnt := min(winoFilterRun, k1*C-r0)
+		for xi := range n * n {
+			copy(buf[xi][:cnt], du[xi*K*C+r0:xi*K*C+r0+cnt])
 		}
-		f := (*[9]float32)(dw[kc*9:])
-		for r := range 3 {
-			for q := range 3 {
-				var s float64
-				for a := range n {
-					s += G[a][r] * t[a][q]
+		for j := range cnt {
+			var t [3][6]float32 // (du G)ᵀ
+			for a := range n {
+				var d [6]float32
+				for b := range n {
+					d[b] = buf[n*a+b][j]
 				}
-				f[3*r+q] += float32(s)
+				t[0][a], t[1][a], t[2][a] = tf.filterGrad(&d)
+			}
+			f := (*[9]float32)(dw[(r0+j)*9:])
+			for s := range 3 {
+				f0, f1, f2 := tf.filterGrad(&t[s])
+				f[s] += f0
+				f[3+s] += f1
+				f[6+s] += f2
 			}
 		}
 	}

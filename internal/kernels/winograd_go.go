@@ -74,6 +74,31 @@ func (tf *winoTf) inGrad(o, d *[6]float32) {
 	o[0], o[1], o[2], o[3] = d[0], (d[1]-d[2])+d[3], (d[1]+d[2])-d[0], -d[3]
 }
 
+// filter is o = G f of the three taps f0, f1, f2 (n outputs).
+func (tf *winoTf) filter(o *[6]float32, f0, f1, f2 float32) {
+	if tf.m == 4 {
+		a, p := f0+f2, f0+4*f2
+		o[0] = f0 * (1. / 4)
+		o[1], o[2] = -(a+f1)*(1./6), -(a-f1)*(1./6)
+		o[3], o[4] = (p+2*f1)*(1./24), (p-2*f1)*(1./24)
+		o[5] = f2
+		return
+	}
+	o[0], o[1], o[2], o[3] = f0, 0.5*(f0+f1+f2), 0.5*(f0-f1+f2), f2
+}
+
+// filterGrad is Gᵀ d (the three taps) of the n values d.
+func (tf *winoTf) filterGrad(d *[6]float32) (f0, f1, f2 float32) {
+	if tf.m == 4 {
+		s12, d12, s34, d34 := d[1]+d[2], d[1]-d[2], d[3]+d[4], d[3]-d[4]
+		f0 = d[0]*(1./4) - s12*(1./6) + s34*(1./24)
+		f1 = -d12*(1./6) + d34*(1./12)
+		f2 = (s34-s12)*(1./6) + d[5]
+		return f0, f1, f2
+	}
+	return d[0] + 0.5*(d[1]+d[2]), 0.5 * (d[1] - d[2]), 0.5*(d[1]+d[2]) + d[3]
+}
+
 // F(4×4, 3×3)'s 1-D transforms (matrices at the top of winograd.go),
 // factored so that only scalings by powers of two remain.
 

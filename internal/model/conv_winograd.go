@@ -15,8 +15,25 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // T·(C+K)·P floats, so that they stay in a core's L2 cache.
 const winoBlockFloats = 1 << 18
 
-// winoTile is the output tile size m of the convolution: 4.
-func (c *Conv2d) winoTile() int { return 4 }
+// winoF4MinSide is the smallest map side on which F(4×4) runs. F(4×4)
+// needs 2.25 multiplications per output instead of 4, but its costs per
+// step that do not shrink with the map (transforming and packing 36
+// filter matrices instead of 16, and the sample groups' dU partials,
+// 36·K·C floats each) grow 2.25×, and its blocks have 4× fewer tiles for
+// the GEMMs' columns. Measured (BenchmarkWinogradConvCPU and TrainStep/tiny,
+// docs/kernels.md), it wins on tiny's 32×32 map, ties on the 16×16 ones
+// (tiny's, iresnet18's 28×28) and loses on tiny's 8×8 one and iresnet18's
+// 14×14 and 7×7 ones.
+const winoF4MinSide = 16
+
+// winoTile is the output tile size m of the convolution: 4 on maps of at
+// least winoF4MinSide, else 2.
+func (c *Conv2d) winoTile() int {
+	if c.in.H >= winoF4MinSide && c.in.W >= winoF4MinSide {
+		return 4
+	}
+	return 2
+}
 
 // winoGeom is the convolution's Winograd geometry.
 func (c *Conv2d) winoGeom() kernels.WinogradGeom {

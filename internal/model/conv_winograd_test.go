@@ -37,7 +37,8 @@ func im2colConv(g kernels.ConvGeom, out int, w, b, x, dy []float32, n int) (y, d
 	return y, dx, dw, db
 }
 
-// winogradCases are convolutions on the Winograd path: odd and even sizes,
+// winogradCases are convolutions on the Winograd path (F(2×2) and, on maps
+// of at least winoF4MinSide, F(4×4)): odd and even sizes,
 // channel counts that are not multiples of 16, one sample, more samples
 // than gradient groups, several blocks per sample and blocks across
 // samples.
@@ -53,6 +54,7 @@ var winogradCases = []struct {
 	{Shape{64, 18, 18}, 200, 2},
 	{Shape{128, 4, 4}, 256, 11},
 	{Shape{8, 3, 300}, 8, 2},
+	{Shape{7, 17, 21}, 9, 5},
 }
 
 // winoTol is the tolerance of TestWinogradMatchesIm2col per tile size
@@ -97,6 +99,28 @@ func TestWinogradMatchesIm2col(t *testing.T) {
 					t.Errorf("%s differs from im2col by %.3g", r.what, e)
 				}
 			}
+		})
+	}
+}
+
+// TestWinograd4Gradients checks the F(4×4) path (maps of at least
+// winoF4MinSide) against finite differences; TestConv2dGradients' Winograd
+// cases are F(2×2).
+func TestWinograd4Gradients(t *testing.T) {
+	for _, c := range []gradCase{
+		convCase(Shape{3, winoF4MinSide + 1, winoF4MinSide}, ConvSpec{Out: 4, Kernel: 3, Stride: 1, Pad: 1, Bias: true}, 1),
+		convCase(Shape{5, winoF4MinSide, winoF4MinSide + 2}, ConvSpec{Out: 6, Kernel: 3, Stride: 1, Pad: 1}, 2),
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := params.New()
+			l, err := c.build(NewExec(), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cl, ok := l.(*Conv2d); !ok || !cl.winograd() || cl.winoTile() != 4 {
+				t.Fatal("not on the F(4×4) path")
+			}
+			runGradCase(t, c)
 		})
 	}
 }
