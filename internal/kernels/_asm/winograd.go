@@ -162,24 +162,31 @@ func winoRowKernel(a *asm, k winoRowKer) {
 	a.f("\tLEAQ (R11)(R8*4), R12")
 	a.f("\tLEAQ (R12)(R8*4), R13")
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z31")
-	a.f("%s_loop:", k.name)
+	winoRowLoop(a, k.name, []string{"SI", "DI", "R10", "R11", "R12", "R13"}, func(masked bool) { k.body(a, masked) })
+}
+
+// winoRowLoop emits a row loop's loop over CX tiles, 16 at a time (body,
+// then the pointers ptrs move on by 16 floats) and a masked tail (body with
+// K1 the lanes left), and its return.
+func winoRowLoop(a *asm, name string, ptrs []string, body func(masked bool)) {
+	a.f("%s_loop:", name)
 	a.f("\tCMPQ CX, $16")
-	a.f("\tJLT %s_tail", k.name)
-	k.body(a, false)
-	for _, r := range []string{"SI", "DI", "R10", "R11", "R12", "R13"} {
+	a.f("\tJLT %s_tail", name)
+	body(false)
+	for _, r := range ptrs {
 		a.f("\tADDQ $64, %s", r)
 	}
 	a.f("\tSUBQ $16, CX")
-	a.f("\tJMP %s_loop", k.name)
-	a.f("%s_tail:", k.name)
+	a.f("\tJMP %s_loop", name)
+	a.f("%s_tail:", name)
 	a.f("\tTESTQ CX, CX")
-	a.f("\tJZ %s_done", k.name)
+	a.f("\tJZ %s_done", name)
 	a.f("\tMOVQ $1, AX")
 	a.f("\tSHLQ CX, AX")
 	a.f("\tDECQ AX")
 	a.f("\tKMOVW AX, K1")
-	k.body(a, true)
-	a.f("%s_done:", k.name)
+	body(true)
+	a.f("%s_done:", name)
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
@@ -439,6 +446,23 @@ func winoClampMask(a *asm) {
 	a.f("\tDECQ AX")
 }
 
+// winoPosMasks sets the lane masks of the input-gradient column loop name
+// for positions t = nt−R10 … +15: K1 those with t < nt, K2 those with
+// 1 ≤ t ≤ nt (clobbers AX, CX, DX).
+func winoPosMasks(a *asm, name string) {
+	a.f("\tMOVQ R10, CX")
+	winoClampMask(a)
+	a.f("\tKMOVW AX, K1")
+	a.f("\tLEAQ 1(R10), CX")
+	winoClampMask(a)
+	a.f("\tMOVQ $0xfffe, DX")
+	a.f("\tCMPQ R10, nt+24(FP)")
+	a.f("\tJNE %s_m3", name)
+	a.f("\tANDQ DX, AX")
+	a.f("%s_m3:", name)
+	a.f("\tKMOVW AX, K2")
+}
+
 func winoColsInGrad(a *asm) {
 	n := "winoColsInGradAVX512"
 	winoColArgs(a, n, "plane", "h", "h")
@@ -449,17 +473,7 @@ func winoColsInGrad(a *asm) {
 	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
 	a.f("%s_loop:", n)
-	a.f("\tMOVQ R10, CX")
-	winoClampMask(a)
-	a.f("\tKMOVW AX, K1")
-	a.f("\tLEAQ 1(R10), CX")
-	winoClampMask(a)
-	a.f("\tMOVQ $0xfffe, DX")
-	a.f("\tCMPQ R10, nt+24(FP)")
-	a.f("\tJNE %s_m3", n)
-	a.f("\tANDQ DX, AX")
-	a.f("%s_m3:", n)
-	a.f("\tKMOVW AX, K2")
+	winoPosMasks(a, n)
 	winoRowMask(a, 32)
 	winoKMask(a, "K3", 0)
 	winoKMask(a, "K4", 16)

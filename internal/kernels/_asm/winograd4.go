@@ -253,29 +253,11 @@ func (k wino4RowKer) emit(a *asm) {
 	a.f("\tVBROADCASTSS ·wino4Four<>(SB), Z%d", w4Four)
 	a.f("\tVBROADCASTSS ·wino4Eight<>(SB), Z%d", w4Eight)
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z%d", w4Sign)
-	a.f("%s_loop:", k.name)
-	a.f("\tCMPQ CX, $16")
-	a.f("\tJLT %s_tail", k.name)
-	for s := range 6 {
-		k.body(a, s, false)
-	}
-	a.f("\tADDQ $64, SI")
-	a.f("\tADDQ $64, DI")
-	a.f("\tSUBQ $16, CX")
-	a.f("\tJMP %s_loop", k.name)
-	a.f("%s_tail:", k.name)
-	a.f("\tTESTQ CX, CX")
-	a.f("\tJZ %s_done", k.name)
-	a.f("\tMOVQ $1, AX")
-	a.f("\tSHLQ CX, AX")
-	a.f("\tDECQ AX")
-	a.f("\tKMOVW AX, K1")
-	for s := range 6 {
-		k.body(a, s, true)
-	}
-	a.f("%s_done:", k.name)
-	a.f("\tVZEROUPPER")
-	a.f("\tRET")
+	winoRowLoop(a, k.name, []string{"SI", "DI"}, func(masked bool) {
+		for s := range 6 {
+			k.body(a, s, masked)
+		}
+	})
 }
 
 // wino4RowMask64 sets k[0…3] to the columns R9+16v … R9+16v+15 inside the
@@ -297,6 +279,23 @@ func wino4RowMask64(a *asm, k []string, extra bool) {
 	a.f("\tSUBQ $32, R9")
 }
 
+// wino4LoadRow loads `vecs` vectors of 16 columns of patch row i from
+// column R9 on into Z0…, lanes off K2… (outside the row) as zeros, all
+// zeros if the row is outside the plane.
+func wino4LoadRow(a *asm, name string, i, vecs int) {
+	zero, comp := fmt.Sprintf("%s_zero%d", name, i), fmt.Sprintf("%s_comp%d", name, i)
+	winoRowAddr(a, i, zero)
+	for v := range vecs {
+		a.f("\tVMOVUPS.Z %d(AX), K%d, Z%d", 64*v, 2+v, v)
+	}
+	a.f("\tJMP %s", comp)
+	a.f("%s:", zero)
+	for v := range vecs {
+		a.f("\tVPXORD Z%d, Z%d, Z%d", v, v, v)
+	}
+	a.f("%s:", comp)
+}
+
 // wino4Scratch is the address of stream 6i+s of the tile row's scratch.
 func wino4Scratch(i, s, off int) string {
 	return fmt.Sprintf("%d(R14)", (6*i+s)*winoStride+off)
@@ -315,17 +314,7 @@ func wino4ColsIn(a *asm) {
 	winoColMask(a)
 	wino4RowMask64(a, []string{"K2", "K3", "K4", "K5", "K6"}, true)
 	winoRows(a, n, 4, 6, func(i int) {
-		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
-		winoRowAddr(a, i, zero)
-		for v := range 5 {
-			a.f("\tVMOVUPS.Z %d(AX), K%d, Z%d", 64*v, 2+v, v)
-		}
-		a.f("\tJMP %s", comp)
-		a.f("%s:", zero)
-		for v := range 5 {
-			a.f("\tVPXORD Z%d, Z%d, Z%d", v, v, v)
-		}
-		a.f("%s:", comp)
+		wino4LoadRow(a, n, i, 5)
 		w.split4([4]int{0, 1, 2, 3}, [4]int{5, 6, 7, 8}, [4]int{9, 11, 10, 12})
 		w.perm(13, 9, 4, w4Next)   // columns 4t+4
 		w.perm(14, 11, 4, w4Next2) // columns 4t+5
@@ -375,17 +364,7 @@ func wino4ColsOutGrad(a *asm) {
 	winoColMask(a)
 	wino4RowMask64(a, []string{"K2", "K3", "K4", "K5"}, false)
 	winoRows(a, n, 4, 4, func(i int) {
-		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
-		winoRowAddr(a, i, zero)
-		for v := range 4 {
-			a.f("\tVMOVUPS.Z %d(AX), K%d, Z%d", 64*v, 2+v, v)
-		}
-		a.f("\tJMP %s", comp)
-		a.f("%s:", zero)
-		for v := range 4 {
-			a.f("\tVPXORD Z%d, Z%d, Z%d", v, v, v)
-		}
-		a.f("%s:", comp)
+		wino4LoadRow(a, n, i, 4)
 		w.split4([4]int{0, 1, 2, 3}, [4]int{4, 5, 6, 7}, [4]int{8, 9, 10, 11})
 		for b, r := range w4OutGrad(w, []int{8, 9, 10, 11}, 12) {
 			a.f("\tVMOVUPS Z%d, K1, %s", r, wino4Scratch(i, b, 0))
@@ -406,17 +385,7 @@ func wino4ColsInGrad(a *asm) {
 	a.f("\tVBROADCASTSS ·wino4Four<>(SB), Z%d", w4Four)
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z%d", w4Sign)
 	a.f("%s_loop:", n)
-	a.f("\tMOVQ R10, CX")
-	winoClampMask(a)
-	a.f("\tKMOVW AX, K1")
-	a.f("\tLEAQ 1(R10), CX")
-	winoClampMask(a)
-	a.f("\tMOVQ $0xfffe, DX")
-	a.f("\tCMPQ R10, nt+24(FP)")
-	a.f("\tJNE %s_m3", n)
-	a.f("\tANDQ DX, AX")
-	a.f("%s_m3:", n)
-	a.f("\tKMOVW AX, K2")
+	winoPosMasks(a, n)
 	wino4RowMask64(a, []string{"K3", "K4", "K5", "K6"}, false)
 	winoRows(a, n, 4, 6, func(i int) {
 		skip := fmt.Sprintf("%s_skip%d", n, i)
