@@ -6,7 +6,8 @@ import "unsafe"
 
 // The AVX-512 Winograd loops (winograd_avx512_amd64.s, generators
 // internal/kernels/_asm/winograd*.go), F(2×2, 3×3) and (name …4…)
-// F(4×4, 3×3), on raw pointers, contracts as the
+// F(4×4, 3×3) (…4x4…, …4x8…: for tile rows of 4 and 8 tiles), on raw
+// pointers, contracts as the
 // methods of winoImpl: the row loops take n ≥ 1 tiles and the stride of the
 // block matrix's streams, the column loops nt ≥ 1 tiles of rows ≥ 1 tile
 // rows of a w × hgt plane.
@@ -48,6 +49,24 @@ func winoColsOutGrad4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows in
 func winoColsInGrad4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
+func winoColsIn4x4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOut4x4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOutGrad4x4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsIn4x8AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOut4x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOutGrad4x8AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
 func winoColsInAVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
@@ -83,9 +102,14 @@ func (k winoImpl) colsIn(tf *winoTf, h, plane []float32, H, W, y0, rows, c0, nt 
 	}
 	n := tf.m + 2
 	h, plane = h[:(n*n-1)*winoQ+rows*nt], plane[:H*W]
-	if tf.m == 4 {
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsIn4x4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsIn4x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
 		winoColsIn4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
-	} else {
+	default:
 		winoColsInAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	}
 }
@@ -97,9 +121,14 @@ func (k winoImpl) colsOut(tf *winoTf, plane, h []float32, H, W, y0, rows, c0, nt
 	}
 	n := tf.m + 2
 	h, plane = h[:(n*tf.m-1)*winoQ+rows*nt], plane[:H*W]
-	if tf.m == 4 {
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsOut4x4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsOut4x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
 		winoColsOut4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
-	} else {
+	default:
 		winoColsOutAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	}
 }
@@ -111,9 +140,14 @@ func (k winoImpl) colsOutGrad(tf *winoTf, h, plane []float32, H, W, y0, rows, c0
 	}
 	n := tf.m + 2
 	h, plane = h[:(n*tf.m-1)*winoQ+rows*nt], plane[:H*W]
-	if tf.m == 4 {
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsOutGrad4x4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsOutGrad4x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
 		winoColsOutGrad4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
-	} else {
+	default:
 		winoColsOutGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	}
 }

@@ -48,14 +48,15 @@ type winoPlane struct{ H, W, y0, rows, c0 int }
 
 // winoPlanes lists the column-loop cases for nt tiles of size m: rows
 // inside and outside the plane at the top and bottom, rows ending before,
-// at and after the tiles' columns, one to three tile rows (at most winoQ
-// tiles in all).
+// at and after the tiles' columns, one, three and five tile rows (at most
+// winoQ tiles in all; the AVX-512 loops put 2 or 4 rows of 8 or 4 tiles in
+// one vector).
 func winoPlanes(m, nt int) []winoPlane {
 	var ps []winoPlane
 	for _, h := range []int{1, 4, 7} {
 		for _, w := range []int{1, m*nt - 1, m * nt, m*nt + 1, m*nt + 2, m*nt + 40} {
 			for _, y0 := range []int{-1, 0, 2} {
-				for _, rows := range []int{1, 3} {
+				for _, rows := range []int{1, 3, 5} {
 					for _, c0 := range []int{-1, 0, 5} {
 						if rows*nt <= winoQ {
 							ps = append(ps, winoPlane{h, w, y0, rows, c0})

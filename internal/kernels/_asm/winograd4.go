@@ -24,6 +24,7 @@ func wino4Ops(a *asm) {
 	a.f("")
 	wino4ColsInGrad(a)
 	a.f("")
+	wino4PackedOps(a)
 	perm(a, "wino4Next", func(i int) int { return i + 1 })
 	perm(a, "wino4Next2", func(i int) int { return i + 1 + i/15 })
 	a.f("DATA ·wino4Four<>+0(SB)/4, $0x40800000")
