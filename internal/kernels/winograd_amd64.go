@@ -67,6 +67,12 @@ func winoColsOut4x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 func winoColsOutGrad4x8AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
+func winoColsInGrad4x4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsInGrad4x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
 func winoColsInAVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
@@ -159,9 +165,14 @@ func (k winoImpl) colsInGrad(tf *winoTf, plane, h []float32, H, W, y0, rows, c0,
 	}
 	n := tf.m + 2
 	h, plane = h[:(n*n-1)*winoQ+rows*nt], plane[:H*W]
-	if tf.m == 4 {
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsInGrad4x4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsInGrad4x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
 		winoColsInGrad4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
-	} else {
+	default:
 		winoColsInGradAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	}
 }

@@ -19,6 +19,8 @@ func wino4PackedOps(a *asm) {
 		a.f("")
 		wino4ColsOutGradPacked(a, nt)
 		a.f("")
+		wino4ColsInGradPacked(a, nt)
+		a.f("")
 		for k, name := range []string{"Next", "Next2"} {
 			perm(a, fmt.Sprintf("wino4x%d%s", nt, name), func(t int) int {
 				if (t+1)%nt != 0 {
@@ -27,6 +29,21 @@ func wino4PackedOps(a *asm) {
 				return 16 + t + 1 - nt + k
 			})
 		}
+		perm(a, fmt.Sprintf("wino4x%dPrev", nt), func(t int) int {
+			if t%nt != 0 {
+				return t - 1
+			}
+			return 16
+		})
+		perm(a, fmt.Sprintf("wino4x%dTail", nt), func(t int) int {
+			switch t % nt {
+			case 0:
+				return t + nt - 1
+			case 1:
+				return 16 + t + nt - 2
+			}
+			return 0
+		})
 	}
 }
 
@@ -176,6 +193,58 @@ func wino4ColsOutPacked(a *asm, nt int) {
 			} else {
 				a.f("\tVMOVUPS Z%d, K2, (AX)", 17+j)
 			}
+		})
+	})
+}
+
+// wino4ColsInGradPacked: tile t's columns 4t, 4t+1 get c(t) + c(t−1)[4, 5]
+// within its tile row (c(−1) = 0: a lane permutation with zeros), columns
+// 4t+2, 4t+3 c(t); the row's columns 4·nt, 4·nt+1 get 0 + c(nt−1)[4, 5]
+// (gathered into lanes j·nt, j·nt+1 and added like the input loop's
+// extra columns). The patch rows go in the order 2…5, 0, 1, so that a
+// plane row shared by two tile rows of the group (patch rows 4, 5 of one,
+// 0, 1 of the next) gets their sums in tile-row order, as in the Go loop.
+func wino4ColsInGradPacked(a *asm, nt int) {
+	n := fmt.Sprintf("winoColsInGrad4x%dAVX512", nt)
+	w := w4{a}
+	const zero, tail, sum = 29, 16, 21
+	winoColArgs(a, n, "plane", "h", "h")
+	winoWriteEnd(a, 4, 2)
+	a.f("\tVMOVUPS ·winoLo<>(SB), Z%d", w4Lo)
+	a.f("\tVMOVUPS ·winoHi<>(SB), Z%d", w4Hi)
+	a.f("\tVMOVUPS ·wino4x%dPrev<>(SB), Z%d", nt, w4Next)
+	a.f("\tVMOVUPS ·wino4x%dTail<>(SB), Z%d", nt, w4Next2)
+	a.f("\tVBROADCASTSS ·wino4Four<>(SB), Z%d", w4Four)
+	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z%d", w4Sign)
+	a.f("\tVPXORD Z%d, Z%d, Z%d", zero, zero, zero)
+	wino4PackedMasks(a, nt, true)
+	wino4Groups(a, n, nt, 6, func(k int) {
+		i := []int{2, 3, 4, 5, 0, 1}[k]
+		for s := range 6 {
+			a.f("\tVMOVUPS.Z %s, K1, Z%d", wino4Scratch(i, s, 0), s)
+		}
+		c := w4InGrad(w, []int{0, 1, 2, 3, 4, 5}, 6, false)
+		w.perm(14, c[4], zero, w4Next) // c(t−1)[4]
+		w.perm(15, c[5], zero, w4Next) // c(t−1)[5]
+		w.perm(tail, c[4], c[5], w4Next2)
+		w.add(tail, zero, tail)
+		w.add(c[0], c[0], 14)
+		w.add(c[1], c[1], 15)
+		w.join4([4]int(c), [4]int{17, 18, 19, 20}, [4]int{0, 1, 2, 3})
+		wino4GroupRow(a, n, nt, i, func(j int) {
+			add := func(v int, off int, k string) {
+				a.f("\tVMOVUPS.Z %d(AX), %s, Z%d", off, k, sum)
+				a.f("\tVADDPS Z%d, Z%d, Z%d", v, sum, sum)
+				a.f("\tVMOVUPS Z%d, %s, %d(AX)", sum, k, off)
+			}
+			if nt == 8 {
+				add(2*j, 0, "K2")
+				add(2*j+1, 64, "K3")
+			} else {
+				add(j, 0, "K2")
+			}
+			a.f("\tKSHIFTLW $%d, K6, K7", j*nt)
+			add(tail, 4*(4*nt-j*nt), "K7")
 		})
 	})
 }
