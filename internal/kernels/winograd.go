@@ -95,25 +95,17 @@ const winoFilterRun = 16
 // = (G w_kc Gᵀ)[ξ], of w (K × C × 3 × 3), for the output channels k in
 // [k0, k1) (each (k, c) on its own, so any split gives the same u).
 func WinogradFilter(u, w []float32, g WinogradGeom, k0, k1 int) {
-	K, C, n, tf := g.K, g.C, g.M+2, g.tf()
+	g.tf() // checks M
+	K, C, n := g.K, g.C, g.M+2
 	u = u[:g.Positions()*K*C]
 	w = w[:K*C*9]
 	var buf [36][winoFilterRun]float32
 	for r0 := k0 * C; r0 < k1*C; r0 += winoFilterRun {
 		cnt := min(winoFilterRun, k1*C-r0)
-		for j := range cnt {
-			f := (*[9]float32)(w[(r0+j)*9:])
-			var t [3][6]float32 // (G f)ᵀ: column s of f transformed
-			for s := range 3 {
-				tf.filter(&t[s], f[s], f[3+s], f[6+s])
-			}
-			for a := range n {
-				var r [6]float32
-				tf.filter(&r, t[0][a], t[1][a], t[2][a])
-				for b := range n {
-					buf[n*a+b][j] = r[b]
-				}
-			}
+		if g.M == 4 {
+			filterRun4(&buf, w[r0*9:], cnt)
+		} else {
+			filterRun2(&buf, w[r0*9:], cnt)
 		}
 		for xi := range n * n {
 			copy(u[xi*K*C+r0:xi*K*C+r0+cnt], buf[xi][:cnt])
@@ -125,7 +117,8 @@ func WinogradFilter(u, w []float32, g WinogradGeom, k0, k1 int) {
 // filters from that of the transformed ones, du (T × K × C):
 // dw_kc += Gᵀ du_kc G, for the output channels k in [k0, k1).
 func WinogradFilterGrad(dw, du []float32, g WinogradGeom, k0, k1 int) {
-	K, C, n, tf := g.K, g.C, g.M+2, g.tf()
+	g.tf() // checks M
+	K, C, n := g.K, g.C, g.M+2
 	du = du[:g.Positions()*K*C]
 	dw = dw[:K*C*9]
 	var buf [36][winoFilterRun]float32
@@ -134,22 +127,10 @@ func WinogradFilterGrad(dw, du []float32, g WinogradGeom, k0, k1 int) {
 		for xi := range n * n {
 			copy(buf[xi][:cnt], du[xi*K*C+r0:xi*K*C+r0+cnt])
 		}
-		for j := range cnt {
-			var t [3][6]float32 // (du G)ᵀ
-			for a := range n {
-				var d [6]float32
-				for b := range n {
-					d[b] = buf[n*a+b][j]
-				}
-				t[0][a], t[1][a], t[2][a] = tf.filterGrad(&d)
-			}
-			f := (*[9]float32)(dw[(r0+j)*9:])
-			for s := range 3 {
-				f0, f1, f2 := tf.filterGrad(&t[s])
-				f[s] += f0
-				f[3+s] += f1
-				f[6+s] += f2
-			}
+		if g.M == 4 {
+			filterGradRun4(dw[r0*9:], &buf, cnt)
+		} else {
+			filterGradRun2(dw[r0*9:], &buf, cnt)
 		}
 	}
 }
