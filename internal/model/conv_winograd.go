@@ -21,9 +21,9 @@ const winoBlockFloats = 1 << 18
 // filter matrices instead of 16, and the sample groups' dU partials,
 // 36·K·C floats each) grow 2.25×, and its blocks have 4× fewer tiles for
 // the GEMMs' columns. Measured (BenchmarkWinogradConvCPU and TrainStep/tiny,
-// docs/kernels.md), it wins on tiny's 32×32 map, ties on the 16×16 ones
-// (tiny's, iresnet18's 28×28) and loses on tiny's 8×8 one and iresnet18's
-// 14×14 and 7×7 ones.
+// docs/kernels.md), it wins on tiny's 32×32 and 16×16 maps and iresnet18's
+// 28×28 one and loses on tiny's 8×8 one and iresnet18's 14×14 and 7×7
+// ones.
 const winoF4MinSide = 16
 
 // winoTile is the output tile size m of the convolution: 4 on maps of at
