@@ -1,44 +1,69 @@
 package kernels
 
-// Winograd F(2×2, 3×3) (Lavin & Gray 2015) for 3×3, stride-1, pad-1
-// convolutions: the output is cut into 2×2 tiles; tile (ti, tj) reads the
-// 4×4 input patch d at rows 2ti−1…2ti+2, columns 2tj−1…2tj+2 (zero outside
-// the image) and is
+import "fmt"
+
+// Winograd F(m×m, 3×3) (Lavin & Gray 2015), m = 2 or 4, for 3×3,
+// stride-1, pad-1 convolutions: the output is cut into m×m tiles; tile
+// (ti, tj) reads the n×n input patch d (n = m+2) at rows m·ti−1 … m·ti+m,
+// columns m·tj−1 … m·tj+m (zero outside the image) and is
 //
 //	Y = Aᵀ [ Σ_c (G g_kc Gᵀ) ⊙ (Bᵀ d_c B) ] A
 //
-// with Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]],
-// G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]], Aᵀ = [[1,1,1,0],[0,1,−1,−1]].
-// For each of the 16 positions ξ of the 4×4 transformed tile the sum over
+// with, for m = 2, Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]],
+// G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]], Aᵀ = [[1,1,1,0],[0,1,−1,−1]],
+// and for m = 4 (points 0, ±1, ±2, ∞)
+//
+//	Bᵀ = [[4,0,−5,0,1,0],[0,−4,−4,1,1,0],[0,4,−4,−1,1,0],
+//	      [0,−2,−1,2,1,0],[0,2,−1,−2,1,0],[0,4,0,−5,0,1]],
+//	G  = [[¼,0,0],[−⅙,−⅙,−⅙],[−⅙,⅙,−⅙],[1/24,1/12,⅙],[1/24,−1/12,⅙],[0,0,1]],
+//	Aᵀ = [[1,1,1,1,1,0],[0,1,−1,2,−2,0],[0,1,1,4,4,0],[0,1,−1,8,−8,1]].
+//
+// For each of the T = n² positions ξ of the transformed tile the sum over
 // channels is a GEMM: M[ξ] (K×P) = U[ξ] (K×C) · V[ξ] (C×P) over P tiles.
 //
-// The transforms below work on whole tile rows of a batch of n images,
+// The transforms below work on whole tile rows of a batch of images,
 // numbered across the images: tile row r is row r mod TileRows() of image
 // r / TileRows(). A transformed block of tile rows [r0, r1) holds
 // P = (r1−r0)·TileCols() tiles, tile q = (r−r0)·TileCols() + tj, laid out
-// as 16 matrices ξ = 4a+b of rows × P (ξ stride rows·P). Each transform
+// as T matrices ξ = n·a+b of rows × P (ξ stride rows·P). Each transform
 // runs in chunks of at most winoQ tiles: a column pass between the image
 // planes and a scratch on the stack, then a row pass between the scratch and
 // the block (see winoImpl).
 
 // WinogradGeom is a 3×3, stride-1, pad-1 convolution of C input channels to
-// K output channels on H×W images (the output is H×W too).
-type WinogradGeom struct{ C, K, H, W int }
+// K output channels on H×W images (the output is H×W too), computed in
+// M×M output tiles, M = 2 or 4.
+type WinogradGeom struct{ C, K, H, W, M int }
 
-// TileRows is the number of 2×2 output tile rows of one image, ⌈H/2⌉.
-func (g WinogradGeom) TileRows() int { return (g.H + 1) / 2 }
+// TileRows is the number of M×M output tile rows of one image, ⌈H/M⌉.
+func (g WinogradGeom) TileRows() int { return (g.H + g.M - 1) / g.M }
 
-// TileCols is the number of 2×2 output tiles in a tile row, ⌈W/2⌉.
-func (g WinogradGeom) TileCols() int { return (g.W + 1) / 2 }
+// TileCols is the number of M×M output tiles in a tile row, ⌈W/M⌉.
+func (g WinogradGeom) TileCols() int { return (g.W + g.M - 1) / g.M }
+
+// Positions is the number T = (M+2)² of positions ξ of a transformed tile,
+// i.e. of GEMMs.
+func (g WinogradGeom) Positions() int { return (g.M + 2) * (g.M + 2) }
+
+// tf returns the 1-D transforms of the geometry's tile size.
+func (g WinogradGeom) tf() *winoTf {
+	switch g.M {
+	case 2:
+		return &winoTf2
+	case 4:
+		return &winoTf4
+	}
+	panic(fmt.Sprintf("kernels: Winograd tile size %d, want 2 or 4", g.M))
+}
 
 // winoQ is the number of tiles a transform handles at a time (whole tile
-// rows, or a part of a row longer than winoQ): its scratch of 16 streams of
+// rows, or a part of a row longer than winoQ): its scratch of n² streams of
 // winoQ floats lives on the stack.
 const winoQ = 128
 
-// winoScratch is a transform's scratch: 16 streams h of winoQ tiles (the
-// half-transformed tiles).
-type winoScratch struct{ h [16 * winoQ]float32 }
+// winoScratch is a transform's scratch: n² ≤ 36 streams h of winoQ tiles
+// (the half-transformed tiles).
+type winoScratch struct{ h [36 * winoQ]float32 }
 
 // winoChunks is the number of chunks of the tile rows [r0, r1) (see
 // winoChunk).
@@ -60,54 +85,52 @@ func winoChunk(g WinogradGeom, r0, r1, ci int) (ra, rb, t0, nt, q0 int) {
 	return ra, min(ra+rc, r1), t0, min(winoQ, tw-t0), (ra-r0)*tw + t0
 }
 
-// WinogradFilter computes the transformed filters u (16 × K × C), u[ξ][k][c]
+// winoFilterRun is the number of consecutive (k, c) the filter transforms
+// take at a time: they go through a buffer of T × winoFilterRun on the
+// stack, so that the T streams of u or du (K·C floats apart: their cache
+// sets alias) are read or written a whole cache line at a time.
+const winoFilterRun = 16
+
+// WinogradFilter computes the transformed filters u (T × K × C), u[ξ][k][c]
 // = (G w_kc Gᵀ)[ξ], of w (K × C × 3 × 3), for the output channels k in
 // [k0, k1) (each (k, c) on its own, so any split gives the same u).
 func WinogradFilter(u, w []float32, g WinogradGeom, k0, k1 int) {
-	K, C := g.K, g.C
-	u = u[:16*K*C]
+	g.tf() // checks M
+	K, C, n := g.K, g.C, g.M+2
+	u = u[:g.Positions()*K*C]
 	w = w[:K*C*9]
-	for kc := k0 * C; kc < k1*C; kc++ {
-		f := (*[9]float32)(w[kc*9:])
-		var t [4][3]float32 // G f
-		for s := range 3 {
-			f0, f1, f2 := f[s], f[3+s], f[6+s]
-			t[0][s] = f0
-			t[1][s] = 0.5 * (f0 + f1 + f2)
-			t[2][s] = 0.5 * (f0 - f1 + f2)
-			t[3][s] = f2
+	var buf [36][winoFilterRun]float32
+	for r0 := k0 * C; r0 < k1*C; r0 += winoFilterRun {
+		cnt := min(winoFilterRun, k1*C-r0)
+		if g.M == 4 {
+			filterRun4(&buf, w[r0*9:], cnt)
+		} else {
+			filterRun2(&buf, w[r0*9:], cnt)
 		}
-		for a := range 4 {
-			r := t[a]
-			u[(4*a+0)*K*C+kc] = r[0]
-			u[(4*a+1)*K*C+kc] = 0.5 * (r[0] + r[1] + r[2])
-			u[(4*a+2)*K*C+kc] = 0.5 * (r[0] - r[1] + r[2])
-			u[(4*a+3)*K*C+kc] = r[2]
+		for xi := range n * n {
+			copy(u[xi*K*C+r0:xi*K*C+r0+cnt], buf[xi][:cnt])
 		}
 	}
 }
 
 // WinogradFilterGrad adds to dw (K × C × 3 × 3) the gradient of the
-// filters from that of the transformed ones, du (16 × K × C):
+// filters from that of the transformed ones, du (T × K × C):
 // dw_kc += Gᵀ du_kc G, for the output channels k in [k0, k1).
 func WinogradFilterGrad(dw, du []float32, g WinogradGeom, k0, k1 int) {
-	K, C := g.K, g.C
-	du = du[:16*K*C]
+	g.tf() // checks M
+	K, C, n := g.K, g.C, g.M+2
+	du = du[:g.Positions()*K*C]
 	dw = dw[:K*C*9]
-	for kc := k0 * C; kc < k1*C; kc++ {
-		var t [4][3]float32 // du G
-		for a := range 4 {
-			d0, d1, d2, d3 := du[(4*a)*K*C+kc], du[(4*a+1)*K*C+kc], du[(4*a+2)*K*C+kc], du[(4*a+3)*K*C+kc]
-			t[a][0] = d0 + 0.5*(d1+d2)
-			t[a][1] = 0.5 * (d1 - d2)
-			t[a][2] = 0.5*(d1+d2) + d3
+	var buf [36][winoFilterRun]float32
+	for r0 := k0 * C; r0 < k1*C; r0 += winoFilterRun {
+		cnt := min(winoFilterRun, k1*C-r0)
+		for xi := range n * n {
+			copy(buf[xi][:cnt], du[xi*K*C+r0:xi*K*C+r0+cnt])
 		}
-		f := (*[9]float32)(dw[kc*9:])
-		for s := range 3 {
-			t0, t1, t2, t3 := t[0][s], t[1][s], t[2][s], t[3][s]
-			f[s] += t0 + 0.5*(t1+t2)
-			f[3+s] += 0.5 * (t1 - t2)
-			f[6+s] += 0.5*(t1+t2) + t3
+		if g.M == 4 {
+			filterGradRun4(dw[r0*9:], &buf, cnt)
+		} else {
+			filterGradRun2(dw[r0*9:], &buf, cnt)
 		}
 	}
 }
@@ -120,14 +143,14 @@ func planeRow(p []float32, i, h, w int) []float32 {
 	return p[i*w : (i+1)*w]
 }
 
-// WinogradInput computes the transformed input tiles v (16 × C × P),
+// WinogradInput computes the transformed input tiles v (T × C × P),
 // v[ξ][c][q] = (Bᵀ d B)[ξ] of the patch of tile q in channel c, for tile rows
 // [r0, r1) of x (n × C × H × W).
 func WinogradInput(v, x []float32, g WinogradGeom, r0, r1 int) {
 	C, H, W := g.C, g.H, g.W
-	th, tw := g.TileRows(), g.TileCols()
+	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
 	P := (r1 - r0) * tw
-	v = v[:16*C*P]
+	v = v[:g.Positions()*C*P]
 	var s winoScratch
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
@@ -135,45 +158,45 @@ func WinogradInput(v, x []float32, g WinogradGeom, r0, r1 int) {
 			for r := ra; r < rb; {
 				img, ti := r/th, r%th
 				e := min(rb, (img+1)*th) // the tile rows of this image
-				wino.colsIn(s.h[(r-ra)*nt:], x[(img*C+c)*H*W:(img*C+c+1)*H*W], H, W, 2*ti-1, e-r, 2*t0-1, nt)
+				wino.colsIn(tf, s.h[(r-ra)*nt:], x[(img*C+c)*H*W:(img*C+c+1)*H*W], H, W, m*ti-1, e-r, m*t0-1, nt)
 				r = e
 			}
-			wino.rowsIn(v[c*P+q0:], C*P, s.h[:], (rb-ra)*nt)
+			wino.rowsIn(tf, v[c*P+q0:], C*P, s.h[:], (rb-ra)*nt)
 		}
 	}
 }
 
 // WinogradOutput writes the output tiles Aᵀ M A of tile rows [r0, r1) into
-// y (n × K × H × W) from m (16 × K × P); a last tile past an odd H or W is
+// y (n × K × H × W) from m (T × K × P); a last tile past H or W is
 // clipped.
-func WinogradOutput(y, m []float32, g WinogradGeom, r0, r1 int) {
+func WinogradOutput(y, mm []float32, g WinogradGeom, r0, r1 int) {
 	K, H, W := g.K, g.H, g.W
-	th, tw := g.TileRows(), g.TileCols()
+	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
 	P := (r1 - r0) * tw
-	m = m[:16*K*P]
+	mm = mm[:g.Positions()*K*P]
 	var s winoScratch
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for k := range K {
-			wino.rowsOut(s.h[:], m[k*P+q0:], K*P, (rb-ra)*nt)
+			wino.rowsOut(tf, s.h[:], mm[k*P+q0:], K*P, (rb-ra)*nt)
 			for r := ra; r < rb; {
 				img, ti := r/th, r%th
 				e := min(rb, (img+1)*th)
-				wino.colsOut(y[(img*K+k)*H*W:(img*K+k+1)*H*W], s.h[(r-ra)*nt:], H, W, 2*ti, e-r, 2*t0, nt)
+				wino.colsOut(tf, y[(img*K+k)*H*W:(img*K+k+1)*H*W], s.h[(r-ra)*nt:], H, W, m*ti, e-r, m*t0, nt)
 				r = e
 			}
 		}
 	}
 }
 
-// WinogradOutputGrad computes dm (16 × K × P), the gradient of the
+// WinogradOutputGrad computes dm (T × K × P), the gradient of the
 // transformed products, dM = A dY Aᵀ per tile, from dy (n × K × H × W) for
 // tile rows [r0, r1).
 func WinogradOutputGrad(dm, dy []float32, g WinogradGeom, r0, r1 int) {
 	K, H, W := g.K, g.H, g.W
-	th, tw := g.TileRows(), g.TileCols()
+	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
 	P := (r1 - r0) * tw
-	dm = dm[:16*K*P]
+	dm = dm[:g.Positions()*K*P]
 	var s winoScratch
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
@@ -181,31 +204,31 @@ func WinogradOutputGrad(dm, dy []float32, g WinogradGeom, r0, r1 int) {
 			for r := ra; r < rb; {
 				img, ti := r/th, r%th
 				e := min(rb, (img+1)*th)
-				wino.colsOutGrad(s.h[(r-ra)*nt:], dy[(img*K+k)*H*W:(img*K+k+1)*H*W], H, W, 2*ti, e-r, 2*t0, nt)
+				wino.colsOutGrad(tf, s.h[(r-ra)*nt:], dy[(img*K+k)*H*W:(img*K+k+1)*H*W], H, W, m*ti, e-r, m*t0, nt)
 				r = e
 			}
-			wino.rowsOutGrad(dm[k*P+q0:], K*P, s.h[:], (rb-ra)*nt)
+			wino.rowsOutGrad(tf, dm[k*P+q0:], K*P, s.h[:], (rb-ra)*nt)
 		}
 	}
 }
 
 // WinogradInputGrad adds to dx (n × C × H × W) the gradient of the input
-// patches, B dV Bᵀ per tile, from dv (16 × C × P) for tile rows [r0, r1).
+// patches, B dV Bᵀ per tile, from dv (T × C × P) for tile rows [r0, r1).
 // Patches overlap; the sums are added in a fixed order.
 func WinogradInputGrad(dx, dv []float32, g WinogradGeom, r0, r1 int) {
 	C, H, W := g.C, g.H, g.W
-	th, tw := g.TileRows(), g.TileCols()
+	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
 	P := (r1 - r0) * tw
-	dv = dv[:16*C*P]
+	dv = dv[:g.Positions()*C*P]
 	var s winoScratch
 	for ci := range winoChunks(g, r0, r1) {
 		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
 		for c := range C {
-			wino.rowsInGrad(s.h[:], dv[c*P+q0:], C*P, (rb-ra)*nt)
+			wino.rowsInGrad(tf, s.h[:], dv[c*P+q0:], C*P, (rb-ra)*nt)
 			for r := ra; r < rb; {
 				img, ti := r/th, r%th
 				e := min(rb, (img+1)*th)
-				wino.colsInGrad(dx[(img*C+c)*H*W:(img*C+c+1)*H*W], s.h[(r-ra)*nt:], H, W, 2*ti-1, e-r, 2*t0-1, nt)
+				wino.colsInGrad(tf, dx[(img*C+c)*H*W:(img*C+c+1)*H*W], s.h[(r-ra)*nt:], H, W, m*ti-1, e-r, m*t0-1, nt)
 				r = e
 			}
 		}

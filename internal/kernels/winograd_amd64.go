@@ -4,8 +4,10 @@ package kernels
 
 import "unsafe"
 
-// The AVX-512 Winograd loops (winograd_avx512_amd64.s, generator
-// internal/kernels/_asm/winograd.go) on raw pointers, contracts as the
+// The AVX-512 Winograd loops (winograd_avx512_amd64.s, generators
+// internal/kernels/_asm/winograd*.go), F(2×2, 3×3) and (name …4…)
+// F(4×4, 3×3) (…4x4…, …4x8…: for tile rows of 4 and 8 tiles), on raw
+// pointers, contracts as the
 // methods of winoImpl: the row loops take n ≥ 1 tiles and the stride of the
 // block matrix's streams, the column loops nt ≥ 1 tiles of rows ≥ 1 tile
 // rows of a w × hgt plane.
@@ -21,6 +23,54 @@ func winoRowsOutGradAVX512(dst, src unsafe.Pointer, stride, n int)
 
 //go:noescape
 func winoRowsInGradAVX512(dst, src unsafe.Pointer, stride, n int)
+
+//go:noescape
+func winoRowsIn4AVX512(dst, src unsafe.Pointer, stride, n int)
+
+//go:noescape
+func winoRowsOut4AVX512(dst, src unsafe.Pointer, stride, n int)
+
+//go:noescape
+func winoRowsOutGrad4AVX512(dst, src unsafe.Pointer, stride, n int)
+
+//go:noescape
+func winoRowsInGrad4AVX512(dst, src unsafe.Pointer, stride, n int)
+
+//go:noescape
+func winoColsIn4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOut4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOutGrad4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsInGrad4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsIn4x4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOut4x4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOutGrad4x4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsIn4x8AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOut4x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOutGrad4x8AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsInGrad4x4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsInGrad4x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
 func winoColsInAVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
@@ -47,76 +97,138 @@ func winoImpls() []winoImpl {
 }
 
 // The slice bounds below cover every float the loops touch: lanes off the
-// masks (past nt, outside the row) are never accessed.
+// masks (past nt, outside the row) are never accessed. With n = m+2, the
+// scratch holds n·n streams (n·m on the output side), the block matrices
+// n·n.
 
-func (k winoImpl) colsIn(h, plane []float32, H, W, y0, rows, c0, nt int) {
+func (k winoImpl) colsIn(tf *winoTf, h, plane []float32, H, W, y0, rows, c0, nt int) {
 	if !k.avx512 {
-		colsInGo(h, plane, H, W, y0, rows, c0, nt)
+		colsInGo(tf, h, plane, H, W, y0, rows, c0, nt)
 		return
 	}
-	h, plane = h[:15*winoQ+rows*nt], plane[:H*W]
-	winoColsInAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	n := tf.m + 2
+	h, plane = h[:(n*n-1)*winoQ+rows*nt], plane[:H*W]
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsIn4x4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsIn4x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
+		winoColsIn4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	default:
+		winoColsInAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	}
 }
 
-func (k winoImpl) colsOut(plane, h []float32, H, W, y0, rows, c0, nt int) {
+func (k winoImpl) colsOut(tf *winoTf, plane, h []float32, H, W, y0, rows, c0, nt int) {
 	if !k.avx512 {
-		colsOutGo(plane, h, H, W, y0, rows, c0, nt)
+		colsOutGo(tf, plane, h, H, W, y0, rows, c0, nt)
 		return
 	}
-	h, plane = h[:7*winoQ+rows*nt], plane[:H*W]
-	winoColsOutAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	n := tf.m + 2
+	h, plane = h[:(n*tf.m-1)*winoQ+rows*nt], plane[:H*W]
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsOut4x4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsOut4x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
+		winoColsOut4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	default:
+		winoColsOutAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	}
 }
 
-func (k winoImpl) colsOutGrad(h, plane []float32, H, W, y0, rows, c0, nt int) {
+func (k winoImpl) colsOutGrad(tf *winoTf, h, plane []float32, H, W, y0, rows, c0, nt int) {
 	if !k.avx512 {
-		colsOutGradGo(h, plane, H, W, y0, rows, c0, nt)
+		colsOutGradGo(tf, h, plane, H, W, y0, rows, c0, nt)
 		return
 	}
-	h, plane = h[:7*winoQ+rows*nt], plane[:H*W]
-	winoColsOutGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	n := tf.m + 2
+	h, plane = h[:(n*tf.m-1)*winoQ+rows*nt], plane[:H*W]
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsOutGrad4x4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsOutGrad4x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
+		winoColsOutGrad4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	default:
+		winoColsOutGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	}
 }
 
-func (k winoImpl) colsInGrad(plane, h []float32, H, W, y0, rows, c0, nt int) {
+func (k winoImpl) colsInGrad(tf *winoTf, plane, h []float32, H, W, y0, rows, c0, nt int) {
 	if !k.avx512 {
-		colsInGradGo(plane, h, H, W, y0, rows, c0, nt)
+		colsInGradGo(tf, plane, h, H, W, y0, rows, c0, nt)
 		return
 	}
-	h, plane = h[:15*winoQ+rows*nt], plane[:H*W]
-	winoColsInGradAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	n := tf.m + 2
+	h, plane = h[:(n*n-1)*winoQ+rows*nt], plane[:H*W]
+	switch {
+	case tf.m == 4 && nt == 4:
+		winoColsInGrad4x4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4 && nt == 8:
+		winoColsInGrad4x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case tf.m == 4:
+		winoColsInGrad4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	default:
+		winoColsInGradAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	}
 }
 
-func (k winoImpl) rowsIn(v []float32, stride int, h []float32, n int) {
+func (k winoImpl) rowsIn(tf *winoTf, v []float32, stride int, h []float32, cnt int) {
 	if !k.avx512 {
-		rowsInGo(v, stride, h, n)
+		rowsInGo(tf, v, stride, h, cnt)
 		return
 	}
-	v, h = v[:15*stride+n], h[:15*winoQ+n]
-	winoRowsInAVX512(unsafe.Pointer(&v[0]), unsafe.Pointer(&h[0]), stride, n)
+	n := tf.m + 2
+	v, h = v[:(n*n-1)*stride+cnt], h[:(n*n-1)*winoQ+cnt]
+	if tf.m == 4 {
+		winoRowsIn4AVX512(unsafe.Pointer(&v[0]), unsafe.Pointer(&h[0]), stride, cnt)
+	} else {
+		winoRowsInAVX512(unsafe.Pointer(&v[0]), unsafe.Pointer(&h[0]), stride, cnt)
+	}
 }
 
-func (k winoImpl) rowsOut(h, m []float32, stride, n int) {
+func (k winoImpl) rowsOut(tf *winoTf, h, m []float32, stride, cnt int) {
 	if !k.avx512 {
-		rowsOutGo(h, m, stride, n)
+		rowsOutGo(tf, h, m, stride, cnt)
 		return
 	}
-	h, m = h[:7*winoQ+n], m[:15*stride+n]
-	winoRowsOutAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&m[0]), stride, n)
+	n := tf.m + 2
+	h, m = h[:(n*tf.m-1)*winoQ+cnt], m[:(n*n-1)*stride+cnt]
+	if tf.m == 4 {
+		winoRowsOut4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&m[0]), stride, cnt)
+	} else {
+		winoRowsOutAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&m[0]), stride, cnt)
+	}
 }
 
-func (k winoImpl) rowsOutGrad(dm []float32, stride int, h []float32, n int) {
+func (k winoImpl) rowsOutGrad(tf *winoTf, dm []float32, stride int, h []float32, cnt int) {
 	if !k.avx512 {
-		rowsOutGradGo(dm, stride, h, n)
+		rowsOutGradGo(tf, dm, stride, h, cnt)
 		return
 	}
-	dm, h = dm[:15*stride+n], h[:7*winoQ+n]
-	winoRowsOutGradAVX512(unsafe.Pointer(&dm[0]), unsafe.Pointer(&h[0]), stride, n)
+	n := tf.m + 2
+	dm, h = dm[:(n*n-1)*stride+cnt], h[:(n*tf.m-1)*winoQ+cnt]
+	if tf.m == 4 {
+		winoRowsOutGrad4AVX512(unsafe.Pointer(&dm[0]), unsafe.Pointer(&h[0]), stride, cnt)
+	} else {
+		winoRowsOutGradAVX512(unsafe.Pointer(&dm[0]), unsafe.Pointer(&h[0]), stride, cnt)
+	}
 }
 
-func (k winoImpl) rowsInGrad(h, dv []float32, stride, n int) {
+func (k winoImpl) rowsInGrad(tf *winoTf, h, dv []float32, stride, cnt int) {
 	if !k.avx512 {
-		rowsInGradGo(h, dv, stride, n)
+		rowsInGradGo(tf, h, dv, stride, cnt)
 		return
 	}
-	h, dv = h[:15*winoQ+n], dv[:15*stride+n]
-	winoRowsInGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&dv[0]), stride, n)
+	n := tf.m + 2
+	h, dv = h[:(n*n-1)*winoQ+cnt], dv[:(n*n-1)*stride+cnt]
+	if tf.m == 4 {
+		winoRowsInGrad4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&dv[0]), stride, cnt)
+	} else {
+		winoRowsInGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&dv[0]), stride, cnt)
+	}
 }

@@ -29,10 +29,10 @@ var winoLengths = func() []int {
 	return append(ns, winoQ-1, winoQ)
 }()
 
-// winoStreams fills 16 scratch streams (winoQ apart) of n floats each with
+// winoStreams fills 36 scratch streams (winoQ apart) of n floats each with
 // random values and every other float with guard values.
 func winoStreams(rng *rand.Rand, n int) []float32 {
-	h := make([]float32, 16*winoQ)
+	h := make([]float32, 36*winoQ)
 	for i := range h {
 		h[i] = guard
 		if i%winoQ < n {
@@ -46,15 +46,17 @@ func winoStreams(rng *rand.Rand, n int) []float32 {
 // y0, `rows` of them, from column c0.
 type winoPlane struct{ H, W, y0, rows, c0 int }
 
-// winoPlanes lists the column-loop cases for nt tiles: rows inside and
-// outside the plane at the top and bottom, rows ending before, at and after
-// the tiles' columns, one to three tile rows (at most winoQ tiles in all).
-func winoPlanes(nt int) []winoPlane {
+// winoPlanes lists the column-loop cases for nt tiles of size m: rows
+// inside and outside the plane at the top and bottom, rows ending before,
+// at and after the tiles' columns, one, three and five tile rows (at most
+// winoQ tiles in all; the AVX-512 loops put 2 or 4 rows of 8 or 4 tiles in
+// one vector).
+func winoPlanes(m, nt int) []winoPlane {
 	var ps []winoPlane
-	for _, h := range []int{1, 4} {
-		for _, w := range []int{1, 2*nt - 1, 2 * nt, 2*nt + 1, 2*nt + 40} {
+	for _, h := range []int{1, 4, 7} {
+		for _, w := range []int{1, m*nt - 1, m * nt, m*nt + 1, m*nt + 2, m*nt + 40} {
 			for _, y0 := range []int{-1, 0, 2} {
-				for _, rows := range []int{1, 3} {
+				for _, rows := range []int{1, 3, 5} {
 					for _, c0 := range []int{-1, 0, 5} {
 						if rows*nt <= winoQ {
 							ps = append(ps, winoPlane{h, w, y0, rows, c0})
@@ -78,21 +80,30 @@ func sameBits(t *testing.T, what string, got, want []float32) {
 }
 
 // TestWinogradLoopsMatchGo checks every implementation of the transforms'
-// loops against the pure-Go ones bit for bit, on every tail length, with
-// guard values around the outputs, between the streams of the scratch and
-// between those of a block matrix (stride > n).
+// loops, for both tile sizes, against the pure-Go ones bit for bit, on
+// every tail length, with guard values around the outputs, between the
+// streams of the scratch and between those of a block matrix (stride > n).
 func TestWinogradLoopsMatchGo(t *testing.T) {
 	for _, impl := range winoImpls() {
+		for _, tf := range []*winoTf{&winoTf2, &winoTf4} {
+			testWinogradLoopsMatchGo(t, impl, tf)
+		}
+	}
+}
+
+func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf) {
+	{
 		rng := rand.New(rand.NewPCG(11, 12))
+		T := (tf.m + 2) * (tf.m + 2)
 		for _, n := range winoLengths {
-			what := func(loop string) string { return fmt.Sprintf("%s %s n=%d", impl.name, loop, n) }
+			what := func(loop string) string { return fmt.Sprintf("%s m=%d %s n=%d", impl.name, tf.m, loop, n) }
 			stride := n + rng.IntN(5)
-			// the block matrix: 16 streams stride apart, guards around
+			// the block matrix: T streams stride apart, guards around
 			matrix := func(random bool) []float32 {
-				m := make([]float32, 16*stride+8)
+				m := make([]float32, T*stride+8)
 				for i := range m {
 					m[i] = guard
-					if random && i < 16*stride && i%stride < n {
+					if random && i < T*stride && i%stride < n {
 						m[i] = 2*rng.Float32() - 1
 					}
 				}
@@ -101,31 +112,31 @@ func TestWinogradLoopsMatchGo(t *testing.T) {
 
 			h := winoStreams(rng, n)
 			got, want := matrix(false), matrix(false)
-			impl.rowsIn(got, stride, h, n)
-			winoGo.rowsIn(want, stride, h, n)
+			impl.rowsIn(tf, got, stride, h, n)
+			winoGo.rowsIn(tf, want, stride, h, n)
 			sameBits(t, what("rowsIn"), got, want)
 
 			m := matrix(true)
 			got, want = winoStreams(rng, 0), winoStreams(rng, 0)
-			impl.rowsOut(got, m, stride, n)
-			winoGo.rowsOut(want, m, stride, n)
+			impl.rowsOut(tf, got, m, stride, n)
+			winoGo.rowsOut(tf, want, m, stride, n)
 			sameBits(t, what("rowsOut"), got, want)
 
 			got, want = matrix(false), matrix(false)
-			impl.rowsOutGrad(got, stride, h, n)
-			winoGo.rowsOutGrad(want, stride, h, n)
+			impl.rowsOutGrad(tf, got, stride, h, n)
+			winoGo.rowsOutGrad(tf, want, stride, h, n)
 			sameBits(t, what("rowsOutGrad"), got, want)
 
 			got, want = winoStreams(rng, 0), winoStreams(rng, 0)
-			impl.rowsInGrad(got, m, stride, n)
-			winoGo.rowsInGrad(want, m, stride, n)
+			impl.rowsInGrad(tf, got, m, stride, n)
+			winoGo.rowsInGrad(tf, want, m, stride, n)
 			sameBits(t, what("rowsInGrad"), got, want)
 
 			// column loops: planes of several heights and widths with guard
 			// values around, from several first rows y0 and columns c0
-			for _, pl := range winoPlanes(n) {
+			for _, pl := range winoPlanes(tf.m, n) {
 				what := func(loop string) string {
-					return fmt.Sprintf("%s %s nt=%d %+v", impl.name, loop, n, pl)
+					return fmt.Sprintf("%s m=%d %s nt=%d %+v", impl.name, tf.m, loop, n, pl)
 				}
 				plane := func() ([]float32, []float32) {
 					x, full := guarded(pl.H*pl.W, 9)
@@ -135,26 +146,26 @@ func TestWinogradLoopsMatchGo(t *testing.T) {
 				x, _ := plane()
 				hs := winoStreams(rng, winoQ) // every tile row's scratch
 				got, want := winoStreams(rng, 0), winoStreams(rng, 0)
-				impl.colsIn(got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsIn(want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.colsIn(tf, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsIn(tf, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				sameBits(t, what("colsIn"), got, want)
 
 				got, want = winoStreams(rng, 0), winoStreams(rng, 0)
-				impl.colsOutGrad(got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsOutGrad(want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.colsOutGrad(tf, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsOutGrad(tf, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				sameBits(t, what("colsOutGrad"), got, want)
 
 				yg, full := plane()
 				yw := slices.Clone(yg)
-				impl.colsOut(yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsOut(yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.colsOut(tf, yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsOut(tf, yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				checkGuards(t, what("colsOut"), full, 9)
 				sameBits(t, what("colsOut"), yg, yw)
 
 				yg, full = plane()
 				yw = slices.Clone(yg)
-				impl.colsInGrad(yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsInGrad(yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.colsInGrad(tf, yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.colsInGrad(tf, yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				checkGuards(t, what("colsInGrad"), full, 9)
 				sameBits(t, what("colsInGrad"), yg, yw)
 			}

@@ -6,21 +6,27 @@ package kernels
 // pure Go.
 func winoImpls() []winoImpl { return []winoImpl{winoGo} }
 
-func (winoImpl) colsIn(h, plane []float32, H, W, y0, rows, c0, nt int) {
-	colsInGo(h, plane, H, W, y0, rows, c0, nt)
+func (winoImpl) colsIn(tf *winoTf, h, plane []float32, H, W, y0, rows, c0, nt int) {
+	colsInGo(tf, h, plane, H, W, y0, rows, c0, nt)
 }
-func (winoImpl) colsOut(plane, h []float32, H, W, y0, rows, c0, nt int) {
-	colsOutGo(plane, h, H, W, y0, rows, c0, nt)
+func (winoImpl) colsOut(tf *winoTf, plane, h []float32, H, W, y0, rows, c0, nt int) {
+	colsOutGo(tf, plane, h, H, W, y0, rows, c0, nt)
 }
-func (winoImpl) colsOutGrad(h, plane []float32, H, W, y0, rows, c0, nt int) {
-	colsOutGradGo(h, plane, H, W, y0, rows, c0, nt)
+func (winoImpl) colsOutGrad(tf *winoTf, h, plane []float32, H, W, y0, rows, c0, nt int) {
+	colsOutGradGo(tf, h, plane, H, W, y0, rows, c0, nt)
 }
-func (winoImpl) colsInGrad(plane, h []float32, H, W, y0, rows, c0, nt int) {
-	colsInGradGo(plane, h, H, W, y0, rows, c0, nt)
+func (winoImpl) colsInGrad(tf *winoTf, plane, h []float32, H, W, y0, rows, c0, nt int) {
+	colsInGradGo(tf, plane, h, H, W, y0, rows, c0, nt)
 }
-func (winoImpl) rowsIn(v []float32, stride int, h []float32, n int) { rowsInGo(v, stride, h, n) }
-func (winoImpl) rowsOut(h, m []float32, stride, n int)              { rowsOutGo(h, m, stride, n) }
-func (winoImpl) rowsOutGrad(dm []float32, stride int, h []float32, n int) {
-	rowsOutGradGo(dm, stride, h, n)
+func (winoImpl) rowsIn(tf *winoTf, v []float32, stride int, h []float32, cnt int) {
+	rowsInGo(tf, v, stride, h, cnt)
 }
-func (winoImpl) rowsInGrad(h, dv []float32, stride, n int) { rowsInGradGo(h, dv, stride, n) }
+func (winoImpl) rowsOut(tf *winoTf, h, m []float32, stride, cnt int) {
+	rowsOutGo(tf, h, m, stride, cnt)
+}
+func (winoImpl) rowsOutGrad(tf *winoTf, dm []float32, stride int, h []float32, cnt int) {
+	rowsOutGradGo(tf, dm, stride, h, cnt)
+}
+func (winoImpl) rowsInGrad(tf *winoTf, h, dv []float32, stride, cnt int) {
+	rowsInGradGo(tf, h, dv, stride, cnt)
+}

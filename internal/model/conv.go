@@ -27,7 +27,7 @@ type ConvSpec struct {
 // group) and dense ones of a single input channel run the depthwise
 // kernels directly (the input gradient of the latter goes through the GEMM
 // path); dense 3×3 stride-1 pad-1 ones of several input channels run
-// Winograd F(2×2, 3×3) (conv_winograd.go).
+// Winograd F(m×m, 3×3), m = 2 or 4 (conv_winograd.go).
 type Conv2d struct {
 	base
 	spec   ConvSpec
@@ -39,7 +39,7 @@ type Conv2d struct {
 	packWT []kernels.PackedA // per group: W_gᵀ packed for the input gradient
 	// packedGen is the Exec.weightsGen packW was packed in (see Exec.weightsChanged)
 	packedGen uint64
-	// winoU holds the Winograd-transformed filters (16 × Out × Cin, see
+	// winoU holds the Winograd-transformed filters (T × Out × Cin, T = (m+2)², see
 	// conv_winograd.go), of which packW and packWT then hold the 16 packings.
 	winoU []float32
 	// winoDU is the gradient of winoU summed over the sample groups
@@ -95,7 +95,7 @@ func NewConv2d(ex *Exec, a *params.Arena, name string, in Shape, s ConvSpec) (*C
 	c := &Conv2d{base: base{name: name, in: in, out: out, ex: ex}, spec: s, geom: g, gg: gg}
 	packs := s.Groups
 	if c.winograd() {
-		packs = 16
+		packs = c.winoGeom().Positions()
 	}
 	c.packW, c.packWT = make([]kernels.PackedA, packs), make([]kernels.PackedA, packs)
 	c.weight = c.declare(a, "weight", params.Weight, s.Out, in.C/s.Groups, s.Kernel, s.Kernel)
@@ -128,7 +128,7 @@ func (c *Conv2d) dwChunk() int {
 }
 
 // winograd reports a dense 3×3, stride-1, pad-1 convolution of more than
-// one input channel, which runs Winograd F(2×2, 3×3) (conv_winograd.go).
+// one input channel, which runs Winograd F(m×m, 3×3) (conv_winograd.go).
 func (c *Conv2d) winograd() bool {
 	s := c.spec
 	return s.Kernel == 3 && s.Stride == 1 && s.Pad == 1 && s.Groups == 1 && c.in.C > 1

@@ -3,20 +3,41 @@ package model
 import "github.com/cocotrain/cocotrain/internal/kernels"
 
 // Dense 3×3, stride-1, pad-1 convolutions of more than one input channel
-// run Winograd F(2×2, 3×3) (kernels.WinogradInput and friends): per block
-// of tile rows, the input tiles are transformed (V, 16 × C × P), multiplied
-// by the transformed filters (M[ξ] = U[ξ]·V[ξ], 16 GEMMs) and transformed
-// back. The backward pass is the exact backprop of that: dM from dY, dV[ξ]
-// = U[ξ]ᵀ·dM[ξ] scattered back to dX, dU[ξ] += dM[ξ]·V[ξ]ᵀ and dW from dU.
-// For these convolutions packW and packWT hold the 16 U[ξ] and U[ξ]ᵀ.
+// run Winograd F(m×m, 3×3), m = winoTile() (kernels.WinogradInput and
+// friends): per block of tile rows, the input tiles are transformed (V,
+// T × C × P, T = (m+2)²), multiplied by the transformed filters (M[ξ] =
+// U[ξ]·V[ξ], T GEMMs) and transformed back. The backward pass is the exact
+// backprop of that: dM from dY, dV[ξ] = U[ξ]ᵀ·dM[ξ] scattered back to dX,
+// dU[ξ] += dM[ξ]·V[ξ]ᵀ and dW from dU. For these convolutions packW and
+// packWT hold the T U[ξ] and U[ξ]ᵀ.
 
 // winoBlockFloats bounds a block's transformed input and products,
-// 16·(C+K)·P floats, so that they stay in a core's L2 cache.
+// T·(C+K)·P floats, so that they stay in a core's L2 cache.
 const winoBlockFloats = 1 << 18
+
+// winoF4MinSide is the smallest map side on which F(4×4) runs. F(4×4)
+// needs 2.25 multiplications per output instead of 4, but its costs per
+// step that do not shrink with the map (transforming and packing 36
+// filter matrices instead of 16, and the sample groups' dU partials,
+// 36·K·C floats each) grow 2.25×, and its blocks have 4× fewer tiles for
+// the GEMMs' columns. Measured (BenchmarkWinogradConvCPU and TrainStep/tiny,
+// docs/kernels.md), it wins on tiny's 32×32 and 16×16 maps and iresnet18's
+// 28×28 one and loses on tiny's 8×8 one and iresnet18's 14×14 and 7×7
+// ones.
+const winoF4MinSide = 16
+
+// winoTile is the output tile size m of the convolution: 4 on maps of at
+// least winoF4MinSide, else 2.
+func (c *Conv2d) winoTile() int {
+	if c.in.H >= winoF4MinSide && c.in.W >= winoF4MinSide {
+		return 4
+	}
+	return 2
+}
 
 // winoGeom is the convolution's Winograd geometry.
 func (c *Conv2d) winoGeom() kernels.WinogradGeom {
-	return kernels.WinogradGeom{C: c.in.C, K: c.spec.Out, H: c.in.H, W: c.in.W}
+	return kernels.WinogradGeom{C: c.in.C, K: c.spec.Out, H: c.in.H, W: c.in.W, M: c.winoTile()}
 }
 
 // winoRows is the number of tile rows of a block: as many as fit
@@ -25,7 +46,7 @@ func (c *Conv2d) winoGeom() kernels.WinogradGeom {
 func (c *Conv2d) winoRows() int {
 	g := c.winoGeom()
 	tw := g.TileCols()
-	rows := max(1, winoBlockFloats/(16*(g.C+g.K))/tw)
+	rows := max(1, winoBlockFloats/(g.Positions()*(g.C+g.K))/tw)
 	if q := 32 / tw; tw < 32 && 32%tw == 0 && rows > q {
 		rows = rows / q * q
 	}
@@ -38,7 +59,7 @@ func (c *Conv2d) winoRows() int {
 func (c *Conv2d) packWinograd() {
 	g := c.winoGeom()
 	kc := g.K * g.C
-	c.winoU = grow(c.winoU, 16*kc)
+	c.winoU = grow(c.winoU, g.Positions()*kc)
 	if units := winoFilterUnits(g.K); !c.ex.inRegion() {
 		c.ex.run(units, (*winoFilter)(c))
 	} else { // inside Net.Infer's packing region: on this worker
@@ -46,7 +67,7 @@ func (c *Conv2d) packWinograd() {
 			(*winoFilter)(c).unit(0, u)
 		}
 	}
-	for xi := range 16 {
+	for xi := range g.Positions() {
 		c.packW[xi].Pack(false, g.K, g.C, c.winoU[xi*kc:], g.C)
 	}
 }
@@ -97,11 +118,11 @@ func (c *winoForward) unit(w, u int) {
 	g := (*Conv2d)(c).winoGeom()
 	R, tw := (*Conv2d)(c).winoRows(), g.TileCols()
 	r0, r1 := u*R, min((u+1)*R, c.call.n*g.TileRows())
-	P := (r1 - r0) * tw
-	buf := c.ex.col(w, 16*(g.C+g.K)*P)
-	v, m := buf[:16*g.C*P], buf[16*g.C*P:]
+	P, T := (r1-r0)*tw, g.Positions()
+	buf := c.ex.col(w, T*(g.C+g.K)*P)
+	v, m := buf[:T*g.C*P], buf[T*g.C*P:]
 	kernels.WinogradInput(v, c.call.src, g, r0, r1)
-	for xi := range 16 {
+	for xi := range T {
 		kernels.SgemmPackedSerial(&c.packW[xi], false, P, 1, v[xi*g.C*P:], P, 0, m[xi*g.K*P:], P)
 	}
 	kernels.WinogradOutput(c.call.dst, m, g, r0, r1)
@@ -125,9 +146,9 @@ func (c *winoEpilogue) unit(_, i int) {
 // group order and dU is then transformed into the weight gradient once.
 func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	g := c.winoGeom()
-	kc := g.K * g.C
+	kc, T := g.K*g.C, g.Positions()
 	if dIn != nil {
-		for xi := range 16 {
+		for xi := range T {
 			c.packWT[xi].Pack(true, g.C, g.K, c.winoU[xi*kc:], g.C)
 		}
 	}
@@ -135,22 +156,23 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	groups := gradGroups(n)
 	c.parts = c.ex.groupScratch(groups, stride)
 	c.ex.run(groups, (*winoBackward)(c))
-	c.winoDU = grow(c.winoDU, 16*kc)
+	c.winoDU = grow(c.winoDU, T*kc)
 	clear(c.winoDU)
 	c.ex.reduceGroups(c.winoDU, c.parts, groups, stride, 0)
 	c.ex.run(winoFilterUnits(g.K), (*winoFilterGrad)(c))
 	if c.bias != nil {
-		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, 16*kc)
+		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, T*kc)
 	}
 }
 
 // winoGradStride is the length of one sample group's partial gradient on
-// the Winograd path: dU (16 × Out × Cin), then the bias.
+// the Winograd path: dU (T × Out × Cin), then the bias.
 func (c *Conv2d) winoGradStride() int {
+	n := c.winoGeom().Positions() * c.spec.Out * c.in.C
 	if c.bias != nil {
-		return 16*c.spec.Out*c.in.C + c.spec.Out
+		return n + c.spec.Out
 	}
-	return 16 * c.spec.Out * c.in.C
+	return n
 }
 
 // winoBackward is the parallel region of a Winograd backward: unit gi is
@@ -162,10 +184,10 @@ type winoBackward Conv2d
 func (c *winoBackward) unit(w, gi int) {
 	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
 	g := (*Conv2d)(c).winoGeom()
-	C, K, kc := g.C, g.K, g.K*g.C
+	C, K, kc, T := g.C, g.K, g.K*g.C, g.Positions()
 	th, tw := g.TileRows(), g.TileCols()
 	R := (*Conv2d)(c).winoRows()
-	nw, stride := 16*kc, (*Conv2d)(c).winoGradStride()
+	nw, stride := T*kc, (*Conv2d)(c).winoGradStride()
 	part := c.parts[gi*stride : (gi+1)*stride]
 	lo, hi := groupRange(gi, gradGroups(n), n)
 	inSz, outSz := c.in.Size(), c.out.Size()
@@ -188,25 +210,25 @@ func (c *winoBackward) unit(w, gi int) {
 		}
 	}
 	maxP := R * tw
-	buf := c.ex.col(w, 16*(C+K)*maxP)
+	buf := c.ex.col(w, T*(C+K)*maxP)
 	du := part[:nw]
 	for r0 := lo * th; r0 < hi*th; r0 += R {
 		r1 := min(r0+R, hi*th)
 		P := (r1 - r0) * tw
-		v := buf[:16*C*P]
-		dm := buf[16*C*maxP : 16*C*maxP+16*K*P]
+		v := buf[:T*C*P]
+		dm := buf[T*C*maxP : T*C*maxP+T*K*P]
 		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
 		kernels.WinogradInput(v, c.x, g, r0, r1)
 		beta := float32(1)
 		if r0 == lo*th {
 			beta = 0
 		}
-		for xi := range 16 {
+		for xi := range T {
 			// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
 			sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*P:], P, beta, du[xi*kc:], C)
 		}
 		if dIn != nil {
-			for xi := range 16 {
+			for xi := range T {
 				// dV[ξ] (C×P) = U[ξ]ᵀ (C×K) · dM[ξ] (K×P), over V
 				kernels.SgemmPackedSerial(&c.packWT[xi], false, P, 1, dm[xi*K*P:], P, 0, v[xi*C*P:], P)
 			}

@@ -3,7 +3,6 @@
 package model
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -22,17 +21,23 @@ func processCPU(b *testing.B) float64 {
 }
 
 // BenchmarkWinogradConvCPU times the forward and the backward (input and
-// weight gradients) of tiny's Winograd convolutions conv2–conv4 alone
-// (batch 64, GOMAXPROCS threads) in CPU milliseconds of the process per
-// call: on a shared machine these vary far less than wall-clock time, so
-// they are the metrics to compare before/after a change of the Winograd
-// path.
+// weight gradients) of Winograd convolutions alone (GOMAXPROCS threads) in
+// CPU milliseconds of the process per call: tiny's conv2–conv4 (batch 64)
+// and iresnet18's stride-1 3×3 convolutions of the 28×28, 14×14 and 7×7
+// maps (batch 8). On a shared machine these vary far less than wall-clock
+// time, so they are the metrics to compare before/after a change of the
+// Winograd path.
 func BenchmarkWinogradConvCPU(b *testing.B) {
-	for i, c := range []struct {
-		in  Shape
-		out int
-	}{{Shape{32, 32, 32}, 64}, {Shape{64, 16, 16}, 128}, {Shape{128, 8, 8}, 256}} {
-		b.Run(fmt.Sprintf("conv%d", i+2), func(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		in   Shape
+		out  int
+		n    int
+	}{
+		{"conv2", Shape{32, 32, 32}, 64, 64}, {"conv3", Shape{64, 16, 16}, 128, 64}, {"conv4", Shape{128, 8, 8}, 256, 64},
+		{"ir28", Shape{128, 28, 28}, 128, 8}, {"ir14", Shape{256, 14, 14}, 256, 8}, {"ir7", Shape{512, 7, 7}, 512, 8},
+	} {
+		b.Run(c.name, func(b *testing.B) {
 			ex := NewExec()
 			a := params.New()
 			l, err := NewConv2d(ex, a, "c", c.in, ConvSpec{Out: c.out, Kernel: 3, Stride: 1, Pad: 1})
@@ -42,7 +47,7 @@ func BenchmarkWinogradConvCPU(b *testing.B) {
 			a.Alloc()
 			rng := rand.New(rand.NewPCG(1, 2))
 			copy(a.Data, randn(rng, len(a.Data)))
-			const n = 64
+			n := c.n
 			x := randn(rng, n*c.in.Size())
 			y := make([]float32, n*l.OutShape().Size())
 			dy := randn(rng, len(y))

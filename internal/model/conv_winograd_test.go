@@ -37,7 +37,8 @@ func im2colConv(g kernels.ConvGeom, out int, w, b, x, dy []float32, n int) (y, d
 	return y, dx, dw, db
 }
 
-// winogradCases are convolutions on the Winograd path: odd and even sizes,
+// winogradCases are convolutions on the Winograd path (F(2×2) and, on maps
+// of at least winoF4MinSide, F(4×4)): odd and even sizes,
 // channel counts that are not multiples of 16, one sample, more samples
 // than gradient groups, several blocks per sample and blocks across
 // samples.
@@ -53,7 +54,15 @@ var winogradCases = []struct {
 	{Shape{64, 18, 18}, 200, 2},
 	{Shape{128, 4, 4}, 256, 11},
 	{Shape{8, 3, 300}, 8, 2},
+	{Shape{7, 17, 21}, 9, 5},
 }
+
+// winoTol is the tolerance of TestWinogradMatchesIm2col per tile size
+// (maxRelErr): F(2×2)'s errors stay below 3e-6; F(4×4)'s, whose transforms
+// have coefficients up to 25, reached 2.9e-5 (forward, 64 channels),
+// 2.4e-5 (input gradient) and 1.3e-5 (weight gradient) on these cases
+// (and 3.8e-5 with 128 channels on 4×4 maps, forced to F(4×4)).
+var winoTol = map[int]float64{2: 1e-5, 4: 1e-4}
 
 // TestWinogradMatchesIm2col compares the Winograd forward, input gradient
 // and weight and bias gradients with the im2col products'.
@@ -80,15 +89,39 @@ func TestWinogradMatchesIm2col(t *testing.T) {
 			l.Backward(dx, dy, c.n)
 			wy, wdx, wdw, wdb := im2colConv(l.geom, c.out, l.weight.W, l.bias.W, x, dy, c.n)
 			// float32 sums of C·9 (forward), K·9 (dx) and n·H·W (dW) terms
-			// in different orders and with different roundings
+			// in different orders and with different roundings, amplified
+			// by the transforms (winoTol)
+			tol := winoTol[l.winoTile()]
 			for _, r := range []struct {
 				what      string
 				got, want []float32
 			}{{"forward", y, wy}, {"input gradient", dx, wdx}, {"weight gradient", l.weight.G, wdw}, {"bias gradient", l.bias.G, wdb}} {
-				if e := maxRelErr(r.got, r.want); e > 1e-5 || math.IsNaN(e) {
+				if e := maxRelErr(r.got, r.want); e > tol || math.IsNaN(e) {
 					t.Errorf("%s differs from im2col by %.3g", r.what, e)
 				}
 			}
+		})
+	}
+}
+
+// TestWinograd4Gradients checks the F(4×4) path (maps of at least
+// winoF4MinSide) against finite differences; TestConv2dGradients' Winograd
+// cases are F(2×2).
+func TestWinograd4Gradients(t *testing.T) {
+	for _, c := range []gradCase{
+		convCase(Shape{3, winoF4MinSide + 1, winoF4MinSide}, ConvSpec{Out: 4, Kernel: 3, Stride: 1, Pad: 1, Bias: true}, 1),
+		convCase(Shape{5, winoF4MinSide, winoF4MinSide + 2}, ConvSpec{Out: 6, Kernel: 3, Stride: 1, Pad: 1}, 2),
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := params.New()
+			l, err := c.build(NewExec(), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cl, ok := l.(*Conv2d); !ok || !cl.winograd() || cl.winoTile() != 4 {
+				t.Fatal("not on the F(4×4) path")
+			}
+			runGradCase(t, c)
 		})
 	}
 }

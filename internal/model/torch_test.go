@@ -127,13 +127,23 @@ func maxRelErr(got, want []float32) float64 {
 // statistics after the training step and the parameter gradients for a
 // formula output gradient with PyTorch's.
 func TestAgreesWithPyTorch(t *testing.T) {
+	// tol bounds the embeddings' errors, gradTol the gradients' (below).
+	// tiny's are sensitive to round-off: training-mode batch norms over 8
+	// samples of small maps, and max-pools that route each window's
+	// gradient to one element, so that a near tie decided the other way
+	// moves a whole gradient value (perturbing tiny's input by 1e-6
+	// relative changed its gradients by 0.8 %, 2026-11-30). With its conv2
+	// and conv3 on Winograd F(4×4) (errors ~10× F(2×2)'s) the training
+	// embeddings differ from PyTorch's by up to 1.05e-4 and the gradients
+	// by up to 3.8e-3 (F(2×2): 1.5e-5 and 1.3e-6).
 	cases := []struct {
-		cfg   Config
-		batch int
+		cfg          Config
+		batch        int
+		tol, gradTol float64
 	}{
-		{Config{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8},
-		{Config{Arch: "mobilefacenet", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8},
-		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 64}, 8},
+		{Config{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8, 3e-4, 1e-2},
+		{Config{Arch: "mobilefacenet", InputSize: 64, Channels: 3, EmbeddingDim: 128}, 8, 1e-4, 1e-3},
+		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 64}, 8, 1e-4, 1e-3},
 	}
 	for _, c := range cases {
 		t.Run(c.cfg.Arch, func(t *testing.T) {
@@ -148,7 +158,7 @@ func TestAgreesWithPyTorch(t *testing.T) {
 			}
 			prefix := filepath.Join("testdata", c.cfg.Arch)
 			x := fillInput(c.batch*net.InShape().Size(), 17)
-			const tol = 1e-4
+			tol := c.tol
 			wantEval := readNpy(t, prefix+"_eval.npy")
 			if e := maxRelErr(net.Forward(x, c.batch), wantEval); e > tol {
 				t.Errorf("eval embeddings: max relative error %.3g", e)
@@ -193,7 +203,7 @@ func TestAgreesWithPyTorch(t *testing.T) {
 			}
 			// Gradients pass through the whole backward in float32, and some
 			// are zero up to round-off (a bias feeding a training-mode batch
-			// norm): compare at 1e-3 relative to the tensor's gradient norm,
+			// norm): compare at gradTol relative to the tensor's gradient norm,
 			// floored at 1e-3 of the largest tensor gradient norm.
 			var scale float64
 			for _, w := range want {
@@ -221,7 +231,7 @@ func TestAgreesWithPyTorch(t *testing.T) {
 				e1 := math.Abs(gu-w[0]) / (norm * math.Sqrt(uu))
 				e2 := math.Abs(math.Sqrt(gg)-math.Sqrt(w[1])) / norm
 				worst = max(worst, e1, e2)
-				if e1 > 1e-3 || e2 > 1e-3 || math.IsNaN(e1+e2) {
+				if e1 > c.gradTol || e2 > c.gradTol || math.IsNaN(e1+e2) {
 					t.Errorf("%s: Σg·u %.6g vs PyTorch %.6g, Σg² %.6g vs %.6g (errors %.2g, %.2g)", p.Name, gu, w[0], gg, w[1], e1, e2)
 				}
 				checked++

@@ -27,6 +27,7 @@ func winogradOps(a *asm) {
 	a.f("")
 	winoColsInGrad(a)
 	a.f("")
+	wino4Ops(a)
 	perm(a, "winoEven", func(i int) int { return 2 * i })
 	perm(a, "winoOdd", func(i int) int { return 2*i + 1 })
 	perm(a, "winoLo", func(i int) int { return i/2 + 16*(i%2) })
@@ -161,24 +162,31 @@ func winoRowKernel(a *asm, k winoRowKer) {
 	a.f("\tLEAQ (R11)(R8*4), R12")
 	a.f("\tLEAQ (R12)(R8*4), R13")
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z31")
-	a.f("%s_loop:", k.name)
+	winoRowLoop(a, k.name, []string{"SI", "DI", "R10", "R11", "R12", "R13"}, func(masked bool) { k.body(a, masked) })
+}
+
+// winoRowLoop emits a row loop's loop over CX tiles, 16 at a time (body,
+// then the pointers ptrs move on by 16 floats) and a masked tail (body with
+// K1 the lanes left), and its return.
+func winoRowLoop(a *asm, name string, ptrs []string, body func(masked bool)) {
+	a.f("%s_loop:", name)
 	a.f("\tCMPQ CX, $16")
-	a.f("\tJLT %s_tail", k.name)
-	k.body(a, false)
-	for _, r := range []string{"SI", "DI", "R10", "R11", "R12", "R13"} {
+	a.f("\tJLT %s_tail", name)
+	body(false)
+	for _, r := range ptrs {
 		a.f("\tADDQ $64, %s", r)
 	}
 	a.f("\tSUBQ $16, CX")
-	a.f("\tJMP %s_loop", k.name)
-	a.f("%s_tail:", k.name)
+	a.f("\tJMP %s_loop", name)
+	a.f("%s_tail:", name)
 	a.f("\tTESTQ CX, CX")
-	a.f("\tJZ %s_done", k.name)
+	a.f("\tJZ %s_done", name)
 	a.f("\tMOVQ $1, AX")
 	a.f("\tSHLQ CX, AX")
 	a.f("\tDECQ AX")
 	a.f("\tKMOVW AX, K1")
-	k.body(a, true)
-	a.f("%s_done:", k.name)
+	body(true)
+	a.f("%s_done:", name)
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
@@ -256,18 +264,18 @@ func winoColArgs(a *asm, name, x, y, hPtr string) {
 	a.f("\tLEAQ (R10*4), R15")
 }
 
-// winoWriteEnd lowers the row end R8 to column c0 + 2·nt + extra, the end
-// of what a writing loop may touch.
-func winoWriteEnd(a *asm, extra int) {
-	a.f("\tLEAQ %d(R9)(R10*2), CX", extra)
+// winoWriteEnd lowers the row end R8 to column c0 + m·nt + extra, the end
+// of what a writing loop of tile size m may touch.
+func winoWriteEnd(a *asm, m, extra int) {
+	a.f("\tLEAQ %d(R9)(R10*%d), CX", extra, m)
 	a.f("\tCMPQ R8, CX")
 	a.f("\tCMOVQGT CX, R8")
 }
 
-// winoRows emits the loop over the tile rows of one group of 16 tiles: CX =
-// the plane row of patch row 0, DX = tile rows left, R14 = the tile row's
-// scratch; body(i) handles patch row i.
-func winoRows(a *asm, name string, patchRows int, body func(i int)) {
+// winoRows emits the loop over the tile rows (m plane rows apart) of one
+// group of 16 tiles: CX = the plane row of patch row 0, DX = tile rows
+// left, R14 = the tile row's scratch; body(i) handles patch row i.
+func winoRows(a *asm, name string, m, patchRows int, body func(i int)) {
 	a.f("\tMOVQ R12, CX")
 	a.f("\tMOVQ R13, DX")
 	a.f("\tMOVQ DI, R14")
@@ -275,7 +283,7 @@ func winoRows(a *asm, name string, patchRows int, body func(i int)) {
 	for i := 0; i < patchRows; i++ {
 		body(i)
 	}
-	a.f("\tADDQ $2, CX")
+	a.f("\tADDQ $%d, CX", m)
 	a.f("\tADDQ R15, R14")
 	a.f("\tDECQ DX")
 	a.f("\tJNZ %s_rows", name)
@@ -314,11 +322,11 @@ func winoInterleave(a *asm, e, o int) {
 	a.f("\tVPERMT2PS Z%d, Z31, Z27", o)
 }
 
-// winoColsNext ends the column loop of name: moves on by 16 tiles (R9, the
-// first column, by 32; DI, the scratch, by 16 floats; R10, the tiles left,
-// by 16) and loops while tiles are left, then returns.
-func winoColsNext(a *asm, name string) {
-	a.f("\tADDQ $32, R9")
+// winoColsNext ends the column loop of name: moves on by 16 tiles of size
+// m (R9, the first column, by 16·m; DI, the scratch, by 16 floats; R10, the
+// tiles left, by 16) and loops while tiles are left, then returns.
+func winoColsNext(a *asm, name string, m int) {
+	a.f("\tADDQ $%d, R9", 16*m)
 	a.f("\tADDQ $64, DI")
 	a.f("\tSUBQ $16, R10")
 	a.f("\tJGT %s_loop", name)
@@ -338,7 +346,7 @@ func winoColsIn(a *asm) {
 	winoKMask(a, "K3", 16)
 	winoKMask(a, "K4", 2)
 	winoKMask(a, "K5", 18)
-	winoRows(a, n, 4, func(i int) {
+	winoRows(a, n, 2, 4, func(i int) {
 		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
 		winoRowAddr(a, i, zero)
 		a.f("\tVMOVUPS.Z (AX), K2, Z0")
@@ -362,13 +370,13 @@ func winoColsIn(a *asm) {
 		a.f("\tVSUBPS Z7, Z5, Z11")
 		a.f("\tVMOVUPS Z11, K1, %s", winoScratchAddr(i, 3, 0))
 	})
-	winoColsNext(a, n)
+	winoColsNext(a, n, 2)
 }
 
 func winoColsOut(a *asm) {
 	n := "winoColsOutAVX512"
 	winoColArgs(a, n, "plane", "h", "h")
-	winoWriteEnd(a, 0)
+	winoWriteEnd(a, 2, 0)
 	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
 	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
 	a.f("%s_loop:", n)
@@ -376,7 +384,7 @@ func winoColsOut(a *asm) {
 	winoRowMask(a, 32)
 	winoKMask(a, "K2", 0)
 	winoKMask(a, "K3", 16)
-	winoRows(a, n, 2, func(i int) {
+	winoRows(a, n, 2, 2, func(i int) {
 		skip := fmt.Sprintf("%s_skip%d", n, i)
 		for j := 0; j < 4; j++ {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", winoScratchAddr(i, j, 0), j)
@@ -391,7 +399,7 @@ func winoColsOut(a *asm) {
 		a.f("\tVMOVUPS Z27, K3, 64(AX)")
 		a.f("%s:", skip)
 	})
-	winoColsNext(a, n)
+	winoColsNext(a, n, 2)
 }
 
 func winoColsOutGrad(a *asm) {
@@ -405,7 +413,7 @@ func winoColsOutGrad(a *asm) {
 	winoRowMask(a, 32)
 	winoKMask(a, "K2", 0)
 	winoKMask(a, "K3", 16)
-	winoRows(a, n, 2, func(i int) {
+	winoRows(a, n, 2, 2, func(i int) {
 		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
 		winoRowAddr(a, i, zero)
 		a.f("\tVMOVUPS.Z (AX), K2, Z0")
@@ -424,7 +432,7 @@ func winoColsOutGrad(a *asm) {
 		a.f("\tVPXORD Z29, Z3, Z6")
 		a.f("\tVMOVUPS Z6, K1, %s", winoScratchAddr(i, 3, 0))
 	})
-	winoColsNext(a, n)
+	winoColsNext(a, n, 2)
 }
 
 // winoClampMask sets AX to the mask of the first min(CX, 16) lanes (CX ≥ 0;
@@ -438,16 +446,10 @@ func winoClampMask(a *asm) {
 	a.f("\tDECQ AX")
 }
 
-func winoColsInGrad(a *asm) {
-	n := "winoColsInGradAVX512"
-	winoColArgs(a, n, "plane", "h", "h")
-	winoWriteEnd(a, 2)
-	a.f("// Positions t = nt−R10 … +15 of 0 … nt: K1 the lanes with t < nt (tile t),")
-	a.f("// K2 those with 1 ≤ t ≤ nt (tile t−1, read 4 bytes back).")
-	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
-	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
-	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
-	a.f("%s_loop:", n)
+// winoPosMasks sets the lane masks of the input-gradient column loop name
+// for positions t = nt−R10 … +15: K1 those with t < nt, K2 those with
+// 1 ≤ t ≤ nt (clobbers AX, CX, DX).
+func winoPosMasks(a *asm, name string) {
 	a.f("\tMOVQ R10, CX")
 	winoClampMask(a)
 	a.f("\tKMOVW AX, K1")
@@ -455,14 +457,27 @@ func winoColsInGrad(a *asm) {
 	winoClampMask(a)
 	a.f("\tMOVQ $0xfffe, DX")
 	a.f("\tCMPQ R10, nt+24(FP)")
-	a.f("\tJNE %s_m3", n)
+	a.f("\tJNE %s_m3", name)
 	a.f("\tANDQ DX, AX")
-	a.f("%s_m3:", n)
+	a.f("%s_m3:", name)
 	a.f("\tKMOVW AX, K2")
+}
+
+func winoColsInGrad(a *asm) {
+	n := "winoColsInGradAVX512"
+	winoColArgs(a, n, "plane", "h", "h")
+	winoWriteEnd(a, 2, 2)
+	a.f("// Positions t = nt−R10 … +15 of 0 … nt: K1 the lanes with t < nt (tile t),")
+	a.f("// K2 those with 1 ≤ t ≤ nt (tile t−1, read 4 bytes back).")
+	a.f("\tVMOVUPS ·winoLo<>(SB), Z30")
+	a.f("\tVMOVUPS ·winoHi<>(SB), Z31")
+	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z29")
+	a.f("%s_loop:", n)
+	winoPosMasks(a, n)
 	winoRowMask(a, 32)
 	winoKMask(a, "K3", 0)
 	winoKMask(a, "K4", 16)
-	winoRows(a, n, 4, func(i int) {
+	winoRows(a, n, 2, 4, func(i int) {
 		skip := fmt.Sprintf("%s_skip%d", n, i)
 		for j := 0; j < 4; j++ {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", winoScratchAddr(i, j, 0), j)
