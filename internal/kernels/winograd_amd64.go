@@ -6,8 +6,8 @@ import "unsafe"
 
 // The AVX-512 Winograd loops (winograd_avx512_amd64.s, generators
 // internal/kernels/_asm/winograd*.go), F(2×2, 3×3) and (name …4…)
-// F(4×4, 3×3) (…4x4…, …4x8…: for tile rows of 4 and 8 tiles), on raw
-// pointers, contracts as the
+// F(4×4, 3×3) (…2x4…, …2x8…, …4x4…, …4x8…: for tile rows of 4 and 8
+// tiles), on raw pointers, contracts as the
 // methods of winoImpl: the row loops take n ≥ 1 tiles and the stride of the
 // block matrix's streams, the column loops nt ≥ 1 tiles of rows ≥ 1 tile
 // rows of a w × hgt plane.
@@ -73,6 +73,30 @@ func winoColsInGrad4x4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows i
 func winoColsInGrad4x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
+func winoColsIn2x4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOut2x4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOutGrad2x4AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsInGrad2x4AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsIn2x8AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOut2x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsOutGrad2x8AVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
+func winoColsInGrad2x8AVX512(plane, h unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+
+//go:noescape
 func winoColsInAVX512(h, plane unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
 
 //go:noescape
@@ -115,6 +139,10 @@ func (k winoImpl) colsIn(tf *winoTf, h, plane []float32, H, W, y0, rows, c0, nt 
 		winoColsIn4x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	case tf.m == 4:
 		winoColsIn4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case nt == 4:
+		winoColsIn2x4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case nt == 8:
+		winoColsIn2x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	default:
 		winoColsInAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	}
@@ -134,6 +162,10 @@ func (k winoImpl) colsOut(tf *winoTf, plane, h []float32, H, W, y0, rows, c0, nt
 		winoColsOut4x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	case tf.m == 4:
 		winoColsOut4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case nt == 4:
+		winoColsOut2x4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case nt == 8:
+		winoColsOut2x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	default:
 		winoColsOutAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	}
@@ -153,6 +185,10 @@ func (k winoImpl) colsOutGrad(tf *winoTf, h, plane []float32, H, W, y0, rows, c0
 		winoColsOutGrad4x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	case tf.m == 4:
 		winoColsOutGrad4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case nt == 4:
+		winoColsOutGrad2x4AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
+	case nt == 8:
+		winoColsOutGrad2x8AVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	default:
 		winoColsOutGradAVX512(unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0]), c0, nt, W, H, y0, rows)
 	}
@@ -172,6 +208,10 @@ func (k winoImpl) colsInGrad(tf *winoTf, plane, h []float32, H, W, y0, rows, c0,
 		winoColsInGrad4x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	case tf.m == 4:
 		winoColsInGrad4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case nt == 4:
+		winoColsInGrad2x4AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
+	case nt == 8:
+		winoColsInGrad2x8AVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	default:
 		winoColsInGradAVX512(unsafe.Pointer(&plane[0]), unsafe.Pointer(&h[0]), c0, nt, W, H, y0, rows)
 	}

@@ -29,14 +29,24 @@ var winoLengths = func() []int {
 	return append(ns, winoQ-1, winoQ)
 }()
 
+// winoRand is a loop test's random value: uniform in [−1, 1), or with
+// signedZeros one of +0, −0, +1, −1, so that sums of zeros of either sign
+// occur (their signs must match too).
+func winoRand(rng *rand.Rand, signedZeros bool) float32 {
+	if signedZeros {
+		return []float32{0, float32(math.Copysign(0, -1)), 1, -1}[rng.IntN(4)]
+	}
+	return 2*rng.Float32() - 1
+}
+
 // winoStreams fills 36 scratch streams (winoQ apart) of n floats each with
-// random values and every other float with guard values.
-func winoStreams(rng *rand.Rand, n int) []float32 {
+// winoRand values and every other float with guard values.
+func winoStreams(rng *rand.Rand, n int, signedZeros bool) []float32 {
 	h := make([]float32, 36*winoQ)
 	for i := range h {
 		h[i] = guard
 		if i%winoQ < n {
-			h[i] = 2*rng.Float32() - 1
+			h[i] = winoRand(rng, signedZeros)
 		}
 	}
 	return h
@@ -86,17 +96,21 @@ func sameBits(t *testing.T, what string, got, want []float32) {
 func TestWinogradLoopsMatchGo(t *testing.T) {
 	for _, impl := range winoImpls() {
 		for _, tf := range []*winoTf{&winoTf2, &winoTf4} {
-			testWinogradLoopsMatchGo(t, impl, tf)
+			for _, sz := range []bool{false, true} {
+				testWinogradLoopsMatchGo(t, impl, tf, sz)
+			}
 		}
 	}
 }
 
-func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf) {
+func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf, sz bool) {
 	{
 		rng := rand.New(rand.NewPCG(11, 12))
 		T := (tf.m + 2) * (tf.m + 2)
 		for _, n := range winoLengths {
-			what := func(loop string) string { return fmt.Sprintf("%s m=%d %s n=%d", impl.name, tf.m, loop, n) }
+			what := func(loop string) string {
+				return fmt.Sprintf("%s m=%d signed zeros %v %s n=%d", impl.name, tf.m, sz, loop, n)
+			}
 			stride := n + rng.IntN(5)
 			// the block matrix: T streams stride apart, guards around
 			matrix := func(random bool) []float32 {
@@ -104,20 +118,20 @@ func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf) {
 				for i := range m {
 					m[i] = guard
 					if random && i < T*stride && i%stride < n {
-						m[i] = 2*rng.Float32() - 1
+						m[i] = winoRand(rng, sz)
 					}
 				}
 				return m
 			}
 
-			h := winoStreams(rng, n)
+			h := winoStreams(rng, n, sz)
 			got, want := matrix(false), matrix(false)
 			impl.rowsIn(tf, got, stride, h, n)
 			winoGo.rowsIn(tf, want, stride, h, n)
 			sameBits(t, what("rowsIn"), got, want)
 
 			m := matrix(true)
-			got, want = winoStreams(rng, 0), winoStreams(rng, 0)
+			got, want = winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
 			impl.rowsOut(tf, got, m, stride, n)
 			winoGo.rowsOut(tf, want, m, stride, n)
 			sameBits(t, what("rowsOut"), got, want)
@@ -127,7 +141,7 @@ func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf) {
 			winoGo.rowsOutGrad(tf, want, stride, h, n)
 			sameBits(t, what("rowsOutGrad"), got, want)
 
-			got, want = winoStreams(rng, 0), winoStreams(rng, 0)
+			got, want = winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
 			impl.rowsInGrad(tf, got, m, stride, n)
 			winoGo.rowsInGrad(tf, want, m, stride, n)
 			sameBits(t, what("rowsInGrad"), got, want)
@@ -136,21 +150,23 @@ func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf) {
 			// values around, from several first rows y0 and columns c0
 			for _, pl := range winoPlanes(tf.m, n) {
 				what := func(loop string) string {
-					return fmt.Sprintf("%s m=%d %s nt=%d %+v", impl.name, tf.m, loop, n, pl)
+					return fmt.Sprintf("%s m=%d signed zeros %v %s nt=%d %+v", impl.name, tf.m, sz, loop, n, pl)
 				}
 				plane := func() ([]float32, []float32) {
 					x, full := guarded(pl.H*pl.W, 9)
-					fill(rng, x)
+					for i := range x {
+						x[i] = winoRand(rng, sz)
+					}
 					return x, full
 				}
 				x, _ := plane()
-				hs := winoStreams(rng, winoQ) // every tile row's scratch
-				got, want := winoStreams(rng, 0), winoStreams(rng, 0)
+				hs := winoStreams(rng, winoQ, sz) // every tile row's scratch
+				got, want := winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
 				impl.colsIn(tf, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				winoGo.colsIn(tf, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				sameBits(t, what("colsIn"), got, want)
 
-				got, want = winoStreams(rng, 0), winoStreams(rng, 0)
+				got, want = winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
 				impl.colsOutGrad(tf, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				winoGo.colsOutGrad(tf, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				sameBits(t, what("colsOutGrad"), got, want)

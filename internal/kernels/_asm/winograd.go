@@ -28,6 +28,7 @@ func winogradOps(a *asm) {
 	winoColsInGrad(a)
 	a.f("")
 	wino4Ops(a)
+	wino2PackedOps(a)
 	perm(a, "winoEven", func(i int) int { return 2 * i })
 	perm(a, "winoOdd", func(i int) int { return 2*i + 1 })
 	perm(a, "winoLo", func(i int) int { return i/2 + 16*(i%2) })

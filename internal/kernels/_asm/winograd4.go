@@ -6,7 +6,7 @@ import "fmt"
 // (names …4AVX512; contracts in internal/kernels/winograd_go.go, winoImpl,
 // with m = 4, n = 6) and their constants. Each loop applies one 1-D
 // transform (the w4… emitters below, the same operations in the same order
-// as winoTf4 in winograd_go.go) to 16 tiles per vector, with masked
+// as in4 … in winograd_go4.go) to 16 tiles per vector, with masked
 // tails. The column loops split 64 image columns into the four columns of
 // each tile (two levels of VPERMT2PS even/odd splits; the patch's columns
 // 4 and 5 are columns 0 and 1 of the next tile, shifted in with one more
@@ -80,7 +80,7 @@ func (w w4) join4(c, tmp, out [4]int) {
 	w.perm(out[3], tmp[1], tmp[3], w4Hi)
 }
 
-// w4In emits o = Bᵀ d (winoTf4.in) with temporaries from Z(t) on (7).
+// w4In emits o = Bᵀ d (in4) with temporaries from Z(t) on (7).
 func w4In(w w4, d []int, t int) []int {
 	A, B, C, D, E, F, G := t, t+1, t+2, t+3, t+4, t+5, t+6
 	w.sub(A, d[4], d[2]) // t3
@@ -104,7 +104,7 @@ func w4In(w w4, d []int, t int) []int {
 	return []int{B, E, C, F, A, D}
 }
 
-// w4Out emits o = Aᵀ d (winoTf4.out) with temporaries from Z(t) on (7).
+// w4Out emits o = Aᵀ d (out4) with temporaries from Z(t) on (7).
 func w4Out(w w4, d []int, t int) []int {
 	A, B, C, E, F, G, H := t, t+1, t+2, t+3, t+4, t+5, t+6
 	w.add(A, d[1], d[2])
@@ -123,7 +123,7 @@ func w4Out(w w4, d []int, t int) []int {
 	return []int{F, G, H, E}
 }
 
-// w4OutGrad emits o = A d (winoTf4.outGrad) with temporaries from Z(t) on (5).
+// w4OutGrad emits o = A d (outGrad4) with temporaries from Z(t) on (5).
 func w4OutGrad(w w4, d []int, t int) []int {
 	P, Q, R, S, T := t, t+1, t+2, t+3, t+4
 	w.add(P, d[0], d[2])
@@ -140,9 +140,9 @@ func w4OutGrad(w w4, d []int, t int) []int {
 	return []int{d[0], R, P, Q, S, d[3]}
 }
 
-// w4InGrad emits o = B d (winoTf4.inGrad) with temporaries from Z(t) on
-// (8); only45: just o4 and o5 (3 temporaries; the other outputs are left
-// out, not garbage: the result lists only those two, at indices 4 and 5).
+// w4InGrad emits o = B d (inGrad4) with temporaries from Z(t) on (8);
+// only45: just o4 and o5, by the same operations (2 temporaries; the
+// other entries of the result are −1).
 func w4InGrad(w w4, d []int, t int, only45 bool) []int {
 	A, B, C, E, F, G, I, K := t, t+1, t+2, t+3, t+4, t+5, t+6, t+7
 	if only45 {

@@ -29,29 +29,39 @@ func wino4PackedOps(a *asm) {
 				return 16 + t + 1 - nt + k
 			})
 		}
-		perm(a, fmt.Sprintf("wino4x%dPrev", nt), func(t int) int {
-			if t%nt != 0 {
-				return t - 1
-			}
-			return 16
-		})
-		perm(a, fmt.Sprintf("wino4x%dTail", nt), func(t int) int {
-			switch t % nt {
-			case 0:
-				return t + nt - 1
-			case 1:
-				return 16 + t + nt - 2
-			}
-			return 0
-		})
+		winoPackedPerms(a, "wino4", nt)
 	}
 }
 
-// wino4Groups emits the loop over the groups of g = 16/nt tile rows of the
-// plane: CX = the plane row of patch row 0 of the group's first tile row,
-// DX = tile rows left, R14 = the group's scratch, K1 = the lanes of its
-// min(DX, g) tile rows; body(i) handles patch row i.
-func wino4Groups(a *asm, name string, nt, patchRows int, body func(i int)) {
+// winoPackedPerms writes the input-gradient loops' permutations for rows
+// of nt tiles: <prefix>x<nt>Prev takes lane t−1 of the same tile row (lane
+// 0 of the second vector for a row's first tile), <prefix>x<nt>Tail puts
+// each row's last lane of the first and second vector in its lanes j·nt
+// and j·nt+1.
+func winoPackedPerms(a *asm, prefix string, nt int) {
+	perm(a, fmt.Sprintf("%sx%dPrev", prefix, nt), func(t int) int {
+		if t%nt != 0 {
+			return t - 1
+		}
+		return 16
+	})
+	perm(a, fmt.Sprintf("%sx%dTail", prefix, nt), func(t int) int {
+		switch t % nt {
+		case 0:
+			return t + nt - 1
+		case 1:
+			return 16 + t + nt - 2
+		}
+		return 0
+	})
+}
+
+// winoGroups emits the loop over the groups of g = 16/nt tile rows (m
+// plane rows apart) of the plane: CX = the plane row of patch row 0 of the
+// group's first tile row, DX = tile rows left, R14 = the group's scratch,
+// K1 = the lanes of its min(DX, g) tile rows; body(i) is called for i <
+// patchRows.
+func winoGroups(a *asm, name string, m, nt, patchRows int, body func(i int)) {
 	g, shift := 16/nt, map[int]int{4: 2, 8: 3}[nt]
 	a.f("\tMOVQ R12, CX")
 	a.f("\tMOVQ R13, DX")
@@ -71,7 +81,7 @@ func wino4Groups(a *asm, name string, nt, patchRows int, body func(i int)) {
 	for i := 0; i < patchRows; i++ {
 		body(i)
 	}
-	a.f("\tADDQ $%d, CX", 4*g)
+	a.f("\tADDQ $%d, CX", m*g)
 	a.f("\tADDQ $64, R14")
 	a.f("\tSUBQ $%d, DX", g)
 	a.f("\tJGT %s_groups", name)
@@ -79,15 +89,15 @@ func wino4Groups(a *asm, name string, nt, patchRows int, body func(i int)) {
 	a.f("\tRET")
 }
 
-// wino4GroupRow emits, for each tile row j of the group that exists and
+// winoGroupRow emits, for each tile row j of the group that exists and
 // whose patch row i lies inside the plane, rowBody(j) with AX the address
 // of that plane row's column c0.
-func wino4GroupRow(a *asm, name string, nt, i int, rowBody func(j int)) {
+func winoGroupRow(a *asm, name string, m, nt, i int, rowBody func(j int)) {
 	for j := 0; j < 16/nt; j++ {
 		skip := fmt.Sprintf("%s_skip%d_%d", name, i, j)
 		a.f("\tCMPQ DX, $%d", j)
 		a.f("\tJLE %s", skip)
-		winoRowAddr(a, 4*j+i, skip)
+		winoRowAddr(a, m*j+i, skip)
 		rowBody(j)
 		a.f("%s:", skip)
 	}
@@ -101,7 +111,7 @@ func wino4LoadGroupRow(a *asm, name string, nt, i int, extra bool) {
 	for v := range 5 {
 		a.f("\tVPXORD Z%d, Z%d, Z%d", v, v, v)
 	}
-	wino4GroupRow(a, name, nt, i, func(j int) {
+	winoGroupRow(a, name, 4, nt, i, func(j int) {
 		if nt == 8 {
 			a.f("\tVMOVUPS.Z (AX), K2, Z%d", 2*j)
 			a.f("\tVMOVUPS.Z 64(AX), K3, Z%d", 2*j+1)
@@ -142,7 +152,7 @@ func wino4ColsInPacked(a *asm, nt int) {
 	a.f("\tVMOVUPS ·wino4x%dNext2<>(SB), Z%d", nt, w4Next2)
 	a.f("\tVBROADCASTSS ·wino4Four<>(SB), Z%d", w4Four)
 	wino4PackedMasks(a, nt, true)
-	wino4Groups(a, n, nt, 6, func(i int) {
+	winoGroups(a, n, 4, nt, 6, func(i int) {
 		wino4LoadGroupRow(a, n, nt, i, true)
 		w.split4([4]int{0, 1, 2, 3}, [4]int{5, 6, 7, 8}, [4]int{9, 11, 10, 12})
 		w.perm(13, 9, 4, w4Next)   // columns 4t+4
@@ -161,7 +171,7 @@ func wino4ColsOutGradPacked(a *asm, nt int) {
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z%d", w4Odd)
 	a.f("\tVBROADCASTSS ·wino4Four<>(SB), Z%d", w4Four)
 	wino4PackedMasks(a, nt, false)
-	wino4Groups(a, n, nt, 4, func(i int) {
+	winoGroups(a, n, 4, nt, 4, func(i int) {
 		wino4LoadGroupRow(a, n, nt, i, false)
 		w.split4([4]int{0, 1, 2, 3}, [4]int{4, 5, 6, 7}, [4]int{8, 9, 10, 11})
 		for b, r := range w4OutGrad(w, []int{8, 9, 10, 11}, 12) {
@@ -180,13 +190,13 @@ func wino4ColsOutPacked(a *asm, nt int) {
 	a.f("\tVBROADCASTSS ·wino4Four<>(SB), Z%d", w4Four)
 	a.f("\tVBROADCASTSS ·wino4Eight<>(SB), Z%d", w4Eight)
 	wino4PackedMasks(a, nt, false)
-	wino4Groups(a, n, nt, 4, func(i int) {
+	winoGroups(a, n, 4, nt, 4, func(i int) {
 		for s := range 6 {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", wino4Scratch(i, s, 0), s)
 		}
 		o := w4Out(w, []int{0, 1, 2, 3, 4, 5}, 6)
 		w.join4([4]int(o), [4]int{13, 14, 15, 16}, [4]int{17, 18, 19, 20})
-		wino4GroupRow(a, n, nt, i, func(j int) {
+		winoGroupRow(a, n, 4, nt, i, func(j int) {
 			if nt == 8 {
 				a.f("\tVMOVUPS Z%d, K2, (AX)", 17+2*j)
 				a.f("\tVMOVUPS Z%d, K3, 64(AX)", 18+2*j)
@@ -218,7 +228,7 @@ func wino4ColsInGradPacked(a *asm, nt int) {
 	a.f("\tVBROADCASTSS ·winoSign<>(SB), Z%d", w4Sign)
 	a.f("\tVPXORD Z%d, Z%d, Z%d", zero, zero, zero)
 	wino4PackedMasks(a, nt, true)
-	wino4Groups(a, n, nt, 6, func(k int) {
+	winoGroups(a, n, 4, nt, 6, func(k int) {
 		i := []int{2, 3, 4, 5, 0, 1}[k]
 		for s := range 6 {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", wino4Scratch(i, s, 0), s)
@@ -231,7 +241,7 @@ func wino4ColsInGradPacked(a *asm, nt int) {
 		w.add(c[0], c[0], 14)
 		w.add(c[1], c[1], 15)
 		w.join4([4]int(c), [4]int{17, 18, 19, 20}, [4]int{0, 1, 2, 3})
-		wino4GroupRow(a, n, nt, i, func(j int) {
+		winoGroupRow(a, n, 4, nt, i, func(j int) {
 			add := func(v int, off int, k string) {
 				a.f("\tVMOVUPS.Z %d(AX), %s, Z%d", off, k, sum)
 				a.f("\tVADDPS Z%d, Z%d, Z%d", v, sum, sum)
