@@ -33,9 +33,9 @@ type BNActPool struct {
 	// 2·row + column (0..3)
 	arg  []uint8
 	call call // the arguments of the running Forward or Backward
-	// gradMapped: Backward leaves dIn unwritten and keeps the channels'
-	// input-gradient maps in ba.k, ba.kb, ba.kc; the convolution before it
-	// applies them (bnact_map.go)
+	// gradMapped: Backward computes nothing; the single-plane convolution
+	// before it runs channelGrads and mapGradPlanes channel by channel
+	// (bnact_map.go)
 	gradMapped bool
 }
 
@@ -136,14 +136,16 @@ func (l *bnActPoolForward) unit(_, u int) {
 
 // Backward computes dIn through the three layers and adds the gradients of
 // γ, β and the slopes, one block of channels per work unit (channelBlock):
-// the per-plane sums sample by sample, their reduction per channel in
-// sample order and its input-gradient map, then the input-gradient sweep
-// (left to the convolution before when gradMapped, with the maps kept in
-// ba.k, ba.kb, ba.kc).
+// the channels' sums and input-gradient maps (channelGrads), then the
+// input-gradient sweep. When gradMapped, Backward only sizes the scratch:
+// the single-plane convolution before it runs channelGrads and the sweep
+// per channel inside its weight-gradient units (bnact_map.go).
 func (l *BNActPool) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
 	l.ba.grads.size(n * l.ba.bn.in.C)
-	l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolBackward)(l))
+	if !l.gradMapped {
+		l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolBackward)(l))
+	}
 }
 
 // bnActPoolBackward is BNActPool.Backward's parallel region: unit u is the
@@ -151,11 +153,27 @@ func (l *BNActPool) Backward(dIn, dOut []float32, n int) {
 type bnActPoolBackward BNActPool
 
 func (l *bnActPoolBackward) unit(_, u int) {
+	C, hw := l.ba.bn.in.C, l.ba.bn.in.H*l.ba.bn.in.W
+	dIn, n := l.call.dst, l.call.n
+	c0, c1 := (*BNActPool)(l).channelBlock(u)
+	(*BNActPool)(l).channelGrads(c0, c1)
+	if dIn == nil {
+		return
+	}
+	for i := 0; i < n; i++ {
+		(*BNActPool)(l).gradPlanes(dIn[(i*C+c0)*hw:], i, c0, c1)
+	}
+}
+
+// channelGrads computes the backward of channels [c0, c1) of the running
+// Backward but for the input-gradient sweep: the per-plane sums sample by
+// sample, their reduction per channel in sample order, the slopes'
+// gradient and the channels' input-gradient maps (ba.k, ba.kb, ba.kc).
+func (l *BNActPool) channelGrads(c0, c1 int) {
 	ba, b := l.ba, l.ba.bn
 	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
 	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
-	dIn, dOut, n, p := l.call.dst, l.call.src, l.call.n, &ba.grads
-	c0, c1 := (*BNActPool)(l).channelBlock(u)
+	dOut, n, p := l.call.src, l.call.n, &ba.grads
 	for i := 0; i < n; i++ {
 		for c := c0; c < c1; c++ {
 			pl := i*C + c
@@ -175,19 +193,13 @@ func (l *bnActPoolBackward) unit(_, u int) {
 		}
 		ba.k[c], ba.kb[c], ba.kc[c] = b.channelBackward(c, n, sg, sgd)
 	}
-	if l.gradMapped || dIn == nil {
-		return
-	}
-	for i := 0; i < n; i++ {
-		(*BNActPool)(l).gradPlanes(dIn[(i*C+c0)*hw:], i, c0, c1)
-	}
 }
 
 func (l *BNActPool) setGradMapped(on bool) { l.gradMapped = on }
 
 // mapGradPlanes writes the input gradient of planes [lo, hi) of sample i of
 // the running Backward into buf and returns them ((hi−lo)×H×W), with the
-// maps Backward kept (gradMapped): the same kernel calls as Backward's own
+// maps channelGrads computed: the same kernel calls as Backward's own
 // sweep.
 func (l *BNActPool) mapGradPlanes(buf []float32, i, lo, hi int) []float32 {
 	buf = buf[:(hi-lo)*l.ba.bn.in.H*l.ba.bn.in.W]
