@@ -22,7 +22,9 @@ func (c *Conv2d) planeGeom() kernels.ConvGeom {
 }
 
 // planeForward is the parallel region of a singlePlane Conv2d.Forward:
-// unit i is sample i, its output channels one after the other.
+// unit i is sample i, its output channels one after the other, each
+// followed by its bias and, for a linked batch norm (fwdStats), the
+// plane's statistics while it is in cache.
 type planeForward Conv2d
 
 func (c *planeForward) unit(_, i int) {
@@ -32,9 +34,17 @@ func (c *planeForward) unit(_, i int) {
 	x := c.call.src[i*inSz : (i+1)*inSz]
 	y := c.call.dst[i*outSz : (i+1)*outSz]
 	for o := range c.spec.Out {
-		kernels.DepthwiseConv(y[o*ohw:(o+1)*ohw], x, c.weight.W[o*k2:(o+1)*k2], g)
+		yo := y[o*ohw : (o+1)*ohw]
+		kernels.DepthwiseConv(yo, x, c.weight.W[o*k2:(o+1)*k2], g)
+		if c.bias != nil {
+			for j := range yo {
+				yo[j] += c.bias.W[o]
+			}
+		}
+		if c.fwdStats != nil {
+			c.fwdStats.planes.put(i*c.spec.Out+o, yo)
+		}
 	}
-	(*Conv2d)(c).addBias(y)
 	if c.post != nil {
 		c.post.applyEval(y)
 	}
