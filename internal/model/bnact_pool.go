@@ -169,12 +169,17 @@ func (l *bnActPoolBackward) unit(_, u int) {
 // Backward but for the input-gradient sweep: the per-plane sums sample by
 // sample, their reduction per channel in sample order, the slopes'
 // gradient and the channels' input-gradient maps (ba.k, ba.kb, ba.kc).
+// The per-plane sums run from the last sample to the first, so that the
+// sweep, which runs from the first, finds the planes read last still in
+// cache when the channels' planes exceed it (tiny's first stage: 64
+// samples × 21 KB per channel); they are reduced in sample order all the
+// same.
 func (l *BNActPool) channelGrads(c0, c1 int) {
 	ba, b := l.ba, l.ba.bn
 	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
 	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
 	dOut, n, p := l.call.src, l.call.n, &ba.grads
-	for i := 0; i < n; i++ {
+	for i := n - 1; i >= 0; i-- {
 		for c := c0; c < c1; c++ {
 			pl := i*C + c
 			p.g[pl], p.gd[pl], p.da[pl] = kernels.NormActPool2x2GradStats(dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw],

@@ -22,6 +22,7 @@ func BenchmarkBNActPoolCPU(b *testing.B) {
 		dy := randn(rng, n*fused.OutShape().Size())
 		out, dx := make([]float32, len(dy)), make([]float32, len(x))
 		name := fmt.Sprintf("%dx%dx%d", in.C, in.H, in.W)
+		fused.Forward(out, x, n) // Backward's caches, when run alone
 		b.Run(name+"/forward", func(b *testing.B) {
 			cpu := processCPU(b)
 			for i := 0; i < b.N; i++ {
@@ -67,6 +68,7 @@ func BenchmarkTinyStage1CPU(b *testing.B) {
 	x := randn(rng, n*s.InShape().Size())
 	dy := randn(rng, n*s.OutShape().Size())
 	out := make([]float32, len(dy))
+	s.Forward(out, x, n) // Backward's caches, when run alone
 	b.Run("forward", func(b *testing.B) {
 		cpu := processCPU(b)
 		for i := 0; i < b.N; i++ {
