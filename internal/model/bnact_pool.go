@@ -73,42 +73,80 @@ func (l *BNActPool) Children() []Layer { return []Layer{l.ba.bn, l.ba.act, l.poo
 // (the sweep after the statistics) begins.
 const poolRunFloats = 1024
 
+// sweepRunFloats is the length of the runs a work unit of the sample by
+// sample sweep (bnActPoolSweep) reads: 64 KB of one sample's consecutive
+// planes, long runs for the prefetchers and still many units when the
+// batch is small.
+const sweepRunFloats = 16384
+
+// channelsPer is the number of consecutive channels a work unit reading
+// runs of run floats takes (one for planes of at least that size).
+func (l *BNActPool) channelsPer(run int) int {
+	return max(1, run/(l.ba.bn.in.H*l.ba.bn.in.W))
+}
+
 // channelBlock is the channels [c0, c1) of work unit u (see poolRunFloats).
 func (l *BNActPool) channelBlock(u int) (c0, c1 int) {
-	in := l.ba.bn.in
-	cb := max(1, poolRunFloats/(in.H*in.W))
-	return u * cb, min((u+1)*cb, in.C)
+	cb := l.channelsPer(poolRunFloats)
+	return u * cb, min((u+1)*cb, l.ba.bn.in.C)
 }
 
 // channelBlocks is the number of work units (channel blocks) of a pass.
 func (l *BNActPool) channelBlocks() int {
-	in := l.ba.bn.in
-	cb := max(1, poolRunFloats/(in.H*in.W))
-	return (in.C + cb - 1) / cb
+	cb := l.channelsPer(poolRunFloats)
+	return (l.ba.bn.in.C + cb - 1) / cb
 }
 
-// Forward computes out = maxpool(act(BN(in))), one block of channels per
-// work unit (channelBlock): the statistics of its planes, sample by sample,
-// then its channels' maps, then the sweep (an Infer replica, which never
-// runs Backward, skips the window indices).
+// Forward computes out = maxpool(act(BN(in))). When the channels'
+// statistics need no pass over in (eval mode, or the convolution before
+// handed over every plane's, bnstats.go), it computes the channels' maps,
+// then sweeps sample by sample in runs of consecutive planes
+// (bnActPoolSweep); otherwise one block of channels per work unit
+// (channelBlock): the statistics of its planes, sample by sample, then its
+// channels' maps, then the sweep. An Infer replica, which never runs
+// Backward, skips the window indices.
 func (l *BNActPool) Forward(out, in []float32, n int) {
-	l.ba.bn.begin(in, n)
-	if !l.ba.bn.ex.inferOnly {
+	ba, b := l.ba, l.ba.bn
+	b.begin(in, n)
+	if !b.ex.inferOnly {
 		l.arg = growUint8(l.arg, n*l.pool.out.Size())
 	}
 	l.call = call{out, in, n}
-	l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolForward)(l))
+	if !l.statsKnown() {
+		b.ex.run(l.channelBlocks(), (*bnActPoolForward)(l))
+		return
+	}
+	for c := range b.in.C {
+		ba.mu[c], ba.scale[c], ba.shift[c] = b.channelForward(in, n, c)
+	}
+	cb := l.channelsPer(sweepRunFloats)
+	b.ex.run(n*((b.in.C+cb-1)/cb), (*bnActPoolSweep)(l))
 }
 
-// bnActPoolForward is BNActPool.Forward's parallel region: unit u is the
-// channel block channelBlock(u).
+// statsKnown reports whether the channels' statistics for the running
+// Forward need no pass over its input: eval mode, or every plane's
+// statistics handed over by the convolution before.
+func (l *BNActPool) statsKnown() bool {
+	b := l.ba.bn
+	if !b.trained {
+		return true
+	}
+	for _, h := range b.planes.have {
+		if !h {
+			return false
+		}
+	}
+	return true
+}
+
+// bnActPoolForward is BNActPool.Forward's parallel region when it computes
+// the statistics: unit u is the channel block channelBlock(u).
 type bnActPoolForward BNActPool
 
 func (l *bnActPoolForward) unit(_, u int) {
 	ba, b := l.ba, l.ba.bn
-	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
-	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
-	out, in, n := l.call.dst, l.call.src, l.call.n
+	C, hw := b.in.C, b.in.H*b.in.W
+	in, n := l.call.src, l.call.n
 	c0, c1 := (*BNActPool)(l).channelBlock(u)
 	if b.trained {
 		for i := 0; i < n; i++ {
@@ -123,14 +161,38 @@ func (l *bnActPoolForward) unit(_, u int) {
 		ba.mu[c], ba.scale[c], ba.shift[c] = b.channelForward(in, n, c)
 	}
 	for i := 0; i < n; i++ {
-		for c := c0; c < c1; c++ {
-			pl := i*C + c
-			var arg []uint8
-			if !b.ex.inferOnly {
-				arg = l.arg[pl*ohw : (pl+1)*ohw]
-			}
-			kernels.NormActPool2x2(out[pl*ohw:(pl+1)*ohw], arg, in[pl*hw:(pl+1)*hw], W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c))
+		(*BNActPool)(l).sweep(i, c0, c1)
+	}
+}
+
+// bnActPoolSweep is BNActPool.Forward's parallel region when the channels'
+// maps are known: sample by sample, each sample's channels in blocks of
+// channelsPer(sweepRunFloats); unit u is block u mod B of sample u / B
+// (B blocks per sample).
+type bnActPoolSweep BNActPool
+
+func (l *bnActPoolSweep) unit(_, u int) {
+	C := l.ba.bn.in.C
+	cb := (*BNActPool)(l).channelsPer(sweepRunFloats)
+	B := (C + cb - 1) / cb
+	c0 := u % B * cb
+	(*BNActPool)(l).sweep(u/B, c0, min(c0+cb, C))
+}
+
+// sweep normalises, activates and pools planes [c0, c1) of sample i of the
+// running Forward with the channels' maps.
+func (l *BNActPool) sweep(i, c0, c1 int) {
+	ba, b := l.ba, l.ba.bn
+	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
+	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
+	out, in := l.call.dst, l.call.src
+	for c := c0; c < c1; c++ {
+		pl := i*C + c
+		var arg []uint8
+		if !b.ex.inferOnly {
+			arg = l.arg[pl*ohw : (pl+1)*ohw]
 		}
+		kernels.NormActPool2x2(out[pl*ohw:(pl+1)*ohw], arg, in[pl*hw:(pl+1)*hw], W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c))
 	}
 }
 
