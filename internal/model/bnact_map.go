@@ -24,7 +24,12 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 //
 // Likewise, a BNAct after a depthwise convolution leaves its input
 // gradient to the convolution's backward, which computes it per block of
-// planes right before using it (linkGradMapped).
+// planes right before using it (linkGradMapped). A BNActPool after a
+// single-plane convolution leaves it its whole backward: the
+// convolution's weight-gradient unit for output channel c runs the
+// BNActPool's sums and map of channel c, then its input-gradient sweep
+// sample by sample, so channel c's planes are read twice in a row (in
+// cache the second time) rather than in two passes over the tensor.
 
 // linkMapped links the BNAct layer a ends with and the depthwise or 1×1
 // convolution layer b starts with (a's output is b's input) for a training
@@ -136,9 +141,11 @@ func (l *BNAct) setGradMapped(on bool) { l.gradMapped = on }
 // convolution's backward reads its output gradient plane by plane: a
 // depthwise convolution, or one of a single input channel that computes no
 // input gradient (noDIn: it is the chain's first layer and the chain's dIn
-// is nil), whose weight gradient runs per output channel. The layer keeps
-// its input-gradient maps and the convolution applies them (see
-// mapGradPlanes). It returns the layer to unlink afterwards, or nil.
+// is nil), whose weight gradient runs per output channel. A BNAct keeps
+// its input-gradient maps and the convolution applies them
+// (mapGradPlanes); a BNActPool leaves the convolution its sums and maps
+// too (BNActPool.channelGrads). It returns the layer to unlink afterwards,
+// or nil.
 func linkGradMapped(prev, l Layer, noDIn bool) gradMapper {
 	c, ok := prev.(*Conv2d)
 	if !crossLayerLinks || !ok {

@@ -33,9 +33,9 @@ type BNActPool struct {
 	// 2·row + column (0..3)
 	arg  []uint8
 	call call // the arguments of the running Forward or Backward
-	// gradMapped: Backward leaves dIn unwritten and keeps the channels'
-	// input-gradient maps in ba.k, ba.kb, ba.kc; the convolution before it
-	// applies them (bnact_map.go)
+	// gradMapped: Backward computes nothing; the single-plane convolution
+	// before it runs channelGrads and mapGradPlanes channel by channel
+	// (bnact_map.go)
 	gradMapped bool
 }
 
@@ -73,42 +73,80 @@ func (l *BNActPool) Children() []Layer { return []Layer{l.ba.bn, l.ba.act, l.poo
 // (the sweep after the statistics) begins.
 const poolRunFloats = 1024
 
+// sweepRunFloats is the length of the runs a work unit of the sample by
+// sample sweep (bnActPoolSweep) reads: 64 KB of one sample's consecutive
+// planes, long runs for the prefetchers and still many units when the
+// batch is small.
+const sweepRunFloats = 16384
+
+// channelsPer is the number of consecutive channels a work unit reading
+// runs of run floats takes (one for planes of at least that size).
+func (l *BNActPool) channelsPer(run int) int {
+	return max(1, run/(l.ba.bn.in.H*l.ba.bn.in.W))
+}
+
 // channelBlock is the channels [c0, c1) of work unit u (see poolRunFloats).
 func (l *BNActPool) channelBlock(u int) (c0, c1 int) {
-	in := l.ba.bn.in
-	cb := max(1, poolRunFloats/(in.H*in.W))
-	return u * cb, min((u+1)*cb, in.C)
+	cb := l.channelsPer(poolRunFloats)
+	return u * cb, min((u+1)*cb, l.ba.bn.in.C)
 }
 
 // channelBlocks is the number of work units (channel blocks) of a pass.
 func (l *BNActPool) channelBlocks() int {
-	in := l.ba.bn.in
-	cb := max(1, poolRunFloats/(in.H*in.W))
-	return (in.C + cb - 1) / cb
+	cb := l.channelsPer(poolRunFloats)
+	return (l.ba.bn.in.C + cb - 1) / cb
 }
 
-// Forward computes out = maxpool(act(BN(in))), one block of channels per
-// work unit (channelBlock): the statistics of its planes, sample by sample,
-// then its channels' maps, then the sweep (an Infer replica, which never
-// runs Backward, skips the window indices).
+// Forward computes out = maxpool(act(BN(in))). When the channels'
+// statistics need no pass over in (eval mode, or the convolution before
+// handed over every plane's, bnstats.go), it computes the channels' maps,
+// then sweeps sample by sample in runs of consecutive planes
+// (bnActPoolSweep); otherwise one block of channels per work unit
+// (channelBlock): the statistics of its planes, sample by sample, then its
+// channels' maps, then the sweep. An Infer replica, which never runs
+// Backward, skips the window indices.
 func (l *BNActPool) Forward(out, in []float32, n int) {
-	l.ba.bn.begin(in, n)
-	if !l.ba.bn.ex.inferOnly {
+	ba, b := l.ba, l.ba.bn
+	b.begin(in, n)
+	if !b.ex.inferOnly {
 		l.arg = growUint8(l.arg, n*l.pool.out.Size())
 	}
 	l.call = call{out, in, n}
-	l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolForward)(l))
+	if !l.statsKnown() {
+		b.ex.run(l.channelBlocks(), (*bnActPoolForward)(l))
+		return
+	}
+	for c := range b.in.C {
+		ba.mu[c], ba.scale[c], ba.shift[c] = b.channelForward(in, n, c)
+	}
+	cb := l.channelsPer(sweepRunFloats)
+	b.ex.run(n*((b.in.C+cb-1)/cb), (*bnActPoolSweep)(l))
 }
 
-// bnActPoolForward is BNActPool.Forward's parallel region: unit u is the
-// channel block channelBlock(u).
+// statsKnown reports whether the channels' statistics for the running
+// Forward need no pass over its input: eval mode, or every plane's
+// statistics handed over by the convolution before.
+func (l *BNActPool) statsKnown() bool {
+	b := l.ba.bn
+	if !b.trained {
+		return true
+	}
+	for _, h := range b.planes.have {
+		if !h {
+			return false
+		}
+	}
+	return true
+}
+
+// bnActPoolForward is BNActPool.Forward's parallel region when it computes
+// the statistics: unit u is the channel block channelBlock(u).
 type bnActPoolForward BNActPool
 
 func (l *bnActPoolForward) unit(_, u int) {
 	ba, b := l.ba, l.ba.bn
-	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
-	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
-	out, in, n := l.call.dst, l.call.src, l.call.n
+	C, hw := b.in.C, b.in.H*b.in.W
+	in, n := l.call.src, l.call.n
 	c0, c1 := (*BNActPool)(l).channelBlock(u)
 	if b.trained {
 		for i := 0; i < n; i++ {
@@ -123,27 +161,53 @@ func (l *bnActPoolForward) unit(_, u int) {
 		ba.mu[c], ba.scale[c], ba.shift[c] = b.channelForward(in, n, c)
 	}
 	for i := 0; i < n; i++ {
-		for c := c0; c < c1; c++ {
-			pl := i*C + c
-			var arg []uint8
-			if !b.ex.inferOnly {
-				arg = l.arg[pl*ohw : (pl+1)*ohw]
-			}
-			kernels.NormActPool2x2(out[pl*ohw:(pl+1)*ohw], arg, in[pl*hw:(pl+1)*hw], W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c))
+		(*BNActPool)(l).sweep(i, c0, c1)
+	}
+}
+
+// bnActPoolSweep is BNActPool.Forward's parallel region when the channels'
+// maps are known: sample by sample, each sample's channels in blocks of
+// channelsPer(sweepRunFloats); unit u is block u mod B of sample u / B
+// (B blocks per sample).
+type bnActPoolSweep BNActPool
+
+func (l *bnActPoolSweep) unit(_, u int) {
+	C := l.ba.bn.in.C
+	cb := (*BNActPool)(l).channelsPer(sweepRunFloats)
+	B := (C + cb - 1) / cb
+	c0 := u % B * cb
+	(*BNActPool)(l).sweep(u/B, c0, min(c0+cb, C))
+}
+
+// sweep normalises, activates and pools planes [c0, c1) of sample i of the
+// running Forward with the channels' maps.
+func (l *BNActPool) sweep(i, c0, c1 int) {
+	ba, b := l.ba, l.ba.bn
+	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
+	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
+	out, in := l.call.dst, l.call.src
+	for c := c0; c < c1; c++ {
+		pl := i*C + c
+		var arg []uint8
+		if !b.ex.inferOnly {
+			arg = l.arg[pl*ohw : (pl+1)*ohw]
 		}
+		kernels.NormActPool2x2(out[pl*ohw:(pl+1)*ohw], arg, in[pl*hw:(pl+1)*hw], W, OW, ba.mu[c], ba.scale[c], ba.shift[c], ba.a(c))
 	}
 }
 
 // Backward computes dIn through the three layers and adds the gradients of
 // γ, β and the slopes, one block of channels per work unit (channelBlock):
-// the per-plane sums sample by sample, their reduction per channel in
-// sample order and its input-gradient map, then the input-gradient sweep
-// (left to the convolution before when gradMapped, with the maps kept in
-// ba.k, ba.kb, ba.kc).
+// the channels' sums and input-gradient maps (channelGrads), then the
+// input-gradient sweep. When gradMapped, Backward only sizes the scratch:
+// the single-plane convolution before it runs channelGrads and the sweep
+// per channel inside its weight-gradient units (bnact_map.go).
 func (l *BNActPool) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
 	l.ba.grads.size(n * l.ba.bn.in.C)
-	l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolBackward)(l))
+	if !l.gradMapped {
+		l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolBackward)(l))
+	}
 }
 
 // bnActPoolBackward is BNActPool.Backward's parallel region: unit u is the
@@ -151,12 +215,33 @@ func (l *BNActPool) Backward(dIn, dOut []float32, n int) {
 type bnActPoolBackward BNActPool
 
 func (l *bnActPoolBackward) unit(_, u int) {
+	C, hw := l.ba.bn.in.C, l.ba.bn.in.H*l.ba.bn.in.W
+	dIn, n := l.call.dst, l.call.n
+	c0, c1 := (*BNActPool)(l).channelBlock(u)
+	(*BNActPool)(l).channelGrads(c0, c1)
+	if dIn == nil {
+		return
+	}
+	for i := 0; i < n; i++ {
+		(*BNActPool)(l).gradPlanes(dIn[(i*C+c0)*hw:], i, c0, c1)
+	}
+}
+
+// channelGrads computes the backward of channels [c0, c1) of the running
+// Backward but for the input-gradient sweep: the per-plane sums sample by
+// sample, their reduction per channel in sample order, the slopes'
+// gradient and the channels' input-gradient maps (ba.k, ba.kb, ba.kc).
+// The per-plane sums run from the last sample to the first, so that the
+// sweep, which runs from the first, finds the planes read last still in
+// cache when the channels' planes exceed it (tiny's first stage: 64
+// samples × 21 KB per channel); they are reduced in sample order all the
+// same.
+func (l *BNActPool) channelGrads(c0, c1 int) {
 	ba, b := l.ba, l.ba.bn
 	C, W, hw := b.in.C, b.in.W, b.in.H*b.in.W
 	OW, ohw := l.pool.out.W, l.pool.out.H*l.pool.out.W
-	dIn, dOut, n, p := l.call.dst, l.call.src, l.call.n, &ba.grads
-	c0, c1 := (*BNActPool)(l).channelBlock(u)
-	for i := 0; i < n; i++ {
+	dOut, n, p := l.call.src, l.call.n, &ba.grads
+	for i := n - 1; i >= 0; i-- {
 		for c := c0; c < c1; c++ {
 			pl := i*C + c
 			p.g[pl], p.gd[pl], p.da[pl] = kernels.NormActPool2x2GradStats(dOut[pl*ohw:(pl+1)*ohw], l.arg[pl*ohw:(pl+1)*ohw], b.x[pl*hw:(pl+1)*hw],
@@ -175,19 +260,13 @@ func (l *bnActPoolBackward) unit(_, u int) {
 		}
 		ba.k[c], ba.kb[c], ba.kc[c] = b.channelBackward(c, n, sg, sgd)
 	}
-	if l.gradMapped || dIn == nil {
-		return
-	}
-	for i := 0; i < n; i++ {
-		(*BNActPool)(l).gradPlanes(dIn[(i*C+c0)*hw:], i, c0, c1)
-	}
 }
 
 func (l *BNActPool) setGradMapped(on bool) { l.gradMapped = on }
 
 // mapGradPlanes writes the input gradient of planes [lo, hi) of sample i of
 // the running Backward into buf and returns them ((hi−lo)×H×W), with the
-// maps Backward kept (gradMapped): the same kernel calls as Backward's own
+// maps channelGrads computed: the same kernel calls as Backward's own
 // sweep.
 func (l *BNActPool) mapGradPlanes(buf []float32, i, lo, hi int) []float32 {
 	buf = buf[:(hi-lo)*l.ba.bn.in.H*l.ba.bn.in.W]

@@ -12,9 +12,10 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // sample) at a time, so it can compute the per-plane sums right after
 // writing a plane, while the plane is still in cache:
 //
-//   - forward: a Conv2d followed by a BatchNorm in a Sequential hands it
-//     the sum and squared deviations of every plane of its output
-//     (BatchNorm.sampleStats);
+//   - forward: a Conv2d followed by a BatchNorm (BNAct, BNActPool) in a
+//     Sequential hands it the sum and squared deviations of every plane of
+//     its output (BatchNorm.sampleStats; a single-plane convolution right
+//     after writing each plane, conv_plane.go);
 //   - backward: a Conv2d whose input is a BNAct's output hands the BNAct
 //     the gradient sums of every plane of its input gradient
 //     (BNAct.sampleGradStats).
@@ -117,8 +118,8 @@ func (l *BNAct) sampleGradStats(i, c0 int, dy []float32) {
 }
 
 // linkForwardStats makes c hand its per-sample output statistics to the
-// batch norm next is (a training BatchNorm or BNAct over c's output) in its
-// next Forward over n samples; it reports whether it did.
+// batch norm next is (a training BatchNorm, BNAct or BNActPool over c's
+// output) in its next Forward over n samples; it reports whether it did.
 func (c *Conv2d) linkForwardStats(next Layer, n int) bool {
 	if !c.ex.Training || c.ex.inferOnly {
 		return false
@@ -127,6 +128,8 @@ func (c *Conv2d) linkForwardStats(next Layer, n int) bool {
 	switch l := next.(type) {
 	case *BNAct:
 		b = l.bn
+	case *BNActPool:
+		b = l.ba.bn
 	case *BatchNorm:
 		b = l
 	}

@@ -22,7 +22,9 @@ func (c *Conv2d) planeGeom() kernels.ConvGeom {
 }
 
 // planeForward is the parallel region of a singlePlane Conv2d.Forward:
-// unit i is sample i, its output channels one after the other.
+// unit i is sample i, its output channels one after the other, each
+// followed by its bias and, for a linked batch norm (fwdStats), the
+// plane's statistics while it is in cache.
 type planeForward Conv2d
 
 func (c *planeForward) unit(_, i int) {
@@ -32,9 +34,17 @@ func (c *planeForward) unit(_, i int) {
 	x := c.call.src[i*inSz : (i+1)*inSz]
 	y := c.call.dst[i*outSz : (i+1)*outSz]
 	for o := range c.spec.Out {
-		kernels.DepthwiseConv(y[o*ohw:(o+1)*ohw], x, c.weight.W[o*k2:(o+1)*k2], g)
+		yo := y[o*ohw : (o+1)*ohw]
+		kernels.DepthwiseConv(yo, x, c.weight.W[o*k2:(o+1)*k2], g)
+		if c.bias != nil {
+			for j := range yo {
+				yo[j] += c.bias.W[o]
+			}
+		}
+		if c.fwdStats != nil {
+			c.fwdStats.planes.put(i*c.spec.Out+o, yo)
+		}
 	}
-	(*Conv2d)(c).addBias(y)
 	if c.post != nil {
 		c.post.applyEval(y)
 	}
@@ -44,7 +54,9 @@ func (c *planeForward) unit(_, i int) {
 // without an input gradient: unit o adds output channel o's filter (and
 // bias) gradient, summing over the samples in order, so no reduction
 // across workers is needed and the result does not depend on the thread
-// count.
+// count. When dOut is a BNActPool's unwritten input gradient (postGrad),
+// unit o first runs that layer's backward sums and map of channel o, then
+// computes each sample's plane of dOut right before using it.
 type planeWeightGrad Conv2d
 
 func (c *planeWeightGrad) unit(w, o int) {
@@ -53,11 +65,16 @@ func (c *planeWeightGrad) unit(w, o int) {
 	k2 := c.spec.Kernel * c.spec.Kernel
 	g := (*Conv2d)(c).planeGeom()
 	filt, dfilt := c.weight.W[o*k2:(o+1)*k2], c.weight.G[o*k2:(o+1)*k2]
+	var post *BNActPool // the layer whose input gradient dOut is, computed here (bnact_map.go)
+	if c.postGrad != nil {
+		post = c.postGrad.(*BNActPool)
+		post.channelGrads(o, o+1)
+	}
 	var db float64
 	for i := 0; i < n; i++ {
 		dy := dOut[i*outSz+o*ohw : i*outSz+(o+1)*ohw]
-		if c.postGrad != nil {
-			dy = c.postGrad.mapGradPlanes(c.ex.col(w, ohw), i, o, o+1)
+		if post != nil {
+			dy = post.mapGradPlanes(c.ex.col(w, ohw), i, o, o+1)
 		}
 		kernels.DepthwiseConvBackward(nil, dfilt, dy, c.x[i*inSz:(i+1)*inSz], filt, g)
 		if c.bias != nil {
