@@ -44,6 +44,11 @@ type Conv2d struct {
 	winoU []float32
 	// winoDU is the gradient of winoU summed over the sample groups
 	winoDU []float32
+	// winoV holds a training forward's transformed input (its blocks'
+	// T × Cin × P one after the other) for Backward when winoVKept says so
+	// (conv_winograd.go)
+	winoV     []float32
+	winoVKept bool
 	// sharedPack: packW is the one of the Conv2d this Infer replica copies,
 	// packed there by Net.Infer before the replicas run; only read here.
 	sharedPack bool

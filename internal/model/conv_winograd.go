@@ -8,8 +8,8 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // T × C × P, T = (m+2)²), multiplied by the transformed filters (M[ξ] =
 // U[ξ]·V[ξ], T GEMMs) and transformed back. The backward pass is the exact
 // backprop of that: dM from dY, dV[ξ] = U[ξ]ᵀ·dM[ξ] scattered back to dX,
-// dU[ξ] += dM[ξ]·V[ξ]ᵀ and dW from dU. For these convolutions packW and
-// packWT hold the T U[ξ] and U[ξ]ᵀ.
+// dU[ξ] += dM[ξ]·V[ξ]ᵀ and dW from dU, with the V a training forward kept.
+// For these convolutions packW and packWT hold the T U[ξ] and U[ξ]ᵀ.
 
 // winoBlockFloats bounds a block's transformed input and products,
 // T·(C+K)·P floats, so that they stay in a core's L2 cache.
@@ -99,10 +99,23 @@ func (c *winoFilterGrad) unit(_, u int) {
 	kernels.WinogradFilterGrad(c.weight.G, c.winoDU, g, u*winoFilterBlock, min((u+1)*winoFilterBlock, g.K))
 }
 
+// winoKeepMaxFloats bounds the transformed input a training forward keeps
+// for the backward (winoV), T·C·tiles floats: 64 MB per layer.
+const winoKeepMaxFloats = 1 << 24
+
 // winogradForward is forward on the Winograd path: one unit per block of
-// winoRows tile rows of the batch, then the bias and post per sample.
+// winoRows tile rows of the batch, then the bias and post per sample. In
+// training it keeps the blocks' transformed input in winoV (when it fits
+// winoKeepMaxFloats), which the backward then reads instead of
+// transforming the input again.
 func (c *Conv2d) winogradForward(n int) {
-	rows := n * c.winoGeom().TileRows()
+	g := c.winoGeom()
+	rows := n * g.TileRows()
+	keep := g.Positions() * g.C * rows * g.TileCols()
+	c.winoVKept = c.ex.Training && !c.ex.inferOnly && keep <= winoKeepMaxFloats
+	if c.winoVKept {
+		c.winoV = grow(c.winoV, keep)
+	}
 	R := c.winoRows()
 	c.ex.run((rows+R-1)/R, (*winoForward)(c))
 	if c.bias != nil || c.post != nil {
@@ -121,6 +134,9 @@ func (c *winoForward) unit(w, u int) {
 	P, T := (r1-r0)*tw, g.Positions()
 	buf := c.ex.col(w, T*(g.C+g.K)*P)
 	v, m := buf[:T*g.C*P], buf[T*g.C*P:]
+	if c.winoVKept {
+		v = c.winoV[T*g.C*r0*tw : T*g.C*r1*tw]
+	}
 	kernels.WinogradInput(v, c.call.src, g, r0, r1)
 	for xi := range T {
 		kernels.SgemmPackedSerial(&c.packW[xi], false, P, 1, v[xi*g.C*P:], P, 0, m[xi*g.K*P:], P)
@@ -176,9 +192,10 @@ func (c *Conv2d) winoGradStride() int {
 }
 
 // winoBackward is the parallel region of a Winograd backward: unit gi is
-// sample group gi (groupRange), whose tile rows it takes in blocks of
-// winoRows from the group's first: dM from dY; V from the cached input and
-// dU += dM·Vᵀ; dV = Uᵀ·dM (over V) added into dX.
+// sample group gi (groupRange), whose tile rows it takes in the forward's
+// blocks (cut at the group's ends): dM from dY; V kept by the forward (or
+// transformed again from the cached input) and dU += dM·Vᵀ; dV = Uᵀ·dM
+// added into dX.
 type winoBackward Conv2d
 
 func (c *winoBackward) unit(w, gi int) {
@@ -212,27 +229,35 @@ func (c *winoBackward) unit(w, gi int) {
 	maxP := R * tw
 	buf := c.ex.col(w, T*(C+K)*maxP)
 	du := part[:nw]
-	for r0 := lo * th; r0 < hi*th; r0 += R {
-		r1 := min(r0+R, hi*th)
+	for r0, r1 := lo*th, 0; r0 < hi*th; r0 = r1 {
+		r1 = min((r0/R+1)*R, hi*th)
 		P := (r1 - r0) * tw
-		v := buf[:T*C*P]
+		dv := buf[:T*C*P]
 		dm := buf[T*C*maxP : T*C*maxP+T*K*P]
 		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
-		kernels.WinogradInput(v, c.x, g, r0, r1)
+		// V[ξ] is C×P at v[ξ·C·ldv:] with row stride ldv
+		v, ldv := dv, P
+		if c.winoVKept {
+			b0 := r0 / R * R
+			b1 := min(b0+R, n*th)
+			v, ldv = c.winoV[T*C*b0*tw+(r0-b0)*tw:T*C*b1*tw], (b1-b0)*tw
+		} else {
+			kernels.WinogradInput(dv, c.x, g, r0, r1)
+		}
 		beta := float32(1)
 		if r0 == lo*th {
 			beta = 0
 		}
 		for xi := range T {
 			// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
-			sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*P:], P, beta, du[xi*kc:], C)
+			sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*ldv:], ldv, beta, du[xi*kc:], C)
 		}
 		if dIn != nil {
 			for xi := range T {
-				// dV[ξ] (C×P) = U[ξ]ᵀ (C×K) · dM[ξ] (K×P), over V
-				kernels.SgemmPackedSerial(&c.packWT[xi], false, P, 1, dm[xi*K*P:], P, 0, v[xi*C*P:], P)
+				// dV[ξ] (C×P) = U[ξ]ᵀ (C×K) · dM[ξ] (K×P)
+				kernels.SgemmPackedSerial(&c.packWT[xi], false, P, 1, dm[xi*K*P:], P, 0, dv[xi*C*P:], P)
 			}
-			kernels.WinogradInputGrad(dIn, v, g, r0, r1)
+			kernels.WinogradInputGrad(dIn, dv, g, r0, r1)
 		}
 	}
 }
