@@ -55,6 +55,7 @@ var winogradCases = []struct {
 	{Shape{128, 4, 4}, 256, 11},
 	{Shape{8, 3, 300}, 8, 2},
 	{Shape{7, 17, 21}, 9, 5},
+	{Shape{200, 30, 12}, 200, 3}, // blocks of 6 of a sample's 8 tile rows
 }
 
 // winoTol is the tolerance of TestWinogradMatchesIm2col per tile size
@@ -65,7 +66,8 @@ var winogradCases = []struct {
 var winoTol = map[int]float64{2: 1e-5, 4: 1e-4}
 
 // TestWinogradMatchesIm2col compares the Winograd forward, input gradient
-// and weight and bias gradients with the im2col products'.
+// (into a dx of NaNs, which the backward must all overwrite) and weight and
+// bias gradients with the im2col products'.
 func TestWinogradMatchesIm2col(t *testing.T) {
 	for _, c := range winogradCases {
 		t.Run(fmt.Sprintf("%v→%d n=%d", c.in, c.out, c.n), func(t *testing.T) {
@@ -84,6 +86,9 @@ func TestWinogradMatchesIm2col(t *testing.T) {
 			dy := randn(rng, c.n*l.OutShape().Size())
 			y := make([]float32, len(dy))
 			dx := make([]float32, len(x))
+			for i := range dx { // Backward overwrites dx: none may stay
+				dx[i] = float32(math.NaN())
+			}
 			l.Forward(y, x, c.n)
 			a.ZeroGrad()
 			l.Backward(dx, dy, c.n)
