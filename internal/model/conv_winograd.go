@@ -99,27 +99,28 @@ func (c *winoFilterGrad) unit(_, u int) {
 	kernels.WinogradFilterGrad(c.weight.G, c.winoDU, g, u*winoFilterBlock, min((u+1)*winoFilterBlock, g.K))
 }
 
-// winogradForward is forward on the Winograd path: one unit per block
-// (winoBlocks), then the bias and post per sample. In training it keeps
-// the blocks' transformed input in winoV, which the backward then reads
-// instead of transforming the input again.
+// winogradForward is forward on the Winograd path: one unit per block of
+// winoRows tile rows of the batch, then the bias and post per sample. In
+// training it keeps the blocks' transformed input in winoV, which the
+// backward then reads instead of transforming the input again.
 func (c *Conv2d) winogradForward(n int) {
 	g := c.winoGeom()
-	c.winoBlocks(n)
+	rows := n * g.TileRows()
 	c.winoVKept = c.ex.Training && !c.ex.inferOnly
 	if c.winoVKept {
-		c.winoV = grow(c.winoV, g.Positions()*g.C*n*g.TileRows()*g.TileCols())
+		c.winoV = grow(c.winoV, g.Positions()*g.C*rows*g.TileCols())
 	}
-	c.ex.run(len(c.winoCuts)-1, (*winoForward)(c))
+	R := c.winoRows()
+	c.ex.run((rows+R-1)/R, (*winoForward)(c))
 	if c.bias != nil || c.post != nil {
 		c.ex.run(n, (*winoEpilogue)(c))
 	}
 }
 
-// winoBlocks sets winoCuts to the blocks of tile rows of a batch of n: cut
-// every winoRows tile rows from the batch's first and where a sample group
-// (gradGroups) starts, so that each block belongs to one group. They
-// depend on the shapes only.
+// winoBlocks sets winoCuts to the backward's blocks of tile rows of a
+// batch of n: the forward's (winoRows tile rows from the batch's first),
+// also cut where a sample group (gradGroups) starts, so that each block
+// belongs to one group. They depend on the shapes only.
 func (c *Conv2d) winoBlocks(n int) {
 	th, R := c.winoGeom().TileRows(), c.winoRows()
 	groups := gradGroups(n)
@@ -139,14 +140,14 @@ func (c *Conv2d) winoBlocks(n int) {
 }
 
 // winoForward is the parallel region of a Winograd forward: unit u is the
-// block of tile rows [winoCuts[u], winoCuts[u+1]) of the batch. Its V goes
+// block of tile rows [u·R, (u+1)·R) of the batch (R = winoRows). Its V goes
 // to winoV in training, else to the worker's scratch.
 type winoForward Conv2d
 
 func (c *winoForward) unit(w, u int) {
 	g := (*Conv2d)(c).winoGeom()
-	tw, T := g.TileCols(), g.Positions()
-	r0, r1 := c.winoCuts[u], c.winoCuts[u+1]
+	R, tw, T := (*Conv2d)(c).winoRows(), g.TileCols(), g.Positions()
+	r0, r1 := u*R, min((u+1)*R, c.call.n*g.TileRows())
 	P := (r1 - r0) * tw
 	buf := c.ex.col(w, T*(g.C+g.K)*P)
 	v, m := buf[:T*g.C*P], buf[T*g.C*P:]
@@ -188,6 +189,7 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 			c.packWT[xi].Pack(true, g.C, g.K, c.winoU[xi*kc:], g.C)
 		}
 	}
+	c.winoBlocks(n)
 	tiles := n * g.TileRows() * g.TileCols()
 	if !c.winoVKept {
 		c.winoV = grow(c.winoV, T*g.C*tiles)
@@ -288,7 +290,7 @@ func (c *winoBackward) unit(w, gi int) {
 			dm = c.winoDM[T*K*r0*tw : T*K*r1*tw]
 		}
 		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
-		v := c.winoV[T*C*r0*tw : T*C*r1*tw]
+		v, ldv := (*Conv2d)(c).winoVOf(r0, r1)
 		if !c.winoVKept {
 			kernels.WinogradInput(v, c.x, g, r0, r1)
 		}
@@ -300,7 +302,7 @@ func (c *winoBackward) unit(w, gi int) {
 			}
 			for xi := range T {
 				// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
-				sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*P:], P, beta, du[xi*kc:], C)
+				sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*ldv:], ldv, beta, du[xi*kc:], C)
 			}
 		}
 		if dIn != nil {
@@ -330,7 +332,24 @@ func (c *winoWeightGrad) unit(_, xi int) {
 		if u == 0 {
 			beta = 0
 		}
+		v, ldv := (*Conv2d)(c).winoVOf(r0, r1)
 		// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
-		sgemm(false, true, K, C, P, 1, c.winoDM[T*K*r0*tw+xi*K*P:], P, c.winoV[T*C*r0*tw+xi*C*P:], P, beta, du, C)
+		sgemm(false, true, K, C, P, 1, c.winoDM[T*K*r0*tw+xi*K*P:], P, v[xi*C*ldv:], ldv, beta, du, C)
 	}
+}
+
+// winoVOf returns the transformed input of the backward's block of tile
+// rows [r0, r1) in winoV: V[ξ] (C × P) is at v[ξ·C·ldv:] with row stride
+// ldv. The forward kept it in its own blocks (a block of the backward is a
+// part of one); else the backward transforms it into a block of its own.
+func (c *Conv2d) winoVOf(r0, r1 int) (v []float32, ldv int) {
+	g := c.winoGeom()
+	T, C, tw := g.Positions(), g.C, g.TileCols()
+	if !c.winoVKept {
+		return c.winoV[T*C*r0*tw : T*C*r1*tw], (r1 - r0) * tw
+	}
+	R := c.winoRows()
+	b0 := r0 / R * R
+	b1 := min(b0+R, c.call.n*g.TileRows())
+	return c.winoV[T*C*b0*tw+(r0-b0)*tw : T*C*b1*tw], (b1 - b0) * tw
 }
