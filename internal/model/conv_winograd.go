@@ -12,7 +12,8 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // dU. For these convolutions packW and packWT hold the T U[ξ] and U[ξ]ᵀ.
 
 // winoBlockFloats bounds a block's transformed input and products,
-// T·(C+K)·P floats, so that they stay in a core's L2 cache.
+// T·(C+K)·P floats, so that they stay in a core's L2 cache (1 MB; twice
+// that for the layers whose backward sums dU by position, winoRows).
 const winoBlockFloats = 1 << 18
 
 // winoF4MinSide is the smallest map side on which F(4×4) runs. F(4×4)
@@ -41,12 +42,21 @@ func (c *Conv2d) winoGeom() kernels.WinogradGeom {
 }
 
 // winoRows is the number of tile rows of a block: as many as fit
-// winoBlockFloats, rounded down to whole micro-kernel column panels (32)
+// winoBlockFloats (twice that when the backward sums dU by position: measured,
+// docs/kernels.md), rounded down to whole micro-kernel column panels (32)
 // when the rows are short. It depends on the shapes only.
 func (c *Conv2d) winoRows() int {
+	if c.winoDUByPosition() {
+		return c.winoRowsWithin(2 * winoBlockFloats)
+	}
+	return c.winoRowsWithin(winoBlockFloats)
+}
+
+// winoRowsWithin is winoRows for blocks of at most budget floats.
+func (c *Conv2d) winoRowsWithin(budget int) int {
 	g := c.winoGeom()
 	tw := g.TileCols()
-	rows := max(1, winoBlockFloats/(g.Positions()*(g.C+g.K))/tw)
+	rows := max(1, budget/(g.Positions()*(g.C+g.K))/tw)
 	if q := 32 / tw; tw < 32 && 32%tw == 0 && rows > q {
 		rows = rows / q * q
 	}
@@ -231,14 +241,14 @@ func (c *Conv2d) winoPartStride() int {
 }
 
 // winoDUByPosition reports whether the backward sums dU by position
-// (winogradBackward): when C exceeds the tiles of a block (winoRows), a
-// group's K×C partial of each dU[ξ], re-read and re-written by every block,
-// moves more memory than storing and re-reading the block's dM[ξ] (K×P).
-// Measured (docs/kernels.md): tiny's conv2 (C = 32, 64 tiles) loses 15 %
-// of its backward by position, conv4 (C = 128, 32 tiles) gains 15 %,
-// iresnet18's layers 30–50 %.
+// (winogradBackward): when C exceeds the tiles of a block of
+// winoBlockFloats, a group's K×C partial of each dU[ξ], re-read and
+// re-written by every block, moves more memory than storing and re-reading
+// the block's dM[ξ] (K×P). Measured (docs/kernels.md): tiny's conv2 (C =
+// 32, 64 tiles) loses 15 % of its backward by position, conv4 (C = 128,
+// 32 tiles) gains 15 %, iresnet18's layers 30–50 %.
 func (c *Conv2d) winoDUByPosition() bool {
-	return c.in.C > c.winoRows()*c.winoGeom().TileCols()
+	return c.in.C > c.winoRowsWithin(winoBlockFloats)*c.winoGeom().TileCols()
 }
 
 // winoBackward is the first parallel region of a Winograd backward: unit
