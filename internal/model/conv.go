@@ -44,6 +44,15 @@ type Conv2d struct {
 	winoU []float32
 	// winoDU is the gradient of winoU summed over the sample groups
 	winoDU []float32
+	// winoV holds the transformed input (the blocks' T × Cin × P one after
+	// the other), kept by a training forward for Backward when winoVKept
+	// says so, else transformed by Backward; winoDM the output gradient's
+	// (T × Out × P per block, in Exec.groupScratch) and winoCuts the tile
+	// rows where the blocks start, then the batch's tile row count
+	// (conv_winograd.go)
+	winoV, winoDM []float32
+	winoVKept     bool
+	winoCuts      []int
 	// sharedPack: packW is the one of the Conv2d this Infer replica copies,
 	// packed there by Net.Infer before the replicas run; only read here.
 	sharedPack bool

@@ -8,11 +8,12 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // T × C × P, T = (m+2)²), multiplied by the transformed filters (M[ξ] =
 // U[ξ]·V[ξ], T GEMMs) and transformed back. The backward pass is the exact
 // backprop of that: dM from dY, dV[ξ] = U[ξ]ᵀ·dM[ξ] scattered back to dX,
-// dU[ξ] += dM[ξ]·V[ξ]ᵀ and dW from dU. For these convolutions packW and
-// packWT hold the T U[ξ] and U[ξ]ᵀ.
+// dU[ξ] += dM[ξ]·V[ξ]ᵀ (with the V a training forward kept) and dW from
+// dU. For these convolutions packW and packWT hold the T U[ξ] and U[ξ]ᵀ.
 
 // winoBlockFloats bounds a block's transformed input and products,
-// T·(C+K)·P floats, so that they stay in a core's L2 cache.
+// T·(C+K)·P floats, so that they stay in a core's L2 cache (1 MB; twice
+// that for the layers whose backward sums dU by position, winoRows).
 const winoBlockFloats = 1 << 18
 
 // winoF4MinSide is the smallest map side on which F(4×4) runs. F(4×4)
@@ -41,12 +42,21 @@ func (c *Conv2d) winoGeom() kernels.WinogradGeom {
 }
 
 // winoRows is the number of tile rows of a block: as many as fit
-// winoBlockFloats, rounded down to whole micro-kernel column panels (32)
+// winoBlockFloats (twice that when the backward sums dU by position: measured,
+// docs/kernels.md), rounded down to whole micro-kernel column panels (32)
 // when the rows are short. It depends on the shapes only.
 func (c *Conv2d) winoRows() int {
+	if c.winoDUByPosition() {
+		return c.winoRowsWithin(2 * winoBlockFloats)
+	}
+	return c.winoRowsWithin(winoBlockFloats)
+}
+
+// winoRowsWithin is winoRows for blocks of at most budget floats.
+func (c *Conv2d) winoRowsWithin(budget int) int {
 	g := c.winoGeom()
 	tw := g.TileCols()
-	rows := max(1, winoBlockFloats/(g.Positions()*(g.C+g.K))/tw)
+	rows := max(1, budget/(g.Positions()*(g.C+g.K))/tw)
 	if q := 32 / tw; tw < 32 && 32%tw == 0 && rows > q {
 		rows = rows / q * q
 	}
@@ -100,9 +110,16 @@ func (c *winoFilterGrad) unit(_, u int) {
 }
 
 // winogradForward is forward on the Winograd path: one unit per block of
-// winoRows tile rows of the batch, then the bias and post per sample.
+// winoRows tile rows of the batch, then the bias and post per sample. In
+// training it keeps the blocks' transformed input in winoV, which the
+// backward then reads instead of transforming the input again.
 func (c *Conv2d) winogradForward(n int) {
-	rows := n * c.winoGeom().TileRows()
+	g := c.winoGeom()
+	rows := n * g.TileRows()
+	c.winoVKept = c.ex.Training && !c.ex.inferOnly
+	if c.winoVKept {
+		c.winoV = grow(c.winoV, g.Positions()*g.C*rows*g.TileCols())
+	}
 	R := c.winoRows()
 	c.ex.run((rows+R-1)/R, (*winoForward)(c))
 	if c.bias != nil || c.post != nil {
@@ -110,17 +127,43 @@ func (c *Conv2d) winogradForward(n int) {
 	}
 }
 
+// winoBlocks sets winoCuts to the backward's blocks of tile rows of a
+// batch of n: the forward's (winoRows tile rows from the batch's first),
+// also cut where a sample group (gradGroups) starts, so that each block
+// belongs to one group. They depend on the shapes only.
+func (c *Conv2d) winoBlocks(n int) {
+	th, R := c.winoGeom().TileRows(), c.winoRows()
+	groups := gradGroups(n)
+	c.winoCuts = append(c.winoCuts[:0], 0)
+	for r, gi := 0, 1; r < n*th; {
+		next := min((r/R+1)*R, n*th)
+		if gi < groups {
+			lo, _ := groupRange(gi, groups, n)
+			if lo*th <= next {
+				next = lo * th
+				gi++
+			}
+		}
+		c.winoCuts = append(c.winoCuts, next)
+		r = next
+	}
+}
+
 // winoForward is the parallel region of a Winograd forward: unit u is the
-// block of tile rows [u·R, (u+1)·R) of the batch (R = winoRows).
+// block of tile rows [u·R, (u+1)·R) of the batch (R = winoRows). Its V goes
+// to winoV in training, else to the worker's scratch.
 type winoForward Conv2d
 
 func (c *winoForward) unit(w, u int) {
 	g := (*Conv2d)(c).winoGeom()
-	R, tw := (*Conv2d)(c).winoRows(), g.TileCols()
+	R, tw, T := (*Conv2d)(c).winoRows(), g.TileCols(), g.Positions()
 	r0, r1 := u*R, min((u+1)*R, c.call.n*g.TileRows())
-	P, T := (r1-r0)*tw, g.Positions()
+	P := (r1 - r0) * tw
 	buf := c.ex.col(w, T*(g.C+g.K)*P)
 	v, m := buf[:T*g.C*P], buf[T*g.C*P:]
+	if c.winoVKept {
+		v = c.winoV[T*g.C*r0*tw : T*g.C*r1*tw]
+	}
 	kernels.WinogradInput(v, c.call.src, g, r0, r1)
 	for xi := range T {
 		kernels.SgemmPackedSerial(&c.packW[xi], false, P, 1, v[xi*g.C*P:], P, 0, m[xi*g.K*P:], P)
@@ -140,10 +183,14 @@ func (c *winoEpilogue) unit(_, i int) {
 	}
 }
 
-// winogradBackward is Backward on the Winograd path: one unit per sample
-// group computes its samples' input gradient and its partial gradient of
-// the transformed filters dU (and of the bias); the partials are reduced in
-// group order and dU is then transformed into the weight gradient once.
+// winogradBackward is Backward on the Winograd path. One unit per sample
+// group computes, block by block, dM, V (unless the forward kept it), the
+// group's input gradient and bias gradient partial. The transformed filter
+// gradient dU[ξ] = Σ dM[ξ]·V[ξ]ᵀ is summed either (winoDUByPosition) in a
+// second parallel region, one unit per position ξ over all blocks in order
+// from the dM the first one stored in winoDM, with dU[ξ] in cache; or in
+// the first, into each group's partial of dU, which are then reduced in
+// group order. dU is then transformed into the weight gradient.
 func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	g := c.winoGeom()
 	kc, T := g.K*g.C, g.Positions()
@@ -152,33 +199,64 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 			c.packWT[xi].Pack(true, g.C, g.K, c.winoU[xi*kc:], g.C)
 		}
 	}
-	stride := c.winoGradStride()
-	groups := gradGroups(n)
-	c.parts = c.ex.groupScratch(groups, stride)
+	c.winoBlocks(n)
+	tiles := n * g.TileRows() * g.TileCols()
+	if !c.winoVKept {
+		c.winoV = grow(c.winoV, T*g.C*tiles)
+	}
+	groups, stride := gradGroups(n), c.winoPartStride()
+	byPos := c.winoDUByPosition()
+	size := groups * stride
+	if byPos {
+		size += T * g.K * tiles // dM
+	}
+	c.parts = c.ex.groupScratch(1, size)
+	if byPos {
+		c.parts, c.winoDM = c.parts[:groups*stride], c.parts[groups*stride:]
+	}
 	c.ex.run(groups, (*winoBackward)(c))
 	c.winoDU = grow(c.winoDU, T*kc)
-	clear(c.winoDU)
-	c.ex.reduceGroups(c.winoDU, c.parts, groups, stride, 0)
+	if byPos {
+		c.ex.run(T, (*winoWeightGrad)(c))
+	} else {
+		clear(c.winoDU)
+		c.ex.reduceGroups(c.winoDU, c.parts, groups, stride, g.K)
+	}
 	c.ex.run(winoFilterUnits(g.K), (*winoFilterGrad)(c))
 	if c.bias != nil {
-		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, T*kc)
+		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, 0)
 	}
+	c.winoDM, c.parts = nil, nil
 }
 
-// winoGradStride is the length of one sample group's partial gradient on
-// the Winograd path: dU (T × Out × Cin), then the bias.
-func (c *Conv2d) winoGradStride() int {
-	n := c.winoGeom().Positions() * c.spec.Out * c.in.C
-	if c.bias != nil {
-		return n + c.spec.Out
+// winoPartStride is the length of one sample group's partial gradients of
+// the Winograd backward: the bias (K), then, unless by position, dU
+// (T × K × C).
+func (c *Conv2d) winoPartStride() int {
+	g := c.winoGeom()
+	if c.winoDUByPosition() {
+		return g.K
 	}
-	return n
+	return g.K + g.Positions()*g.K*g.C
 }
 
-// winoBackward is the parallel region of a Winograd backward: unit gi is
-// sample group gi (groupRange), whose tile rows it takes in blocks of
-// winoRows from the group's first: dM from dY; V from the cached input and
-// dU += dM·Vᵀ; dV = Uᵀ·dM (over V) added into dX.
+// winoDUByPosition reports whether the backward sums dU by position
+// (winogradBackward): when C exceeds the tiles of a block of
+// winoBlockFloats, a group's K×C partial of each dU[ξ], re-read and
+// re-written by every block, moves more memory than storing and re-reading
+// the block's dM[ξ] (K×P). Measured (docs/kernels.md): tiny's conv2 (C =
+// 32, 64 tiles) loses 15 % of its backward by position, conv4 (C = 128,
+// 32 tiles) gains 15 %, iresnet18's layers 30–50 %.
+func (c *Conv2d) winoDUByPosition() bool {
+	return c.in.C > c.winoRowsWithin(winoBlockFloats)*c.winoGeom().TileCols()
+}
+
+// winoBackward is the first parallel region of a Winograd backward: unit
+// gi is sample group gi (groupRange), whose blocks (winoCuts) it takes in
+// order: dM from dY (into winoDM when by position, else into the worker's
+// scratch); V from the cached input unless the forward kept it; dU += dM·Vᵀ
+// into the group's partial unless by position; dV = Uᵀ·dM added into dX;
+// and the group's bias gradient.
 type winoBackward Conv2d
 
 func (c *winoBackward) unit(w, gi int) {
@@ -186,16 +264,16 @@ func (c *winoBackward) unit(w, gi int) {
 	g := (*Conv2d)(c).winoGeom()
 	C, K, kc, T := g.C, g.K, g.K*g.C, g.Positions()
 	th, tw := g.TileRows(), g.TileCols()
-	R := (*Conv2d)(c).winoRows()
-	nw, stride := T*kc, (*Conv2d)(c).winoGradStride()
-	part := c.parts[gi*stride : (gi+1)*stride]
+	byPos := (*Conv2d)(c).winoDUByPosition()
 	lo, hi := groupRange(gi, gradGroups(n), n)
 	inSz, outSz := c.in.Size(), c.out.Size()
 	if dIn != nil {
 		clear(dIn[lo*inSz : hi*inSz])
 	}
+	stride := (*Conv2d)(c).winoPartStride()
+	part := c.parts[gi*stride : (gi+1)*stride]
 	if c.bias != nil {
-		db := part[nw:]
+		db := part[:K]
 		clear(db)
 		ohw := c.out.H * c.out.W
 		for i := lo; i < hi; i++ {
@@ -209,30 +287,79 @@ func (c *winoBackward) unit(w, gi int) {
 			}
 		}
 	}
-	maxP := R * tw
+	maxP := (*Conv2d)(c).winoRows() * tw
 	buf := c.ex.col(w, T*(C+K)*maxP)
-	du := part[:nw]
-	for r0 := lo * th; r0 < hi*th; r0 += R {
-		r1 := min(r0+R, hi*th)
-		P := (r1 - r0) * tw
-		v := buf[:T*C*P]
-		dm := buf[T*C*maxP : T*C*maxP+T*K*P]
-		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
-		kernels.WinogradInput(v, c.x, g, r0, r1)
-		beta := float32(1)
-		if r0 == lo*th {
-			beta = 0
+	for u := range len(c.winoCuts) - 1 {
+		r0, r1 := c.winoCuts[u], c.winoCuts[u+1]
+		if r0 < lo*th || r0 >= hi*th {
+			continue
 		}
-		for xi := range T {
-			// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
-			sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*P:], P, beta, du[xi*kc:], C)
+		P := (r1 - r0) * tw
+		dm := buf[T*C*maxP : T*C*maxP+T*K*P]
+		if byPos {
+			dm = c.winoDM[T*K*r0*tw : T*K*r1*tw]
+		}
+		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
+		v, ldv := (*Conv2d)(c).winoVOf(r0, r1)
+		if !c.winoVKept {
+			kernels.WinogradInput(v, c.x, g, r0, r1)
+		}
+		if !byPos {
+			du := part[K:]
+			beta := float32(1)
+			if r0 == lo*th {
+				beta = 0
+			}
+			for xi := range T {
+				// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
+				sgemm(false, true, K, C, P, 1, dm[xi*K*P:], P, v[xi*C*ldv:], ldv, beta, du[xi*kc:], C)
+			}
 		}
 		if dIn != nil {
+			dv := buf[:T*C*P]
 			for xi := range T {
-				// dV[ξ] (C×P) = U[ξ]ᵀ (C×K) · dM[ξ] (K×P), over V
-				kernels.SgemmPackedSerial(&c.packWT[xi], false, P, 1, dm[xi*K*P:], P, 0, v[xi*C*P:], P)
+				// dV[ξ] (C×P) = U[ξ]ᵀ (C×K) · dM[ξ] (K×P)
+				kernels.SgemmPackedSerial(&c.packWT[xi], false, P, 1, dm[xi*K*P:], P, 0, dv[xi*C*P:], P)
 			}
-			kernels.WinogradInputGrad(dIn, v, g, r0, r1)
+			kernels.WinogradInputGrad(dIn, dv, g, r0, r1)
 		}
 	}
+}
+
+// winoWeightGrad is the second parallel region of a Winograd backward by
+// position: unit ξ sets dU[ξ] (K × C, in winoDU) to Σ dM[ξ]·V[ξ]ᵀ over the blocks of
+// the batch in order.
+type winoWeightGrad Conv2d
+
+func (c *winoWeightGrad) unit(_, xi int) {
+	g := (*Conv2d)(c).winoGeom()
+	C, K, kc, T, tw := g.C, g.K, g.K*g.C, g.Positions(), g.TileCols()
+	du := c.winoDU[xi*kc : (xi+1)*kc]
+	for u := range len(c.winoCuts) - 1 {
+		r0, r1 := c.winoCuts[u], c.winoCuts[u+1]
+		P := (r1 - r0) * tw
+		beta := float32(1)
+		if u == 0 {
+			beta = 0
+		}
+		v, ldv := (*Conv2d)(c).winoVOf(r0, r1)
+		// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
+		sgemm(false, true, K, C, P, 1, c.winoDM[T*K*r0*tw+xi*K*P:], P, v[xi*C*ldv:], ldv, beta, du, C)
+	}
+}
+
+// winoVOf returns the transformed input of the backward's block of tile
+// rows [r0, r1) in winoV: V[ξ] (C × P) is at v[ξ·C·ldv:] with row stride
+// ldv. The forward kept it in its own blocks (a block of the backward is a
+// part of one); else the backward transforms it into a block of its own.
+func (c *Conv2d) winoVOf(r0, r1 int) (v []float32, ldv int) {
+	g := c.winoGeom()
+	T, C, tw := g.Positions(), g.C, g.TileCols()
+	if !c.winoVKept {
+		return c.winoV[T*C*r0*tw : T*C*r1*tw], (r1 - r0) * tw
+	}
+	R := c.winoRows()
+	b0 := r0 / R * R
+	b1 := min(b0+R, c.call.n*g.TileRows())
+	return c.winoV[T*C*b0*tw+(r0-b0)*tw : T*C*b1*tw], (b1 - b0) * tw
 }

@@ -55,6 +55,7 @@ var winogradCases = []struct {
 	{Shape{128, 4, 4}, 256, 11},
 	{Shape{8, 3, 300}, 8, 2},
 	{Shape{7, 17, 21}, 9, 5},
+	{Shape{200, 30, 12}, 200, 3}, // blocks of 6 of a sample's 8 tile rows
 }
 
 // winoTol is the tolerance of TestWinogradMatchesIm2col per tile size
@@ -65,7 +66,8 @@ var winogradCases = []struct {
 var winoTol = map[int]float64{2: 1e-5, 4: 1e-4}
 
 // TestWinogradMatchesIm2col compares the Winograd forward, input gradient
-// and weight and bias gradients with the im2col products'.
+// (into a dx of NaNs, which the backward must all overwrite) and weight and
+// bias gradients with the im2col products'.
 func TestWinogradMatchesIm2col(t *testing.T) {
 	for _, c := range winogradCases {
 		t.Run(fmt.Sprintf("%v→%d n=%d", c.in, c.out, c.n), func(t *testing.T) {
@@ -84,6 +86,9 @@ func TestWinogradMatchesIm2col(t *testing.T) {
 			dy := randn(rng, c.n*l.OutShape().Size())
 			y := make([]float32, len(dy))
 			dx := make([]float32, len(x))
+			for i := range dx { // Backward overwrites dx: none may stay
+				dx[i] = float32(math.NaN())
+			}
 			l.Forward(y, x, c.n)
 			a.ZeroGrad()
 			l.Backward(dx, dy, c.n)
@@ -127,13 +132,21 @@ func TestWinograd4Gradients(t *testing.T) {
 }
 
 // TestWinogradThreadInvariance checks that the Winograd forward and
-// backward give the same bits on 1, 3 and 16 threads.
+// backward give the same bits on 1, 3 and 16 threads, in eval mode (the
+// backward transforms the input again) and in training (it reads the
+// transformed input the forward kept).
 func TestWinogradThreadInvariance(t *testing.T) {
+	type run struct {
+		threads int
+		train   bool
+	}
 	for _, c := range winogradCases[3:] {
 		var ref []float32
-		for _, threads := range []int{1, 3, 16} {
+		for _, r := range []run{{1, false}, {3, false}, {16, false}, {1, true}, {3, true}, {16, true}} {
+			threads := r.threads
 			ex := NewExec()
 			ex.SetThreads(threads)
+			ex.Training = r.train
 			a := params.New()
 			l, err := NewConv2d(ex, a, "c", c.in, ConvSpec{Out: c.out, Kernel: 3, Stride: 1, Pad: 1, Bias: true})
 			if err != nil {
@@ -149,6 +162,9 @@ func TestWinogradThreadInvariance(t *testing.T) {
 			l.Forward(y, x, c.n)
 			a.ZeroGrad()
 			l.Backward(dx, dy, c.n)
+			if l.winoVKept != r.train {
+				t.Fatalf("%v→%d: transformed input kept %v in training mode %v", c.in, c.out, l.winoVKept, r.train)
+			}
 			got := slices.Concat(y, dx, a.Grad)
 			if ref == nil {
 				ref = got
@@ -156,7 +172,7 @@ func TestWinogradThreadInvariance(t *testing.T) {
 			}
 			for i := range ref {
 				if math.Float32bits(ref[i]) != math.Float32bits(got[i]) {
-					t.Fatalf("%v→%d: output %d differs between 1 and %d threads: %v vs %v", c.in, c.out, i, threads, ref[i], got[i])
+					t.Fatalf("%v→%d: output %d differs between 1 thread in eval mode and %+v: %v vs %v", c.in, c.out, i, r, ref[i], got[i])
 				}
 			}
 		}

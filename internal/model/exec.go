@@ -132,7 +132,8 @@ func (e *Exec) col(w, n int) []float32 {
 }
 
 // groupScratch returns the shared scratch of g·n floats used for per-group
-// parameter gradients; call it outside parallel regions.
+// parameter gradients (and a Winograd backward's dM); call it outside
+// parallel regions.
 func (e *Exec) groupScratch(g, n int) []float32 {
 	if cap(e.groups) < g*n {
 		e.groups = make([]float32, g*n)
