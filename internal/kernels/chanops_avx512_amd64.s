@@ -15,6 +15,23 @@
 	DECQ AX \
 	KMOVW AX, K1
 
+// PF4, PF2 and PF1 prefetch the input lines one 64-, 32- or 16-float
+// iteration reads, 1 KB ahead of r; every loop prefetches each input it
+// streams (not its output: that was slower). Without it the hardware
+// prefetcher did not keep the 16-float loops fed when the tensor is not in
+// cache (kernels BenchmarkChanOpsCold; docs/kernels.md). Past the plane
+// they touch the next one; PREFETCHT0 never faults.
+#define PF4(r) \
+	PREFETCHT0 1024(r) \
+	PREFETCHT0 1088(r) \
+	PREFETCHT0 1152(r) \
+	PREFETCHT0 1216(r)
+#define PF2(r) \
+	PREFETCHT0 1024(r) \
+	PREFETCHT0 1088(r)
+#define PF1(r) \
+	PREFETCHT0 1024(r)
+
 // HSUM leaves the sum of the 16 lanes of Z0 in X0 (clobbers Y1).
 #define HSUM \
 	VEXTRACTF32X8 $1, Z0, Y1 \
@@ -36,6 +53,7 @@ TEXT ·planeSumAVX512(SB), NOSPLIT, $0-20
 	CMPQ CX, $64
 	JLT s16
 s64:
+	PF4(SI)
 	VADDPS 0(SI), Z0, Z0
 	VADDPS 64(SI), Z1, Z1
 	VADDPS 128(SI), Z2, Z2
@@ -79,6 +97,7 @@ TEXT ·planeSqDevAVX512(SB), NOSPLIT, $0-28
 	CMPQ CX, $64
 	JLT q16
 q64:
+	PF4(SI)
 	VMOVUPS 0(SI), Z6
 	VSUBPS Z5, Z6, Z6
 	VFMADD231PS Z6, Z6, Z0
@@ -132,6 +151,7 @@ TEXT ·planeNormAVX512(SB), NOSPLIT, $0-36
 	CMPQ CX, $64
 	JLT n16
 n64:
+	PF4(SI)
 	VMOVUPS 0(SI), Z6
 	VMOVUPS 64(SI), Z7
 	VMOVUPS 128(SI), Z8
@@ -190,6 +210,8 @@ TEXT ·planeGradStatsAVX512(SB), NOSPLIT, $0-40
 	CMPQ CX, $32
 	JLT g16
 g32:
+	PF2(SI)
+	PF2(DX)
 	VMOVUPS 0(SI), Z6
 	VMOVUPS 64(SI), Z7
 	VMOVUPS 0(DX), Z8
@@ -251,6 +273,8 @@ TEXT ·planeNormBackwardAVX512(SB), NOSPLIT, $0-48
 	CMPQ CX, $32
 	JLT b16
 b32:
+	PF2(DX)
+	PF2(SI)
 	VMOVUPS 0(DX), Z6
 	VMOVUPS 64(DX), Z7
 	VSUBPS Z5, Z6, Z6
@@ -305,6 +329,7 @@ TEXT ·preluPlaneAVX512(SB), NOSPLIT, $0-28
 	CMPQ CX, $32
 	JLT p16
 p32:
+	PF2(SI)
 	VMOVUPS 0(SI), Z6
 	VMOVUPS 64(SI), Z7
 	VCMPPS $0x1e, Z0, Z6, K2
@@ -359,6 +384,8 @@ TEXT ·preluPlaneBackwardAVX512(SB), NOSPLIT, $0-44
 	CMPQ CX, $32
 	JLT r16
 r32:
+	PF2(DX)
+	PF2(SI)
 	VMOVUPS 0(DX), Z6
 	VMOVUPS 64(DX), Z7
 	VMOVUPS 0(SI), Z8
@@ -428,6 +455,8 @@ TEXT ·reluBackwardAVX512(SB), NOSPLIT, $0-32
 	CMPQ CX, $32
 	JLT u16
 u32:
+	PF2(DX)
+	PF2(SI)
 	VMOVUPS 0(DX), Z6
 	VMOVUPS 64(DX), Z7
 	VCMPPS $0x1e, Z0, Z6, K2
@@ -493,6 +522,7 @@ TEXT ·planeNormActAVX512(SB), NOSPLIT, $0-40
 a16:
 	CMPQ CX, $16
 	JLT atail
+	PF1(DX)
 	NORMACT
 	VMULPS Z12, Z7, Z8
 	VMOVAPS Z7, K2, Z8
@@ -534,6 +564,8 @@ TEXT ·planeNormActGradStatsAVX512(SB), NOSPLIT, $0-52
 t16:
 	CMPQ CX, $16
 	JLT ttail
+	PF1(DX)
+	PF1(SI)
 	NORMACT
 	VMOVUPS 0(SI), Z8
 	VCMPPS $0x12, Z0, Z7, K3
@@ -593,6 +625,8 @@ TEXT ·planeNormActBackwardAVX512(SB), NOSPLIT, $0-60
 w16:
 	CMPQ CX, $16
 	JLT wtail
+	PF1(DX)
+	PF1(SI)
 	NORMACT
 	VMOVUPS 0(SI), Z8
 	VMULPS Z12, Z8, Z9

@@ -27,6 +27,13 @@ TEXT ·dwConv3s1AVX512(SB), NOSPLIT, $0-70
 	KXNORW K6, K6, K6
 	MOVQ h+32(FP), R10
 	IMULQ R11, R10
+	MOVQ R10, R12
+pfd:
+	CMPQ R10, $1024
+	JGE pfdok
+	ADDQ R12, R10
+	JMP pfd
+pfdok:
 chan:
 	VBROADCASTSS 0(DX), Z0
 	VBROADCASTSS 4(DX), Z1
@@ -147,6 +154,13 @@ TEXT ·dwConv3s1AccAVX512(SB), NOSPLIT, $0-70
 	KXNORW K6, K6, K6
 	MOVQ h+32(FP), R10
 	IMULQ R11, R10
+	MOVQ R10, R12
+pfd:
+	CMPQ R10, $1024
+	JGE pfdok
+	ADDQ R12, R10
+	JMP pfd
+pfdok:
 chan:
 	VBROADCASTSS 0(DX), Z0
 	VBROADCASTSS 4(DX), Z1
@@ -271,6 +285,13 @@ TEXT ·dwConv3s2AVX512(SB), NOSPLIT, $0-70
 	VMOVUPS ·dwOdd<>(SB), Z10
 	MOVQ h+32(FP), R10
 	IMULQ R11, R10
+	MOVQ R10, R12
+pfd:
+	CMPQ R10, $1024
+	JGE pfdok
+	ADDQ R12, R10
+	JMP pfd
+pfdok:
 chan:
 	VBROADCASTSS 0(DX), Z0
 	VBROADCASTSS 4(DX), Z1
@@ -415,6 +436,20 @@ TEXT ·dwGrad3s1AVX512(SB), NOSPLIT, $0-62
 	IMULQ R11, R10
 	MOVQ oh+40(FP), CX
 	IMULQ AX, CX
+	MOVQ R10, R12
+pfx:
+	CMPQ R10, $1024
+	JGE pfxok
+	ADDQ R12, R10
+	JMP pfx
+pfxok:
+	MOVQ CX, R12
+pfy:
+	CMPQ CX, $1024
+	JGE pfyok
+	ADDQ R12, CX
+	JMP pfy
+pfyok:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -611,6 +646,20 @@ TEXT ·dwGrad3s2AVX512(SB), NOSPLIT, $0-62
 	IMULQ R11, R10
 	MOVQ oh+40(FP), CX
 	IMULQ AX, CX
+	MOVQ R10, R12
+pfx:
+	CMPQ R10, $1024
+	JGE pfxok
+	ADDQ R12, R10
+	JMP pfx
+pfxok:
+	MOVQ CX, R12
+pfy:
+	CMPQ CX, $1024
+	JGE pfyok
+	ADDQ R12, CX
+	JMP pfy
+pfyok:
 	VMOVUPS ·dwEven<>(SB), Z9
 	VMOVUPS ·dwOdd<>(SB), Z10
 	VPXORD Z0, Z0, Z0
@@ -829,6 +878,20 @@ TEXT ·dwBack3s2AVX512(SB), NOSPLIT, $0-64
 	IMULQ R11, CX
 	MOVQ oh+40(FP), SI
 	IMULQ AX, SI
+	MOVQ CX, R12
+pfx:
+	CMPQ CX, $1024
+	JGE pfxok
+	ADDQ R12, CX
+	JMP pfx
+pfxok:
+	MOVQ SI, R12
+pfy:
+	CMPQ SI, $1024
+	JGE pfyok
+	ADDQ R12, SI
+	JMP pfy
+pfyok:
 	VMOVUPS ·dwLo<>(SB), Z9
 	VMOVUPS ·dwHi<>(SB), Z10
 	XORQ R13, R13
@@ -964,6 +1027,20 @@ TEXT ·dwBack3s2AccAVX512(SB), NOSPLIT, $0-64
 	IMULQ R11, CX
 	MOVQ oh+40(FP), SI
 	IMULQ AX, SI
+	MOVQ CX, R12
+pfx:
+	CMPQ CX, $1024
+	JGE pfxok
+	ADDQ R12, CX
+	JMP pfx
+pfxok:
+	MOVQ SI, R12
+pfy:
+	CMPQ SI, $1024
+	JGE pfyok
+	ADDQ R12, SI
+	JMP pfy
+pfyok:
 	VMOVUPS ·dwLo<>(SB), Z9
 	VMOVUPS ·dwHi<>(SB), Z10
 	XORQ R13, R13

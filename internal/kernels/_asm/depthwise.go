@@ -15,9 +15,10 @@ package main
 // rows it feeds. Lane masks, fixed per strip, zero the columns outside the
 // row and leave the outputs past its end alone; the padding rows above and
 // below the plane are never read. The kernels prefetch the same columns of
-// the next plane as they go (plane bytes in spare registers, named at each
-// kernel): the strips jump between rows, which the hardware prefetchers
-// follow poorly when the image is not in the caches.
+// the next plane as they go, or of the first plane at least 1 KB on
+// (prefetchPlanes; the distance in spare registers, named at each kernel):
+// the strips jump between rows, which the hardware prefetchers follow
+// poorly when the image is not in the caches.
 //
 // Common registers:
 //
@@ -121,6 +122,20 @@ func prefetch2(a *asm) {
 func planeBytes(a *asm, rows, rowReg, reg string) {
 	a.f("\tMOVQ %s, %s", rows, reg)
 	a.f("\tIMULQ %s, %s", rowReg, reg)
+}
+
+// prefetchPlanes turns the plane bytes in reg into the prefetch distance:
+// the smallest whole number of planes of at least 1 KB (the next plane of a
+// 7×7 or 14×14 plane is too close for its lines to arrive in time). R12 is
+// scratch; p names the labels.
+func prefetchPlanes(a *asm, reg, p string) {
+	a.f("\tMOVQ %s, R12", reg)
+	a.f("%s:", p)
+	a.f("\tCMPQ %s, $1024", reg)
+	a.f("\tJGE %sok", p)
+	a.f("\tADDQ R12, %s", reg)
+	a.f("\tJMP %s", p)
+	a.f("%sok:", p)
 }
 
 // dot3 emits acc = Σ_j w[3ki+j]·t[j] (the taps in z, z+1, z+2, filter in
@@ -274,6 +289,7 @@ func dwConv(a *asm, name string, stride int, acc bool) {
 		loadPerms(a, "dwEven", "dwOdd")
 	}
 	planeBytes(a, "h+32(FP)", "R11", "R10")
+	prefetchPlanes(a, "R10", "pfd")
 	a.f("chan:")
 	broadcastTaps(a)
 	first, last := s1Masks(a, 64)
@@ -392,6 +408,8 @@ func dwGrad(a *asm, name string, stride int) {
 	setupRows(a, "wd+32(FP)", "ow+48(FP)")
 	planeBytes(a, "h+24(FP)", "R11", "R10")
 	planeBytes(a, "oh+40(FP)", "AX", "CX")
+	prefetchPlanes(a, "R10", "pfx")
+	prefetchPlanes(a, "CX", "pfy")
 	if stride == 2 {
 		loadPerms(a, "dwEven", "dwOdd")
 	}
@@ -457,6 +475,8 @@ func dwBackS2(a *asm, name string, acc bool) {
 	setupRows(a, "wd+32(FP)", "ow+48(FP)")
 	planeBytes(a, "h+24(FP)", "R11", "CX")
 	planeBytes(a, "oh+40(FP)", "AX", "SI")
+	prefetchPlanes(a, "CX", "pfx")
+	prefetchPlanes(a, "SI", "pfy")
 	loadPerms(a, "dwLo", "dwHi")
 	// loadDy loads dy row R9 (+ idx) and its shift by one column.
 	loadDy := func(idx string, z int) {
