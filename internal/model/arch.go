@@ -9,10 +9,11 @@ import (
 // builder chains layers while tracking the current per-sample shape; the
 // first error sticks and later calls are no-ops.
 type builder struct {
-	ex  *Exec
-	a   *params.Arena
-	cur Shape
-	err error
+	ex       *Exec
+	a        *params.Arena
+	cur      Shape
+	err      error
+	winograd string // Config.Winograd, given to every convolution
 }
 
 // add appends l to seq (when l is not nil) and moves the current shape on.
@@ -33,6 +34,7 @@ func (b *builder) conv(seq *[]Layer, name string, s ConvSpec) {
 	if b.err != nil {
 		return
 	}
+	s.Winograd = b.winograd
 	l, err := NewConv2d(b.ex, b.a, name, b.cur, s)
 	b.add(seq, l, err)
 }

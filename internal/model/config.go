@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Config selects and sizes a network (the `model:` section of the YAML config).
 type Config struct {
@@ -14,7 +17,16 @@ type Config struct {
 	EmbeddingDim int `yaml:"embedding_dim"`
 	// Dropout is the drop probability before the embedding layer (0: none).
 	Dropout float64 `yaml:"dropout"`
+	// Winograd selects how dense 3×3 stride-1 convolutions are computed:
+	// "auto" (or empty) runs Winograd F(4×4, 3×3) on maps of at least
+	// 16×16 and F(2×2, 3×3) below; "f2" runs F(2×2, 3×3) only (slower on
+	// large maps, about ten times less rounding than F(4×4)); "off" runs
+	// im2col + GEMM, the direct sums (slowest). See docs/model.md.
+	Winograd string `yaml:"winograd"`
 }
+
+// WinogradModes lists the values Config.Winograd accepts ("" means "auto").
+var WinogradModes = []string{"auto", "f2", "off"}
 
 // DefaultConfig is the tiny net on 64×64 RGB input with 128-d embeddings.
 func DefaultConfig() Config {
@@ -35,6 +47,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model: embedding_dim must be positive, got %d", c.EmbeddingDim)
 	case c.Dropout < 0 || c.Dropout >= 1:
 		return fmt.Errorf("model: dropout must be in [0, 1), got %g", c.Dropout)
+	case c.Winograd != "" && !slices.Contains(WinogradModes, c.Winograd):
+		return fmt.Errorf("model: unknown winograd %q (want one of %v)", c.Winograd, WinogradModes)
 	}
 	for _, a := range Archs {
 		if a == c.Arch {

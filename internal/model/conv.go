@@ -13,6 +13,8 @@ import (
 type ConvSpec struct {
 	Out, Kernel, Stride, Pad, Groups int
 	Bias                             bool
+	// Winograd is Config.Winograd for this convolution ("" means "auto").
+	Winograd string
 }
 
 // Conv2d is a 2-D convolution, as torch.nn.Conv2d.
@@ -140,7 +142,7 @@ func (c *Conv2d) dwChunk() int {
 // one input channel, which runs Winograd F(m×m, 3×3) (conv_winograd.go).
 func (c *Conv2d) winograd() bool {
 	s := c.spec
-	return s.Kernel == 3 && s.Stride == 1 && s.Pad == 1 && s.Groups == 1 && c.in.C > 1
+	return s.Kernel == 3 && s.Stride == 1 && s.Pad == 1 && s.Groups == 1 && c.in.C > 1 && s.Winograd != "off"
 }
 
 // pointwise reports a 1×1 stride-1 unpadded convolution (a plain GEMM).

@@ -28,9 +28,9 @@ const winoBlockFloats = 1 << 18
 const winoF4MinSide = 16
 
 // winoTile is the output tile size m of the convolution: 4 on maps of at
-// least winoF4MinSide, else 2.
+// least winoF4MinSide, else 2 (always 2 when ConvSpec.Winograd is "f2").
 func (c *Conv2d) winoTile() int {
-	if c.in.H >= winoF4MinSide && c.in.W >= winoF4MinSide {
+	if c.spec.Winograd != "f2" && c.in.H >= winoF4MinSide && c.in.W >= winoF4MinSide {
 		return 4
 	}
 	return 2

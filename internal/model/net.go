@@ -40,7 +40,7 @@ func New(cfg Config, a *params.Arena) (*Net, error) {
 	}
 	ex := NewExec()
 	in := Shape{cfg.Channels, cfg.InputSize, cfg.InputSize}
-	b := &builder{ex: ex, a: a, cur: in}
+	b := &builder{ex: ex, a: a, cur: in, winograd: cfg.Winograd}
 	var layers []Layer
 	switch cfg.Arch {
 	case "tiny":

@@ -224,6 +224,7 @@ func TestNewRejectsBadConfigs(t *testing.T) {
 		{Arch: "tiny", InputSize: 64, Channels: 0, EmbeddingDim: 128},
 		{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 0},
 		{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 8, Dropout: 1},
+		{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 8, Winograd: "f4"},
 	} {
 		if _, err := New(cfg, params.New()); err == nil {
 			t.Errorf("New(%+v) succeeded", cfg)
