@@ -301,6 +301,17 @@ func winoRowAddr(a *asm, i int, skip string) {
 	a.f("\tLEAQ (AX)(R9*4), AX")
 }
 
+// winoPrefetch prefetches the lines 1 KB ahead of the `bytes` a column
+// loop reads from the plane row at AX (one more line: AX need not be
+// aligned). The hardware prefetcher does not keep up with these reads of
+// planes not in cache (docs/kernels.md, Winograd); only reads are
+// prefetched, not the rows the output loop only overwrites.
+func winoPrefetch(a *asm, bytes int) {
+	for off := 0; off < bytes+64; off += 64 {
+		a.f("\tPREFETCHT0 %d(AX)", 1024+off)
+	}
+}
+
 // winoScratchAddr is the address of stream s of patch row i of the tile row.
 func winoScratchAddr(i, s, off int) string {
 	return fmt.Sprintf("%d(R14)", (4*i+s)*winoStride+off)
@@ -350,6 +361,7 @@ func winoColsIn(a *asm) {
 	winoRows(a, n, 2, 4, func(i int) {
 		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
 		winoRowAddr(a, i, zero)
+		winoPrefetch(a, 4*34)
 		a.f("\tVMOVUPS.Z (AX), K2, Z0")
 		a.f("\tVMOVUPS.Z 64(AX), K3, Z1")
 		a.f("\tVMOVUPS.Z 8(AX), K4, Z2")
@@ -417,6 +429,7 @@ func winoColsOutGrad(a *asm) {
 	winoRows(a, n, 2, 2, func(i int) {
 		zero, comp := fmt.Sprintf("%s_zero%d", n, i), fmt.Sprintf("%s_comp%d", n, i)
 		winoRowAddr(a, i, zero)
+		winoPrefetch(a, 4*32)
 		a.f("\tVMOVUPS.Z (AX), K2, Z0")
 		a.f("\tVMOVUPS.Z 64(AX), K3, Z1")
 		a.f("\tJMP %s", comp)
@@ -493,6 +506,7 @@ func winoColsInGrad(a *asm) {
 		a.f("\tVADDPS Z10, Z8, Z12")
 		winoInterleave(a, 11, 12)
 		winoRowAddr(a, i, skip)
+		winoPrefetch(a, 4*32)
 		a.f("\tVMOVUPS.Z (AX), K3, Z13")
 		a.f("\tVMOVUPS.Z 64(AX), K4, Z14")
 		a.f("\tVADDPS Z26, Z13, Z13")

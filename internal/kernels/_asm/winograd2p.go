@@ -73,6 +73,7 @@ func wino2LoadGroupRow(a *asm, name string, nt, i int, shifted bool) {
 		a.f("\tVPXORD Z%d, Z%d, Z%d", v, v, v)
 	}
 	winoGroupRow(a, name, 2, nt, i, func(j int) {
+		winoPrefetch(a, 4*(2*nt+2))
 		load := func(base int) func(k, addr string, v int) {
 			return func(k, addr string, v int) { a.f("\tVMOVUPS %s, %s, Z%d", addr, k, base+v) }
 		}
@@ -184,6 +185,7 @@ func wino2ColsInGradPacked(a *asm, nt int) {
 		w.add(15, 8, 12) // c1 + c(t−1)[3]
 		winoInterleave(a, 14, 15)
 		winoGroupRow(a, n, 2, nt, i, func(j int) {
+			winoPrefetch(a, 4*(2*nt+2))
 			add := func(src int) func(k, addr string, v int) {
 				return func(k, addr string, v int) {
 					a.f("\tVMOVUPS.Z %s, %s, Z16", addr, k)

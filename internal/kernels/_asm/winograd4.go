@@ -286,6 +286,7 @@ func wino4RowMask64(a *asm, k []string, extra bool) {
 func wino4LoadRow(a *asm, name string, i, vecs int) {
 	zero, comp := fmt.Sprintf("%s_zero%d", name, i), fmt.Sprintf("%s_comp%d", name, i)
 	winoRowAddr(a, i, zero)
+	winoPrefetch(a, 64*vecs)
 	for v := range vecs {
 		a.f("\tVMOVUPS.Z %d(AX), K%d, Z%d", 64*v, 2+v, v)
 	}
@@ -402,6 +403,7 @@ func wino4ColsInGrad(a *asm) {
 		w.add(c[1], c[1], p[5])
 		w.join4([4]int(c), [4]int{0, 1, 2, 3}, [4]int{4, 5, 6, 7})
 		winoRowAddr(a, i, skip)
+		winoPrefetch(a, 4*64)
 		for v := range 4 {
 			a.f("\tVMOVUPS.Z %d(AX), K%d, Z8", 64*v, 3+v)
 			a.f("\tVADDPS Z%d, Z8, Z8", 4+v)

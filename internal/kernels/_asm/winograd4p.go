@@ -112,6 +112,7 @@ func wino4LoadGroupRow(a *asm, name string, nt, i int, extra bool) {
 		a.f("\tVPXORD Z%d, Z%d, Z%d", v, v, v)
 	}
 	winoGroupRow(a, name, 4, nt, i, func(j int) {
+		winoPrefetch(a, 4*(4*nt+2))
 		if nt == 8 {
 			a.f("\tVMOVUPS.Z (AX), K2, Z%d", 2*j)
 			a.f("\tVMOVUPS.Z 64(AX), K3, Z%d", 2*j+1)
@@ -242,6 +243,7 @@ func wino4ColsInGradPacked(a *asm, nt int) {
 		w.add(c[1], c[1], 15)
 		w.join4([4]int(c), [4]int{17, 18, 19, 20}, [4]int{0, 1, 2, 3})
 		winoGroupRow(a, n, 4, nt, i, func(j int) {
+			winoPrefetch(a, 4*(4*nt+2))
 			add := func(v int, off int, k string) {
 				a.f("\tVMOVUPS.Z %d(AX), %s, Z%d", off, k, sum)
 				a.f("\tVADDPS Z%d, Z%d, Z%d", v, sum, sum)
