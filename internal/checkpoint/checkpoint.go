@@ -1,6 +1,7 @@
 // Package checkpoint reads and writes cocotrain checkpoints: the one place
 // that knows what a checkpoint file holds. Training saves and resumes
-// through it; inference, export-centers and export load models from it.
+// through it, eval-lfw and embed load their models with LoadModel, and
+// export-centers reads the class names with Classes.
 //
 // A checkpoint is a safetensors file (internal/safetensors: an 8-byte
 // header length, a JSON header, the raw little-endian tensors) holding
