@@ -1,6 +1,6 @@
 package main
 
-//go:generate go test -run ^TestCLIReference$ -update-cli-reference
+//go:generate go test -run TestCLIReference -update-cli-reference
 
 import (
 	"bytes"
