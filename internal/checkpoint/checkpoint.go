@@ -29,7 +29,7 @@
 // LoadParams and LoadModel check every tensor before copying any. The
 // config is decoded by the caller into its own struct (DecodeConfig):
 // training reads all of it, LoadModel only the sections that build and feed
-// the network (Config).
+// the network (ModelConfig).
 package checkpoint
 
 import (

@@ -9,10 +9,10 @@ import (
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
-// Config is the part of a checkpoint's training config that rebuilds the
+// ModelConfig is the part of a checkpoint's training config that rebuilds the
 // network and its loss head and preprocesses their input. The sections only
 // training reads (optim, synth, train) are accepted as they are and ignored.
-type Config struct {
+type ModelConfig struct {
 	Model model.Config `yaml:"model"`
 	Loss  loss.Config  `yaml:"loss"`
 	Data  data.Config  `yaml:"data"`
@@ -32,7 +32,7 @@ type Model struct {
 	Head loss.Head
 	// Config holds the sections of the recorded training config that built
 	// the network and head.
-	Config Config
+	Config ModelConfig
 	// Checkpoint is the file the weights came from, with its metadata.
 	Checkpoint *Checkpoint
 }
@@ -46,7 +46,7 @@ func LoadModel(path string, threads int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := Config{Model: model.DefaultConfig(), Loss: loss.DefaultConfig(), Data: data.DefaultConfig()}
+	cfg := ModelConfig{Model: model.DefaultConfig(), Loss: loss.DefaultConfig(), Data: data.DefaultConfig()}
 	if err := ck.DecodeConfig(&cfg); err != nil {
 		return nil, err
 	}
