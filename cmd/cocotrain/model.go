@@ -34,12 +34,13 @@ per image, trainable parameters, multiply-accumulates per image) and the
 totals, as PyTorch twins of the networks count them (scripts/torch_model.py).
 MACs count convolutions and linear layers; FLOPs = 2 × MACs.
 
-The network is the model section of --config (with --set overrides), or the
-default tiny 3×64×64 → 128 network; --arch, --input-size, --channels and
+The network is the model section of --config (with --set overrides), or
+the network that cocotrain train trains by default (the model section of
+the embedded configs/tiny-synth.yaml); --arch, --input-size, --channels and
 --embedding-dim override single fields.`,
 		Example: `  cocotrain model summary
-  cocotrain model summary --arch mobilefacenet --input-size 112
-  cocotrain model summary --arch iresnet18 --input-size 112 --embedding-dim 512
+  cocotrain model summary --arch mobilefacenet --input-size 112 --channels 3
+  cocotrain model summary --arch iresnet18 --input-size 112 --channels 3 --embedding-dim 512
   cocotrain model summary --config configs/mobilefacenet-casia.yaml`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {

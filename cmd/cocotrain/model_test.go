@@ -1,14 +1,17 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/train"
 )
 
 func TestModelSummary(t *testing.T) {
-	code, out, errOut := runCmd(t, "model", "summary", "--arch", "mobilefacenet", "--input-size", "112")
+	code, out, errOut := runCmd(t, "model", "summary", "--arch", "mobilefacenet", "--input-size", "112", "--channels", "3")
 	if code != exitOK {
 		t.Fatalf("code %d, stderr %s", code, errOut)
 	}
@@ -31,6 +34,30 @@ func TestModelSummaryConfig(t *testing.T) {
 	// 1×32×32 in, flatten 256×2×2 = 1024 → 32.
 	if !strings.Contains(out, "Linear 1024→32") || !strings.Contains(out, "1×32×32 in") {
 		t.Errorf("summary does not reflect the config and flag:\n%s", out)
+	}
+}
+
+// TestModelSummaryDefault checks that the summary without flags describes
+// the network that train without flags trains.
+func TestModelSummaryDefault(t *testing.T) {
+	cfg, err := train.LoadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "model", "summary")
+	if code != exitOK {
+		t.Fatalf("code %d, stderr %s", code, errOut)
+	}
+	m := cfg.Model
+	want := []string{
+		m.Arch + ": ", // the totals line
+		fmt.Sprintf("per %d×%d×%d image", m.Channels, m.InputSize, m.InputSize),
+		fmt.Sprintf("→%d ", m.EmbeddingDim), // the embedding layer
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("summary without flags lacks %q (the default run's network):\n%s", w, out)
+		}
 	}
 }
 

@@ -6,20 +6,16 @@
 package centers
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/loss"
 	"github.com/cocotrain/cocotrain/internal/safetensors"
 )
-
-// MetadataClasses is the checkpoint metadata key holding the class names as
-// a JSON array of strings, in label order.
-const MetadataClasses = "classes"
 
 // Centers is K unit class centroids of dimension D with their names.
 type Centers struct {
@@ -60,16 +56,12 @@ func Load(path string) (*Centers, error) {
 		return nil, fmt.Errorf("%s: tensor %s has shape %v, want (K, d)", path, loss.ParamCentroids, shape)
 	}
 	k, d := shape[0], shape[1]
-	raw, ok := f.Metadata[MetadataClasses]
-	if !ok {
-		return nil, fmt.Errorf("%s: no %q metadata (the class names)", path, MetadataClasses)
-	}
-	var names []string
-	if err := json.Unmarshal([]byte(raw), &names); err != nil {
-		return nil, fmt.Errorf("%s: metadata %q is not a JSON array of strings: %v", path, MetadataClasses, err)
+	names, err := checkpoint.Classes(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(names) != k {
-		return nil, fmt.Errorf("%s: metadata %q names %d classes, tensor %s has %d", path, MetadataClasses, len(names), loss.ParamCentroids, k)
+		return nil, fmt.Errorf("%s: metadata %q names %d classes, tensor %s has %d", path, checkpoint.MetaClasses, len(names), loss.ParamCentroids, k)
 	}
 	return &Centers{Names: names, K: k, D: d, Data: loss.UnitRows(v, k, d)}, nil
 }

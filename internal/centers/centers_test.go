@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/npy"
 	"github.com/cocotrain/cocotrain/internal/safetensors"
 )
@@ -56,7 +57,7 @@ func writeCheckpoint(t *testing.T, withCentroids bool, classes string) (string, 
 		}
 	}
 	if classes != "" {
-		f.Metadata[MetadataClasses] = classes
+		f.Metadata[checkpoint.MetaClasses] = classes
 	}
 	path := filepath.Join(t.TempDir(), "ckpt.safetensors")
 	if err := safetensors.WriteFile(path, f); err != nil {

@@ -1,6 +1,7 @@
 // Package data reads face datasets (ImageFolder trees, insightface RecordIO,
-// LFW directories with pairs.txt, insightface lfw.bin, cocotrain pack files),
-// preprocesses and augments images, and feeds batches to training.
+// LFW directories with pairs.txt, insightface lfw.bin, cocotrain pack files,
+// and any source cached in memory as pixels), preprocesses and augments
+// images, and feeds batches to training.
 package data
 
 import "image"

@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/data"
 	"github.com/cocotrain/cocotrain/internal/eval"
 	"github.com/cocotrain/cocotrain/internal/npy"
-	"github.com/cocotrain/cocotrain/internal/train"
 )
 
 // NamesSuffix is appended to the embeddings' .npy path for the file that
@@ -99,7 +99,7 @@ func Embed(ctx context.Context, opt EmbedOptions) error {
 	if opt.Names == "" {
 		opt.Names = opt.Out + NamesSuffix
 	}
-	m, err := train.LoadModel(opt.Checkpoint, opt.Threads)
+	m, err := checkpoint.LoadModel(opt.Checkpoint, opt.Threads)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 // Package infer runs trained networks on images: the pair-verification
 // report of `cocotrain eval-lfw` (a checkpoint, or the raw-pixel and
-// Eigenfaces baselines) and the embeddings of `cocotrain embed`. It restores
-// checkpoints through internal/train and scores through internal/eval, with
+// Eigenfaces baselines) and the embeddings of `cocotrain embed`. It loads
+// models through internal/checkpoint and scores through internal/eval, with
 // the preprocessing the model was trained with.
 package infer
 
@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/data"
 	"github.com/cocotrain/cocotrain/internal/eval"
 	"github.com/cocotrain/cocotrain/internal/fileio"
-	"github.com/cocotrain/cocotrain/internal/train"
 )
 
 // Baselines accepted by EvalOptions.Baseline.
@@ -85,10 +85,10 @@ func EvalLFW(ctx context.Context, opt EvalOptions) (*eval.Report, error) {
 	if (opt.Checkpoint == "") == (opt.Baseline == "") {
 		return nil, errors.New("give either a checkpoint or a baseline")
 	}
-	var m *train.Model
+	var m *checkpoint.Model
 	if opt.Checkpoint != "" {
 		var err error
-		if m, err = train.LoadModel(opt.Checkpoint, opt.Threads); err != nil {
+		if m, err = checkpoint.LoadModel(opt.Checkpoint, opt.Threads); err != nil {
 			return nil, err
 		}
 	}

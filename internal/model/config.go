@@ -3,6 +3,11 @@ package model
 import (
 	"fmt"
 	"slices"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/cocotrain/cocotrain/configs"
 )
 
 // Config selects and sizes a network (the `model:` section of the YAML config).
@@ -28,10 +33,28 @@ type Config struct {
 // WinogradModes lists the values Config.Winograd accepts ("" means "auto").
 var WinogradModes = []string{"auto", "f2", "off"}
 
-// DefaultConfig is the tiny net on 64×64 RGB input with 128-d embeddings.
-func DefaultConfig() Config {
-	return Config{Arch: "tiny", InputSize: 64, Channels: 3, EmbeddingDim: 128}
-}
+// DefaultConfig is the model section of the default run, the embedded
+// configs/tiny-synth.yaml: the network `cocotrain train` trains without a
+// config, and the values a config's model section leaves out. That file is
+// the one place the defaults are written.
+func DefaultConfig() Config { return defaultConfig() }
+
+// defaultConfig reads the model section of the embedded default run once.
+// The file is part of the binary and loaded by the tests, so an error is a
+// build mistake.
+var defaultConfig = sync.OnceValue(func() Config {
+	b, err := configs.FS.ReadFile(configs.Default)
+	if err != nil {
+		panic(err)
+	}
+	var run struct {
+		Model Config `yaml:"model"`
+	}
+	if err := yaml.Unmarshal(b, &run); err != nil {
+		panic(fmt.Sprintf("configs/%s: %v", configs.Default, err))
+	}
+	return run.Model
+})
 
 // Archs lists the architecture names New accepts.
 var Archs = []string{"tiny", "mobilefacenet", "iresnet18"}

@@ -6,8 +6,8 @@ import (
 	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
-// GradNorm is the L2 norm of grad, accumulated in float64.
-func GradNorm(grad []float32) float64 {
+// gradNorm is the L2 norm of grad, accumulated in float64.
+func gradNorm(grad []float32) float64 {
 	return math.Sqrt(kernels.SumSquares(grad))
 }
 
@@ -16,7 +16,7 @@ func GradNorm(grad []float32) float64 {
 // below 1) and returns the norm before clipping. maxNorm 0 only measures.
 // A non-finite norm is returned without touching grad.
 func ClipGradNorm(grad []float32, maxNorm float64) float64 {
-	norm := GradNorm(grad)
+	norm := gradNorm(grad)
 	if maxNorm <= 0 || math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return norm
 	}

@@ -53,9 +53,10 @@ func (o *Optimizer) Steps() int { return o.step }
 
 // Step clips the gradient arena to cfg.ClipGradNorm (if > 0), applies one
 // update with learning rate lr, and returns the global gradient norm before
-// clipping. If a gradient is NaN or infinite the norm says so and nothing is
-// changed (parameters, state and step count keep their last good values):
-// the caller stops or skips the batch.
+// clipping: the one place a training step computes it. If a gradient is NaN
+// or infinite the norm says so and nothing is changed (parameters, state and
+// step count keep their last good values): the caller stops or skips the
+// batch.
 func (o *Optimizer) Step(lr float64) float64 {
 	norm := ClipGradNorm(o.arena.Grad, o.cfg.ClipGradNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {

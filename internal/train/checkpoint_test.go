@@ -2,144 +2,60 @@ package train
 
 import (
 	"math"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
+	"github.com/cocotrain/cocotrain/internal/config"
 	"github.com/cocotrain/cocotrain/internal/optim"
 	"github.com/cocotrain/cocotrain/internal/params"
 	"github.com/cocotrain/cocotrain/internal/safetensors"
 )
 
-// smallArena is an allocated arena of two tensors and a buffer, filled with v.
-func smallArena(t testing.TB, v float32) (*params.Arena, *optim.Optimizer) {
-	t.Helper()
+// TestReadCheckpointConfig saves a checkpoint of a config and reads the
+// config back whole; a config that does not decode or validate is refused
+// with the file and the key named.
+func TestReadCheckpointConfig(t *testing.T) {
+	cfg, err := LoadConfig("", []string{"train.threads=3", "model.embedding_dim=64"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := params.New()
 	a.Declare("backbone.fc.weight", params.Weight, 3, 2)
-	a.Declare("backbone.fc.bias", params.Bias, 3)
-	a.Declare("backbone.bn.running_mean", params.Buffer, 3)
 	a.Alloc()
-	for i := range a.Data {
-		a.Data[i] = v + float32(i)
-	}
-	for i := range a.State {
-		a.State[i] = -v
-	}
-	o, err := optim.New(optim.DefaultConfig(), a)
+	o, err := optim.New(cfg.Optim, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, o
-}
-
-func smallMeta(t testing.TB, step int) checkpointMeta {
-	t.Helper()
-	cfg, err := LoadConfig("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return checkpointMeta{cfg: cfg, step: step, epoch: 1, classes: []string{"a", "b", "c"}, digest: "abc",
-		pos: Position{Seed: 1, Epoch: 1, Batch: 2}, bestVal: 0.75, valAcc: math.NaN()}
-}
-
-func TestCheckpointRoundTrip(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ck.safetensors")
-	a, o := smallArena(t, 1)
-	if err := saveCheckpoint(path, a, o, smallMeta(t, 7)); err != nil {
-		t.Fatal(err)
-	}
-	ck, err := ReadCheckpoint(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ck.Step != 7 || ck.Epoch != 1 || !slices.Equal(ck.Classes, []string{"a", "b", "c"}) || ck.DataDigest != "abc" ||
-		ck.Position != (Position{1, 1, 2}) || ck.BestVal != 0.75 || ck.Config.Model.Arch != "tiny" {
-		t.Errorf("read back %+v", ck)
-	}
-	if ck.File.Metadata[MetaValAcc] != "" {
-		t.Errorf("val_accuracy of an unmeasured step = %q", ck.File.Metadata[MetaValAcc])
-	}
-	b, _ := smallArena(t, 100)
-	if err := ck.LoadParams(b); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(a.Data, b.Data) || !slices.Equal(a.State, b.State) {
-		t.Errorf("loaded %v %v, want %v %v", b.Data, b.State, a.Data, a.State)
-	}
-}
-
-func TestLoadParamsRefusesOtherModelUntouched(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ck.safetensors")
-	a, o := smallArena(t, 1)
-	if err := saveCheckpoint(path, a, o, smallMeta(t, 1)); err != nil {
-		t.Fatal(err)
-	}
-	ck, err := ReadCheckpoint(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := params.New()
-	other.Declare("backbone.fc.weight", params.Weight, 2, 3) // transposed
-	other.Declare("backbone.fc.bias", params.Bias, 3)
-	other.Declare("backbone.extra", params.Weight, 1)
-	other.Alloc()
-	err = ck.LoadParams(other)
-	if err == nil || !strings.Contains(err.Error(), "backbone.fc.weight") || !strings.Contains(err.Error(), "backbone.extra") {
-		t.Fatalf("LoadParams into another model: %v", err)
-	}
-	for _, v := range other.Data {
-		if v != 0 {
-			t.Fatalf("arena changed by a failed load: %v", other.Data)
-		}
-	}
-}
-
-func TestReadCheckpointRefusesBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	good := filepath.Join(dir, "good.safetensors")
-	a, o := smallArena(t, 1)
-	if err := saveCheckpoint(good, a, o, smallMeta(t, 3)); err != nil {
+	path := filepath.Join(dir, "ck.safetensors")
+	meta := checkpointMeta{cfg: cfg, step: 4, epoch: 0, classes: []string{"a", "b"}, digest: "d",
+		pos: Position{Seed: cfg.Train.Seed, Batch: 4}, bestVal: math.NaN(), valAcc: math.NaN()}
+	if err := saveCheckpoint(path, a, o, meta); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(good)
+	ck, err := ReadCheckpoint(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	foreign := safetensors.New()
-	if err := foreign.AddF32("w", []int{2}, []float32{1, 2}); err != nil {
-		t.Fatal(err)
+	got, err1 := config.Marshal(ck.Config)
+	want, err2 := config.Marshal(cfg)
+	if err1 != nil || err2 != nil || string(got) != string(want) || ck.Config.Train.Threads != 3 || ck.Step != 4 || ck.Position.Batch != 4 {
+		t.Errorf("read back at step %d:\n%s\nwant\n%s", ck.Step, got, want)
 	}
-	write := func(name string, f *safetensors.File) string {
-		p := filepath.Join(dir, name)
-		if err := safetensors.WriteFile(p, f); err != nil {
+	for _, tc := range []struct{ yaml, want string }{
+		{"train:\n  nosuch: 1\n", "train.nosuch"},
+		{"train:\n  epochs: 0\n", "train.epochs"},
+	} {
+		f := ck.File
+		f.Metadata[checkpoint.MetaConfig] = tc.yaml
+		bad := filepath.Join(dir, "bad.safetensors")
+		if err := safetensors.WriteFile(bad, f); err != nil {
 			t.Fatal(err)
 		}
-		return p
-	}
-	truncated := filepath.Join(dir, "truncated.safetensors")
-	if err := os.WriteFile(truncated, raw[:len(raw)-5], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := safetensors.Decode(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Metadata[MetaClasses] = "not json"
-	badClasses := write("classes.safetensors", f)
-	f.Metadata[MetaClasses] = `["a"]`
-	f.Metadata[MetaConfig] = "train:\n  nosuch: 1\n"
-	badConfig := write("config.safetensors", f)
-	for _, tc := range []struct{ path, want string }{
-		{write("foreign.safetensors", foreign), "not a cocotrain checkpoint"},
-		{truncated, "truncated.safetensors"},
-		{badClasses, `"classes"`},
-		{badConfig, "nosuch"},
-		{filepath.Join(dir, "missing.safetensors"), "missing.safetensors"},
-	} {
-		if _, err := ReadCheckpoint(tc.path); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ReadCheckpoint(%s) = %v, want an error with %q", filepath.Base(tc.path), err, tc.want)
+		if _, err := ReadCheckpoint(bad); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("config %q: %v, want an error with %q", tc.yaml, err, tc.want)
 		}
 	}
 }

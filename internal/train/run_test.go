@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/safetensors"
 )
 
@@ -97,7 +98,7 @@ func tensorsEqual(t *testing.T, a, b string) {
 			t.Errorf("tensor %s differs", ta.Name)
 		}
 	}
-	for _, k := range []string{MetaStep, MetaEpoch, MetaRNG, MetaClasses, MetaDataDigest, MetaValAcc, MetaBestVal, "optim.step"} {
+	for _, k := range []string{checkpoint.MetaStep, checkpoint.MetaEpoch, checkpoint.MetaRNG, checkpoint.MetaClasses, checkpoint.MetaDataDigest, checkpoint.MetaValAcc, checkpoint.MetaBestVal, "optim.step"} {
 		if fa.Metadata[k] != fb.Metadata[k] {
 			t.Errorf("metadata %s: %q vs %q", k, fa.Metadata[k], fb.Metadata[k])
 		}

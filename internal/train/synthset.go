@@ -21,12 +21,12 @@ func newSynthSet(ctx context.Context, cfg synth.Config) (*synthSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	train, err := newPixelCache(ctx, g.Train(), cfg.Size, cfg.Channels)
+	train, err := data.NewPixelCache(ctx, g.Train(), cfg.Size, cfg.Channels)
 	if err != nil {
 		return nil, err
 	}
 	v := g.Verification()
-	images, err := newPixelCache(ctx, v.Images, cfg.Size, cfg.Channels)
+	images, err := data.NewPixelCache(ctx, v.Images, cfg.Size, cfg.Channels)
 	if err != nil {
 		return nil, err
 	}

@@ -202,10 +202,9 @@ func (r *runner) trainStep(b *data.Batch) (lossV, acc float64, err error) {
 	dEmb := r.dEmb[:n*r.net.EmbeddingDim()]
 	r.head.Backward(dEmb)
 	r.net.Backward(dEmb)
-	if g := optim.GradNorm(r.arena.Grad); !finite(g) {
+	if g := r.optim.Step(r.sched.LR(r.step)); !finite(g) { // a non-finite norm changes nothing
 		return lossV, acc, &NonFiniteError{Step: r.step, What: "gradient norm", Value: g, Checkpoint: r.lastCk}
 	}
-	r.optim.Step(r.sched.LR(r.step))
 	r.step++
 	return lossV, acc, nil
 }

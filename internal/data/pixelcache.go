@@ -1,4 +1,4 @@
-package train
+package data
 
 import (
 	"context"
@@ -6,28 +6,27 @@ import (
 	"image"
 	"runtime"
 	"sync"
-
-	"github.com/cocotrain/cocotrain/internal/data"
 )
 
-// pixelCache is a data.PixelSource holding every image of another Source
-// decoded (or rendered) once, as Channels planes of Size×Size bytes. The
-// built-in synthetic faces go through it so that each one is drawn once per
-// run, not once per epoch; the loader reads its pixels without decoding.
-type pixelCache struct {
-	src            data.Source
+// PixelCache is a PixelSource holding every image of another Source decoded
+// (or rendered) once, as channels planes of size×size bytes. The built-in
+// synthetic faces go through it so that each one is drawn once per run, not
+// once per epoch; the loader reads its pixels without decoding.
+type PixelCache struct {
+	src            Source
 	channels, size int
 	pix            []uint8 // Len × channels × size × size
 }
 
-// newPixelCache decodes every image of src into memory at size×size with
-// the given channels, on all cores.
-func newPixelCache(ctx context.Context, src data.Source, size, channels int) (*pixelCache, error) {
-	pp := data.Preprocess{Size: size, Channels: channels}
+// NewPixelCache decodes every image of src into memory at size×size with
+// the given channels (data.Preprocess without a crop), on all cores. Errors
+// name the image.
+func NewPixelCache(ctx context.Context, src Source, size, channels int) (*PixelCache, error) {
+	pp := Preprocess{Size: size, Channels: channels}
 	if err := pp.Validate(); err != nil {
 		return nil, err
 	}
-	c := &pixelCache{src: src, channels: channels, size: size, pix: make([]uint8, src.Len()*pp.Len())}
+	c := &PixelCache{src: src, channels: channels, size: size, pix: make([]uint8, src.Len()*pp.Len())}
 	workers := runtime.GOMAXPROCS(0)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
@@ -60,29 +59,29 @@ func newPixelCache(ctx context.Context, src data.Source, size, channels int) (*p
 }
 
 // Len is the number of images.
-func (c *pixelCache) Len() int { return c.src.Len() }
+func (c *PixelCache) Len() int { return c.src.Len() }
 
 // Classes returns the identity names of the wrapped source.
-func (c *pixelCache) Classes() []string { return c.src.Classes() }
+func (c *PixelCache) Classes() []string { return c.src.Classes() }
 
 // Label returns the identity of image i.
-func (c *pixelCache) Label(i int) int { return c.src.Label(i) }
+func (c *PixelCache) Label(i int) int { return c.src.Label(i) }
 
 // Name identifies image i as the wrapped source does.
-func (c *pixelCache) Name(i int) string { return c.src.Name(i) }
+func (c *PixelCache) Name(i int) string { return c.src.Name(i) }
 
 // PixelShape returns the channels and size of the cached images.
-func (c *pixelCache) PixelShape() (channels, size int) { return c.channels, c.size }
+func (c *PixelCache) PixelShape() (channels, size int) { return c.channels, c.size }
 
 // Pixels returns image i in place: channels planes of size×size bytes.
-func (c *pixelCache) Pixels(i int) []uint8 {
+func (c *PixelCache) Pixels(i int) []uint8 {
 	n := c.channels * c.size * c.size
 	return c.pix[i*n : (i+1)*n]
 }
 
 // Image returns image i as an *image.Gray (one channel) or an opaque
 // *image.RGBA (three).
-func (c *pixelCache) Image(i int) (image.Image, error) {
+func (c *PixelCache) Image(i int) (image.Image, error) {
 	if i < 0 || i >= c.Len() {
 		return nil, fmt.Errorf("image %d out of range 0..%d", i, c.Len()-1)
 	}

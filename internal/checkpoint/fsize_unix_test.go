@@ -1,6 +1,6 @@
 //go:build unix
 
-package train
+package checkpoint
 
 import (
 	"os"
@@ -15,7 +15,7 @@ import (
 func TestFailedCheckpointWriteKeepsPrevious(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "last.safetensors")
 	a, o := smallArena(t, 1)
-	if err := saveCheckpoint(path, a, o, smallMeta(t, 1)); err != nil {
+	if err := Save(path, a, o, smallMeta(1)); err != nil {
 		t.Fatal(err)
 	}
 	var old syscall.Rlimit
@@ -31,14 +31,14 @@ func TestFailedCheckpointWriteKeepsPrevious(t *testing.T) {
 		t.Skip("cannot lower RLIMIT_FSIZE:", err)
 	}
 	a.Data[0] = 42
-	err = saveCheckpoint(path, a, o, smallMeta(t, 2))
+	err = Save(path, a, o, smallMeta(2))
 	if e := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); e != nil {
 		t.Fatal(e)
 	}
 	if err == nil {
 		t.Fatal("checkpoint write over the file-size limit succeeded")
 	}
-	ck, err := ReadCheckpoint(path)
+	ck, err := Read(path)
 	if err != nil || ck.Step != 1 {
 		t.Fatalf("previous checkpoint after a failed write: %+v %v", ck, err)
 	}

@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"os"
@@ -14,7 +14,7 @@ import (
 func FuzzCheckpoint(f *testing.F) {
 	path := filepath.Join(f.TempDir(), "ck.safetensors")
 	a, o := smallArena(f, 1)
-	if err := saveCheckpoint(path, a, o, smallMeta(f, 3)); err != nil {
+	if err := Save(path, a, o, smallMeta(3)); err != nil {
 		f.Fatal(err)
 	}
 	raw, err := os.ReadFile(path)
@@ -28,7 +28,7 @@ func FuzzCheckpoint(f *testing.F) {
 		if err != nil {
 			return
 		}
-		ck, err := parseCheckpoint("fuzz", sf)
+		ck, err := Parse("fuzz", sf)
 		if err != nil {
 			return
 		}
