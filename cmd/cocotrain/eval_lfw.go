@@ -47,8 +47,8 @@ on the other folds), by the same protocol, at --size and --channels.
 
 For the real LFW (250×250 JPEG, lfw/ or lfw-deepfunneled/) use a centre
 crop around the face: --center-crop 120 for models trained on tight crops
-(the face fills about the central 120×120 of a 250×250 LFW image), or the insightface lfw.bin (already aligned
-to 112×112) with --bin.`,
+(the face fills about the central 120×120 of the image), or the insightface
+lfw.bin (already aligned to 112×112) with --bin.`,
 		Example: `  cocotrain eval-lfw --checkpoint runs/demo/checkpoints/best.safetensors --lfw faces/lfw --pairs faces/pairs.txt
   cocotrain eval-lfw --checkpoint runs/mfn/checkpoints/best.safetensors --bin faces_webface_112x112/lfw.bin --json
   cocotrain eval-lfw --checkpoint best.safetensors --lfw lfw-deepfunneled --pairs pairs.txt --center-crop 120 \
