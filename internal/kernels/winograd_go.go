@@ -10,9 +10,18 @@ package kernels
 // Every implementation computes the same sums in the same order, so all
 // give bit-identical results.
 type winoImpl struct {
-	name   string
-	avx512 bool // the AVX-512 loops (winograd_avx512_amd64.s), else pure Go
+	name string
+	isa  winoISA
 }
+
+// winoISA names the loops of an implementation.
+type winoISA int
+
+const (
+	winoPureGo      winoISA = iota // the pure-Go loops below
+	winoAVX512Loops                // winograd_avx512_amd64.s
+	winoAVX2Loops                  // winograd_avx2_amd64.s
+)
 
 // The loops are methods of winoImpl (winograd_amd64.go, winograd_noasm.go)
 // with the contracts of the pure-Go loops below. With m the tile size and
