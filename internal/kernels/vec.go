@@ -41,7 +41,7 @@ func Scale(alpha float32, x []float32) {
 }
 
 // Dot returns Σ x[i]·y[i] for i < len(x), accumulated in float64 by the
-// pure-Go path and in float32 vector lanes by the AVX-512 one.
+// pure-Go path and in float32 vector lanes by the assembly ones.
 func Dot(x, y []float32) float32 {
 	y = y[:len(x)]
 	if len(x) == 0 {

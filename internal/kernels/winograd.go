@@ -27,8 +27,8 @@ import "fmt"
 // P = (r1−r0)·TileCols() tiles, tile q = (r−r0)·TileCols() + tj, laid out
 // as T matrices ξ = n·a+b of rows × P (ξ stride rows·P). Each transform
 // runs in chunks of at most winoQ tiles: a column pass between the image
-// planes and a scratch on the stack, then a row pass between the scratch and
-// the block (see winoImpl).
+// planes and a scratch, then a row pass between the scratch and the block,
+// or the other way round (see winoTransform and winoImpl).
 
 // WinogradGeom is a 3×3, stride-1, pad-1 convolution of C input channels to
 // K output channels on H×W images (the output is H×W too), computed in
@@ -57,8 +57,8 @@ func (g WinogradGeom) tf() *winoTf {
 }
 
 // winoQ is the number of tiles a transform handles at a time (whole tile
-// rows, or a part of a row longer than winoQ): its scratch of n² streams of
-// winoQ floats lives on the stack.
+// rows, or a part of a row longer than winoQ): the size of its scratch's
+// n² streams.
 const winoQ = 128
 
 // winoScratch is a transform's scratch: n² ≤ 36 streams h of winoQ tiles
@@ -143,94 +143,96 @@ func planeRow(p []float32, i, h, w int) []float32 {
 	return p[i*w : (i+1)*w]
 }
 
+// winoDir is one of the four transforms: which image tensor it reads or
+// writes (the input side x, dx: C channels, patches of n rows and columns
+// from m·ti−1, m·tj−1; the output side y, dy: K channels, tiles of m from
+// m·ti, m·tj) and whether the column pass reads the image into the scratch,
+// then the row pass writes the block, or the other way round.
+type winoDir int
+
+const (
+	winoInput      winoDir = iota // v = Bᵀ d B from x (WinogradInput)
+	winoOutput                    // y = Aᵀ M A from m (WinogradOutput)
+	winoOutputGrad                // dm = A dY Aᵀ from dy (WinogradOutputGrad)
+	winoInputGrad                 // dx += B dV Bᵀ from dv (WinogradInputGrad)
+)
+
+// inputSide says whether the direction's image is the convolution's input.
+func (d winoDir) inputSide() bool { return d == winoInput || d == winoInputGrad }
+
+// readsImage says whether the direction reads its image (and writes the
+// block), rather than the other way round.
+func (d winoDir) readsImage() bool { return d == winoInput || d == winoOutputGrad }
+
+// winoScratches recycles the transforms' scratches (18 KB each): the loops
+// are called through a table (winoLoops), so a scratch on the stack would
+// escape to the heap on every call.
+var winoScratches freeList[winoScratch]
+
+// winoTransform runs the transform d between the block blk (T × chans × P)
+// of tile rows [r0, r1) and the image tensor img (n × chans × H × W), chans
+// being C on the input side and K on the output side, chunk by chunk (see
+// winoChunk), channel by channel: the column pass between the image planes
+// of the chunk's tile rows and the scratch, the row pass between the
+// scratch and the block, in the order of the data flow.
+func winoTransform(d winoDir, blk, img []float32, g WinogradGeom, r0, r1 int) {
+	chans, off := g.K, 0
+	if d.inputSide() {
+		chans, off = g.C, -1
+	}
+	H, W := g.H, g.W
+	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
+	P := (r1 - r0) * tw
+	blk = blk[:g.Positions()*chans*P]
+	s := winoScratches.get()
+	defer winoScratches.put(s)
+	for ci := range winoChunks(g, r0, r1) {
+		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
+		loops := wino.loops(tf, nt)
+		cnt := (rb - ra) * nt
+		for c := range chans {
+			b := blk[c*P+q0:]
+			if !d.readsImage() {
+				loops.rows(d, b, chans*P, s.h[:], cnt)
+			}
+			for r := ra; r < rb; {
+				im, ti := r/th, r%th
+				e := min(rb, (im+1)*th) // the tile rows of this image
+				plane := img[(im*chans+c)*H*W : (im*chans+c+1)*H*W]
+				loops.cols(d, s.h[(r-ra)*nt:], plane, H, W, m*ti+off, e-r, m*t0+off, nt)
+				r = e
+			}
+			if d.readsImage() {
+				loops.rows(d, b, chans*P, s.h[:], cnt)
+			}
+		}
+	}
+}
+
 // WinogradInput computes the transformed input tiles v (T × C × P),
 // v[ξ][c][q] = (Bᵀ d B)[ξ] of the patch of tile q in channel c, for tile rows
 // [r0, r1) of x (n × C × H × W).
 func WinogradInput(v, x []float32, g WinogradGeom, r0, r1 int) {
-	C, H, W := g.C, g.H, g.W
-	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
-	P := (r1 - r0) * tw
-	v = v[:g.Positions()*C*P]
-	var s winoScratch
-	for ci := range winoChunks(g, r0, r1) {
-		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
-		for c := range C {
-			for r := ra; r < rb; {
-				img, ti := r/th, r%th
-				e := min(rb, (img+1)*th) // the tile rows of this image
-				wino.colsIn(tf, s.h[(r-ra)*nt:], x[(img*C+c)*H*W:(img*C+c+1)*H*W], H, W, m*ti-1, e-r, m*t0-1, nt)
-				r = e
-			}
-			wino.rowsIn(tf, v[c*P+q0:], C*P, s.h[:], (rb-ra)*nt)
-		}
-	}
+	winoTransform(winoInput, v, x, g, r0, r1)
 }
 
 // WinogradOutput writes the output tiles Aᵀ M A of tile rows [r0, r1) into
 // y (n × K × H × W) from m (T × K × P); a last tile past H or W is
 // clipped.
 func WinogradOutput(y, mm []float32, g WinogradGeom, r0, r1 int) {
-	K, H, W := g.K, g.H, g.W
-	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
-	P := (r1 - r0) * tw
-	mm = mm[:g.Positions()*K*P]
-	var s winoScratch
-	for ci := range winoChunks(g, r0, r1) {
-		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
-		for k := range K {
-			wino.rowsOut(tf, s.h[:], mm[k*P+q0:], K*P, (rb-ra)*nt)
-			for r := ra; r < rb; {
-				img, ti := r/th, r%th
-				e := min(rb, (img+1)*th)
-				wino.colsOut(tf, y[(img*K+k)*H*W:(img*K+k+1)*H*W], s.h[(r-ra)*nt:], H, W, m*ti, e-r, m*t0, nt)
-				r = e
-			}
-		}
-	}
+	winoTransform(winoOutput, mm, y, g, r0, r1)
 }
 
 // WinogradOutputGrad computes dm (T × K × P), the gradient of the
 // transformed products, dM = A dY Aᵀ per tile, from dy (n × K × H × W) for
 // tile rows [r0, r1).
 func WinogradOutputGrad(dm, dy []float32, g WinogradGeom, r0, r1 int) {
-	K, H, W := g.K, g.H, g.W
-	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
-	P := (r1 - r0) * tw
-	dm = dm[:g.Positions()*K*P]
-	var s winoScratch
-	for ci := range winoChunks(g, r0, r1) {
-		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
-		for k := range K {
-			for r := ra; r < rb; {
-				img, ti := r/th, r%th
-				e := min(rb, (img+1)*th)
-				wino.colsOutGrad(tf, s.h[(r-ra)*nt:], dy[(img*K+k)*H*W:(img*K+k+1)*H*W], H, W, m*ti, e-r, m*t0, nt)
-				r = e
-			}
-			wino.rowsOutGrad(tf, dm[k*P+q0:], K*P, s.h[:], (rb-ra)*nt)
-		}
-	}
+	winoTransform(winoOutputGrad, dm, dy, g, r0, r1)
 }
 
 // WinogradInputGrad adds to dx (n × C × H × W) the gradient of the input
 // patches, B dV Bᵀ per tile, from dv (T × C × P) for tile rows [r0, r1).
 // Patches overlap; the sums are added in a fixed order.
 func WinogradInputGrad(dx, dv []float32, g WinogradGeom, r0, r1 int) {
-	C, H, W := g.C, g.H, g.W
-	th, tw, m, tf := g.TileRows(), g.TileCols(), g.M, g.tf()
-	P := (r1 - r0) * tw
-	dv = dv[:g.Positions()*C*P]
-	var s winoScratch
-	for ci := range winoChunks(g, r0, r1) {
-		ra, rb, t0, nt, q0 := winoChunk(g, r0, r1, ci)
-		for c := range C {
-			wino.rowsInGrad(tf, s.h[:], dv[c*P+q0:], C*P, (rb-ra)*nt)
-			for r := ra; r < rb; {
-				img, ti := r/th, r%th
-				e := min(rb, (img+1)*th)
-				wino.colsInGrad(tf, dx[(img*C+c)*H*W:(img*C+c+1)*H*W], s.h[(r-ra)*nt:], H, W, m*ti-1, e-r, m*t0-1, nt)
-				r = e
-			}
-		}
-	}
+	winoTransform(winoInputGrad, dv, dx, g, r0, r1)
 }

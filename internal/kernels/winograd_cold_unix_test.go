@@ -21,7 +21,8 @@ func winoCPUSeconds(b *testing.B) float64 {
 // BenchmarkWinogradCold runs the four Winograd transforms over a batch of
 // tiny's conv2–conv4 shapes whose image tensors (x, dx: 32 MB; y, dy:
 // 64 MB) exceed the caches, block by block of tile rows as the layer does
-// (a block's V or M, at most 1 MB, stays in cache); MB/s counts the image
+// (a block's V or M, at most 1 MB, stays in cache), with each
+// implementation of the loops (avx512, avx2, go); MB/s counts the image
 // tensor read (x, dy, dx) or written (y), cpu-ms/op the process CPU time
 // per pass (steadier than wall time on a shared machine).
 func BenchmarkWinogradCold(b *testing.B) {
@@ -46,16 +47,21 @@ func BenchmarkWinogradCold(b *testing.B) {
 		rb := max(1, (1<<18)/(g.Positions()*g.K*g.TileCols()))
 		blk := make([]float32, g.Positions()*g.K*rb*g.TileCols())
 		run := func(name string, bytes int, f func(r0, r1 int)) {
-			b.Run(fmt.Sprintf("%s/%s", s.name, name), func(b *testing.B) {
-				b.SetBytes(int64(4 * bytes))
-				cpu := winoCPUSeconds(b)
-				for i := 0; i < b.N; i++ {
-					for r0 := 0; r0 < rows; r0 += rb {
-						f(r0, min(rows, r0+rb))
+			for _, impl := range winoImpls() {
+				b.Run(fmt.Sprintf("%s/%s/%s", s.name, name, impl.name), func(b *testing.B) {
+					saved := wino
+					defer func() { wino = saved }()
+					wino = impl
+					b.SetBytes(int64(4 * bytes))
+					cpu := winoCPUSeconds(b)
+					for i := 0; i < b.N; i++ {
+						for r0 := 0; r0 < rows; r0 += rb {
+							f(r0, min(rows, r0+rb))
+						}
 					}
-				}
-				b.ReportMetric((winoCPUSeconds(b)-cpu)*1e3/float64(b.N), "cpu-ms/op")
-			})
+					b.ReportMetric((winoCPUSeconds(b)-cpu)*1e3/float64(b.N), "cpu-ms/op")
+				})
+			}
 		}
 		run("input", len(x), func(r0, r1 int) { WinogradInput(blk, x, g, r0, r1) })
 		run("output", len(y), func(r0, r1 int) { WinogradOutput(y, blk, g, r0, r1) })

@@ -1,28 +1,125 @@
 package kernels
 
+import "unsafe"
+
 // winoImpl is one implementation of the inner loops of the Winograd
-// transforms (winograd.go), each transform being a column pass (along the
-// image rows, between the image and the scratch h) and a row pass (across
-// the patch rows, between h and the block matrix), both applying the same
-// 1-D transform of the tile size (winoTf). Streams of h are winoQ floats
-// apart; v, m, dm and dv are the block's matrices, their n² streams
+// transforms (winoTransform), each transform being a column pass (along
+// the image rows, between the image and the scratch h) and a row pass
+// (across the patch rows, between h and the block matrix), both applying
+// the same 1-D transform of the tile size (winoTf). Streams of h are winoQ
+// floats apart; v, m, dm and dv are the block's matrices, their n² streams
 // `stride` floats apart. The row loops work on cnt ≥ 1 consecutive tiles.
 // Every implementation computes the same sums in the same order, so all
 // give bit-identical results.
 type winoImpl struct {
-	name   string
-	avx512 bool // the AVX-512 loops (winograd_avx512_amd64.s), else pure Go
+	name string
+	// asm returns the assembly loops for tile size m and tile rows of nt
+	// tiles; nil for the pure-Go implementation.
+	asm func(m, nt int) *winoAsmLoops
 }
 
-// The loops are methods of winoImpl (winograd_amd64.go, winograd_noasm.go)
-// with the contracts of the pure-Go loops below. With m the tile size and
-// n = m+2, the column loops work on `rows` tile rows of one H×W image
-// plane: tile row k reads or writes the plane rows y0+m·k+i (i < n patch
-// rows on the input side, m on the output side), tile t the columns
-// c0+m·t+j, its scratch streams from h[(n·i+s)·winoQ + k·nt]; columns and
-// rows outside the plane are zeros (reads) or left out (writes). The row
-// loops read and write stream n·a+s (a across the patch rows, s along
-// them).
+// winoAsmLoops are the assembly loops of one tile size and row length, by
+// direction (winoDir), on raw pointers: the column loops take (scratch,
+// plane) when the direction reads its image, else (plane, scratch), then
+// the first column c0, nt ≥ 1 tiles, the plane's width and height, its row
+// y0 of patch (or output) row 0 and rows ≥ 1 tile rows; the row loops take
+// (block, scratch) when the direction reads its image, else (scratch,
+// block), the block's stream stride and n ≥ 1 tiles.
+type winoAsmLoops struct {
+	cols [4]winoColLoop
+	rows [4]winoRowLoop
+}
+
+// winoColLoop and winoRowLoop are the signatures of the assembly loops.
+type (
+	winoColLoop func(x, y unsafe.Pointer, c0, nt, w, hgt, y0, rows int)
+	winoRowLoop func(dst, src unsafe.Pointer, stride, n int)
+)
+
+// winoLoops are the loops of the transforms of one tile size tf and tile
+// rows of nt tiles, chosen once per chunk (loops); asm nil: pure Go.
+type winoLoops struct {
+	tf  *winoTf
+	asm *winoAsmLoops
+}
+
+// loops returns k's loops for tile size tf and tile rows of nt tiles.
+func (k winoImpl) loops(tf *winoTf, nt int) winoLoops {
+	if k.asm == nil {
+		return winoLoops{tf: tf}
+	}
+	return winoLoops{tf: tf, asm: k.asm(tf.m, nt)}
+}
+
+// The loops follow the contracts of the pure-Go ones below. With m the
+// tile size and n = m+2, the column loops work on `rows` tile rows of one
+// H×W image plane: tile row k reads or writes the plane rows y0+m·k+i (i <
+// n patch rows on the input side, m on the output side), tile t the
+// columns c0+m·t+j, its scratch streams from h[(n·i+s)·winoQ + k·nt];
+// columns and rows outside the plane are zeros (reads) or left out
+// (writes). The row loops read and write stream n·a+s (a across the patch
+// rows, s along them).
+
+// hStreams is the number of scratch streams of direction d: n² on the
+// input side, n·m on the output side.
+func (l winoLoops) hStreams(d winoDir) int {
+	n := l.tf.m + 2
+	if d.inputSide() {
+		return n * n
+	}
+	return n * l.tf.m
+}
+
+// cols runs the column loop of direction d on the scratch h and the
+// plane. The slice bounds of the assembly call cover every float the
+// loops touch: lanes off the masks (past nt, outside the row) are never
+// accessed.
+func (l winoLoops) cols(d winoDir, h, plane []float32, H, W, y0, rows, c0, nt int) {
+	if l.asm == nil {
+		switch d {
+		case winoInput:
+			colsInGo(l.tf, h, plane, H, W, y0, rows, c0, nt)
+		case winoOutput:
+			colsOutGo(l.tf, plane, h, H, W, y0, rows, c0, nt)
+		case winoOutputGrad:
+			colsOutGradGo(l.tf, h, plane, H, W, y0, rows, c0, nt)
+		case winoInputGrad:
+			colsInGradGo(l.tf, plane, h, H, W, y0, rows, c0, nt)
+		}
+		return
+	}
+	h, plane = h[:(l.hStreams(d)-1)*winoQ+rows*nt], plane[:H*W]
+	x, y := unsafe.Pointer(&h[0]), unsafe.Pointer(&plane[0])
+	if !d.readsImage() {
+		x, y = y, x
+	}
+	l.asm.cols[d](x, y, c0, nt, W, H, y0, rows)
+}
+
+// rows runs the row loop of direction d between the block matrix blk
+// (streams stride apart) and the scratch h, on cnt tiles.
+func (l winoLoops) rows(d winoDir, blk []float32, stride int, h []float32, cnt int) {
+	if l.asm == nil {
+		switch d {
+		case winoInput:
+			rowsInGo(l.tf, blk, stride, h, cnt)
+		case winoOutput:
+			rowsOutGo(l.tf, h, blk, stride, cnt)
+		case winoOutputGrad:
+			rowsOutGradGo(l.tf, blk, stride, h, cnt)
+		case winoInputGrad:
+			rowsInGradGo(l.tf, h, blk, stride, cnt)
+		}
+		return
+	}
+	n := l.tf.m + 2
+	blk, h = blk[:(n*n-1)*stride+cnt], h[:(l.hStreams(d)-1)*winoQ+cnt]
+	dst, src := unsafe.Pointer(&blk[0]), unsafe.Pointer(&h[0])
+	if !d.readsImage() {
+		dst, src = src, dst
+	}
+	l.asm.rows[d](dst, src, stride, cnt)
+}
 
 // wino is the implementation the transforms use: the first of winoImpls().
 var wino = winoImpls()[0]

@@ -93,13 +93,21 @@ func sameBits(t *testing.T, what string, got, want []float32) {
 // loops, for both tile sizes, against the pure-Go ones bit for bit, on
 // every tail length, with guard values around the outputs, between the
 // streams of the scratch and between those of a block matrix (stride > n).
+// The pure-Go loops are the reference: with no other implementation (the
+// noasm build, a CPU without AVX2) the test says so and skips.
 func TestWinogradLoopsMatchGo(t *testing.T) {
-	for _, impl := range winoImpls() {
-		for _, tf := range []*winoTf{&winoTf2, &winoTf4} {
-			for _, sz := range []bool{false, true} {
-				testWinogradLoopsMatchGo(t, impl, tf, sz)
+	impls := winoImpls()
+	if len(impls) == 1 {
+		t.Skipf("only the pure-Go Winograd loops (%s) on this build and CPU: nothing to compare", impls[0].name)
+	}
+	for _, impl := range impls[:len(impls)-1] {
+		t.Run(impl.name, func(t *testing.T) {
+			for _, tf := range []*winoTf{&winoTf2, &winoTf4} {
+				for _, sz := range []bool{false, true} {
+					testWinogradLoopsMatchGo(t, impl, tf, sz)
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -126,24 +134,24 @@ func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf, sz bool) 
 
 			h := winoStreams(rng, n, sz)
 			got, want := matrix(false), matrix(false)
-			impl.rowsIn(tf, got, stride, h, n)
-			winoGo.rowsIn(tf, want, stride, h, n)
+			impl.loops(tf, n).rows(winoInput, got, stride, h, n)
+			winoGo.loops(tf, n).rows(winoInput, want, stride, h, n)
 			sameBits(t, what("rowsIn"), got, want)
 
 			m := matrix(true)
 			got, want = winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
-			impl.rowsOut(tf, got, m, stride, n)
-			winoGo.rowsOut(tf, want, m, stride, n)
+			impl.loops(tf, n).rows(winoOutput, m, stride, got, n)
+			winoGo.loops(tf, n).rows(winoOutput, m, stride, want, n)
 			sameBits(t, what("rowsOut"), got, want)
 
 			got, want = matrix(false), matrix(false)
-			impl.rowsOutGrad(tf, got, stride, h, n)
-			winoGo.rowsOutGrad(tf, want, stride, h, n)
+			impl.loops(tf, n).rows(winoOutputGrad, got, stride, h, n)
+			winoGo.loops(tf, n).rows(winoOutputGrad, want, stride, h, n)
 			sameBits(t, what("rowsOutGrad"), got, want)
 
 			got, want = winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
-			impl.rowsInGrad(tf, got, m, stride, n)
-			winoGo.rowsInGrad(tf, want, m, stride, n)
+			impl.loops(tf, n).rows(winoInputGrad, m, stride, got, n)
+			winoGo.loops(tf, n).rows(winoInputGrad, m, stride, want, n)
 			sameBits(t, what("rowsInGrad"), got, want)
 
 			// column loops: planes of several heights and widths with guard
@@ -162,26 +170,26 @@ func testWinogradLoopsMatchGo(t *testing.T, impl winoImpl, tf *winoTf, sz bool) 
 				x, _ := plane()
 				hs := winoStreams(rng, winoQ, sz) // every tile row's scratch
 				got, want := winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
-				impl.colsIn(tf, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsIn(tf, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.loops(tf, n).cols(winoInput, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.loops(tf, n).cols(winoInput, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				sameBits(t, what("colsIn"), got, want)
 
 				got, want = winoStreams(rng, 0, sz), winoStreams(rng, 0, sz)
-				impl.colsOutGrad(tf, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsOutGrad(tf, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.loops(tf, n).cols(winoOutputGrad, got, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.loops(tf, n).cols(winoOutputGrad, want, x, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				sameBits(t, what("colsOutGrad"), got, want)
 
 				yg, full := plane()
 				yw := slices.Clone(yg)
-				impl.colsOut(tf, yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsOut(tf, yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.loops(tf, n).cols(winoOutput, hs, yg, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.loops(tf, n).cols(winoOutput, hs, yw, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				checkGuards(t, what("colsOut"), full, 9)
 				sameBits(t, what("colsOut"), yg, yw)
 
 				yg, full = plane()
 				yw = slices.Clone(yg)
-				impl.colsInGrad(tf, yg, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
-				winoGo.colsInGrad(tf, yw, hs, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				impl.loops(tf, n).cols(winoInputGrad, hs, yg, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
+				winoGo.loops(tf, n).cols(winoInputGrad, hs, yw, pl.H, pl.W, pl.y0, pl.rows, pl.c0, n)
 				checkGuards(t, what("colsInGrad"), full, 9)
 				sameBits(t, what("colsInGrad"), yg, yw)
 			}

@@ -649,6 +649,10 @@ func main() {
 	header(&v)
 	vectorOps(&v)
 	write(dir, "vec_avx512_amd64.s", &v)
+	var v2 asm
+	header(&v2)
+	vectorOpsAVX2(&v2)
+	write(dir, "vec_avx2_amd64.s", &v2)
 	var c asm
 	header(&c)
 	planeOps(&c)
@@ -665,4 +669,8 @@ func main() {
 	header(&w)
 	winogradOps(&w)
 	write(dir, "winograd_avx512_amd64.s", &w)
+	var w2 asm
+	header(&w2)
+	winogradOpsAVX2(&w2)
+	write(dir, "winograd_avx2_amd64.s", &w2)
 }

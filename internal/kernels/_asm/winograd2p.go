@@ -176,7 +176,7 @@ func wino2ColsInGradPacked(a *asm, nt int) {
 		a.f("\tVADDPS Z2, Z1, Z9")         // a1 + a2
 		a.f("\tVSUBPS Z0, Z9, Z9")         // c2 = (a1 + a2) − a0
 		a.f("\tVPXORD Z%d, Z3, Z10", sign) // c3 = −a3
-		w := w4{a}
+		w := w4{a: a}
 		w.perm(11, 9, zero, prev)  // c(t−1)[2]
 		w.perm(12, 10, sign, prev) // c(t−1)[3]
 		w.perm(13, 9, 10, tail)

@@ -40,13 +40,40 @@ const (
 	w4Four, w4Eight, w4Sign   = 28, 29, 30     // 4.0, 8.0, the sign bit
 )
 
-// w4 emits three-operand vector operations on Z registers.
-type w4 struct{ a *asm }
+// w4 emits three-operand vector operations on Z registers, or with ymm on
+// Y registers, the constants (w4Four, w4Eight, the sign bit) then read
+// from memory (the AVX2 loops have no registers to spare for them).
+type w4 struct {
+	a   *asm
+	ymm bool
+}
 
-func (w w4) add(d, x, y int) { w.a.f("\tVADDPS Z%d, Z%d, Z%d", y, x, d) } // d = x + y
-func (w w4) sub(d, x, y int) { w.a.f("\tVSUBPS Z%d, Z%d, Z%d", y, x, d) } // d = x − y
-func (w w4) mul(d, x, c int) { w.a.f("\tVMULPS Z%d, Z%d, Z%d", c, x, d) } // d = x · constant Zc
-func (w w4) neg(d, x int)    { w.a.f("\tVPXORD Z%d, Z%d, Z%d", w4Sign, x, d) }
+// r names vector register i.
+func (w w4) r(i int) string {
+	if w.ymm {
+		return fmt.Sprintf("Y%d", i)
+	}
+	return fmt.Sprintf("Z%d", i)
+}
+
+// konst is the operand of constant register c.
+func (w w4) konst(c int) string {
+	if !w.ymm {
+		return w.r(c)
+	}
+	return map[int]string{w4Four: "·winoY4<>(SB)", w4Eight: "·winoY8<>(SB)", w4Sign: "·winoYSign<>(SB)"}[c]
+}
+
+func (w w4) add(d, x, y int) { w.a.f("\tVADDPS %s, %s, %s", w.r(y), w.r(x), w.r(d)) }     // d = x + y
+func (w w4) sub(d, x, y int) { w.a.f("\tVSUBPS %s, %s, %s", w.r(y), w.r(x), w.r(d)) }     // d = x − y
+func (w w4) mul(d, x, c int) { w.a.f("\tVMULPS %s, %s, %s", w.konst(c), w.r(x), w.r(d)) } // d = x · constant c
+func (w w4) neg(d, x int) {
+	op := "VPXORD"
+	if w.ymm {
+		op = "VXORPS"
+	}
+	w.a.f("\t%s %s, %s, %s", op, w.konst(w4Sign), w.r(x), w.r(d))
+}
 
 // perm leaves in d the lanes idx of the concatenation x ‖ y.
 func (w w4) perm(d, x, y, idx int) {
@@ -205,7 +232,7 @@ func wino4Strided(j int) string {
 // body emits one vector of the row loop for column s; masked: loads zero
 // and stores skip the lanes off K1.
 func (k wino4RowKer) body(a *asm, s int, masked bool) {
-	w := w4{a}
+	w := w4{a: a}
 	strided, scratch := "DI", "SI"
 	if k.runtimeIn {
 		strided, scratch = "SI", "DI"
@@ -305,7 +332,7 @@ func wino4Scratch(i, s, off int) string {
 
 func wino4ColsIn(a *asm) {
 	n := "winoColsIn4AVX512"
-	w := w4{a}
+	w := w4{a: a}
 	winoColArgs(a, n, "h", "plane", "h")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z%d", w4Even)
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z%d", w4Odd)
@@ -329,7 +356,7 @@ func wino4ColsIn(a *asm) {
 
 func wino4ColsOut(a *asm) {
 	n := "winoColsOut4AVX512"
-	w := w4{a}
+	w := w4{a: a}
 	winoColArgs(a, n, "plane", "h", "h")
 	winoWriteEnd(a, 4, 0)
 	a.f("\tVMOVUPS ·winoLo<>(SB), Z%d", w4Lo)
@@ -357,7 +384,7 @@ func wino4ColsOut(a *asm) {
 
 func wino4ColsOutGrad(a *asm) {
 	n := "winoColsOutGrad4AVX512"
-	w := w4{a}
+	w := w4{a: a}
 	winoColArgs(a, n, "h", "plane", "h")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z%d", w4Even)
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z%d", w4Odd)
@@ -377,7 +404,7 @@ func wino4ColsOutGrad(a *asm) {
 
 func wino4ColsInGrad(a *asm) {
 	n := "winoColsInGrad4AVX512"
-	w := w4{a}
+	w := w4{a: a}
 	winoColArgs(a, n, "plane", "h", "h")
 	winoWriteEnd(a, 4, 2)
 	a.f("// Positions t = nt−R10 … +15 of 0 … nt: K1 the lanes with t < nt (tile t),")

@@ -145,7 +145,7 @@ func wino4PackedMasks(a *asm, nt int, extra bool) {
 
 func wino4ColsInPacked(a *asm, nt int) {
 	n := fmt.Sprintf("winoColsIn4x%dAVX512", nt)
-	w := w4{a}
+	w := w4{a: a}
 	winoColArgs(a, n, "h", "plane", "h")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z%d", w4Even)
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z%d", w4Odd)
@@ -166,7 +166,7 @@ func wino4ColsInPacked(a *asm, nt int) {
 
 func wino4ColsOutGradPacked(a *asm, nt int) {
 	n := fmt.Sprintf("winoColsOutGrad4x%dAVX512", nt)
-	w := w4{a}
+	w := w4{a: a}
 	winoColArgs(a, n, "h", "plane", "h")
 	a.f("\tVMOVUPS ·winoEven<>(SB), Z%d", w4Even)
 	a.f("\tVMOVUPS ·winoOdd<>(SB), Z%d", w4Odd)
@@ -183,7 +183,7 @@ func wino4ColsOutGradPacked(a *asm, nt int) {
 
 func wino4ColsOutPacked(a *asm, nt int) {
 	n := fmt.Sprintf("winoColsOut4x%dAVX512", nt)
-	w := w4{a}
+	w := w4{a: a}
 	winoColArgs(a, n, "plane", "h", "h")
 	winoWriteEnd(a, 4, 0)
 	a.f("\tVMOVUPS ·winoLo<>(SB), Z%d", w4Lo)
@@ -217,7 +217,7 @@ func wino4ColsOutPacked(a *asm, nt int) {
 // 0, 1 of the next) gets their sums in tile-row order, as in the Go loop.
 func wino4ColsInGradPacked(a *asm, nt int) {
 	n := fmt.Sprintf("winoColsInGrad4x%dAVX512", nt)
-	w := w4{a}
+	w := w4{a: a}
 	const zero, tail, sum = 29, 16, 21
 	winoColArgs(a, n, "plane", "h", "h")
 	winoWriteEnd(a, 4, 2)
