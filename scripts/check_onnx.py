@@ -6,7 +6,12 @@ shape inference over the whole graph), then the interface insightface's
 model zoo expects: one input "data" of shape [N, C, H, W] with a symbolic
 batch dimension, C 1 or 3, and one output [N, D]; operator set 11 or later
 of the default domain; no BatchNormalization left right after a Conv (they
-are folded). Prints one JSON line; exits 1 on any failure.
+are folded). Prints one JSON line; exits 1 on any failure. The line also
+says what insightface's model zoo (python-package/insightface/model_zoo:
+ModelRouter and ArcFaceONNX, 0.7) would make of the model: it routes a
+square input of side >= 112 and a multiple of 16 to ArcFaceONNX, which
+normalises outside the model with mean 127.5 and std 127.5 unless one of the
+first 8 nodes is named like an MXNet Sub and Mul, and feeds RGB (3 channels).
 
     /usr/bin/python3 scripts/check_onnx.py model.onnx
 """
@@ -42,8 +47,16 @@ def check(path):
         if n.op_type == "BatchNormalization" and n.input[0] in producer and producer[n.input[0]].op_type == "Conv":
             raise ValueError(f"{n.name}: a batch norm right after Conv {producer[n.input[0]].name} was not folded")
     ops = sorted({n.op_type for n in g.node})
+    side = shape[2]
+    routed = shape[2] == shape[3] and side >= 112 and side % 16 == 0
+    names = [n.name for n in g.node[:8]]
+    in_model = any(n.startswith(("Sub", "_minus")) for n in names) and any(n.startswith(("Mul", "_mul")) for n in names)
+    insightface = {"routed_to": "ArcFaceONNX" if routed else None,
+                   "input_mean_std": [0.0, 1.0] if in_model else [127.5, 127.5],
+                   "usable": routed and shape[1] == 3 and not in_model}
     return {"model": path, "checker": "onnx %s full_check" % onnx.__version__, "ir_version": model.ir_version,
-            "opset": opset.get("", 0), "input": shape, "output": dims(g.output[0]), "nodes": len(g.node), "ops": ops}
+            "opset": opset.get("", 0), "input": shape, "output": dims(g.output[0]), "nodes": len(g.node), "ops": ops,
+            "insightface": insightface}
 
 
 def main():

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,13 @@ import (
 	"github.com/cocotrain/cocotrain/internal/data"
 	"github.com/cocotrain/cocotrain/internal/npy"
 )
+
+// onnxFull runs TestExportONNXRuntime at the networks' real input sizes
+// (mobilefacenet and iresnet18 at 112×112, as insightface's model zoo wants
+// them) instead of small ones:
+//
+//	go test ./cmd/cocotrain -run ONNXRuntime -v -args -onnx.full
+var onnxFull = flag.Bool("onnx.full", false, "TestExportONNXRuntime at the real input sizes (slow)")
 
 // onnxTools returns how to run the two checkers, or skips the test naming
 // what to install.
@@ -47,15 +55,16 @@ func onnxTools(t *testing.T) (node, python, scripts string) {
 func TestExportONNXRuntime(t *testing.T) {
 	node, python, scripts := onnxTools(t)
 	dir := t.TempDir()
-	faces := exportFaces(t, dir, 32)
-	for _, tc := range []struct {
+	type arch struct {
 		arch      string
 		size, dim int
-	}{
-		{"tiny", 32, 64},
-		{"mobilefacenet", 32, 64},
-		{"iresnet18", 16, 64},
-	} {
+	}
+	archs, side := []arch{{"tiny", 32, 64}, {"mobilefacenet", 32, 64}, {"iresnet18", 16, 64}}, 32
+	if *onnxFull {
+		archs, side = []arch{{"tiny", 64, 128}, {"mobilefacenet", 112, 128}, {"iresnet18", 112, 512}}, 112
+	}
+	faces := exportFaces(t, dir, side)
+	for _, tc := range archs {
 		t.Run(tc.arch, func(t *testing.T) {
 			d := filepath.Join(dir, tc.arch)
 			ckpt := trainArch(t, faces, d, tc.arch, tc.size, tc.dim)
