@@ -73,6 +73,9 @@ func TestExportCommandErrors(t *testing.T) {
 		{[]string{"--checkpoint", unknown, "--out", out}, exitError, `unknown arch "resnet50"`},
 		{[]string{"--checkpoint", filepath.Join(dir, "none.safetensors"), "--out", out}, exitError, "none.safetensors"},
 		{[]string{"--checkpoint", ckpt, "--out", out}, exitError, out}, // the directory does not exist
+		{[]string{"--checkpoint", ckpt, "--out", out, "--format", "torch"}, exitError, out},
+		{[]string{"--checkpoint", ckpt, "--out", filepath.Join(dir, "run"), "--format", "torch"}, exitError, "exists and is not empty"},
+		{[]string{"--checkpoint", ckpt, "--out", ckpt, "--format", "torch"}, exitError, "exists and is not a directory"},
 	} {
 		code, _, stderr := runCmd(t, append([]string{"export"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(stderr, tc.msg) {
@@ -90,5 +93,33 @@ func TestExportCommandErrors(t *testing.T) {
 	code, stdout, stderr := runCmd(t, "export", "--checkpoint", ckpt, "--out", good)
 	if st, err := os.Stat(good); code != exitOK || err != nil || st.Size() == 0 || !strings.Contains(stdout, "wrote the tiny backbone") {
 		t.Fatalf("export: code %d, stdout %q, stderr %q, %v", code, stdout, stderr, err)
+	}
+	folder := filepath.Join(dir, "torch")
+	if err := os.Mkdir(folder, 0o755); err != nil { // an empty folder is taken
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCmd(t, "export", "--checkpoint", ckpt, "--format", "torch", "--out", folder)
+	if code != exitOK || !strings.Contains(stdout, "wrote the tiny network and loss head") {
+		t.Fatalf("export --format torch: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	w, err := safetensors.ReadFile(filepath.Join(folder, "weights.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Tensor("head.centroids") == nil || w.Tensor("backbone.conv1.weight") == nil || w.Tensor("backbone.bn1.running_var") == nil {
+		t.Errorf("weights.safetensors lacks the head, a weight or a running statistic")
+	}
+	for _, tt := range w.Tensors {
+		if !strings.HasPrefix(tt.Name, "backbone.") && !strings.HasPrefix(tt.Name, "head.") {
+			t.Errorf("weights.safetensors holds %s", tt.Name)
+		}
+	}
+	for _, name := range []string{"model.py", "config.yaml"} {
+		if st, err := os.Stat(filepath.Join(folder, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := train.LoadConfig(filepath.Join(folder, "config.yaml"), nil); err != nil {
+		t.Errorf("config.yaml does not load: %v", err)
 	}
 }
