@@ -16,11 +16,11 @@ type value struct {
 
 // graph collects the ONNX nodes of a network in order. Convolutions and
 // Gemms keep their weights in float64 until finish, so that a batch norm
-// right after one folds into it exactly (one rounding to float32 at the
-// end).
+// right after one folds into them with a single rounding to float32 at the
+// end.
 type graph struct {
 	nodes []*onnx.Node
-	// ops holds the weighted nodes and constant tensors, in creation order
+	// consts are the initializers, in creation order
 	consts []constant
 	// foldable maps a value to the weighted node that produced it while
 	// that node's output has no other consumer yet.
