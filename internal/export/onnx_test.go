@@ -140,3 +140,26 @@ func TestArchitectures(t *testing.T) {
 		}
 	}
 }
+
+// TestAvgPool: an average pool (no architecture uses one today) becomes
+// AveragePool counting the padding in the divisor, as model.AvgPool2d does.
+func TestAvgPool(t *testing.T) {
+	p, err := model.NewAvgPool2d(model.NewExec(), "pool", model.Shape{C: 2, H: 6, W: 6}, 3, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGraph()
+	y, err := g.layer(p, value{"x", 4})
+	if err != nil || y.name != "pool" || len(g.nodes) != 1 {
+		t.Fatalf("%v %v, %d nodes", err, y, len(g.nodes))
+	}
+	n := g.nodes[0]
+	attrs := map[string]*onnx.Attribute{}
+	for _, a := range n.Attributes {
+		attrs[a.Name] = a
+	}
+	if n.OpType != "AveragePool" || attrs["count_include_pad"].I != 1 || attrs["kernel_shape"].Ints[0] != 3 ||
+		attrs["strides"].Ints[1] != 2 || len(attrs["pads"].Ints) != 4 || attrs["pads"].Ints[3] != 1 {
+		t.Errorf("%s %+v", n.OpType, attrs)
+	}
+}
