@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""PyTorch twins of cocotrain's networks (tiny, mobilefacenet, iresnet18).
+"""PyTorch twins of cocotrain's networks (tiny, mobilefacenet, iresnet18):
+fixtures and checkpoint checks.
 
-The module and attribute names reproduce cocotrain's parameter names minus
-the "backbone." prefix (mobilefacenet follows TreB1eN's InsightFace_Pytorch,
-iresnet18 insightface's arcface_torch), so a cocotrain checkpoint's
-"backbone.*" tensors load into these modules with load_state_dict.
+The networks themselves are python/cocotrain_torch/model.py (the one source,
+also what `cocotrain export --format torch` writes as model.py): module and
+attribute names reproduce cocotrain's parameter names minus the "backbone."
+prefix, so a cocotrain checkpoint's "backbone.*" tensors load into them with
+load_state_dict.
 
 Run with Debian's python3-torch:
 
@@ -32,150 +34,8 @@ import numpy as np
 import torch
 from torch import nn
 
-
-# ---------------------------------------------------------------- tiny
-class Tiny(nn.Module):
-    """conv3x3 (no bias) -> BN -> ReLU -> maxpool2, for 32, 64, 128, 256
-    channels; flatten -> Linear (no bias) -> BatchNorm1d."""
-
-    def __init__(self, channels=3, input_size=64, emb=128, dropout=0.0):
-        super().__init__()
-        c_in, s = channels, input_size
-        for i, c in enumerate([32, 64, 128, 256], 1):
-            setattr(self, f"conv{i}", nn.Conv2d(c_in, c, 3, 1, 1, bias=False))
-            setattr(self, f"bn{i}", nn.BatchNorm2d(c))
-            c_in, s = c, s // 2
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        self.fc = nn.Linear(c_in * s * s, emb, bias=False)
-        self.features = nn.BatchNorm1d(emb)
-
-    def forward(self, x):
-        for i in range(1, 5):
-            x = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x))
-            x = nn.functional.max_pool2d(torch.relu(x), 2)
-        return self.features(self.fc(self.dropout(torch.flatten(x, 1))))
-
-
-# ------------------------------------------------------- mobilefacenet
-class ConvBlock(nn.Module):
-    def __init__(self, c_in, c_out, k=1, s=1, p=0, groups=1, act=True):
-        super().__init__()
-        self.conv = nn.Conv2d(c_in, c_out, k, s, p, groups=groups, bias=False)
-        self.bn = nn.BatchNorm2d(c_out)
-        if act:
-            self.prelu = nn.PReLU(c_out)
-        self.act = act
-
-    def forward(self, x):
-        x = self.bn(self.conv(x))
-        return self.prelu(x) if self.act else x
-
-
-class DepthWise(nn.Module):
-    def __init__(self, c_in, c_out, residual=False, stride=2, groups=1):
-        super().__init__()
-        self.conv = ConvBlock(c_in, groups)
-        self.conv_dw = ConvBlock(groups, groups, 3, stride, 1, groups=groups)
-        self.project = ConvBlock(groups, c_out, act=False)
-        self.residual = residual
-
-    def forward(self, x):
-        y = self.project(self.conv_dw(self.conv(x)))
-        return x + y if self.residual else y
-
-
-class Residual(nn.Module):
-    def __init__(self, c, num_block, groups):
-        super().__init__()
-        self.model = nn.Sequential(*[DepthWise(c, c, True, 1, groups) for _ in range(num_block)])
-
-    def forward(self, x):
-        return self.model(x)
-
-
-class MobileFaceNet(nn.Module):
-    """Chen et al. 2018 as TreB1eN's InsightFace_Pytorch builds it."""
-
-    def __init__(self, channels=3, input_size=112, emb=128, dropout=0.0):
-        super().__init__()
-        self.conv1 = ConvBlock(channels, 64, 3, 2, 1)
-        self.conv2_dw = ConvBlock(64, 64, 3, 1, 1, groups=64)
-        self.conv_23 = DepthWise(64, 64, stride=2, groups=128)
-        self.conv_3 = Residual(64, 4, 128)
-        self.conv_34 = DepthWise(64, 128, stride=2, groups=256)
-        self.conv_4 = Residual(128, 6, 256)
-        self.conv_45 = DepthWise(128, 128, stride=2, groups=512)
-        self.conv_5 = Residual(128, 2, 256)
-        self.conv_6_sep = ConvBlock(128, 512)
-        s = input_size
-        for _ in range(4):
-            s = (s + 2 - 3) // 2 + 1
-        self.conv_6_dw = ConvBlock(512, 512, s, 1, 0, groups=512, act=False)
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        self.linear = nn.Linear(512, emb, bias=False)
-        self.bn = nn.BatchNorm1d(emb)
-
-    def forward(self, x):
-        for name in ["conv1", "conv2_dw", "conv_23", "conv_3", "conv_34", "conv_4",
-                     "conv_45", "conv_5", "conv_6_sep", "conv_6_dw"]:
-            x = getattr(self, name)(x)
-        return self.bn(self.linear(self.dropout(torch.flatten(x, 1))))
-
-
-# ----------------------------------------------------------- iresnet18
-class IBasicBlock(nn.Module):
-    def __init__(self, inplanes, planes, stride=1, downsample=None):
-        super().__init__()
-        self.bn1 = nn.BatchNorm2d(inplanes, eps=1e-05)
-        self.conv1 = nn.Conv2d(inplanes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes, eps=1e-05)
-        self.prelu = nn.PReLU(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
-        self.bn3 = nn.BatchNorm2d(planes, eps=1e-05)
-        self.downsample = downsample
-
-    def forward(self, x):
-        out = self.bn3(self.conv2(self.prelu(self.bn2(self.conv1(self.bn1(x))))))
-        return out + (self.downsample(x) if self.downsample is not None else x)
-
-
-class IResNet18(nn.Module):
-    """insightface arcface_torch iresnet18 (layers [2, 2, 2, 2])."""
-
-    def __init__(self, channels=3, input_size=112, emb=512, dropout=0.0):
-        super().__init__()
-        self.inplanes = 64
-        self.conv1 = nn.Conv2d(channels, 64, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(64, eps=1e-05)
-        self.prelu = nn.PReLU(64)
-        s = input_size
-        for i, planes in enumerate([64, 128, 256, 512], 1):
-            setattr(self, f"layer{i}", self._make_layer(planes, 2, 2))
-            s = (s + 2 - 3) // 2 + 1
-        self.bn2 = nn.BatchNorm2d(512, eps=1e-05)
-        self.dropout = nn.Dropout(p=dropout)
-        self.fc = nn.Linear(512 * s * s, emb)
-        self.features = nn.BatchNorm1d(emb, eps=1e-05)
-        nn.init.constant_(self.features.weight, 1.0)
-        self.features.weight.requires_grad = False
-
-    def _make_layer(self, planes, blocks, stride):
-        downsample = nn.Sequential(
-            nn.Conv2d(self.inplanes, planes, 1, stride, bias=False),
-            nn.BatchNorm2d(planes, eps=1e-05))
-        layers = [IBasicBlock(self.inplanes, planes, stride, downsample)]
-        self.inplanes = planes
-        layers += [IBasicBlock(planes, planes) for _ in range(1, blocks)]
-        return nn.Sequential(*layers)
-
-    def forward(self, x):
-        x = self.prelu(self.bn1(self.conv1(x)))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        x = self.dropout(torch.flatten(self.bn2(x), 1))
-        return self.features(self.fc(x))
-
-
-ARCHS = {"tiny": Tiny, "mobilefacenet": MobileFaceNet, "iresnet18": IResNet18}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from cocotrain_torch.model import ARCHS, build, load_backbone  # noqa: E402  (python/cocotrain_torch: the one source of the networks)
 
 
 # ------------------------------------------------- deterministic values
@@ -262,13 +122,7 @@ def load_checkpoint(path):
     from read_safetensors import load
     meta, tensors = load(path)
     cfg = yaml.safe_load(meta["config"])["model"]
-    m = ARCHS[cfg["arch"]](channels=cfg["channels"], input_size=cfg["input_size"],
-                           emb=cfg["embedding_dim"], dropout=cfg.get("dropout", 0.0))
-    sd = {k[len("backbone."):]: torch.from_numpy(np.array(v)) for k, v in tensors.items() if k.startswith("backbone.")}
-    missing, unexpected = m.load_state_dict(sd, strict=False)  # strict would demand num_batches_tracked
-    missing = [k for k in missing if not k.endswith("num_batches_tracked")]
-    if missing or unexpected:
-        raise ValueError(f"{path}: tensors missing from the checkpoint {missing}, unknown to the twin {unexpected}")
+    m = load_backbone(build(cfg), tensors, path)
     return m, cfg
 
 

@@ -47,6 +47,7 @@ pair-verification protocol.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newExportCentersCmd(),
+		newExportCmd(),
 		newBenchCmd(),
 		newPackCmd(),
 		newSynthCmd(),
