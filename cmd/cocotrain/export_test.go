@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/safetensors"
 	"github.com/cocotrain/cocotrain/internal/train"
 )
@@ -56,7 +57,7 @@ func TestExportCommandErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Metadata[train.MetaConfig] = strings.Replace(f.Metadata[train.MetaConfig], "arch: tiny", "arch: resnet50", 1)
+	f.Metadata[checkpoint.MetaConfig] = strings.Replace(f.Metadata[checkpoint.MetaConfig], "arch: tiny", "arch: resnet50", 1)
 	unknown := filepath.Join(dir, "unknown.safetensors")
 	if err := safetensors.WriteFile(unknown, f); err != nil {
 		t.Fatal(err)

@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/fileio"
 	"github.com/cocotrain/cocotrain/internal/model"
 	"github.com/cocotrain/cocotrain/internal/onnx"
 	"github.com/cocotrain/cocotrain/internal/safetensors"
-	"github.com/cocotrain/cocotrain/internal/train"
 )
 
 // Formats are the values of Options.Format.
@@ -83,10 +83,10 @@ type loaded struct {
 // load reads the checkpoint at path: the one place this package reads
 // checkpoints.
 func load(path string) (*loaded, error) {
-	m, err := train.LoadModel(path, 1)
+	m, err := checkpoint.LoadModel(path, 1)
 	if err != nil {
 		return nil, err
 	}
 	ck := m.Checkpoint
-	return &loaded{net: m.Net, step: ck.Step, file: ck.File, config: ck.File.Metadata[train.MetaConfig], classes: ck.Classes}, nil
+	return &loaded{net: m.Net, step: ck.Step, file: ck.File, config: ck.File.Metadata[checkpoint.MetaConfig], classes: ck.Classes}, nil
 }
