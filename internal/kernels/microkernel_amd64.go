@@ -33,7 +33,7 @@ var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16,
 		_ = c[5*ldc+15]
 		sgemmKernelAVX2(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
 	}, 6, 16),
-	packA: packAGo, packB: packBGo}
+	packA: packAAVX2, packB: packBAVX2}
 
 // availableKernels lists the micro-kernels enabled in this process, best
 // first.

@@ -640,6 +640,12 @@ func main() {
 	header(&y)
 	gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit(&y)
 	write(dir, "gemm_avx2_amd64.s", &y)
+	var p2 asm
+	header(&p2)
+	packCopy16AVX2(&p2)
+	p2.f("")
+	packTrans6AVX2(&p2)
+	write(dir, "pack_avx2_amd64.s", &p2)
 	header(&p)
 	peakLoop(&p, "fmaLoopAVX512", "Z", 24)
 	p.f("")
