@@ -1,5 +1,7 @@
 package main
 
+import "fmt"
+
 // AVX2 packers of the 6×16 AVX2+FMA micro-kernel (pack_avx2_amd64.s): no
 // lane masks, so they handle whole panels and leave the edges to Go.
 
@@ -105,6 +107,103 @@ func packTrans6AVX2(a *asm) {
 	a.f("\tDECQ CX")
 	a.f("\tJNZ tloop")
 	a.f("tdone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
+// transpose8x8 emits the 8×8 transpose of Y0..Y7 (rows) into Y8..Y15
+// (column c in Y8+c), using Y0..Y15 and nothing else.
+func transpose8x8(a *asm) {
+	// t[2i], t[2i+1] (Y8..Y15): per 128-bit lane, columns (0,1) and (2,3)
+	// of rows 2i and 2i+1 interleaved.
+	for i := 0; i < 4; i++ {
+		a.f("\tVUNPCKLPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 8+2*i)
+		a.f("\tVUNPCKHPS Y%d, Y%d, Y%d", 2*i+1, 2*i, 9+2*i)
+	}
+	// s[c] (Y0..Y3): column c (lane 0) and c+4 (lane 1) of rows 0–3;
+	// s[4+c] (Y4..Y7) the same of rows 4–7.
+	for g := 0; g < 2; g++ {
+		t := 8 + 4*g
+		a.f("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", t+2, t, 4*g)
+		a.f("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", t+2, t, 4*g+1)
+		a.f("\tVSHUFPS $0x44, Y%d, Y%d, Y%d", t+3, t+1, 4*g+2)
+		a.f("\tVSHUFPS $0xEE, Y%d, Y%d, Y%d", t+3, t+1, 4*g+3)
+	}
+	for c := 0; c < 4; c++ {
+		a.f("\tVPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+c, c, 8+c)
+		a.f("\tVPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+c, c, 12+c)
+	}
+}
+
+// packTransB16AVX2 emits the transposed B pack of a full 16-wide panel:
+// the panel's 16 columns are 16 rows of the stored matrix, transposed 8
+// rows × 8 steps at a time.
+func packTransB16AVX2(a *asm) {
+	a.f("// func packTransB16AVX2(dst, src unsafe.Pointer, ld, blocks int)")
+	a.f("// dst[(8b + c)·16 + j] = src[j·ld + 8b + c] for j < 16, c < 8, b < blocks.")
+	a.f("TEXT ·packTransB16AVX2(SB), NOSPLIT, $0-32")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ ld+16(FP), DX")
+	a.f("\tSHLQ $2, DX")
+	a.f("\tMOVQ blocks+24(FP), CX")
+	a.f("\tLEAQ (DX)(DX*2), R9")
+	a.f("\tLEAQ (SI)(DX*4), R10")
+	a.f("\tLEAQ (R10)(DX*4), R11")
+	a.f("\tLEAQ (R11)(DX*4), R12")
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ bdone")
+	a.f("bloop:")
+	bases := []string{"SI", "R10", "R11", "R12"}
+	for h := 0; h < 2; h++ {
+		for r := 0; r < 8; r++ {
+			j := 8*h + r
+			m := fmt.Sprintf("(%s)%s", bases[j/4], []string{"", "(DX*1)", "(DX*2)", "(R9*1)"}[j%4])
+			a.f("\tPREFETCHT0 256%s", m)
+			a.f("\tVMOVUPS %s, Y%d", m, r)
+		}
+		transpose8x8(a)
+		for c := 0; c < 8; c++ {
+			a.f("\tVMOVUPS Y%d, %d(DI)", 8+c, 64*c+32*h)
+		}
+	}
+	for _, b := range bases {
+		a.f("\tADDQ $32, %s", b)
+	}
+	a.f("\tADDQ $512, DI")
+	a.f("\tDECQ CX")
+	a.f("\tJNZ bloop")
+	a.f("bdone:")
+	a.f("\tVZEROUPPER")
+	a.f("\tRET")
+}
+
+// packCopy6AVX2 emits the transposed A pack of a full 6-row panel: each step
+// is 6 consecutive floats of a row of the stored matrix.
+func packCopy6AVX2(a *asm) {
+	a.f("// func packCopy6AVX2(dst, src unsafe.Pointer, ld, kc int)")
+	a.f("// dst[p·6 + r] = src[p·ld + r] for r < 6, p < kc.")
+	a.f("TEXT ·packCopy6AVX2(SB), NOSPLIT, $0-32")
+	a.f("\tMOVQ dst+0(FP), DI")
+	a.f("\tMOVQ src+8(FP), SI")
+	a.f("\tMOVQ ld+16(FP), DX")
+	a.f("\tSHLQ $2, DX")
+	a.f("\tMOVQ kc+24(FP), CX")
+	a.f("\tMOVQ DX, R12")
+	a.f("\tSHLQ $3, R12") // 8 rows ahead
+	a.f("\tTESTQ CX, CX")
+	a.f("\tJZ edone")
+	a.f("eloop:")
+	a.f("\tPREFETCHT0 (SI)(R12*1)")
+	a.f("\tVMOVUPS (SI), X0")
+	a.f("\tVMOVQ 16(SI), X1")
+	a.f("\tVMOVUPS X0, (DI)")
+	a.f("\tVMOVQ X1, 16(DI)")
+	a.f("\tADDQ DX, SI")
+	a.f("\tADDQ $24, DI")
+	a.f("\tDECQ CX")
+	a.f("\tJNZ eloop")
+	a.f("edone:")
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
 }
