@@ -128,7 +128,7 @@ func MeasureGemm(ctx context.Context, cfg GemmConfig) ([]GemmResult, error) {
 		kernels.SetThreads(t)
 		var peaks []float64
 		for range 3 {
-			peaks = append(peaks, kernels.PeakGFLOPS(t))
+			peaks = append(peaks, PeakGFLOPS(t))
 		}
 		peak := median(peaks)
 		for _, s := range shapes {

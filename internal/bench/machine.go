@@ -18,7 +18,7 @@ import (
 // system is slow can be told from one taken while it is fast.
 type MachineResult struct {
 	Threads       int     `json:"threads"`
-	FMAPeakGFLOPS float64 `json:"fma_peak_gflops"` // kernels.PeakGFLOPS, median of 3
+	FMAPeakGFLOPS float64 `json:"fma_peak_gflops"` // PeakGFLOPS, median of 3
 	CopyGBPerS    float64 `json:"copy_gb_per_s"`   // bytes read + written per second by copy, median of 3
 	Kernels       string  `json:"kernels"`         // kernels.Path(): the path whose FMA loop measured the peak
 }
@@ -48,7 +48,7 @@ func MeasureMachine(ctx context.Context, threads int) (MachineResult, error) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		peaks = append(peaks, kernels.PeakGFLOPS(threads))
+		peaks = append(peaks, PeakGFLOPS(threads))
 		copies = append(copies, copyGBPerS(bufs))
 	}
 	res.FMAPeakGFLOPS, res.CopyGBPerS = median(peaks), median(copies)

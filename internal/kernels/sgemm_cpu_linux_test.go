@@ -116,20 +116,6 @@ func BenchmarkConvGemmCPUTime(b *testing.B) {
 	}
 }
 
-// BenchmarkPeakCPUTime is the FMA peak probe on one thread, in GFLOP per
-// second of thread CPU time: the ceiling for BenchmarkSgemmCPUTime.
-func BenchmarkPeakCPUTime(b *testing.B) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	const iters = 1 << 16
-	fmaProbe(iters)
-	t0 := threadCPU()
-	for b.Loop() {
-		fmaProbe(iters)
-	}
-	b.ReportMetric(iters*fmaProbeFlops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
-}
-
 // BenchmarkMicroKernelCPUTime runs each micro-kernel alone on panels that
 // stay in L1 (one 192-step K block), in GFLOP per second of thread CPU time.
 func BenchmarkMicroKernelCPUTime(b *testing.B) {
