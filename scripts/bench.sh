@@ -22,14 +22,21 @@
 # guides for PyTorch on CPU recommend it) keeps and reuses the memory. The
 # second run is skipped when the library is not at $JEMALLOC.
 #
+# KERNELS=avx2 holds both sides to one vector ISA, so that an AVX-512
+# machine measures the AVX2 comparison too: COCOTRAIN_KERNELS=avx2 for
+# cocotrain, ATEN_CPU_CAPABILITY=avx2 and ONEDNN_MAX_CPU_ISA=AVX2 for
+# PyTorch. Each JSON line records what its side ran with ("kernels"), and the
+# tables name it.
+#
 #   scripts/bench.sh                      # defaults below
 #   ROUNDS=5 ARCHS="tiny" THREADS="1 2 4" MIN_TIME=10 scripts/bench.sh
+#   KERNELS=avx2 scripts/bench.sh         # both sides on AVX2
 #
 # Environment: ROUNDS (3), ARCHS ("tiny mobilefacenet"), THREADS ("1 2"),
 # BATCH (64), MIN_TIME seconds per timed phase (5), PYTHON (/usr/bin/python3,
 # Debian's python3-torch), JEMALLOC (/usr/lib/x86_64-linux-gnu/libjemalloc.so.2),
-# OUT (a directory for the raw JSON lines; default a temporary one, removed
-# at the end).
+# KERNELS (unset: each side's best; avx512 or avx2), OUT (a directory for
+# the raw JSON lines; default a temporary one, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +47,16 @@ BATCH=${BATCH:-64}
 MIN_TIME=${MIN_TIME:-5}
 PYTHON=${PYTHON:-/usr/bin/python3}
 JEMALLOC=${JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}
+KERNELS=${KERNELS:-}
+
+if [ -n "$KERNELS" ]; then
+  export COCOTRAIN_KERNELS=$KERNELS
+  case $KERNELS in
+  avx512) export ATEN_CPU_CAPABILITY=avx512 ONEDNN_MAX_CPU_ISA=AVX512_CORE ;;
+  avx2) export ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 ;;
+  *) echo "bench.sh: KERNELS=$KERNELS: want avx512 or avx2" >&2; exit 2 ;;
+  esac
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

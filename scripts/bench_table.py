@@ -10,7 +10,8 @@ ours to the fastest of them, then peak RSS per process, then the scaling
 over the thread counts present (ours and the fastest PyTorch), then every
 round's training ratio at the largest thread count beside the machine's
 memory copy bandwidth and FMA peak measured in that round ("machine" lines
-of `cocotrain bench machine`), when present.
+of `cocotrain bench machine`), when present. The line under the title names
+the vector ISA each side ran with (the "kernels" keys).
 
     /usr/bin/python3 scripts/bench_table.py bench.jsonl [more.jsonl ...]
 """
@@ -48,6 +49,8 @@ fmt = lambda v: "–" if v is None else f"{v:.1f}"
 rounds = max(len(v) for v in runs.values())
 batch = next(r["batch"] for r in rows if r["impl"] == "cocotrain")
 print(f"Medians of up to {rounds} alternating rounds, batch {batch}, {top} threads, images/s.\n")
+kernels = {i: sorted({str(r.get("kernels", "?")) for r in rows if r["impl"] == i}) for i in ["cocotrain"] + peers}
+print("Kernels: " + "; ".join(f"{i} {', '.join(k)}" for i, k in kernels.items()) + ".\n")
 labels = [l for l, _ in columns(archs[0], top, "infer")]
 print("| network | phase | ours | " + " | ".join(labels) + " | ours / fastest PyTorch |")
 print("|---|---|---:|" + "---:|" * len(labels) + "---:|")

@@ -28,7 +28,8 @@ Run with Debian's python3-torch:
 
 --json prints one JSON object with the keys of `cocotrain bench train
 --json`: arch, batch, threads, train_images_per_s, infer_images_per_s,
-peak_rss_mb, and infer_optimized_images_per_s.
+peak_rss_mb, kernels (PyTorch's CPU capability, e.g. "AVX2", and oneDNN's
+ISA limit when ONEDNN_MAX_CPU_ISA is set), and infer_optimized_images_per_s.
 """
 import argparse
 import json
@@ -64,6 +65,18 @@ def timed(step, warmup, min_time, min_steps):
         dt = time.perf_counter() - t0
         if n >= min_steps and dt >= min_time:
             return n, dt
+
+
+def cpu_capability():
+    """The vector ISA PyTorch's own kernels run ("AVX2", "AVX512", ...: what
+    torch.__config__.show() reports, ATEN_CPU_CAPABILITY lowers it), with
+    oneDNN's limit when ONEDNN_MAX_CPU_ISA sets one."""
+    cap = "?"
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            cap = line.split(":", 1)[1].strip()
+    isa = os.environ.get("ONEDNN_MAX_CPU_ISA")
+    return f"{cap}, ONEDNN_MAX_CPU_ISA={isa}" if isa else cap
 
 
 def main():
@@ -135,6 +148,7 @@ def main():
         "infer_images_per_s": inn * args.batch / it,
         "infer_optimized_images_per_s": on * args.batch / ot,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "kernels": cpu_capability(),
     }
     if args.json:
         print(json.dumps(res))
@@ -143,7 +157,7 @@ def main():
               f"{args.threads} threads: train {res['train_images_per_s']:.1f} images/s ({tn} steps), "
               f"inference {res['infer_images_per_s']:.1f} images/s ({inn} batches), "
               f"optimized inference {res['infer_optimized_images_per_s']:.1f} images/s ({on} batches), "
-              f"peak RSS {res['peak_rss_mb']:.0f} MB")
+              f"peak RSS {res['peak_rss_mb']:.0f} MB, CPU capability {res['kernels']}")
 
 
 if __name__ == "__main__":

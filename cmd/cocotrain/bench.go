@@ -63,7 +63,7 @@ threads, next to the machine's FMA peak measured by a vector FMA loop.`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&o.json, "json", false, "print one JSON array of {m, n, k, threads, ours_gflops, gonum_gflops, peak_gflops}")
+	f.BoolVar(&o.json, "json", false, "print one JSON array of {m, n, k, threads, ours_gflops, gonum_gflops, peak_gflops, kernels}")
 	f.IntVar(&o.threads, "threads", 0, "thread count of the all-threads rows (0: GOMAXPROCS)")
 	f.IntVar(&o.rounds, "rounds", 5, "interleaved rounds per measurement (the median is reported)")
 	f.StringSliceVar(&o.shapes, "shapes", nil, "comma-separated MxNxK shapes (default: 256³, 512³, 1024³ and four conv shapes)")

@@ -36,6 +36,6 @@ virtual machine both change over minutes.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.threads, "threads", 0, "threads (0: GOMAXPROCS)")
-	f.BoolVar(&o.json, "json", false, "print one JSON object {threads, fma_peak_gflops, copy_gb_per_s}")
+	f.BoolVar(&o.json, "json", false, "print one JSON object {threads, fma_peak_gflops, copy_gb_per_s, kernels}")
 	return cmd
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
 func TestBenchMachineJSON(t *testing.T) {
@@ -15,11 +17,12 @@ func TestBenchMachineJSON(t *testing.T) {
 		Threads int     `json:"threads"`
 		Peak    float64 `json:"fma_peak_gflops"`
 		Copy    float64 `json:"copy_gb_per_s"`
+		Kernels string  `json:"kernels"`
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v in %q", err, out)
 	}
-	if r.Threads != 1 || !(r.Peak > 0) || !(r.Copy > 0) {
+	if r.Threads != 1 || !(r.Peak > 0) || !(r.Copy > 0) || r.Kernels != kernels.Path() {
 		t.Fatalf("result %+v from %q", r, out)
 	}
 }

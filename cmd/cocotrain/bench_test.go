@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
 func TestBenchGemmJSON(t *testing.T) {
@@ -14,11 +16,13 @@ func TestBenchGemmJSON(t *testing.T) {
 	var rows []struct {
 		M, N, K, Threads int
 		Ours             float64 `json:"ours_gflops"`
+		Kernels          string  `json:"kernels"`
 	}
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatalf("%v in %q", err, out)
 	}
-	if len(rows) != 2 || rows[0].M != 20 || rows[0].N != 30 || rows[0].K != 40 || rows[1].Threads != 2 || rows[0].Ours <= 0 {
+	if len(rows) != 2 || rows[0].M != 20 || rows[0].N != 30 || rows[0].K != 40 || rows[1].Threads != 2 || rows[0].Ours <= 0 ||
+		rows[0].Kernels != kernels.Path() || rows[1].Kernels != kernels.Path() {
 		t.Fatalf("rows = %+v", rows)
 	}
 }

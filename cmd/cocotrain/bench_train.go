@@ -69,6 +69,6 @@ mobilefacenet 3×112×112 → 128, iresnet18 3×112×112 → 512.`,
 	f.IntVar(&o.warmup, "warmup", d.Warmup, "untimed steps before each timed phase")
 	f.DurationVar(&o.minTime, "min-time", d.MinTime, "minimum duration of each timed phase")
 	f.IntVar(&o.minSteps, "min-steps", d.MinSteps, "minimum steps of each timed phase")
-	f.BoolVar(&o.json, "json", false, "print one JSON object {arch, batch, threads, train_images_per_s, infer_images_per_s, peak_rss_mb}")
+	f.BoolVar(&o.json, "json", false, "print one JSON object {arch, batch, threads, train_images_per_s, infer_images_per_s, peak_rss_mb, kernels}")
 	return cmd
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
 func TestBenchTrainJSON(t *testing.T) {
@@ -19,11 +21,12 @@ func TestBenchTrainJSON(t *testing.T) {
 		Train   float64 `json:"train_images_per_s"`
 		Infer   float64 `json:"infer_images_per_s"`
 		RSS     float64 `json:"peak_rss_mb"`
+		Kernels string  `json:"kernels"`
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v in %q", err, out)
 	}
-	if r.Arch != "tiny" || r.Batch != 2 || r.Threads != 1 || !(r.Train > 0) || !(r.Infer > 0) {
+	if r.Arch != "tiny" || r.Batch != 2 || r.Threads != 1 || !(r.Train > 0) || !(r.Infer > 0) || r.Kernels != kernels.Path() {
 		t.Fatalf("result %+v from %q", r, out)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
 // Exit codes returned by cocotrain.
@@ -40,6 +42,8 @@ CoCo loss (congenerous cosine) and evaluates them with the LFW
 pair-verification protocol.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// A refused COCOTRAIN_KERNELS stops every command before it starts.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return kernels.CheckPath() },
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)

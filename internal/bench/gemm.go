@@ -64,7 +64,7 @@ type GemmConfig struct {
 
 // GemmResult is one measured row: median GFLOP/s of cocotrain's Sgemm and
 // of gonum's blas32 Sgemm on one shape with one thread count, and the FMA
-// peak of the machine with that many threads.
+// peak of the machine with that many threads, and the kernel path in use.
 type GemmResult struct {
 	M           int     `json:"m"`
 	N           int     `json:"n"`
@@ -73,6 +73,7 @@ type GemmResult struct {
 	OursGFLOPS  float64 `json:"ours_gflops"`
 	GonumGFLOPS float64 `json:"gonum_gflops"`
 	PeakGFLOPS  float64 `json:"peak_gflops"`
+	Kernels     string  `json:"kernels"` // kernels.Path(): avx512, avx2, neon or go
 }
 
 // defaultRounds is the number of interleaved rounds when GemmConfig.Rounds is unset.
@@ -94,7 +95,7 @@ func RunGemm(ctx context.Context, cfg GemmConfig, w io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)
 	}
-	fmt.Fprintf(w, "micro-kernel %s; medians of %d interleaved rounds\n", kernels.KernelName(), cmp.Or(max(cfg.Rounds, 0), defaultRounds))
+	fmt.Fprintf(w, "%s kernels; medians of %d interleaved rounds\n", kernels.Path(), cmp.Or(max(cfg.Rounds, 0), defaultRounds))
 	return WriteGemmTable(w, results)
 }
 
@@ -127,7 +128,7 @@ func MeasureGemm(ctx context.Context, cfg GemmConfig) ([]GemmResult, error) {
 		kernels.SetThreads(t)
 		var peaks []float64
 		for range 3 {
-			peaks = append(peaks, kernels.PeakGFLOPS(t))
+			peaks = append(peaks, PeakGFLOPS(t))
 		}
 		peak := median(peaks)
 		for _, s := range shapes {
@@ -136,7 +137,7 @@ func MeasureGemm(ctx context.Context, cfg GemmConfig) ([]GemmResult, error) {
 			}
 			ours, theirs := measureShape(s, rounds)
 			results = append(results, GemmResult{M: s.M, N: s.N, K: s.K, Threads: t,
-				OursGFLOPS: ours, GonumGFLOPS: theirs, PeakGFLOPS: peak})
+				OursGFLOPS: ours, GonumGFLOPS: theirs, PeakGFLOPS: peak, Kernels: kernels.Path()})
 		}
 	}
 	return results, nil

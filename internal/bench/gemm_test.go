@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
 func TestParseShape(t *testing.T) {
@@ -28,18 +30,24 @@ func TestRunGemmJSON(t *testing.T) {
 	if err := RunGemm(context.Background(), cfg, &out); err != nil {
 		t.Fatal(err)
 	}
-	var rows []map[string]float64
+	var rows []map[string]any
 	if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
 		t.Fatalf("%v in %s", err, out.String())
 	}
 	if len(rows) != 4 {
 		t.Fatalf("%d rows, want 4", len(rows))
 	}
-	for i, r := range rows {
+	for i, row := range rows {
+		if row["kernels"] != kernels.Path() {
+			t.Errorf("row %d: kernels %v, want %q", i, row["kernels"], kernels.Path())
+		}
+		r := map[string]float64{}
 		for _, key := range []string{"m", "n", "k", "threads", "ours_gflops", "gonum_gflops", "peak_gflops"} {
-			if _, ok := r[key]; !ok {
-				t.Fatalf("row %d has no %q: %v", i, key, r)
+			v, ok := row[key].(float64)
+			if !ok {
+				t.Fatalf("row %d has no number %q: %v", i, key, row)
 			}
+			r[key] = v
 		}
 		if r["ours_gflops"] <= 0 || r["gonum_gflops"] <= 0 || r["peak_gflops"] <= 0 {
 			t.Errorf("row %d: non-positive rate %v", i, r)
@@ -56,7 +64,7 @@ func TestRunGemmTableAndCancel(t *testing.T) {
 	if err := RunGemm(context.Background(), cfg, &out); err != nil {
 		t.Fatal(err)
 	}
-	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 3 || !strings.Contains(lines[0], "micro-kernel") || !strings.Contains(lines[2], "8x9x10") {
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 3 || !strings.Contains(lines[0], kernels.Path()+" kernels") || !strings.Contains(lines[2], "8x9x10") {
 		t.Fatalf("table:\n%s", out.String())
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -18,8 +18,9 @@ import (
 // system is slow can be told from one taken while it is fast.
 type MachineResult struct {
 	Threads       int     `json:"threads"`
-	FMAPeakGFLOPS float64 `json:"fma_peak_gflops"` // kernels.PeakGFLOPS, median of 3
+	FMAPeakGFLOPS float64 `json:"fma_peak_gflops"` // PeakGFLOPS, median of 3
 	CopyGBPerS    float64 `json:"copy_gb_per_s"`   // bytes read + written per second by copy, median of 3
+	Kernels       string  `json:"kernels"`         // kernels.Path(): the path whose FMA loop measured the peak
 }
 
 // copyBytes is the size of each thread's source and destination buffers:
@@ -36,7 +37,7 @@ func MeasureMachine(ctx context.Context, threads int) (MachineResult, error) {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
-	res := MachineResult{Threads: threads}
+	res := MachineResult{Threads: threads, Kernels: kernels.Path()}
 	bufs := make([][2][]byte, threads)
 	for t := range bufs {
 		bufs[t] = [2][]byte{make([]byte, copyBytes), make([]byte, copyBytes)}
@@ -47,7 +48,7 @@ func MeasureMachine(ctx context.Context, threads int) (MachineResult, error) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		peaks = append(peaks, kernels.PeakGFLOPS(threads))
+		peaks = append(peaks, PeakGFLOPS(threads))
 		copies = append(copies, copyGBPerS(bufs))
 	}
 	res.FMAPeakGFLOPS, res.CopyGBPerS = median(peaks), median(copies)
@@ -95,6 +96,6 @@ func RunMachine(ctx context.Context, threads int, asJSON bool, w io.Writer) erro
 		return err
 	}
 	_, err = fmt.Fprintf(w, "%d threads (%s kernels): FMA peak %.1f GFLOP/s, memory copy %.1f GB/s (read + write)\n",
-		res.Threads, kernels.KernelName(), res.FMAPeakGFLOPS, res.CopyGBPerS)
+		res.Threads, res.Kernels, res.FMAPeakGFLOPS, res.CopyGBPerS)
 	return err
 }

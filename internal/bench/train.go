@@ -61,6 +61,7 @@ type TrainResult struct {
 	TrainImagesPerS float64 `json:"train_images_per_s"` // forward + head + backward + SGD step
 	InferImagesPerS float64 `json:"infer_images_per_s"` // eval-mode forward
 	PeakRSSMB       float64 `json:"peak_rss_mb"`        // getrusage max RSS of the whole process, MiB
+	Kernels         string  `json:"kernels"`            // kernels.Path(): avx512, avx2, neon or go
 	TrainSteps      int     `json:"-"`                  // timed training steps
 	InferSteps      int     `json:"-"`                  // timed inference batches
 }
@@ -79,7 +80,7 @@ func MeasureTrain(ctx context.Context, cfg TrainConfig) (TrainResult, error) {
 	if err != nil {
 		return TrainResult{}, err
 	}
-	res := TrainResult{Arch: cfg.Arch, Batch: cfg.Batch, Threads: threads}
+	res := TrainResult{Arch: cfg.Arch, Batch: cfg.Batch, Threads: threads, Kernels: kernels.Path()}
 	var stepErr error
 	res.TrainSteps, res.TrainImagesPerS, err = timeSteps(ctx, cfg, func() {
 		if stepErr == nil {
@@ -135,6 +136,6 @@ func RunTrain(ctx context.Context, cfg TrainConfig, w io.Writer) error {
 		return err
 	}
 	_, err = fmt.Fprintf(w, "cocotrain %s, batch %d, %d threads (%s kernels): train %.1f images/s (%d steps), inference %.1f images/s (%d batches), peak RSS %.0f MB\n",
-		res.Arch, res.Batch, res.Threads, kernels.KernelName(), res.TrainImagesPerS, res.TrainSteps, res.InferImagesPerS, res.InferSteps, res.PeakRSSMB)
+		res.Arch, res.Batch, res.Threads, res.Kernels, res.TrainImagesPerS, res.TrainSteps, res.InferImagesPerS, res.InferSteps, res.PeakRSSMB)
 	return err
 }

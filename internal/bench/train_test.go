@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
 )
 
 // quick is a configuration small enough for the test budget: tiny on 16×16
@@ -25,7 +27,7 @@ func TestRunTrainJSONKeys(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("output %q: %v", out.String(), err)
 	}
-	want := []string{"arch", "batch", "threads", "train_images_per_s", "infer_images_per_s", "peak_rss_mb"}
+	want := []string{"arch", "batch", "threads", "train_images_per_s", "infer_images_per_s", "peak_rss_mb", "kernels"}
 	if len(got) != len(want) {
 		t.Errorf("keys %v, want %v", got, want)
 	}
@@ -34,10 +36,10 @@ func TestRunTrainJSONKeys(t *testing.T) {
 			t.Errorf("key %q missing from %s", k, out.String())
 		}
 	}
-	if got["arch"] != "tiny" || got["batch"] != 4.0 || got["threads"] != 2.0 {
+	if got["arch"] != "tiny" || got["batch"] != 4.0 || got["threads"] != 2.0 || got["kernels"] != kernels.Path() {
 		t.Errorf("echoed configuration wrong: %s", out.String())
 	}
-	for _, k := range want[3:] {
+	for _, k := range want[3:6] {
 		if v, _ := got[k].(float64); !(v > 0) {
 			t.Errorf("%s = %v, want > 0", k, got[k])
 		}

@@ -2,11 +2,7 @@
 
 package kernels
 
-import (
-	"unsafe"
-
-	"golang.org/x/sys/cpu"
-)
+import "unsafe"
 
 // sgemmKernelAVX512 is the 8×32 AVX-512 micro-kernel (gemm_avx512_amd64.s):
 // the contract of microKernel.run on raw pointers, with the columns given
@@ -37,15 +33,10 @@ var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16,
 		_ = c[5*ldc+15]
 		sgemmKernelAVX2(k, unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0]), unsafe.Pointer(&c[0]), ldc, alpha, beta)
 	}, 6, 16),
-	packA: packAGo, packB: packBGo}
+	packA: packAAVX2, packB: packBAVX2}
 
-// hasAVX512 and hasAVX2 say which assembly paths this CPU runs.
-var (
-	hasAVX512 = cpu.X86.HasAVX512F
-	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-)
-
-// availableKernels lists the micro-kernels this CPU runs, best first.
+// availableKernels lists the micro-kernels enabled in this process, best
+// first.
 func availableKernels() []*microKernel {
 	var ks []*microKernel
 	if hasAVX512 {

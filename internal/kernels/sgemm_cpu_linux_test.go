@@ -36,14 +36,36 @@ var rowShapes = [][3]int{
 // BenchmarkSgemmRowsCPUTime is BenchmarkSgemmCPUTime on rowShapes.
 func BenchmarkSgemmRowsCPUTime(b *testing.B) { sgemmCPUTime(b, rowShapes) }
 
+// BenchmarkSgemmBackwardCPUTime is BenchmarkSgemmCPUTime on the backward
+// products of the first two convolution shapes: the weight gradient
+// dW = dY·colᵀ (B transposed) and the column gradient dcol = Wᵀ·dY (A
+// transposed).
+func BenchmarkSgemmBackwardCPUTime(b *testing.B) {
+	for _, s := range [][3]int{{64, 576, 3136}, {128, 1152, 784}} {
+		sgemmCPUTimeTrans(b, false, true, [][3]int{s})
+		sgemmCPUTimeTrans(b, true, false, [][3]int{{s[1], s[2], s[0]}})
+	}
+}
+
 // sgemmCPUTime runs the single-thread SGEMM on each M×N×K shape, in GFLOP
 // per second of thread CPU time and of wall clock.
-func sgemmCPUTime(b *testing.B, shapes [][3]int) {
+func sgemmCPUTime(b *testing.B, shapes [][3]int) { sgemmCPUTimeTrans(b, false, false, shapes) }
+
+// sgemmCPUTimeTrans is sgemmCPUTime with op(A) and op(B) transposed as
+// asked (the sub-benchmark names say T for a transposed operand).
+func sgemmCPUTimeTrans(b *testing.B, transA, transB bool, shapes [][3]int) {
 	SetThreads(1)
 	defer SetThreads(0)
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
-		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+		lda, ldb, name := k, n, ""
+		if transA {
+			lda, name = m, "AT/"
+		}
+		if transB {
+			ldb, name = k, name+"BT/"
+		}
+		b.Run(fmt.Sprintf("%s%dx%dx%d", name, m, n, k), func(b *testing.B) {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			rng := rand.New(rand.NewPCG(1, 1))
@@ -52,10 +74,10 @@ func sgemmCPUTime(b *testing.B, shapes [][3]int) {
 			c := make([]float32, m*n)
 			fill(rng, a)
 			fill(rng, bb)
-			Sgemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+			Sgemm(transA, transB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
 			t0 := threadCPU()
 			for b.Loop() {
-				Sgemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+				Sgemm(transA, transB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
 			}
 			flops := 2 * float64(m*n*k) * float64(b.N)
 			b.ReportMetric(flops/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
@@ -92,20 +114,6 @@ func BenchmarkConvGemmCPUTime(b *testing.B) {
 			b.ReportMetric(flops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
 		})
 	}
-}
-
-// BenchmarkPeakCPUTime is the FMA peak probe on one thread, in GFLOP per
-// second of thread CPU time: the ceiling for BenchmarkSgemmCPUTime.
-func BenchmarkPeakCPUTime(b *testing.B) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	const iters = 1 << 16
-	fmaProbe(iters)
-	t0 := threadCPU()
-	for b.Loop() {
-		fmaProbe(iters)
-	}
-	b.ReportMetric(iters*fmaProbeFlops*float64(b.N)/(threadCPU()-t0)/1e9, "GFLOP/cpu-s")
 }
 
 // BenchmarkMicroKernelCPUTime runs each micro-kernel alone on panels that

@@ -1,6 +1,6 @@
 // Command _asm writes the Go assembly of the kernels package: the SGEMM
-// micro-kernels (AVX-512 8×32, AVX2+FMA 6×16), the AVX-512 packers, the
-// FMA peak loops, the AVX-512 vector loops, the per-plane batch-norm and
+// micro-kernels (AVX-512 8×32, AVX2+FMA 6×16) and their packers, the
+// AVX-512 vector loops, the per-plane batch-norm and
 // activation loops, the fused batch-norm/activation/2×2 max-pool loops,
 // the 3×3 depthwise convolution kernels and the Winograd transforms.
 // It lives in an underscore folder so `go build ./...` ignores it; run it
@@ -170,32 +170,6 @@ func (g gemmKernel) emit(a *asm) {
 			a.f("\tADDQ SI, DX")
 		}
 	}
-	a.f("done:")
-	a.f("\tVZEROUPPER")
-	a.f("\tRET")
-}
-
-// peakLoop emits func name(n int): n iterations of chains independent FMAs.
-func peakLoop(a *asm, name, reg string, chains int) {
-	a.f("// func %s(n int)", name)
-	a.f("// n iterations of %d independent %s-register FMAs (the FMA peak probe).", chains, reg)
-	a.f("TEXT ·%s(SB), NOSPLIT, $0-8", name)
-	a.f("\tMOVQ n+0(FP), CX")
-	for i := 0; i < chains+2; i++ {
-		if reg == "Z" {
-			a.f("\tVPXORD %s%d, %[1]s%[2]d, %[1]s%[2]d", reg, i)
-		} else {
-			a.f("\tVXORPS %s%d, %[1]s%[2]d, %[1]s%[2]d", reg, i)
-		}
-	}
-	a.f("\tTESTQ CX, CX")
-	a.f("\tJZ done")
-	a.f("loop:")
-	for i := 0; i < chains; i++ {
-		a.f("\tVFMADD231PS %s%d, %[1]s%[3]d, %[1]s%[4]d", reg, chains, chains+1, i)
-	}
-	a.f("\tDECQ CX")
-	a.f("\tJNZ loop")
 	a.f("done:")
 	a.f("\tVZEROUPPER")
 	a.f("\tRET")
@@ -625,7 +599,7 @@ func main() {
 	if len(os.Args) > 1 {
 		dir = os.Args[1]
 	}
-	var z, y, p asm
+	var z, y asm
 	header(&z)
 	gemmKernel{name: "sgemmKernelAVX512", mr: 8, vecs: 2, lanes: 16, reg: "Z", masked: true}.emit(&z)
 	write(dir, "gemm_avx512_amd64.s", &z)
@@ -640,11 +614,16 @@ func main() {
 	header(&y)
 	gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit(&y)
 	write(dir, "gemm_avx2_amd64.s", &y)
-	header(&p)
-	peakLoop(&p, "fmaLoopAVX512", "Z", 24)
-	p.f("")
-	peakLoop(&p, "fmaLoopAVX2", "Y", 12)
-	write(dir, "peak_amd64.s", &p)
+	var p2 asm
+	header(&p2)
+	packCopy16AVX2(&p2)
+	p2.f("")
+	packTrans6AVX2(&p2)
+	p2.f("")
+	packTransB16AVX2(&p2)
+	p2.f("")
+	packCopy6AVX2(&p2)
+	write(dir, "pack_avx2_amd64.s", &p2)
 	var v asm
 	header(&v)
 	vectorOps(&v)

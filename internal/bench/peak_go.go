@@ -1,4 +1,4 @@
-package kernels
+package bench
 
 // fmaLoopGoFlops is the FLOPs of one iteration of fmaLoopGo.
 const fmaLoopGoFlops = 8 * 2

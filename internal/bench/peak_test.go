@@ -1,6 +1,10 @@
-package kernels
+package bench
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cocotrain/cocotrain/internal/kernels"
+)
 
 // TestPeakGFLOPS checks the probe reports a positive, finite rate.
 func TestPeakGFLOPS(t *testing.T) {
@@ -8,5 +12,5 @@ func TestPeakGFLOPS(t *testing.T) {
 	if !(g > 0) || g > 1e6 {
 		t.Fatalf("PeakGFLOPS(1) = %v", g)
 	}
-	t.Logf("peak, 1 thread (%s): %.1f GFLOP/s", KernelName(), g)
+	t.Logf("peak, 1 thread (%s): %.1f GFLOP/s", kernels.Path(), g)
 }
