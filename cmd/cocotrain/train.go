@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +13,7 @@ import (
 // trainOptions are the flags of `cocotrain train`.
 type trainOptions struct {
 	train.Options
+	threads    int
 	noProgress bool
 }
 
@@ -49,22 +51,17 @@ exits with status 130.`,
   cocotrain train --out runs/mfn --resume`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (o.ValDir == "") != (o.ValPairs == "") {
-				return usageError{errors.New("--val-dir and --val-pairs go together")}
-			}
-			if o.ValBin != "" && o.ValDir != "" {
-				return usageError{errors.New("--val-bin excludes --val-dir/--val-pairs")}
-			}
-			if o.Resume && o.OutDir == "" {
-				return usageError{errors.New("--resume needs --out RUNDIR")}
-			}
-			if o.Resume && o.ConfigPath != "" {
-				return usageError{errors.New("--resume takes the config from the checkpoint: drop --config")}
-			}
 			opt := o.Options
+			if cmd.Flags().Changed("threads") {
+				opt.Sets = append([]string{"train.threads=" + strconv.Itoa(o.threads)}, opt.Sets...)
+			}
 			opt.Stdout, opt.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			opt.Progress = !o.noProgress && train.IsTerminal(opt.Stderr) && os.Getenv("TERM") != "dumb"
 			_, err := train.Run(cmd.Context(), opt)
+			var oe *train.OptionsError
+			if errors.As(err, &oe) {
+				return usageError{err}
+			}
 			return err
 		},
 	}
@@ -76,7 +73,7 @@ exits with status 130.`,
 	f.StringVar(&o.ValBin, "val-bin", "", "verification set as an insightface lfw.bin")
 	f.StringVar(&o.OutDir, "out", "", "run directory (default runs/<UTC time>)")
 	f.BoolVar(&o.Resume, "resume", false, "continue the run in --out from checkpoints/last.safetensors")
-	f.IntVar(&o.Threads, "threads", 0, "threads of the network (default train.threads, 0 = all cores)")
+	f.IntVar(&o.threads, "threads", 0, "threads of the network, 1..256 or 0 for all cores (sets train.threads)")
 	f.StringArrayVar(&o.Sets, "set", nil, "override a config value, e.g. --set train.epochs=1 (repeatable)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "print log lines instead of the progress bar")
 	return cmd

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cocotrain/cocotrain/internal/data"
@@ -43,6 +45,9 @@ type runner struct {
 	dEmb    []float32
 	log     *logger
 	lastCk  string // the last checkpoint written or resumed from ("" if none)
+	// lastSave is when last.safetensors was last written (or the run
+	// started): train.ckpt_minutes counts from it.
+	lastSave time.Time
 	// valPending is set on resuming from a checkpoint whose step was due a
 	// verification that an interruption skipped: the loop runs it first, so
 	// best.safetensors ends as in a run that was never interrupted.
@@ -50,26 +55,34 @@ type runner struct {
 	closers    []func() error
 }
 
-// setup resolves the config, prepares the run directory, opens the data,
-// builds the network, head and optimizer and restores a checkpoint on resume.
+// setup resolves and checks the config, opens and checks the data, builds
+// the network, head and optimizer and restores a checkpoint on resume; only
+// then does it create (or, on resume, take over) the run directory, so that
+// a run refused for any reason leaves nothing behind. The run directory is
+// locked for the run's life (lockRunDir).
 func setup(ctx context.Context, opt Options) (_ *runner, err error) {
-	cfg, ck, err := resolveConfig(opt)
-	if err != nil {
-		return nil, err
-	}
-	if err := prepareDir(&opt); err != nil {
-		return nil, err
-	}
-	r := &runner{opt: opt, cfg: cfg, dir: opt.OutDir, bestVal: math.NaN()}
+	r := &runner{opt: opt, bestVal: math.NaN()}
 	defer func() {
 		if err != nil {
 			r.close()
 		}
 	}()
-	printConfig(opt.Stdout, cfg)
-	if err := writeConfig(filepath.Join(r.dir, ConfigFile), cfg); err != nil {
+	if opt.Resume && opt.OutDir != "" && dirExists(opt.OutDir) {
+		// Lock before reading the checkpoint that a live run may be replacing.
+		if err := r.lockDir(opt.OutDir); err != nil {
+			return nil, err
+		}
+	}
+	cfg, ck, err := resolveConfig(opt)
+	if err != nil {
 		return nil, err
 	}
+	if !opt.Resume {
+		if err := checkFresh(opt.OutDir); err != nil {
+			return nil, err
+		}
+	}
+	r.cfg = cfg
 	src, syn, err := openTrainingSet(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -89,7 +102,13 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 		return nil, err
 	}
 	r.valPre = pre
+	if err := r.checkData(); err != nil {
+		return nil, err
+	}
 	if err := r.build(); err != nil {
+		return nil, err
+	}
+	if err := checkSchedule(r.sched.Warmup(), r.total); err != nil {
 		return nil, err
 	}
 	resumeStep := -1
@@ -99,6 +118,14 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 		}
 		resumeStep = ck.Step
 	}
+	if err := r.openDir(); err != nil {
+		return nil, err
+	}
+	r.lastSave = time.Now()
+	printConfig(opt.Stdout, cfg)
+	if err := writeConfig(filepath.Join(r.dir, ConfigFile), cfg); err != nil {
+		return nil, err
+	}
 	var bar *progressbar.ProgressBar
 	if opt.Progress {
 		bar = newBar(opt.Stderr, r.total, r.step)
@@ -107,6 +134,9 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 		return nil, err
 	}
 	r.closers = append(r.closers, r.log.Close)
+	if w := threadsWarning(cfg.Train.Threads); w != "" {
+		r.log.Printf("%s", w)
+	}
 	if ck != nil {
 		r.log.Printf("resumed %s at step %d of %d (epoch %d)", ck.Path, r.step, r.total, r.step/r.spe)
 	}
@@ -114,6 +144,41 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	r.log.Printf("model %s: %d parameters, %.1f MFLOPs per image; loss %s over %d classes; %d images, %d iterations per epoch, %d in all; verification: %s",
 		m.Arch, s.Params, float64(s.FLOPs())/1e6, r.head.Type(), len(r.classes), r.loader.Len(), r.spe, r.total, orNone(r.valName))
 	return r, nil
+}
+
+// lockDir takes the lock of the existing run directory dir for the run.
+func (r *runner) lockDir(dir string) error {
+	l, err := lockRunDir(dir)
+	if err != nil {
+		return err
+	}
+	r.closers = append(r.closers, l.Close)
+	r.dir = dir
+	return nil
+}
+
+// openDir creates the run directory of a fresh run (default
+// runs/<UTC time>) and locks it; a resumed run holds its lock already.
+func (r *runner) openDir() error {
+	if r.dir != "" {
+		return nil
+	}
+	dir := r.opt.OutDir
+	if dir == "" {
+		dir = filepath.Join("runs", time.Now().UTC().Format("20060102-150405"))
+	}
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(LastFile)), 0o755); err != nil {
+		return err
+	}
+	if err := r.lockDir(dir); err != nil {
+		return err
+	}
+	if !r.opt.Resume {
+		// Checked again under the lock: another run may have started here
+		// since the first check.
+		return checkFresh(dir)
+	}
+	return nil
 }
 
 // orNone returns s, or "none" when it is empty.
@@ -256,7 +321,6 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			lossV, acc, err := r.trainStep(b)
 			if err != nil {
 				it.Close()
-				r.log.Printf("%v", err)
 				return nil, err
 			}
 			w.loss, w.acc, w.steps, w.images = w.loss+lossV, w.acc+acc, w.steps+1, w.images+len(b.Labels)
@@ -302,8 +366,9 @@ func (r *runner) logWindow(w *window) error {
 	return r.log.Step(m, r.cfg.Train.Epochs)
 }
 
-// periodic verifies and checkpoints when the step calls for it (the last
-// step is left to finish).
+// periodic verifies and checkpoints when the step calls for it, or when
+// train.ckpt_minutes have passed since the last checkpoint (the last step is
+// left to finish).
 func (r *runner) periodic(ctx context.Context) error {
 	t := r.cfg.Train
 	if r.step == r.total {
@@ -312,7 +377,8 @@ func (r *runner) periodic(ctx context.Context) error {
 	if r.val != nil && t.ValEvery > 0 && r.step%t.ValEvery == 0 {
 		return r.verifyAndSave(ctx)
 	}
-	if t.CkptEvery > 0 && r.step%t.CkptEvery == 0 {
+	due := t.CkptEvery > 0 && r.step%t.CkptEvery == 0
+	if due || t.CkptMinutes > 0 && time.Since(r.lastSave).Minutes() >= t.CkptMinutes {
 		return r.save(filepath.Join(r.dir, LastFile), math.NaN())
 	}
 	return nil
@@ -371,7 +437,7 @@ func (r *runner) save(path string, valAcc float64) error {
 		return err
 	}
 	if path == filepath.Join(r.dir, LastFile) {
-		r.lastCk = path
+		r.lastCk, r.lastSave = path, time.Now()
 	}
 	return nil
 }
@@ -382,6 +448,7 @@ func (r *runner) interrupt() error {
 	if err := r.save(path, math.NaN()); err != nil {
 		return fmt.Errorf("interrupted, and the checkpoint failed: %w", err)
 	}
+	r.logSkipped()
 	r.log.Printf("interrupted after step %d: wrote %s", r.step, path)
 	return &InterruptedError{Step: r.step, Checkpoint: path}
 }
@@ -408,10 +475,25 @@ func (r *runner) finish(ctx context.Context) (*Result, error) {
 	if err := r.save(res.LastCheckpoint, valAcc); err != nil {
 		return nil, err
 	}
+	r.logSkipped()
 	r.log.Printf("finished %d iterations: %s", r.step, res.LastCheckpoint)
 	if res.Report != nil {
 		fmt.Fprintf(r.opt.Stdout, "verification on %s (%d pairs, %d folds): accuracy %.4f ± %.4f\n",
 			r.valName, res.Report.Pairs, res.Report.Folds, res.Report.AccuracyMean, res.Report.AccuracyStd)
 	}
 	return res, nil
+}
+
+// logSkipped reports the images that data.skip_bad passed over, by name
+// (the first 20).
+func (r *runner) logSkipped() {
+	names := r.loader.SkippedNames()
+	if len(names) == 0 {
+		return
+	}
+	n, more := len(names), ""
+	if n > 20 {
+		names, more = names[:20], fmt.Sprintf(" and %d more", len(names)-20)
+	}
+	r.log.Printf("data.skip_bad: skipped %d images that failed to read: %s%s", n, strings.Join(names, ", "), more)
 }
