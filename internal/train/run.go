@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -154,6 +155,9 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 	if err := applySets(&cfg, opt.Sets); err != nil {
 		return cfg, nil, err
 	}
+	if err := absPaths(&cfg); err != nil {
+		return cfg, nil, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, nil, err
 	}
@@ -163,6 +167,32 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 		}
 	}
 	return cfg, ck, nil
+}
+
+// absPaths makes the data and verification paths of cfg absolute, so that
+// the config saved in RUNDIR and in its checkpoints resumes from any
+// working directory.
+func absPaths(cfg *Config) error {
+	for _, p := range []*string{&cfg.Data.Path, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValBin} {
+		if *p == "" {
+			continue
+		}
+		a, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = a
+	}
+	return nil
+}
+
+// movedHint turns the error of opening a resumed run's dataset that is no
+// longer where the run recorded it into one that says how to go on.
+func movedHint(err error, opt Options, path, flags string) error {
+	if err != nil && opt.Resume && errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("resuming: %w: the run's data is no longer at %s; if it moved, pass %s again with its new place", err, path, flags)
+	}
+	return err
 }
 
 // checkFresh refuses to start a fresh run in a directory that already

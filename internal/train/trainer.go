@@ -85,7 +85,7 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	r.cfg = cfg
 	src, syn, err := openTrainingSet(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return nil, movedHint(err, opt, cfg.Data.Path, "--data")
 	}
 	if c, ok := src.(io.Closer); ok {
 		r.closers = append(r.closers, c.Close)
@@ -99,7 +99,7 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	r.classes = r.loader.Classes()
 	r.digest = data.Digest(src)
 	if r.val, r.valName, err = openValSet(cfg, syn); err != nil {
-		return nil, err
+		return nil, movedHint(err, opt, r.cfg.Train.ValDir+r.cfg.Train.ValBin, "--val-dir and --val-pairs (or --val-bin)") // one of them is set
 	}
 	r.valPre = pre
 	if err := r.checkData(); err != nil {
