@@ -29,6 +29,7 @@ const (
 	MetaRNG        = "rng"               // where every random stream stands, JSON (see Position)
 	MetaBestVal    = "best_val_accuracy" // best verification accuracy so far ("" when none)
 	MetaValAcc     = "val_accuracy"      // verification accuracy at this step ("" when not measured)
+	MetaLogWindow  = "log_window"        // the metrics since the last log line, JSON (see LogWindow)
 )
 
 // Position is where a run's random streams stand, saved as the "rng"
@@ -39,6 +40,15 @@ type Position struct {
 	Seed  uint64 `json:"seed"`
 	Epoch int    `json:"epoch"` // the epoch the next batch belongs to (0-based)
 	Batch int    `json:"batch"` // the index of the next batch in that epoch
+}
+
+// LogWindow is what a run has summed since its last metrics line, saved
+// as the "log_window" metadata so that a resumed run logs the same means as
+// a straight one. Checkpoints without it resume with an empty window.
+type LogWindow struct {
+	Loss  float64 `json:"loss"`  // sum of the steps' losses
+	Acc   float64 `json:"acc"`   // sum of the steps' batch accuracies
+	Steps int     `json:"steps"` // steps summed
 }
 
 // Checkpoint is a read and validated cocotrain checkpoint.
@@ -58,6 +68,8 @@ type Checkpoint struct {
 	// ValAcc is the verification accuracy measured at Step, NaN when none
 	// was (no verification due, or an interruption skipped it).
 	ValAcc float64
+	// Window is the log window at Step.
+	Window LogWindow
 }
 
 // checkpointMeta is what the loop knows at a checkpoint besides tensors.
@@ -70,6 +82,7 @@ type checkpointMeta struct {
 	pos     Position
 	bestVal float64 // NaN: none
 	valAcc  float64 // NaN: not measured at this step
+	window  LogWindow
 }
 
 // saveCheckpoint writes a checkpoint of arena (every tensor by name: weights,
@@ -108,6 +121,11 @@ func saveCheckpoint(path string, a *params.Arena, opt *optim.Optimizer, m checkp
 	md[MetaRNG] = string(pos)
 	md[MetaBestVal] = formatAcc(m.bestVal)
 	md[MetaValAcc] = formatAcc(m.valAcc)
+	win, err := json.Marshal(m.window)
+	if err != nil {
+		return err
+	}
+	md[MetaLogWindow] = string(win)
 	if err := safetensors.WriteFile(path, f); err != nil {
 		return fmt.Errorf("writing checkpoint: %w", err)
 	}
@@ -160,6 +178,11 @@ func parseCheckpoint(path string, f *safetensors.File) (*Checkpoint, error) {
 	}
 	if err := json.Unmarshal([]byte(md[MetaRNG]), &ck.Position); err != nil || ck.Position.Epoch < 0 || ck.Position.Batch < 0 {
 		return nil, bad(MetaRNG, "want {\"seed\", \"epoch\", \"batch\"}")
+	}
+	if s := md[MetaLogWindow]; s != "" {
+		if err := json.Unmarshal([]byte(s), &ck.Window); err != nil || ck.Window.Steps < 0 {
+			return nil, bad(MetaLogWindow, "want {\"loss\", \"acc\", \"steps\"}")
+		}
 	}
 	for key, dst := range map[string]*float64{MetaBestVal: &ck.BestVal, MetaValAcc: &ck.ValAcc} {
 		if s := md[key]; s != "" {

@@ -45,6 +45,10 @@ type runner struct {
 	dEmb    []float32
 	log     *logger
 	lastCk  string // the last checkpoint written or resumed from ("" if none)
+	// win holds the metrics since the last log line; its loss and accuracy
+	// sums go into checkpoints, so a resumed run logs what a straight one
+	// does.
+	win window
 	// lastSave is when last.safetensors was last written (or the run
 	// started): train.ckpt_minutes counts from it.
 	lastSave time.Time
@@ -240,6 +244,7 @@ func (r *runner) restore(ck *Checkpoint) error {
 		return fmt.Errorf("%s: %w", ck.Path, err)
 	}
 	r.step, r.bestVal, r.lastCk = ck.Step, ck.BestVal, ck.Path
+	r.win = window{loss: ck.Window.Loss, acc: ck.Window.Acc, steps: ck.Window.Steps}
 	t := r.cfg.Train
 	r.valPending = r.val != nil && t.ValEvery > 0 && r.step%t.ValEvery == 0 && r.step < r.total && math.IsNaN(ck.ValAcc)
 	return nil
@@ -275,7 +280,8 @@ func (r *runner) trainStep(b *data.Batch) (lossV, acc float64, err error) {
 	return lossV, acc, nil
 }
 
-// window accumulates the training metrics between two log lines.
+// window accumulates the training metrics between two log lines. Its
+// timings start afresh on resume; the sums come from the checkpoint.
 type window struct {
 	loss, acc float64
 	steps     int
@@ -288,7 +294,7 @@ type window struct {
 // checkpointing on the way.
 func (r *runner) loop(ctx context.Context) (*Result, error) {
 	t := r.cfg.Train
-	var w window
+	w := &r.win
 	if r.valPending {
 		r.valPending = false
 		if err := r.verifyAndSave(ctx); err != nil {
@@ -330,7 +336,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 				r.opt.AfterStep(r.step)
 			}
 			if r.step%t.LogEvery == 0 || r.step == r.total {
-				if err := r.logWindow(&w); err != nil {
+				if err := r.logWindow(w); err != nil {
 					it.Close()
 					return nil, err
 				}
@@ -432,6 +438,7 @@ func (r *runner) save(path string, valAcc float64) error {
 		cfg: r.cfg, step: r.step, epoch: r.step / r.spe, classes: r.classes, digest: r.digest,
 		pos:     Position{Seed: r.cfg.Train.Seed, Epoch: r.step / r.spe, Batch: r.step % r.spe},
 		bestVal: r.bestVal, valAcc: valAcc,
+		window: LogWindow{Loss: r.win.loss, Acc: r.win.acc, Steps: r.win.steps},
 	})
 	if err != nil {
 		return err
