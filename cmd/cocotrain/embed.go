@@ -38,6 +38,7 @@ go one per line to --names (default: the .npy path + ".names.txt").`,
 			}
 			opt := o.EmbedOptions
 			opt.Crop, opt.Stdout = crop, cmd.OutOrStdout()
+			opt.Progress = progress(cmd, "embedding")
 			return infer.Embed(cmd.Context(), opt)
 		},
 	}

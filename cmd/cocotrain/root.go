@@ -11,6 +11,9 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cocotrain/cocotrain/internal/eval"
+	"github.com/cocotrain/cocotrain/internal/train"
 )
 
 // Exit codes returned by cocotrain.
@@ -132,4 +135,15 @@ func argsUsage(v cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// progress returns a progress callback drawing a bar titled desc on the
+// command's stderr when that is a terminal, else nil (no bar: nothing but
+// the command's own lines goes to a file or pipe).
+func progress(cmd *cobra.Command, desc string) func(done, total int) {
+	w := cmd.ErrOrStderr()
+	if !train.IsTerminal(w) || os.Getenv("TERM") == "dumb" {
+		return nil
+	}
+	return eval.ProgressBar(w, desc)
 }

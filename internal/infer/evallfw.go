@@ -51,6 +51,9 @@ type EvalOptions struct {
 	BatchSize, Threads int
 	// Stdout receives the report.
 	Stdout io.Writer
+	// Progress, when set, is called after each batch of the extraction
+	// with the images done and the total.
+	Progress func(done, total int)
 }
 
 // loadSet opens the verification set the options name.
@@ -96,7 +99,7 @@ func EvalLFW(ctx context.Context, opt EvalOptions) (*eval.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	eo := eval.Options{BatchSize: opt.BatchSize}
+	eo := eval.Options{BatchSize: opt.BatchSize, Progress: opt.Progress}
 	var rep *eval.Report
 	switch {
 	case m != nil:

@@ -134,7 +134,7 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	if opt.Progress {
 		bar = newBar(opt.Stderr, r.total, r.step)
 	}
-	if r.log, err = openLogger(filepath.Join(r.dir, MetricsFile), filepath.Join(r.dir, LogFile), resumeStep, bar, opt.Stderr); err != nil {
+	if r.log, err = openLogger(filepath.Join(r.dir, MetricsFile), filepath.Join(r.dir, LogFile), resumeStep, cfg.Train.Epochs, bar, opt.Stderr); err != nil {
 		return nil, err
 	}
 	r.closers = append(r.closers, r.log.Close)
@@ -331,7 +331,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			}
 			w.loss, w.acc, w.steps, w.images = w.loss+lossV, w.acc+acc, w.steps+1, w.images+len(b.Labels)
 			w.busy += time.Since(t0)
-			r.log.Advance(r.step)
+			r.log.Advance(r.step, func() StepMetrics { return r.windowMetrics(w) })
 			if r.opt.AfterStep != nil {
 				r.opt.AfterStep(r.step)
 			}
@@ -359,7 +359,15 @@ func (r *runner) logWindow(w *window) error {
 	if w.steps == 0 {
 		return nil
 	}
-	m := StepMetrics{
+	m := r.windowMetrics(w)
+	*w = window{}
+	return r.log.Step(m)
+}
+
+// windowMetrics returns the means of the window w (with at least one
+// step) as the metrics line of the current step.
+func (r *runner) windowMetrics(w *window) StepMetrics {
+	return StepMetrics{
 		Step:       r.step,
 		Epoch:      float64(r.step) / float64(r.spe),
 		LR:         r.sched.LR(r.step - 1),
@@ -368,8 +376,6 @@ func (r *runner) logWindow(w *window) error {
 		ImagesPerS: float64(w.images) / (w.busy + w.wait).Seconds(),
 		DataWait:   w.wait.Seconds() / (w.busy + w.wait).Seconds(),
 	}
-	*w = window{}
-	return r.log.Step(m, r.cfg.Train.Epochs)
 }
 
 // periodic verifies and checkpoints when the step calls for it, or when
@@ -412,7 +418,7 @@ func (r *runner) verifyAndSave(ctx context.Context) error {
 // logs the outcome.
 func (r *runner) verify(ctx context.Context) (*eval.Report, error) {
 	t0 := time.Now()
-	rep, err := eval.Evaluate(ctx, r.net, r.val, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize})
+	rep, err := eval.Evaluate(ctx, r.net, r.val, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize, Progress: r.log.Verifying})
 	if err != nil {
 		return nil, fmt.Errorf("verification on %s: %w", r.valName, err)
 	}
