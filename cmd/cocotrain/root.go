@@ -147,3 +147,19 @@ func progress(cmd *cobra.Command, desc string) func(done, total int) {
 	}
 	return eval.ProgressBar(w, desc)
 }
+
+// stdoutPath resolves an output flag: "-" is /dev/stdout. It reports
+// whether the output is stdout, which has no extension to pick a format
+// by, so format must be given.
+func stdoutPath(out, format string) (path string, toStdout bool, err error) {
+	if out == "-" {
+		out = "/dev/stdout"
+	}
+	if out != "/dev/stdout" {
+		return out, false, nil
+	}
+	if format == "" {
+		return out, true, errors.New("an output on stdout needs --format")
+	}
+	return out, true, nil
+}
