@@ -88,6 +88,7 @@ pair-verification protocol.`,
 		newModelCmd(),
 		newEvalLFWCmd(),
 		newEmbedCmd(),
+		newPlotCmd(),
 	)
 	return root
 }
