@@ -29,13 +29,19 @@ channels. Without --config it runs the bundled configs/tiny-synth.yaml;
 without --data (and no data.path in the config) it trains on the built-in
 synthetic faces, generated in memory, and verifies on their pairs.
 
-The resolved config is printed and saved as RUNDIR/config.yaml. The run
-writes RUNDIR/training.log, RUNDIR/metrics.jsonl (one JSON object per logged
-step and per verification) and RUNDIR/checkpoints/last.safetensors (every
-train.ckpt_every steps and at the end) and best.safetensors (best
-verification accuracy). --resume continues RUNDIR exactly where its last
-checkpoint stands. Ctrl-C finishes the current step, writes a checkpoint and
-exits with status 130.`,
+The config and the data are checked before anything is written (at least
+2 identities, the crop inside the images, a warmup shorter than the run, the
+network of a resumed checkpoint); then the resolved config is printed and
+saved as RUNDIR/config.yaml, with data paths made absolute. The run writes
+RUNDIR/training.log, RUNDIR/metrics.jsonl (one JSON object per logged step and
+per verification) and RUNDIR/checkpoints/last.safetensors (every
+train.ckpt_every steps, every train.ckpt_minutes minutes and at the end) and
+best.safetensors (best verification accuracy). A run locks RUNDIR: a second
+train or --resume on it stops at once, naming the running process.
+--resume continues RUNDIR exactly where its last checkpoint stands, from any
+working directory. Ctrl-C or SIGTERM finishes the current step, writes a
+checkpoint and exits with status 130; SIGHUP (the terminal or SSH session
+closed) does the same with status 129.`,
 		Example: `  # the demo: tiny network, built-in synthetic faces, ends with the verification accuracy
   cocotrain train
 
