@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -11,7 +12,8 @@ import (
 // embedOptions are the flags of `cocotrain embed`.
 type embedOptions struct {
 	infer.EmbedOptions
-	crop []int
+	crop   []int
+	format string
 }
 
 func newEmbedCmd() *cobra.Command {
@@ -24,7 +26,9 @@ under --images (recursively, in sorted path order), preprocessed as in
 training, and writes an N×d float32 NumPy array: row i is
 L2-normalise(emb(image i) + emb(its mirror)), the embedding verification
 scores (--no-flip: the image alone). The image paths, relative to --images,
-go one per line to --names (default: the .npy path + ".names.txt").`,
+go one per line to --names (default: the .npy path + ".names.txt"). --out -
+(or /dev/stdout) with --format npy and --names writes the array to stdout and
+the summary to stderr.`,
 		Example: `  cocotrain embed --checkpoint runs/demo/checkpoints/best.safetensors --images faces/lfw --out lfw.npy
   python3 -c "import numpy; e = numpy.load('lfw.npy'); print(e.shape, e[0] @ e[1])"`,
 		Args: argsUsage(cobra.NoArgs),
@@ -36,15 +40,30 @@ go one per line to --names (default: the .npy path + ".names.txt").`,
 			if err != nil {
 				return usageError{err}
 			}
+			if o.format != "" && o.format != "npy" {
+				return usageError{fmt.Errorf("--format %q: embed writes npy", o.format)}
+			}
+			out, toStdout, err := stdoutPath(o.Out, o.format)
+			if err != nil {
+				return usageError{err}
+			}
+			if toStdout && o.Names == "" {
+				return usageError{errors.New("--out on stdout needs --names FILE for the image names")}
+			}
 			opt := o.EmbedOptions
-			opt.Crop, opt.Stdout = crop, cmd.OutOrStdout()
+			opt.Out, opt.Crop, opt.Stdout = out, crop, cmd.OutOrStdout()
+			if toStdout {
+				opt.Stdout = cmd.ErrOrStderr()
+			}
+			opt.Progress = progress(cmd, "embedding")
 			return infer.Embed(cmd.Context(), opt)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Checkpoint, "checkpoint", "", "checkpoint (.safetensors) of the model")
 	f.StringVar(&o.Images, "images", "", "directory of images (searched recursively)")
-	f.StringVar(&o.Out, "out", "", "output .npy file (N×d float32)")
+	f.StringVar(&o.Out, "out", "", "output .npy file (N×d float32); - for stdout (with --format npy and --names)")
+	f.StringVar(&o.format, "format", "", "npy (the only format; needed with --out -)")
 	f.StringVar(&o.Names, "names", "", "output file of the image names (default OUT.names.txt)")
 	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the config's")
 	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the config's")

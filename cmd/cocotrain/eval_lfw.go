@@ -74,6 +74,7 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 			}
 			opt := o.EvalOptions
 			opt.Crop, opt.Stdout = crop, cmd.OutOrStdout()
+			opt.Progress = progress(cmd, "embedding")
 			_, err = infer.EvalLFW(cmd.Context(), opt)
 			return err
 		},

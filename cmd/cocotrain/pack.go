@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/cocotrain/cocotrain/internal/data"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -49,15 +48,7 @@ file. Training memory-maps it and skips decoding.`,
 			}
 			opt := data.PackOptions{Preprocess: pre, SkipBad: o.skipBad, Workers: o.workers}
 			if !o.quiet {
-				var bar *progressbar.ProgressBar
-				opt.Progress = func(done, total int) {
-					if bar == nil {
-						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-							progressbar.OptionSetDescription("packing"), progressbar.OptionShowCount(),
-							progressbar.OptionClearOnFinish())
-					}
-					bar.Set(done)
-				}
+				opt.Progress = progress(cmd, "packing")
 			}
 			_, err := data.PackDataset(cmd.Context(), o.data, o.out, opt, cmd.OutOrStdout())
 			return err
@@ -72,6 +63,6 @@ file. Training memory-maps it and skips decoding.`,
 	f.IntSliceVar(&o.crop, "crop", nil, "cut the rectangle x,y,w,h before resizing")
 	f.BoolVar(&o.skipBad, "skip-bad", false, "leave out unreadable images (counted) instead of stopping")
 	f.IntVar(&o.workers, "workers", 0, "decode goroutines (0: all cores)")
-	f.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	f.BoolVar(&o.quiet, "quiet", false, "no progress bar (there is none when stderr is not a terminal)")
 	return cmd
 }

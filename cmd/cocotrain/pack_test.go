@@ -33,6 +33,12 @@ func TestPackCommand(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "packed 3 images of 2 identities") || !strings.Contains(stdout, "1 unreadable") {
 		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout, errOut)
 	}
+	// Without --quiet, stderr (a buffer, not a terminal) gets no progress bar.
+	os.Remove(out)
+	code, _, errOut = runCmd(t, "pack", "--data", filepath.Join(dir, "train"), "--out", out, "--size", "8", "--channels", "1", "--skip-bad")
+	if code != exitOK || strings.ContainsAny(errOut, "\r\x1b") {
+		t.Fatalf("pack without a terminal: code %d, stderr %q", code, errOut)
+	}
 	p, err := data.OpenPack(out)
 	if err != nil {
 		t.Fatal(err)

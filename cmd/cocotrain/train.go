@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +13,7 @@ import (
 // trainOptions are the flags of `cocotrain train`.
 type trainOptions struct {
 	train.Options
+	threads    int
 	noProgress bool
 }
 
@@ -27,13 +29,19 @@ channels. Without --config it runs the bundled configs/tiny-synth.yaml;
 without --data (and no data.path in the config) it trains on the built-in
 synthetic faces, generated in memory, and verifies on their pairs.
 
-The resolved config is printed and saved as RUNDIR/config.yaml. The run
-writes RUNDIR/training.log, RUNDIR/metrics.jsonl (one JSON object per logged
-step and per verification) and RUNDIR/checkpoints/last.safetensors (every
-train.ckpt_every steps and at the end) and best.safetensors (best
-verification accuracy). --resume continues RUNDIR exactly where its last
-checkpoint stands. Ctrl-C finishes the current step, writes a checkpoint and
-exits with status 130.`,
+The config and the data are checked before anything is written (at least
+2 identities, the crop inside the images, a warmup shorter than the run, the
+network of a resumed checkpoint); then the resolved config is printed and
+saved as RUNDIR/config.yaml, with data paths made absolute. The run writes
+RUNDIR/training.log, RUNDIR/metrics.jsonl (one JSON object per logged step and
+per verification) and RUNDIR/checkpoints/last.safetensors (every
+train.ckpt_every steps, every train.ckpt_minutes minutes and at the end) and
+best.safetensors (best verification accuracy). A run locks RUNDIR: a second
+train or --resume on it stops at once, naming the running process.
+--resume continues RUNDIR exactly where its last checkpoint stands, from any
+working directory. Ctrl-C or SIGTERM finishes the current step, writes a
+checkpoint and exits with status 130; SIGHUP (the terminal or SSH session
+closed) does the same with status 129.`,
 		Example: `  # the demo: tiny network, built-in synthetic faces, ends with the verification accuracy
   cocotrain train
 
@@ -49,22 +57,17 @@ exits with status 130.`,
   cocotrain train --out runs/mfn --resume`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (o.ValDir == "") != (o.ValPairs == "") {
-				return usageError{errors.New("--val-dir and --val-pairs go together")}
-			}
-			if o.ValBin != "" && o.ValDir != "" {
-				return usageError{errors.New("--val-bin excludes --val-dir/--val-pairs")}
-			}
-			if o.Resume && o.OutDir == "" {
-				return usageError{errors.New("--resume needs --out RUNDIR")}
-			}
-			if o.Resume && o.ConfigPath != "" {
-				return usageError{errors.New("--resume takes the config from the checkpoint: drop --config")}
-			}
 			opt := o.Options
+			if cmd.Flags().Changed("threads") {
+				opt.Sets = append([]string{"train.threads=" + strconv.Itoa(o.threads)}, opt.Sets...)
+			}
 			opt.Stdout, opt.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			opt.Progress = !o.noProgress && train.IsTerminal(opt.Stderr) && os.Getenv("TERM") != "dumb"
 			_, err := train.Run(cmd.Context(), opt)
+			var oe *train.OptionsError
+			if errors.As(err, &oe) {
+				return usageError{err}
+			}
 			return err
 		},
 	}
@@ -76,7 +79,7 @@ exits with status 130.`,
 	f.StringVar(&o.ValBin, "val-bin", "", "verification set as an insightface lfw.bin")
 	f.StringVar(&o.OutDir, "out", "", "run directory (default runs/<UTC time>)")
 	f.BoolVar(&o.Resume, "resume", false, "continue the run in --out from checkpoints/last.safetensors")
-	f.IntVar(&o.Threads, "threads", 0, "threads of the network (default train.threads, 0 = all cores)")
+	f.IntVar(&o.threads, "threads", 0, "threads of the network, 1..256 or 0 for all cores (sets train.threads)")
 	f.StringArrayVar(&o.Sets, "set", nil, "override a config value, e.g. --set train.epochs=1 (repeatable)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "print log lines instead of the progress bar")
 	return cmd

@@ -208,6 +208,8 @@ func TestTrainErrorsNameTheProblem(t *testing.T) {
 		{[]string{"train", "--out", dir, "--set", "train.nosuch=1"}, "nosuch"},
 		{[]string{"train", "--config", filepath.Join(dir, "none.yaml")}, "none.yaml"},
 		{[]string{"train", "--out", dir, "--resume"}, "last.safetensors"},
+		{[]string{"train", "--out", filepath.Join(dir, "t"), "--threads", "-1"}, "train.threads"},
+		{[]string{"train", "--out", filepath.Join(dir, "t"), "--threads", "1000"}, "train.threads"},
 		{[]string{"eval-lfw", "--checkpoint", filepath.Join(dir, "none.safetensors"), "--bin", "b"}, "none.safetensors"},
 	} {
 		code, _, errOut := runCmd(t, tc.args...)
@@ -236,6 +238,7 @@ func TestTrainInterruptedExits130(t *testing.T) {
 func TestDefaultTrainRuns(t *testing.T) {
 	args := append([]string{"train", "--out", t.TempDir(), "--set", "synth.identities=20", "--set", "synth.per_identity=8",
 		"--set", "synth.eval_identities=20", "--set", "synth.eval_per_identity=2", "--set", "train.epochs=1"}, trainSets...)
+	args = append(args, "--set", "optim.schedule.warmup_steps=4") // shorter than the 10 iterations
 	code, out, errOut := runCmd(t, args...)
 	if code != exitOK {
 		t.Fatalf("train: %d %s", code, errOut)

@@ -84,19 +84,27 @@ func Format(path string) (string, error) {
 // Options are the inputs of Run.
 type Options struct {
 	Checkpoint string // safetensors checkpoint
-	Out        string // output path; the extension picks the format
+	Out        string // output path
+	// Format is "npy", "csv" or "json"; "" picks it by Out's extension.
+	Format string
 }
 
 // Run exports the unit centroids of opts.Checkpoint to opts.Out and returns
 // them with the list of files written.
 func Run(opts Options) (*Centers, []string, error) {
-	if _, err := Format(opts.Out); err != nil {
+	format := opts.Format
+	if format == "" {
+		var err error
+		if format, err = Format(opts.Out); err != nil {
+			return nil, nil, err
+		}
+	} else if _, err := Format("." + format); err != nil {
 		return nil, nil, err
 	}
 	c, err := Load(opts.Checkpoint)
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := c.Write(opts.Out)
+	files, err := c.WriteFormat(opts.Out, format)
 	return c, files, err
 }

@@ -199,20 +199,21 @@ func TestExportErrors(t *testing.T) {
 		opts Options
 		want string
 	}{
-		{Options{noCentroids, filepath.Join(dir, "a.npy")}, "has no class centroids"},
-		{Options{noCentroids, filepath.Join(dir, "a.npy")}, "only head.weight"},
-		{Options{noClasses, filepath.Join(dir, "a.npy")}, `no "classes" metadata`},
-		{Options{badClasses, filepath.Join(dir, "a.npy")}, "not a JSON array"},
-		{Options{fewClasses, filepath.Join(dir, "a.npy")}, "names 2 classes"},
-		{Options{filepath.Join(dir, "missing.safetensors"), filepath.Join(dir, "a.npy")}, "missing.safetensors"},
-		{Options{good, filepath.Join(dir, "a.txt")}, "unsupported output format"},
+		{Options{Checkpoint: noCentroids, Out: filepath.Join(dir, "a.npy")}, "has no class centroids"},
+		{Options{Checkpoint: noCentroids, Out: filepath.Join(dir, "a.npy")}, "only head.weight"},
+		{Options{Checkpoint: noClasses, Out: filepath.Join(dir, "a.npy")}, `no "classes" metadata`},
+		{Options{Checkpoint: badClasses, Out: filepath.Join(dir, "a.npy")}, "not a JSON array"},
+		{Options{Checkpoint: fewClasses, Out: filepath.Join(dir, "a.npy")}, "names 2 classes"},
+		{Options{Checkpoint: filepath.Join(dir, "missing.safetensors"), Out: filepath.Join(dir, "a.npy")}, "missing.safetensors"},
+		{Options{Checkpoint: good, Out: filepath.Join(dir, "a.txt")}, "unsupported output format"},
+		{Options{Checkpoint: good, Out: filepath.Join(dir, "a.npy"), Format: "xml"}, "unsupported output format"},
 	} {
 		_, _, err := Run(tc.opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v, want it to contain %q", tc.opts, err, tc.want)
 		}
 	}
-	_, _, err := Run(Options{good, filepath.Join(dir, "centers.bin")})
+	_, _, err := Run(Options{Checkpoint: good, Out: filepath.Join(dir, "centers.bin")})
 	if !errors.Is(err, ErrFormat) {
 		t.Errorf("bad extension: %v is not ErrFormat", err)
 	}

@@ -28,6 +28,12 @@ func (c *Centers) Write(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.WriteFormat(path, format)
+}
+
+// WriteFormat writes c to path in format ("npy", "csv" or "json"),
+// whatever path's extension (/dev/stdout, a pipe), as Write does.
+func (c *Centers) WriteFormat(path, format string) ([]string, error) {
 	switch format {
 	case "npy":
 		names := path + NamesSuffix
@@ -45,9 +51,10 @@ func (c *Centers) Write(path string) ([]string, error) {
 		return []string{path, names}, nil
 	case "csv":
 		return []string{path}, fileio.WriteFile(path, c.writeCSV)
-	default:
+	case "json":
 		return []string{path}, fileio.WriteFile(path, c.writeJSON)
 	}
+	return nil, fmt.Errorf("%w %q: want npy, csv or json", ErrFormat, format)
 }
 
 func (c *Centers) writeCSV(w io.Writer) error {

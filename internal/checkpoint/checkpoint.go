@@ -61,6 +61,7 @@ const (
 	MetaRNG        = "rng"               // where every random stream stands, JSON (see Position)
 	MetaBestVal    = "best_val_accuracy" // best verification accuracy so far ("" when none)
 	MetaValAcc     = "val_accuracy"      // verification accuracy at this step ("" when not measured)
+	MetaLogWindow  = "log_window"        // the metrics since the last log line, JSON (see LogWindow)
 )
 
 // Position is where a run's random streams stand, saved as the "rng"
@@ -71,6 +72,16 @@ type Position struct {
 	Seed  uint64 `json:"seed"`
 	Epoch int    `json:"epoch"` // the epoch the next batch belongs to (0-based)
 	Batch int    `json:"batch"` // the index of the next batch in that epoch
+}
+
+// LogWindow is what a run has summed since its last metrics line, saved
+// as the "log_window" metadata so that a resumed run logs the same means as
+// a straight one. An empty window is not written; checkpoints without the key
+// resume with an empty window.
+type LogWindow struct {
+	Loss  float64 `json:"loss"`  // sum of the steps' losses
+	Acc   float64 `json:"acc"`   // sum of the steps' batch accuracies
+	Steps int     `json:"steps"` // steps summed
 }
 
 // Meta is what a checkpoint records besides the tensors.
@@ -91,6 +102,8 @@ type Meta struct {
 	// measured; ValAcc the accuracy measured at Step, NaN when none was (no
 	// verification due, or an interruption skipped it).
 	BestVal, ValAcc float64
+	// Window is the log window at Step.
+	Window LogWindow
 }
 
 // Checkpoint is a read and validated cocotrain checkpoint.
@@ -133,6 +146,13 @@ func Save(path string, a *params.Arena, opt *optim.Optimizer, m Meta) error {
 	md[MetaRNG] = string(pos)
 	md[MetaBestVal] = formatAcc(m.BestVal)
 	md[MetaValAcc] = formatAcc(m.ValAcc)
+	if m.Window.Steps > 0 { // an empty window is the key's absence
+		win, err := json.Marshal(m.Window)
+		if err != nil {
+			return err
+		}
+		md[MetaLogWindow] = string(win)
+	}
 	if err := safetensors.WriteFile(path, f); err != nil {
 		return fmt.Errorf("writing checkpoint: %w", err)
 	}
@@ -185,6 +205,11 @@ func Parse(path string, f *safetensors.File) (*Checkpoint, error) {
 	}
 	if err := json.Unmarshal([]byte(md[MetaRNG]), &ck.Position); err != nil || ck.Position.Epoch < 0 || ck.Position.Batch < 0 {
 		return nil, bad(MetaRNG, "want {\"seed\", \"epoch\", \"batch\"}")
+	}
+	if s := md[MetaLogWindow]; s != "" {
+		if err := json.Unmarshal([]byte(s), &ck.Window); err != nil || ck.Window.Steps < 0 {
+			return nil, bad(MetaLogWindow, "want {\"loss\", \"acc\", \"steps\"}")
+		}
 	}
 	for key, dst := range map[string]*float64{MetaBestVal: &ck.BestVal, MetaValAcc: &ck.ValAcc} {
 		if s := md[key]; s != "" {

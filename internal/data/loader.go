@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sync"
 )
 
@@ -129,6 +130,44 @@ func (l *Loader) Skipped() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.bad)
+}
+
+// SkippedNames returns the names (Source.Name) of the images that failed
+// to decode and were replaced (with skip_bad), sorted.
+func (l *Loader) SkippedNames() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	names := make([]string, 0, len(l.bad))
+	for idx := range l.bad {
+		names = append(names, l.src.Name(idx))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// CheckFirst preprocesses the first image of the set as a batch would, so
+// that a crop that does not fit the images is refused before training
+// starts. With skip_bad an image that does not decode is passed over for
+// the next (up to 100).
+func (l *Loader) CheckFirst() error {
+	if l.direct || len(l.items) == 0 {
+		return nil
+	}
+	pix := make([]uint8, l.pre.Len())
+	for _, idx := range l.items[:min(len(l.items), 100)] {
+		img, err := l.src.Image(idx)
+		if err != nil {
+			if l.cfg.SkipBad {
+				continue
+			}
+			return err
+		}
+		if err := l.pre.Pixels(pix, img); err != nil {
+			return fmt.Errorf("%s: %w", l.src.Name(idx), err)
+		}
+		return nil
+	}
+	return nil
 }
 
 // mix hashes values into one 64-bit seed (SplitMix64 finaliser).

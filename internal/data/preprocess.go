@@ -42,6 +42,23 @@ func (p Preprocess) Validate() error {
 	return nil
 }
 
+// Fits reports whether the crop lies inside an image of the given size: a
+// crop rectangle must lie wholly inside it, a centre crop be no larger.
+func (p Preprocess) Fits(size image.Point) error {
+	switch {
+	case p.Crop[2] > 0 && p.Crop[3] > 0:
+		r := image.Rect(p.Crop[0], p.Crop[1], p.Crop[0]+p.Crop[2], p.Crop[1]+p.Crop[3])
+		if !r.In(image.Rectangle{Max: size}) {
+			return fmt.Errorf("preprocess: crop [%d, %d, %d, %d] reaches outside the %d×%d image", p.Crop[0], p.Crop[1], p.Crop[2], p.Crop[3], size.X, size.Y)
+		}
+	case p.CenterCrop > 0:
+		if p.CenterCrop > size.X || p.CenterCrop > size.Y {
+			return fmt.Errorf("preprocess: centre crop %d is larger than the %d×%d image", p.CenterCrop, size.X, size.Y)
+		}
+	}
+	return nil
+}
+
 // cropRect returns the region of b that Apply reads.
 func (p Preprocess) cropRect(b image.Rectangle) image.Rectangle {
 	switch {
@@ -58,7 +75,7 @@ func (p Preprocess) cropRect(b image.Rectangle) image.Rectangle {
 
 // Apply writes img as a Channels×Size×Size tensor into dst (len ≥ p.Len()),
 // normalised to −1..1. It returns an error when the crop leaves nothing of
-// the image.
+// the image or reaches outside it (Fits).
 func (p Preprocess) Apply(dst []float32, img image.Image) error {
 	pix := make([]uint8, p.Len())
 	if err := p.Pixels(pix, img); err != nil {
@@ -89,10 +106,10 @@ var normTable = func() (t [256]float32) {
 // (golang.org/x/image/draw) and channel conversion, without normalising.
 // Grey from colour is ITU-R 601 luma, as color.GrayModel computes it.
 func (p Preprocess) Pixels(dst []uint8, img image.Image) error {
-	r := p.cropRect(img.Bounds())
-	if r.Empty() {
-		return fmt.Errorf("preprocess: crop %v leaves nothing of a %v image", p.Crop, img.Bounds().Size())
+	if err := p.Fits(img.Bounds().Size()); err != nil {
+		return err
 	}
+	r := p.cropRect(img.Bounds())
 	if r.Dx() != p.Size || r.Dy() != p.Size {
 		m := image.NewRGBA(image.Rect(0, 0, p.Size, p.Size))
 		draw.BiLinear.Scale(m, m.Rect, img, r, draw.Src, nil)

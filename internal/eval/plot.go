@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -34,20 +35,30 @@ func (r ROC) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// Plot draws the curve (true accept rate against false accept rate, linear
-// axes, the chance diagonal dashed) with gonum.org/v1/plot; title heads it
-// and the legend gives the AUC.
+// Plot draws the curve (true accept rate against false accept rate, the
+// false accept rate on a log scale so that the operating points 1e-3 and
+// 1e-4 are visible; the chance diagonal dashed) with gonum.org/v1/plot;
+// title heads it and the legend gives the AUC. The axis starts at 1e-4, or
+// lower when the curve has smaller non-zero rates; points at rate 0 cannot
+// be drawn on it.
 func (r ROC) Plot(title string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = "false accept rate"
+	p.X.Label.Text = "false accept rate (log scale)"
 	p.Y.Label.Text = "true accept rate"
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 1e-4, 1, 0, 1
 	p.Add(plotter.NewGrid())
 
-	pts := make(plotter.XYs, len(r.FPR))
-	for i := range pts {
-		pts[i] = plotter.XY{X: r.FPR[i], Y: r.TPR[i]}
+	var pts plotter.XYs
+	for i := range r.FPR {
+		if r.FPR[i] > 0 {
+			pts = append(pts, plotter.XY{X: r.FPR[i], Y: r.TPR[i]})
+			p.X.Min = min(p.X.Min, r.FPR[i])
+		}
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("eval: ROC plot: no point with a non-zero false accept rate")
 	}
 	curve, err := plotter.NewLine(pts)
 	if err != nil {
@@ -56,16 +67,25 @@ func (r ROC) Plot(title string) (*plot.Plot, error) {
 	curve.Color = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
 	curve.Width = vg.Points(1.5)
 
-	chance := plotter.NewFunction(func(x float64) float64 { return x })
+	// The diagonal, sampled evenly on the log axis.
+	diag := make(plotter.XYs, 101)
+	for i := range diag {
+		x := math.Pow(10, math.Log10(p.X.Min)*(1-float64(i)/100))
+		diag[i] = plotter.XY{X: x, Y: x}
+	}
+	chance, err := plotter.NewLine(diag)
+	if err != nil {
+		return nil, fmt.Errorf("eval: ROC plot: %w", err)
+	}
 	chance.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
 	chance.Color = color.Gray{Y: 0x80}
 
 	p.Add(chance, curve)
 	p.Legend.Add(fmt.Sprintf("ROC (AUC %.4f)", r.AUC()), curve)
 	p.Legend.Add("chance", chance)
-	p.Legend.Left = false
-	p.Legend.Top = false
-	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), vg.Points(6)
+	p.Legend.Left = true
+	p.Legend.Top = true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
 	return p, nil
 }
 

@@ -39,6 +39,9 @@ type EmbedOptions struct {
 	BatchSize, Threads int
 	// Stdout receives a one-line summary.
 	Stdout io.Writer
+	// Progress, when set, is called after each batch with the images done
+	// and the total.
+	Progress func(done, total int)
 }
 
 // imageExts are the file extensions the data package decodes.
@@ -107,7 +110,7 @@ func Embed(ctx context.Context, opt EmbedOptions) error {
 	if err != nil {
 		return err
 	}
-	emb, err := eval.Extract(ctx, m, src, withCrop(m.Preprocess(), opt.Crop, opt.CenterCrop), eval.Options{BatchSize: opt.BatchSize})
+	emb, err := eval.Extract(ctx, m, src, withCrop(m.Preprocess(), opt.Crop, opt.CenterCrop), eval.Options{BatchSize: opt.BatchSize, Progress: opt.Progress})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/data"
@@ -51,6 +52,9 @@ type EvalOptions struct {
 	BatchSize, Threads int
 	// Stdout receives the report.
 	Stdout io.Writer
+	// Progress, when set, is called after each batch of the extraction
+	// with the images done and the total.
+	Progress func(done, total int)
 }
 
 // loadSet opens the verification set the options name.
@@ -96,7 +100,7 @@ func EvalLFW(ctx context.Context, opt EvalOptions) (*eval.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	eo := eval.Options{BatchSize: opt.BatchSize}
+	eo := eval.Options{BatchSize: opt.BatchSize, Progress: opt.Progress}
 	var rep *eval.Report
 	switch {
 	case m != nil:
@@ -121,14 +125,18 @@ func EvalLFW(ctx context.Context, opt EvalOptions) (*eval.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeReport(opt, rep); err != nil {
+	title := "ROC: " + rep.Method
+	if m != nil {
+		title = fmt.Sprintf("ROC: %s (%s)", m.Config.Model.Arch, filepath.Base(opt.Checkpoint))
+	}
+	if err := writeReport(opt, rep, title); err != nil {
 		return nil, err
 	}
 	return rep, nil
 }
 
-// writeReport prints rep and writes its ROC files.
-func writeReport(opt EvalOptions, rep *eval.Report) error {
+// writeReport prints rep and writes its ROC files, the plot under title.
+func writeReport(opt EvalOptions, rep *eval.Report, title string) error {
 	if opt.JSON {
 		b, err := json.Marshal(rep)
 		if err != nil {
@@ -140,7 +148,6 @@ func writeReport(opt EvalOptions, rep *eval.Report) error {
 	} else if err := rep.WriteText(opt.Stdout); err != nil {
 		return err
 	}
-	title := "ROC: " + rep.Method
 	if opt.ROCPNG != "" {
 		if err := fileio.WriteFile(opt.ROCPNG, func(w io.Writer) error { return rep.ROC.WritePNG(w, title) }); err != nil {
 			return err

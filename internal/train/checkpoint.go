@@ -10,6 +10,10 @@ import (
 // Position is where a run's data stream stands, as a checkpoint records it.
 type Position = checkpoint.Position
 
+// LogWindow is what a run has summed since its last metrics line, as a
+// checkpoint records it.
+type LogWindow = checkpoint.LogWindow
+
 // Checkpoint is a checkpoint read to resume a run: the validated file and
 // metadata (internal/checkpoint) and the training config it records.
 type Checkpoint struct {
@@ -43,6 +47,7 @@ type checkpointMeta struct {
 	pos     Position
 	bestVal float64 // NaN: none
 	valAcc  float64 // NaN: not measured at this step
+	window  LogWindow
 }
 
 // saveCheckpoint writes the run's arena (network, loss head, buffers), the
@@ -54,6 +59,6 @@ func saveCheckpoint(path string, a *params.Arena, opt *optim.Optimizer, m checkp
 	}
 	return checkpoint.Save(path, a, opt, checkpoint.Meta{
 		ConfigYAML: string(cfgYAML), Step: m.step, Epoch: m.epoch, Classes: m.classes, DataDigest: m.digest,
-		Position: m.pos, BestVal: m.bestVal, ValAcc: m.valAcc,
+		Position: m.pos, BestVal: m.bestVal, ValAcc: m.valAcc, Window: m.window,
 	})
 }

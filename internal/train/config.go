@@ -46,6 +46,10 @@ type Settings struct {
 	// CkptEvery is the number of iterations between checkpoints (0: only at
 	// the end and on interruption).
 	CkptEvery int `yaml:"ckpt_every"`
+	// CkptMinutes is the most wall-clock minutes between checkpoints (0:
+	// no time-based checkpoints): with CkptEvery, a crash loses at most
+	// this much work.
+	CkptMinutes float64 `yaml:"ckpt_minutes"`
 	// ValBatchSize is the batch size of embedding extraction.
 	ValBatchSize int `yaml:"val_batch_size"`
 	// ValDir and ValPairs are an LFW-layout directory and its pairs.txt,
@@ -65,7 +69,7 @@ func DefaultConfig() Config {
 		Optim: optim.DefaultConfig(),
 		Data:  data.DefaultConfig(),
 		Synth: synth.DefaultConfig(),
-		Train: Settings{Epochs: 1, BatchSize: 64, Seed: 1, LogEvery: 20, ValBatchSize: 128},
+		Train: Settings{Epochs: 1, BatchSize: 64, Seed: 1, LogEvery: 20, CkptMinutes: 10, ValBatchSize: 128},
 	}
 }
 
@@ -77,12 +81,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("train.epochs must be positive, got %d", t.Epochs)
 	case t.BatchSize <= 0:
 		return fmt.Errorf("train.batch_size must be positive, got %d", t.BatchSize)
-	case t.Threads < 0:
-		return fmt.Errorf("train.threads must not be negative, got %d", t.Threads)
+	case checkThreads(t.Threads) != nil:
+		return checkThreads(t.Threads)
 	case t.LogEvery <= 0:
 		return fmt.Errorf("train.log_every must be positive, got %d", t.LogEvery)
-	case t.ValEvery < 0 || t.CkptEvery < 0:
-		return errors.New("train.val_every and train.ckpt_every must not be negative")
+	case t.ValEvery < 0 || t.CkptEvery < 0 || !(t.CkptMinutes >= 0):
+		return errors.New("train.val_every, train.ckpt_every and train.ckpt_minutes must not be negative")
 	case t.ValBatchSize <= 0:
 		return fmt.Errorf("train.val_batch_size must be positive, got %d", t.ValBatchSize)
 	case t.ValBin != "" && (t.ValDir != "" || t.ValPairs != ""):

@@ -42,13 +42,15 @@ type logger struct {
 	metrics, log *os.File
 	bar          *progressbar.ProgressBar
 	stderr       io.Writer // the human lines when there is no bar
+	epochs       int       // the run's length in epochs
 }
 
 // openLogger opens (appending) the metrics and log files of a run. With
 // resumeStep ≥ 0, metrics lines after that step (written after the
-// checkpoint the run resumes from) are dropped first. bar, when not nil,
+// checkpoint the run resumes from) are dropped first. epochs is the run's
+// length, for the bar. bar, when not nil,
 // shows progress instead of printing lines to stderr.
-func openLogger(metricsPath, logPath string, resumeStep int, bar *progressbar.ProgressBar, stderr io.Writer) (*logger, error) {
+func openLogger(metricsPath, logPath string, resumeStep, epochs int, bar *progressbar.ProgressBar, stderr io.Writer) (*logger, error) {
 	if resumeStep >= 0 {
 		if err := truncateMetrics(metricsPath, resumeStep); err != nil {
 			return nil, err
@@ -63,7 +65,7 @@ func openLogger(metricsPath, logPath string, resumeStep int, bar *progressbar.Pr
 		m.Close()
 		return nil, err
 	}
-	return &logger{metrics: m, log: l, bar: bar, stderr: stderr}, nil
+	return &logger{metrics: m, log: l, bar: bar, stderr: stderr, epochs: epochs}, nil
 }
 
 // truncateMetrics keeps the metrics lines of steps ≤ step.
@@ -115,21 +117,39 @@ func (l *logger) Metrics(v any) error {
 
 // Step logs a training step: a metrics line, a log line, and the bar's
 // description.
-func (l *logger) Step(m StepMetrics, epochs int) error {
+func (l *logger) Step(m StepMetrics) error {
+	epochs := l.epochs
 	line := fmt.Sprintf("step %d epoch %.2f/%d loss %.4f acc %.3f lr %.4g %.0f img/s data wait %.1f%%", m.Step, m.Epoch, epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS, 100*m.DataWait)
 	fmt.Fprintf(l.log, "%s %s\n", time.Now().UTC().Format(time.RFC3339), line)
 	if l.bar != nil {
-		l.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.3f acc %.2f lr %.3g %.0f img/s", min(int(m.Epoch)+1, epochs), epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS))
+		l.describe(m)
 	} else {
 		fmt.Fprintln(l.stderr, line)
 	}
 	return l.Metrics(m)
 }
 
-// Advance moves the progress bar to step.
-func (l *logger) Advance(step int) {
+// describe shows m on the bar.
+func (l *logger) describe(m StepMetrics) {
+	epochs := l.epochs
+	l.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.3f acc %.2f lr %.3g %.0f img/s", min(int(m.Epoch)+1, epochs), epochs, m.Loss, m.Acc, m.LR, m.ImagesPerS))
+}
+
+// Advance moves the progress bar to step and shows the metrics of the
+// steps since the last log line (computed only when there is a bar), so
+// that the bar shows the loss and speed from the first step on.
+func (l *logger) Advance(step int, live func() StepMetrics) {
 	if l.bar != nil {
+		l.describe(live())
 		l.bar.Set(step)
+	}
+}
+
+// Verifying shows the progress of a verification's embedding extraction
+// on the bar (an eval.Options.Progress callback).
+func (l *logger) Verifying(done, total int) {
+	if l.bar != nil {
+		l.bar.Describe(fmt.Sprintf("verification: %d/%d images", done, total))
 	}
 }
 
@@ -146,6 +166,9 @@ func (l *logger) Close() error {
 	return err
 }
 
+// barThrottle is the shortest time between two redraws of the bar.
+var barThrottle = 200 * time.Millisecond
+
 // newBar returns the progress bar of a run of total iterations starting at
 // step on w.
 func newBar(w io.Writer, total, step int) *progressbar.ProgressBar {
@@ -156,7 +179,7 @@ func newBar(w io.Writer, total, step int) *progressbar.ProgressBar {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionSetWidth(20),
-		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionThrottle(barThrottle),
 		progressbar.OptionSetItsString("it"),
 	)
 	bar.Set(step)

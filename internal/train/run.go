@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -39,8 +40,6 @@ type Options struct {
 	OutDir string
 	// Resume continues the run in OutDir from checkpoints/last.safetensors.
 	Resume bool
-	// Threads overrides train.threads when positive.
-	Threads int
 	// Sets are --set key=value overrides, applied last in order.
 	Sets []string
 	// Stdout receives the resolved config and the final report; Stderr the
@@ -98,7 +97,33 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if res != nil {
 		res.Elapsed = time.Since(start)
 	}
+	var ie *InterruptedError
+	if err != nil && !errors.As(err, &ie) {
+		r.log.Printf("error: %v", err)
+	}
 	return res, err
+}
+
+// OptionsError is a combination of options that cannot work (a
+// command-line mistake).
+type OptionsError struct{ msg string }
+
+func (e *OptionsError) Error() string { return e.msg }
+
+// validate checks the options that go together or exclude each other.
+func (opt Options) validate() error {
+	bad := func(msg string) error { return &OptionsError{msg} }
+	switch {
+	case (opt.ValDir == "") != (opt.ValPairs == ""):
+		return bad("--val-dir and --val-pairs go together")
+	case opt.ValBin != "" && opt.ValDir != "":
+		return bad("--val-bin excludes --val-dir/--val-pairs")
+	case opt.Resume && opt.OutDir == "":
+		return bad("--resume needs --out RUNDIR (the run to continue)")
+	case opt.Resume && opt.ConfigPath != "":
+		return bad("--resume takes the config from the checkpoint: drop --config (use --set to change a value)")
+	}
+	return nil
 }
 
 // resolveConfig builds the run's config from the options: the checkpoint's
@@ -106,13 +131,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 	var cfg Config
 	var ck *Checkpoint
+	if err := opt.validate(); err != nil {
+		return cfg, nil, err
+	}
 	if opt.Resume {
-		if opt.OutDir == "" {
-			return cfg, nil, errors.New("--resume needs --out RUNDIR (the run to continue)")
-		}
-		if opt.ConfigPath != "" {
-			return cfg, nil, errors.New("--resume takes the config from the checkpoint: drop --config (use --set to change a value)")
-		}
 		var err error
 		if ck, err = ReadCheckpoint(filepath.Join(opt.OutDir, LastFile)); err != nil {
 			return cfg, nil, fmt.Errorf("resuming: %w", err)
@@ -130,25 +152,62 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 	if opt.ValDir != "" || opt.ValPairs != "" || opt.ValBin != "" {
 		cfg.Train.ValDir, cfg.Train.ValPairs, cfg.Train.ValBin = opt.ValDir, opt.ValPairs, opt.ValBin
 	}
-	if opt.Threads > 0 {
-		cfg.Train.Threads = opt.Threads
-	}
 	if err := applySets(&cfg, opt.Sets); err != nil {
 		return cfg, nil, err
 	}
-	return cfg, ck, cfg.Validate()
+	if err := absPaths(&cfg); err != nil {
+		return cfg, nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, nil, err
+	}
+	if ck != nil {
+		if err := checkArch(ck, cfg, opt.OutDir); err != nil {
+			return cfg, nil, err
+		}
+	}
+	return cfg, ck, nil
 }
 
-// prepareDir creates the run directory and refuses to start a fresh run over
-// an existing one.
-func prepareDir(opt *Options) error {
-	if opt.OutDir == "" {
-		opt.OutDir = filepath.Join("runs", time.Now().UTC().Format("20060102-150405"))
+// absPaths makes the data and verification paths of cfg absolute, so that
+// the config saved in RUNDIR and in its checkpoints resumes from any
+// working directory.
+func absPaths(cfg *Config) error {
+	for _, p := range []*string{&cfg.Data.Path, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValBin} {
+		if *p == "" {
+			continue
+		}
+		a, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = a
 	}
-	if !opt.Resume && fileExists(filepath.Join(opt.OutDir, LastFile)) {
-		return fmt.Errorf("%s already holds a run (%s): continue it with --resume or choose another --out", opt.OutDir, LastFile)
+	return nil
+}
+
+// movedHint turns the error of opening a resumed run's dataset that is no
+// longer where the run recorded it into one that says how to go on.
+func movedHint(err error, opt Options, path, flags string) error {
+	if err != nil && opt.Resume && errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("resuming: %w: the run's data is no longer at %s; if it moved, pass %s again with its new place", err, path, flags)
 	}
-	return os.MkdirAll(filepath.Join(opt.OutDir, filepath.Dir(LastFile)), 0o755)
+	return err
+}
+
+// checkFresh refuses to start a fresh run in a directory that already
+// holds one ("" is a new directory).
+func checkFresh(dir string) error {
+	if dir != "" && fileExists(filepath.Join(dir, LastFile)) {
+		return fmt.Errorf("%s already holds a run (%s): continue it with --resume or choose another --out", dir, LastFile)
+	}
+	return nil
+}
+
+// dirExists reports whether path names an existing directory.
+func dirExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // printConfig writes the resolved config as aligned lines.

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cocotrain/cocotrain/internal/data"
@@ -43,6 +45,13 @@ type runner struct {
 	dEmb    []float32
 	log     *logger
 	lastCk  string // the last checkpoint written or resumed from ("" if none)
+	// win holds the metrics since the last log line; its loss and accuracy
+	// sums go into checkpoints, so a resumed run logs what a straight one
+	// does.
+	win window
+	// lastSave is when last.safetensors was last written (or the run
+	// started): train.ckpt_minutes counts from it.
+	lastSave time.Time
 	// valPending is set on resuming from a checkpoint whose step was due a
 	// verification that an interruption skipped: the loop runs it first, so
 	// best.safetensors ends as in a run that was never interrupted.
@@ -50,29 +59,37 @@ type runner struct {
 	closers    []func() error
 }
 
-// setup resolves the config, prepares the run directory, opens the data,
-// builds the network, head and optimizer and restores a checkpoint on resume.
+// setup resolves and checks the config, opens and checks the data, builds
+// the network, head and optimizer and restores a checkpoint on resume; only
+// then does it create (or, on resume, take over) the run directory, so that
+// a run refused for any reason leaves nothing behind. The run directory is
+// locked for the run's life (lockRunDir).
 func setup(ctx context.Context, opt Options) (_ *runner, err error) {
-	cfg, ck, err := resolveConfig(opt)
-	if err != nil {
-		return nil, err
-	}
-	if err := prepareDir(&opt); err != nil {
-		return nil, err
-	}
-	r := &runner{opt: opt, cfg: cfg, dir: opt.OutDir, bestVal: math.NaN()}
+	r := &runner{opt: opt, bestVal: math.NaN()}
 	defer func() {
 		if err != nil {
 			r.close()
 		}
 	}()
-	printConfig(opt.Stdout, cfg)
-	if err := writeConfig(filepath.Join(r.dir, ConfigFile), cfg); err != nil {
-		return nil, err
+	if opt.Resume && opt.OutDir != "" && dirExists(opt.OutDir) {
+		// Lock before reading the checkpoint that a live run may be replacing.
+		if err := r.lockDir(opt.OutDir); err != nil {
+			return nil, err
+		}
 	}
-	src, syn, err := openTrainingSet(ctx, cfg)
+	cfg, ck, err := resolveConfig(opt)
 	if err != nil {
 		return nil, err
+	}
+	if !opt.Resume {
+		if err := checkFresh(opt.OutDir); err != nil {
+			return nil, err
+		}
+	}
+	r.cfg = cfg
+	src, syn, err := openTrainingSet(ctx, cfg)
+	if err != nil {
+		return nil, movedHint(err, opt, cfg.Data.Path, "--data")
 	}
 	if c, ok := src.(io.Closer); ok {
 		r.closers = append(r.closers, c.Close)
@@ -86,10 +103,16 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	r.classes = r.loader.Classes()
 	r.digest = data.Digest(src)
 	if r.val, r.valName, err = openValSet(cfg, syn); err != nil {
-		return nil, err
+		return nil, movedHint(err, opt, r.cfg.Train.ValDir+r.cfg.Train.ValBin, "--val-dir and --val-pairs (or --val-bin)") // one of them is set
 	}
 	r.valPre = pre
+	if err := r.checkData(); err != nil {
+		return nil, err
+	}
 	if err := r.build(); err != nil {
+		return nil, err
+	}
+	if err := checkSchedule(r.sched.Warmup(), r.total); err != nil {
 		return nil, err
 	}
 	resumeStep := -1
@@ -99,14 +122,25 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 		}
 		resumeStep = ck.Step
 	}
+	if err := r.openDir(); err != nil {
+		return nil, err
+	}
+	r.lastSave = time.Now()
+	printConfig(opt.Stdout, cfg)
+	if err := writeConfig(filepath.Join(r.dir, ConfigFile), cfg); err != nil {
+		return nil, err
+	}
 	var bar *progressbar.ProgressBar
 	if opt.Progress {
 		bar = newBar(opt.Stderr, r.total, r.step)
 	}
-	if r.log, err = openLogger(filepath.Join(r.dir, MetricsFile), filepath.Join(r.dir, LogFile), resumeStep, bar, opt.Stderr); err != nil {
+	if r.log, err = openLogger(filepath.Join(r.dir, MetricsFile), filepath.Join(r.dir, LogFile), resumeStep, cfg.Train.Epochs, bar, opt.Stderr); err != nil {
 		return nil, err
 	}
 	r.closers = append(r.closers, r.log.Close)
+	if w := threadsWarning(cfg.Train.Threads); w != "" {
+		r.log.Printf("%s", w)
+	}
 	if ck != nil {
 		r.log.Printf("resumed %s at step %d of %d (epoch %d)", ck.Path, r.step, r.total, r.step/r.spe)
 	}
@@ -114,6 +148,41 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	r.log.Printf("model %s: %d parameters, %.1f MFLOPs per image; loss %s over %d classes; %d images, %d iterations per epoch, %d in all; verification: %s",
 		m.Arch, s.Params, float64(s.FLOPs())/1e6, r.head.Type(), len(r.classes), r.loader.Len(), r.spe, r.total, orNone(r.valName))
 	return r, nil
+}
+
+// lockDir takes the lock of the existing run directory dir for the run.
+func (r *runner) lockDir(dir string) error {
+	l, err := lockRunDir(dir)
+	if err != nil {
+		return err
+	}
+	r.closers = append(r.closers, l.Close)
+	r.dir = dir
+	return nil
+}
+
+// openDir creates the run directory of a fresh run (default
+// runs/<UTC time>) and locks it; a resumed run holds its lock already.
+func (r *runner) openDir() error {
+	if r.dir != "" {
+		return nil
+	}
+	dir := r.opt.OutDir
+	if dir == "" {
+		dir = filepath.Join("runs", time.Now().UTC().Format("20060102-150405"))
+	}
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(LastFile)), 0o755); err != nil {
+		return err
+	}
+	if err := r.lockDir(dir); err != nil {
+		return err
+	}
+	if !r.opt.Resume {
+		// Checked again under the lock: another run may have started here
+		// since the first check.
+		return checkFresh(dir)
+	}
+	return nil
 }
 
 // orNone returns s, or "none" when it is empty.
@@ -175,6 +244,7 @@ func (r *runner) restore(ck *Checkpoint) error {
 		return fmt.Errorf("%s: %w", ck.Path, err)
 	}
 	r.step, r.bestVal, r.lastCk = ck.Step, ck.BestVal, ck.Path
+	r.win = window{loss: ck.Window.Loss, acc: ck.Window.Acc, steps: ck.Window.Steps}
 	t := r.cfg.Train
 	r.valPending = r.val != nil && t.ValEvery > 0 && r.step%t.ValEvery == 0 && r.step < r.total && math.IsNaN(ck.ValAcc)
 	return nil
@@ -209,7 +279,8 @@ func (r *runner) trainStep(b *data.Batch) (lossV, acc float64, err error) {
 	return lossV, acc, nil
 }
 
-// window accumulates the training metrics between two log lines.
+// window accumulates the training metrics between two log lines. Its
+// timings start afresh on resume; the sums come from the checkpoint.
 type window struct {
 	loss, acc float64
 	steps     int
@@ -222,7 +293,7 @@ type window struct {
 // checkpointing on the way.
 func (r *runner) loop(ctx context.Context) (*Result, error) {
 	t := r.cfg.Train
-	var w window
+	w := &r.win
 	if r.valPending {
 		r.valPending = false
 		if err := r.verifyAndSave(ctx); err != nil {
@@ -255,17 +326,16 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			lossV, acc, err := r.trainStep(b)
 			if err != nil {
 				it.Close()
-				r.log.Printf("%v", err)
 				return nil, err
 			}
 			w.loss, w.acc, w.steps, w.images = w.loss+lossV, w.acc+acc, w.steps+1, w.images+len(b.Labels)
 			w.busy += time.Since(t0)
-			r.log.Advance(r.step)
+			r.log.Advance(r.step, func() StepMetrics { return r.windowMetrics(w) })
 			if r.opt.AfterStep != nil {
 				r.opt.AfterStep(r.step)
 			}
 			if r.step%t.LogEvery == 0 || r.step == r.total {
-				if err := r.logWindow(&w); err != nil {
+				if err := r.logWindow(w); err != nil {
 					it.Close()
 					return nil, err
 				}
@@ -288,7 +358,15 @@ func (r *runner) logWindow(w *window) error {
 	if w.steps == 0 {
 		return nil
 	}
-	m := StepMetrics{
+	m := r.windowMetrics(w)
+	*w = window{}
+	return r.log.Step(m)
+}
+
+// windowMetrics returns the means of the window w (with at least one
+// step) as the metrics line of the current step.
+func (r *runner) windowMetrics(w *window) StepMetrics {
+	return StepMetrics{
 		Step:       r.step,
 		Epoch:      float64(r.step) / float64(r.spe),
 		LR:         r.sched.LR(r.step - 1),
@@ -297,12 +375,11 @@ func (r *runner) logWindow(w *window) error {
 		ImagesPerS: float64(w.images) / (w.busy + w.wait).Seconds(),
 		DataWait:   w.wait.Seconds() / (w.busy + w.wait).Seconds(),
 	}
-	*w = window{}
-	return r.log.Step(m, r.cfg.Train.Epochs)
 }
 
-// periodic verifies and checkpoints when the step calls for it (the last
-// step is left to finish).
+// periodic verifies and checkpoints when the step calls for it, or when
+// train.ckpt_minutes have passed since the last checkpoint (the last step is
+// left to finish).
 func (r *runner) periodic(ctx context.Context) error {
 	t := r.cfg.Train
 	if r.step == r.total {
@@ -311,7 +388,8 @@ func (r *runner) periodic(ctx context.Context) error {
 	if r.val != nil && t.ValEvery > 0 && r.step%t.ValEvery == 0 {
 		return r.verifyAndSave(ctx)
 	}
-	if t.CkptEvery > 0 && r.step%t.CkptEvery == 0 {
+	due := t.CkptEvery > 0 && r.step%t.CkptEvery == 0
+	if due || t.CkptMinutes > 0 && time.Since(r.lastSave).Minutes() >= t.CkptMinutes {
 		return r.save(filepath.Join(r.dir, LastFile), math.NaN())
 	}
 	return nil
@@ -339,7 +417,7 @@ func (r *runner) verifyAndSave(ctx context.Context) error {
 // logs the outcome.
 func (r *runner) verify(ctx context.Context) (*eval.Report, error) {
 	t0 := time.Now()
-	rep, err := eval.Evaluate(ctx, r.net, r.val, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize})
+	rep, err := eval.Evaluate(ctx, r.net, r.val, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize, Progress: r.log.Verifying})
 	if err != nil {
 		return nil, fmt.Errorf("verification on %s: %w", r.valName, err)
 	}
@@ -365,12 +443,13 @@ func (r *runner) save(path string, valAcc float64) error {
 		cfg: r.cfg, step: r.step, epoch: r.step / r.spe, classes: r.classes, digest: r.digest,
 		pos:     Position{Seed: r.cfg.Train.Seed, Epoch: r.step / r.spe, Batch: r.step % r.spe},
 		bestVal: r.bestVal, valAcc: valAcc,
+		window: LogWindow{Loss: r.win.loss, Acc: r.win.acc, Steps: r.win.steps},
 	})
 	if err != nil {
 		return err
 	}
 	if path == filepath.Join(r.dir, LastFile) {
-		r.lastCk = path
+		r.lastCk, r.lastSave = path, time.Now()
 	}
 	return nil
 }
@@ -381,6 +460,7 @@ func (r *runner) interrupt() error {
 	if err := r.save(path, math.NaN()); err != nil {
 		return fmt.Errorf("interrupted, and the checkpoint failed: %w", err)
 	}
+	r.logSkipped()
 	r.log.Printf("interrupted after step %d: wrote %s", r.step, path)
 	return &InterruptedError{Step: r.step, Checkpoint: path}
 }
@@ -407,10 +487,25 @@ func (r *runner) finish(ctx context.Context) (*Result, error) {
 	if err := r.save(res.LastCheckpoint, valAcc); err != nil {
 		return nil, err
 	}
+	r.logSkipped()
 	r.log.Printf("finished %d iterations: %s", r.step, res.LastCheckpoint)
 	if res.Report != nil {
 		fmt.Fprintf(r.opt.Stdout, "verification on %s (%d pairs, %d folds): accuracy %.4f ± %.4f\n",
 			r.valName, res.Report.Pairs, res.Report.Folds, res.Report.AccuracyMean, res.Report.AccuracyStd)
 	}
 	return res, nil
+}
+
+// logSkipped reports the images that data.skip_bad passed over, by name
+// (the first 20).
+func (r *runner) logSkipped() {
+	names := r.loader.SkippedNames()
+	if len(names) == 0 {
+		return
+	}
+	n, more := len(names), ""
+	if n > 20 {
+		names, more = names[:20], fmt.Sprintf(" and %d more", len(names)-20)
+	}
+	r.log.Printf("data.skip_bad: skipped %d images that failed to read: %s%s", n, strings.Join(names, ", "), more)
 }
