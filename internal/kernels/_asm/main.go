@@ -653,6 +653,10 @@ func main() {
 	header(&c)
 	planeOps(&c)
 	write(dir, "chanops_avx512_amd64.s", &c)
+	var c2 asm
+	header(&c2)
+	planeOpsAVX2(&c2)
+	write(dir, "chanops_avx2_amd64.s", &c2)
 	var d asm
 	header(&d)
 	depthwiseOps(&d)
