@@ -661,6 +661,10 @@ func main() {
 	header(&d)
 	depthwiseOps(&d)
 	write(dir, "depthwise_avx512_amd64.s", &d)
+	var d2 asm
+	header(&d2)
+	depthwiseOpsAVX2(&d2)
+	write(dir, "depthwise_avx2_amd64.s", &d2)
 	var np asm
 	header(&np)
 	normActPoolOps(&np)
