@@ -669,6 +669,10 @@ func main() {
 	header(&np)
 	normActPoolOps(&np)
 	write(dir, "normactpool_avx512_amd64.s", &np)
+	var np2 asm
+	header(&np2)
+	normActPoolOpsAVX2(&np2)
+	write(dir, "normactpool_avx2_amd64.s", &np2)
 	var w asm
 	header(&w)
 	winogradOps(&w)
