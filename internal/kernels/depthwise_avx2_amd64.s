@@ -7,11 +7,12 @@
 // AVX2+FMA 3×3 padding-1 depthwise kernels, written by
 // _asm/depthwise_avx2.go (layout and registers described there).
 
-// func dwConv3s1AVX2(out, in, w, m unsafe.Pointer, c, h, wd int)
+// func dwConv3s1AVX2(out, in, w, m unsafe.Pointer, c, h, wd, pf int)
 // The 3×3 stride-1 padding-1 correlation of c ≥ 1 planes of h×wd floats
 // in with their filters w (c×9) overwrites out (c×h×wd); m holds the masks
-// of the first and last strip (left, centre, right taps: 2×3×8 int32).
-TEXT ·dwConv3s1AVX2(SB), NOSPLIT, $0-56
+// of the first and last strip (left, centre, right taps: 2×3×8 int32);
+// pf is the prefetch distance in bytes.
+TEXT ·dwConv3s1AVX2(SB), NOSPLIT, $0-64
 	MOVQ out+0(FP), DI
 	MOVQ in+8(FP), SI
 	MOVQ w+16(FP), R15
@@ -42,6 +43,8 @@ s1strip:
 	LEAQ (DI)(R12*4), R8
 	MOVQ h+40(FP), R13
 	VXORPS Y10, Y10, Y10
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVUPS -4(R14), Y12
 	VFMADD231PS Y12, Y6, Y9
 	VFMADD231PS Y12, Y3, Y10
@@ -60,6 +63,8 @@ s1strip:
 	DECQ R13
 	JZ s1pend
 s1prow:
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVUPS -4(R14), Y12
 	VFMADD231PS Y12, Y6, Y9
 	VFMADD231PS Y12, Y3, Y10
@@ -73,6 +78,8 @@ s1prow:
 	VFMADD231PS Y12, Y5, Y10
 	VFMADD231PS Y12, Y2, Y11
 	ADDQ R11, R14
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVUPS Y9, 0(R8)
 	ADDQ BX, R8
 	VMOVAPS Y10, Y9
@@ -87,6 +94,8 @@ s1masked:
 	LEAQ (DI)(R12*4), R8
 	MOVQ h+40(FP), R13
 	VXORPS Y10, Y10, Y10
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVDQU 0(AX), Y13
 	VMASKMOVPS -4(R14), Y13, Y12
 	VFMADD231PS Y12, Y6, Y9
@@ -108,6 +117,8 @@ s1masked:
 	DECQ R13
 	JZ s1mend
 s1mrow:
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVDQU 0(AX), Y13
 	VMASKMOVPS -4(R14), Y13, Y12
 	VFMADD231PS Y12, Y6, Y9
@@ -124,6 +135,8 @@ s1mrow:
 	VFMADD231PS Y12, Y5, Y10
 	VFMADD231PS Y12, Y2, Y11
 	ADDQ R11, R14
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 32(AX), Y13
 	VMASKMOVPS Y9, Y13, 0(R8)
 	ADDQ BX, R8
@@ -148,11 +161,12 @@ s1next:
 	VZEROUPPER
 	RET
 
-// func dwConv3s1AccAVX2(out, in, w, m unsafe.Pointer, c, h, wd int)
+// func dwConv3s1AccAVX2(out, in, w, m unsafe.Pointer, c, h, wd, pf int)
 // The 3×3 stride-1 padding-1 correlation of c ≥ 1 planes of h×wd floats
 // in with their filters w (c×9) adds into out (c×h×wd); m holds the masks
-// of the first and last strip (left, centre, right taps: 2×3×8 int32).
-TEXT ·dwConv3s1AccAVX2(SB), NOSPLIT, $0-56
+// of the first and last strip (left, centre, right taps: 2×3×8 int32);
+// pf is the prefetch distance in bytes.
+TEXT ·dwConv3s1AccAVX2(SB), NOSPLIT, $0-64
 	MOVQ out+0(FP), DI
 	MOVQ in+8(FP), SI
 	MOVQ w+16(FP), R15
@@ -183,6 +197,8 @@ s1strip:
 	LEAQ (DI)(R12*4), R8
 	MOVQ h+40(FP), R13
 	VXORPS Y10, Y10, Y10
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVUPS -4(R14), Y12
 	VFMADD231PS Y12, Y6, Y9
 	VFMADD231PS Y12, Y3, Y10
@@ -201,6 +217,8 @@ s1strip:
 	DECQ R13
 	JZ s1pend
 s1prow:
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVUPS -4(R14), Y12
 	VFMADD231PS Y12, Y6, Y9
 	VFMADD231PS Y12, Y3, Y10
@@ -214,6 +232,8 @@ s1prow:
 	VFMADD231PS Y12, Y5, Y10
 	VFMADD231PS Y12, Y2, Y11
 	ADDQ R11, R14
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VADDPS 0(R8), Y9, Y9
 	VMOVUPS Y9, 0(R8)
 	ADDQ BX, R8
@@ -230,6 +250,8 @@ s1masked:
 	LEAQ (DI)(R12*4), R8
 	MOVQ h+40(FP), R13
 	VXORPS Y10, Y10, Y10
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVDQU 0(AX), Y13
 	VMASKMOVPS -4(R14), Y13, Y12
 	VFMADD231PS Y12, Y6, Y9
@@ -251,6 +273,8 @@ s1masked:
 	DECQ R13
 	JZ s1mend
 s1mrow:
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVDQU 0(AX), Y13
 	VMASKMOVPS -4(R14), Y13, Y12
 	VFMADD231PS Y12, Y6, Y9
@@ -267,6 +291,8 @@ s1mrow:
 	VFMADD231PS Y12, Y5, Y10
 	VFMADD231PS Y12, Y2, Y11
 	ADDQ R11, R14
+	MOVQ pf+56(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 32(AX), Y13
 	VMASKMOVPS 0(R8), Y13, Y14
 	VADDPS Y14, Y9, Y9
@@ -295,12 +321,13 @@ s1next:
 	VZEROUPPER
 	RET
 
-// func dwConv3s2AVX2(out, in, w, m unsafe.Pointer, c, h, wd, oh, ow int)
+// func dwConv3s2AVX2(out, in, w, m unsafe.Pointer, c, h, wd, oh, ow, pfIn, pfOut int)
 // The 3×3 stride-2 padding-1 correlation of c ≥ 1 planes of h×wd floats
 // in with their filters w (c×9) overwrites out (c×oh×ow); m holds the
 // masks of the first and last strip (input columns 2x0−1…, 2x0+7…, 2x0…,
-// 2x0+8…, outputs x0…: 2×5×8 int32).
-TEXT ·dwConv3s2AVX2(SB), NOSPLIT, $0-72
+// 2x0+8…, outputs x0…: 2×5×8 int32); pfIn and pfOut are the prefetch
+// distances in bytes in the input and output.
+TEXT ·dwConv3s2AVX2(SB), NOSPLIT, $0-88
 	MOVQ out+0(FP), DI
 	MOVQ in+8(FP), SI
 	MOVQ w+16(FP), R15
@@ -334,6 +361,10 @@ s2strip:
 	MOVQ oh+56(FP), DX
 	VXORPS Y9, Y9, Y9
 s2prow:
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVUPS (R14), Y11
 	VSHUFPS $0x88, 32(R14), Y11, Y12
 	VSHUFPS $0xdd, 32(R14), Y11, Y13
@@ -345,6 +376,10 @@ s2prow:
 	ADDQ R11, R14
 	CMPQ R13, $2
 	JLT s2pstore
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVUPS (R14), Y11
 	VSHUFPS $0x88, 32(R14), Y11, Y12
 	VSHUFPS $0xdd, 32(R14), Y11, Y13
@@ -358,6 +393,8 @@ s2prow:
 	VFMADD231PS Y13, Y2, Y10
 	ADDQ R11, R14
 s2pstore:
+	MOVQ pfOut+80(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VPERMPD $0xd8, Y9, Y9
 	VMOVUPS Y9, 0(R8)
 	ADDQ BX, R8
@@ -373,6 +410,10 @@ s2masked:
 	MOVQ oh+56(FP), DX
 	VXORPS Y9, Y9, Y9
 s2mrow:
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVDQU 64(AX), Y14
 	VMASKMOVPS 0(R14), Y14, Y11
 	VMOVDQU 96(AX), Y14
@@ -390,6 +431,10 @@ s2mrow:
 	ADDQ R11, R14
 	CMPQ R13, $2
 	JLT s2mstore
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+72(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVDQU 64(AX), Y14
 	VMASKMOVPS 0(R14), Y14, Y11
 	VMOVDQU 96(AX), Y14
@@ -409,6 +454,8 @@ s2mrow:
 	VFMADD231PS Y13, Y2, Y10
 	ADDQ R11, R14
 s2mstore:
+	MOVQ pfOut+80(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VPERMPD $0xd8, Y9, Y9
 	VMOVDQU 128(AX), Y14
 	VMASKMOVPS Y9, Y14, 0(R8)
@@ -433,10 +480,10 @@ s2next:
 	VZEROUPPER
 	RET
 
-// func dwGrad3s1AVX2(dw, dy, in, m unsafe.Pointer, h, wd int)
+// func dwGrad3s1AVX2(dw, dy, in, m unsafe.Pointer, h, wd, pf int)
 // Adds the filter gradient of one stride-1 plane (dy and in h×wd) into
-// dw (9 floats); m as in dwConv3s1AVX2.
-TEXT ·dwGrad3s1AVX2(SB), NOSPLIT, $0-48
+// dw (9 floats); m and pf as in dwConv3s1AVX2.
+TEXT ·dwGrad3s1AVX2(SB), NOSPLIT, $0-56
 	MOVQ dw+0(FP), DI
 	MOVQ dy+8(FP), SI
 	MOVQ in+16(FP), R15
@@ -473,9 +520,13 @@ g1prow:
 	VXORPS Y11, Y11, Y11
 	TESTQ DX, DX
 	JZ g1phave
+	MOVQ pf+48(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVUPS 0(R8), Y11
 	ADDQ BX, R8
 g1phave:
+	MOVQ pf+48(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVUPS -4(R14), Y12
 	VFMADD231PS Y12, Y11, Y0
 	VFMADD231PS Y12, Y10, Y3
@@ -510,10 +561,14 @@ g1mrow:
 	VXORPS Y11, Y11, Y11
 	TESTQ DX, DX
 	JZ g1mhave
+	MOVQ pf+48(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 32(AX), Y13
 	VMASKMOVPS 0(R8), Y13, Y11
 	ADDQ BX, R8
 g1mhave:
+	MOVQ pf+48(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
 	VMOVDQU 0(AX), Y13
 	VMASKMOVPS -4(R14), Y13, Y12
 	VFMADD231PS Y12, Y11, Y0
@@ -598,10 +653,10 @@ g1next:
 	VZEROUPPER
 	RET
 
-// func dwGrad3s2AVX2(dw, dy, in, m unsafe.Pointer, h, wd, oh, ow int)
+// func dwGrad3s2AVX2(dw, dy, in, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)
 // Adds the filter gradient of one stride-2 plane (in h×wd, dy oh×ow)
-// into dw (9 floats); m as in dwConv3s2AVX2.
-TEXT ·dwGrad3s2AVX2(SB), NOSPLIT, $0-64
+// into dw (9 floats); m, pfIn and pfOut as in dwConv3s2AVX2.
+TEXT ·dwGrad3s2AVX2(SB), NOSPLIT, $0-80
 	MOVQ dw+0(FP), DI
 	MOVQ dy+8(FP), SI
 	MOVQ in+16(FP), R15
@@ -636,6 +691,10 @@ g2strip:
 	VPERMPD $0xd8, Y9, Y9
 	ADDQ BX, R8
 g2prow:
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVUPS (R14), Y11
 	VSHUFPS $0x88, 32(R14), Y11, Y12
 	VSHUFPS $0xdd, 32(R14), Y11, Y13
@@ -650,10 +709,16 @@ g2prow:
 	VXORPS Y10, Y10, Y10
 	CMPQ DX, $1
 	JEQ g2phave
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVUPS 0(R8), Y10
 	VPERMPD $0xd8, Y10, Y10
 	ADDQ BX, R8
 g2phave:
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVUPS (R14), Y11
 	VSHUFPS $0x88, 32(R14), Y11, Y12
 	VSHUFPS $0xdd, 32(R14), Y11, Y13
@@ -682,6 +747,10 @@ g2masked:
 	VPERMPD $0xd8, Y9, Y9
 	ADDQ BX, R8
 g2mrow:
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVDQU 64(AX), Y14
 	VMASKMOVPS 0(R14), Y14, Y11
 	VMOVDQU 96(AX), Y14
@@ -702,11 +771,17 @@ g2mrow:
 	VXORPS Y10, Y10, Y10
 	CMPQ DX, $1
 	JEQ g2mhave
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 128(AX), Y14
 	VMASKMOVPS 0(R8), Y14, Y10
 	VPERMPD $0xd8, Y10, Y10
 	ADDQ BX, R8
 g2mhave:
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 -4(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VMOVDQU 64(AX), Y14
 	VMASKMOVPS 0(R14), Y14, Y11
 	VMOVDQU 96(AX), Y14
@@ -791,11 +866,12 @@ g2next:
 	VZEROUPPER
 	RET
 
-// func dwBack3s2AVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow int)
+// func dwBack3s2AVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)
 // The input gradient of one stride-2 plane (dy oh×ow, filter w: 9
 // floats) overwrites dIn (h×wd); m holds the masks of the first and last
-// strip (dy columns x0…, x0+1…, dIn columns 2x0…, 2x0+8…: 2×4×8 int32).
-TEXT ·dwBack3s2AVX2(SB), NOSPLIT, $0-64
+// strip (dy columns x0…, x0+1…, dIn columns 2x0…, 2x0+8…: 2×4×8 int32);
+// pfIn and pfOut are the prefetch distances in bytes in dIn and dy.
+TEXT ·dwBack3s2AVX2(SB), NOSPLIT, $0-80
 	MOVQ dIn+0(FP), DI
 	MOVQ dy+8(FP), SI
 	MOVQ w+16(FP), R15
@@ -826,6 +902,8 @@ b2strip:
 	LEAQ (SI)(R12*4), R8
 	MOVQ h+32(FP), R13
 	MOVQ oh+48(FP), DX
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVUPS 0(R8), Y9
 	VMOVUPS 4(R8), Y10
 	VPERMPD $0xd8, Y9, Y9
@@ -835,6 +913,10 @@ b2prow:
 	VMULPS Y9, Y4, Y13
 	VMULPS Y9, Y5, Y14
 	VFMADD231PS Y10, Y3, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VMOVUPS Y15, 0(R14)
@@ -846,6 +928,8 @@ b2prow:
 	VXORPS Y12, Y12, Y12
 	CMPQ DX, $1
 	JEQ b2phave
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVUPS 0(R8), Y11
 	VMOVUPS 4(R8), Y12
 	VPERMPD $0xd8, Y11, Y11
@@ -858,6 +942,10 @@ b2phave:
 	VFMADD231PS Y10, Y6, Y14
 	VFMADD231PS Y11, Y2, Y14
 	VFMADD231PS Y12, Y0, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VMOVUPS Y15, 0(R14)
@@ -875,6 +963,8 @@ b2masked:
 	LEAQ (SI)(R12*4), R8
 	MOVQ h+32(FP), R13
 	MOVQ oh+48(FP), DX
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 0(AX), Y15
 	VMASKMOVPS 0(R8), Y15, Y9
 	VMOVDQU 32(AX), Y15
@@ -886,6 +976,10 @@ b2mrow:
 	VMULPS Y9, Y4, Y13
 	VMULPS Y9, Y5, Y14
 	VFMADD231PS Y10, Y3, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VMOVDQU 64(AX), Y13
@@ -899,6 +993,8 @@ b2mrow:
 	VXORPS Y12, Y12, Y12
 	CMPQ DX, $1
 	JEQ b2mhave
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 0(AX), Y15
 	VMASKMOVPS 0(R8), Y15, Y11
 	VMOVDQU 32(AX), Y15
@@ -913,6 +1009,10 @@ b2mhave:
 	VFMADD231PS Y10, Y6, Y14
 	VFMADD231PS Y11, Y2, Y14
 	VFMADD231PS Y12, Y0, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VMOVDQU 64(AX), Y13
@@ -933,11 +1033,12 @@ b2next:
 	VZEROUPPER
 	RET
 
-// func dwBack3s2AccAVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow int)
+// func dwBack3s2AccAVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)
 // The input gradient of one stride-2 plane (dy oh×ow, filter w: 9
 // floats) adds into dIn (h×wd); m holds the masks of the first and last
-// strip (dy columns x0…, x0+1…, dIn columns 2x0…, 2x0+8…: 2×4×8 int32).
-TEXT ·dwBack3s2AccAVX2(SB), NOSPLIT, $0-64
+// strip (dy columns x0…, x0+1…, dIn columns 2x0…, 2x0+8…: 2×4×8 int32);
+// pfIn and pfOut are the prefetch distances in bytes in dIn and dy.
+TEXT ·dwBack3s2AccAVX2(SB), NOSPLIT, $0-80
 	MOVQ dIn+0(FP), DI
 	MOVQ dy+8(FP), SI
 	MOVQ w+16(FP), R15
@@ -968,6 +1069,8 @@ b2strip:
 	LEAQ (SI)(R12*4), R8
 	MOVQ h+32(FP), R13
 	MOVQ oh+48(FP), DX
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVUPS 0(R8), Y9
 	VMOVUPS 4(R8), Y10
 	VPERMPD $0xd8, Y9, Y9
@@ -977,6 +1080,10 @@ b2prow:
 	VMULPS Y9, Y4, Y13
 	VMULPS Y9, Y5, Y14
 	VFMADD231PS Y10, Y3, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VADDPS 0(R14), Y15, Y15
@@ -990,6 +1097,8 @@ b2prow:
 	VXORPS Y12, Y12, Y12
 	CMPQ DX, $1
 	JEQ b2phave
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVUPS 0(R8), Y11
 	VMOVUPS 4(R8), Y12
 	VPERMPD $0xd8, Y11, Y11
@@ -1002,6 +1111,10 @@ b2phave:
 	VFMADD231PS Y10, Y6, Y14
 	VFMADD231PS Y11, Y2, Y14
 	VFMADD231PS Y12, Y0, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VADDPS 0(R14), Y15, Y15
@@ -1021,6 +1134,8 @@ b2masked:
 	LEAQ (SI)(R12*4), R8
 	MOVQ h+32(FP), R13
 	MOVQ oh+48(FP), DX
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 0(AX), Y15
 	VMASKMOVPS 0(R8), Y15, Y9
 	VMOVDQU 32(AX), Y15
@@ -1032,6 +1147,10 @@ b2mrow:
 	VMULPS Y9, Y4, Y13
 	VMULPS Y9, Y5, Y14
 	VFMADD231PS Y10, Y3, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VMOVDQU 64(AX), Y13
@@ -1049,6 +1168,8 @@ b2mrow:
 	VXORPS Y12, Y12, Y12
 	CMPQ DX, $1
 	JEQ b2mhave
+	MOVQ pfOut+72(FP), CX
+	PREFETCHT0 0(R8)(CX*1)
 	VMOVDQU 0(AX), Y15
 	VMASKMOVPS 0(R8), Y15, Y11
 	VMOVDQU 32(AX), Y15
@@ -1063,6 +1184,10 @@ b2mhave:
 	VFMADD231PS Y10, Y6, Y14
 	VFMADD231PS Y11, Y2, Y14
 	VFMADD231PS Y12, Y0, Y14
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 0(R14)(CX*1)
+	MOVQ pfIn+64(FP), CX
+	PREFETCHT0 60(R14)(CX*1)
 	VUNPCKLPS Y14, Y13, Y15
 	VUNPCKHPS Y14, Y13, Y14
 	VMOVDQU 64(AX), Y13

@@ -6,29 +6,41 @@ import "unsafe"
 
 // The AVX2+FMA 3×3 depthwise kernels (depthwise_avx2_amd64.s, contracts in
 // the generator internal/kernels/_asm/depthwise_avx2.go) on raw pointers:
-// c ≥ 1 planes of h×wd inputs and oh×ow outputs, and m, the lane masks of
-// the first and the last strip of 8 columns (dwMasksAVX2).
+// c ≥ 1 planes of h×wd inputs and oh×ow outputs, m, the lane masks of the
+// first and the last strip of 8 columns (dwMasksAVX2), and the prefetch
+// distances in bytes (dwPrefetch).
 
 //go:noescape
-func dwConv3s1AVX2(out, in, w, m unsafe.Pointer, c, h, wd int)
+func dwConv3s1AVX2(out, in, w, m unsafe.Pointer, c, h, wd, pf int)
 
 //go:noescape
-func dwConv3s1AccAVX2(out, in, w, m unsafe.Pointer, c, h, wd int)
+func dwConv3s1AccAVX2(out, in, w, m unsafe.Pointer, c, h, wd, pf int)
 
 //go:noescape
-func dwConv3s2AVX2(out, in, w, m unsafe.Pointer, c, h, wd, oh, ow int)
+func dwConv3s2AVX2(out, in, w, m unsafe.Pointer, c, h, wd, oh, ow, pfIn, pfOut int)
 
 //go:noescape
-func dwGrad3s1AVX2(dw, dy, in, m unsafe.Pointer, h, wd int)
+func dwGrad3s1AVX2(dw, dy, in, m unsafe.Pointer, h, wd, pf int)
 
 //go:noescape
-func dwGrad3s2AVX2(dw, dy, in, m unsafe.Pointer, h, wd, oh, ow int)
+func dwGrad3s2AVX2(dw, dy, in, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)
 
 //go:noescape
-func dwBack3s2AVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow int)
+func dwBack3s2AVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)
 
 //go:noescape
-func dwBack3s2AccAVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow int)
+func dwBack3s2AccAVX2(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)
+
+// dwPrefetch returns the prefetch distance for planes of n bytes: the
+// smallest whole number of planes of at least 1 KB (the next plane of a
+// 7×7 or 14×14 plane is too close for its lines to arrive in time).
+func dwPrefetch(n int) int {
+	d := n
+	for d < 1024 {
+		d += n
+	}
+	return d
+}
 
 // dwMasksAVX2 holds the VMASKMOVPS lane masks of one kernel: the set of
 // the first strip of 8 columns, then the set of the last, each k masks of
@@ -82,11 +94,12 @@ func dwConv3AVX2(out, in, weight []float32, g ConvGeom) {
 	_, _, _ = out[g.C*oh*ow-1], in[g.C*g.H*g.W-1], weight[g.C*9-1]
 	o, i, w := unsafe.Pointer(&out[0]), unsafe.Pointer(&in[0]), unsafe.Pointer(&weight[0])
 	var m dwMasksAVX2
+	pfIn, pfOut := dwPrefetch(4*g.H*g.W), dwPrefetch(4*oh*ow)
 	if g.SW == 1 {
-		dwConv3s1AVX2(o, i, w, m.s1(g.W), g.C, g.H, g.W)
+		dwConv3s1AVX2(o, i, w, m.s1(g.W), g.C, g.H, g.W, pfIn)
 		return
 	}
-	dwConv3s2AVX2(o, i, w, m.s2(g.W, ow), g.C, g.H, g.W, oh, ow)
+	dwConv3s2AVX2(o, i, w, m.s2(g.W, ow), g.C, g.H, g.W, oh, ow, pfIn, pfOut)
 }
 
 func dwBack3AVX2(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
@@ -97,6 +110,7 @@ func dwBack3AVX2(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
 	if dIn != nil {
 		_ = dIn[g.C*hw-1]
 	}
+	pfIn, pfOut := dwPrefetch(4*hw), dwPrefetch(4*ohw)
 	var gm, bm dwMasksAVX2
 	var gp, bp unsafe.Pointer
 	if g.SW == 1 {
@@ -108,9 +122,9 @@ func dwBack3AVX2(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
 		dy, x := unsafe.Pointer(&dOut[c*ohw]), unsafe.Pointer(&in[c*hw])
 		dw := unsafe.Pointer(&dW[c*9])
 		if g.SW == 1 {
-			dwGrad3s1AVX2(dw, dy, x, gp, g.H, g.W)
+			dwGrad3s1AVX2(dw, dy, x, gp, g.H, g.W, pfIn)
 		} else {
-			dwGrad3s2AVX2(dw, dy, x, gp, g.H, g.W, oh, ow)
+			dwGrad3s2AVX2(dw, dy, x, gp, g.H, g.W, oh, ow, pfIn, pfOut)
 		}
 		if dIn == nil {
 			continue
@@ -118,18 +132,18 @@ func dwBack3AVX2(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
 		dx, w := unsafe.Pointer(&dIn[c*hw]), weight[c*9:(c+1)*9]
 		switch {
 		case g.SW == 2 && accIn:
-			dwBack3s2AccAVX2(dx, dy, unsafe.Pointer(&w[0]), bp, g.H, g.W, oh, ow)
+			dwBack3s2AccAVX2(dx, dy, unsafe.Pointer(&w[0]), bp, g.H, g.W, oh, ow, pfIn, pfOut)
 		case g.SW == 2:
-			dwBack3s2AVX2(dx, dy, unsafe.Pointer(&w[0]), bp, g.H, g.W, oh, ow)
+			dwBack3s2AVX2(dx, dy, unsafe.Pointer(&w[0]), bp, g.H, g.W, oh, ow, pfIn, pfOut)
 		default:
 			// The input gradient of a stride-1 padding-1 correlation is
 			// the same correlation of dy with the flipped filter.
 			flip := [9]float32{w[8], w[7], w[6], w[5], w[4], w[3], w[2], w[1], w[0]}
 			f := unsafe.Pointer(&flip[0])
 			if accIn {
-				dwConv3s1AccAVX2(dx, dy, f, gp, 1, g.H, g.W)
+				dwConv3s1AccAVX2(dx, dy, f, gp, 1, g.H, g.W, pfIn)
 			} else {
-				dwConv3s1AVX2(dx, dy, f, gp, 1, g.H, g.W)
+				dwConv3s1AVX2(dx, dy, f, gp, 1, g.H, g.W, pfIn)
 			}
 		}
 	}

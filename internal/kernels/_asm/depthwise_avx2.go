@@ -18,6 +18,13 @@ package main
 // row are left alone). Each mask is read from the table into a register
 // just before its use, so the masked copy needs one register only.
 //
+// As the AVX-512 kernels, each kernel prefetches the columns of the strip
+// it reads and writes in the plane a distance pf ahead (the next plane, or
+// for planes under 1 KB the first at least 1 KB on; dwPrefetch), the
+// distance read from the frame into CX at each use: the strips jump between
+// rows, which the hardware prefetchers follow poorly when the image is not
+// in the caches.
+//
 // Stride 2 splits 16 input columns into even and odd ones with VSHUFPS,
 // which leaves them in the lane order 0 1 4 5 2 3 6 7 (within 128-bit
 // halves); every vector of a strip is in that order, and one VPERMPD $0xD8
@@ -136,6 +143,12 @@ func (d *dwA2) s2Taps() {
 	d.f("\tVSHUFPS $0x88, 28(R14), Y11, Y11")
 }
 
+// pf prefetches off(ptr) a distance ahead read from the frame slot arg.
+func (d *dwA2) pf(ptr string, off int, arg string) {
+	d.f("\tMOVQ %s, CX", arg)
+	d.f("\tPREFETCHT0 %d(%s)(CX*1)", off, ptr)
+}
+
 // w names filter tap (ki, kj) (or the filter-gradient sum of it).
 func w(ki, kj int) string { return y(3*ki + kj) }
 
@@ -147,11 +160,12 @@ func (d *dwA2) conv3s1(name string, acc bool) {
 	if acc {
 		verb = "adds into"
 	}
-	d.f("// func %s(out, in, w, m unsafe.Pointer, c, h, wd int)", name)
+	d.f("// func %s(out, in, w, m unsafe.Pointer, c, h, wd, pf int)", name)
 	d.f("// The 3×3 stride-1 padding-1 correlation of c ≥ 1 planes of h×wd floats")
 	d.f("// in with their filters w (c×9) %s out (c×h×wd); m holds the masks", verb)
-	d.f("// of the first and last strip (left, centre, right taps: 2×3×8 int32).")
-	d.f("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	d.f("// of the first and last strip (left, centre, right taps: 2×3×8 int32);")
+	d.f("// pf is the prefetch distance in bytes.")
+	d.f("TEXT ·%s(SB), NOSPLIT, $0-64", name)
 	d.f("\tMOVQ out+0(FP), DI")
 	d.f("\tMOVQ in+8(FP), SI")
 	d.f("\tMOVQ w+16(FP), R15")
@@ -166,6 +180,7 @@ func (d *dwA2) conv3s1(name string, acc bool) {
 		d.f("\tLEAQ (DI)(R12*4), R8")
 		d.f("\tMOVQ h+40(FP), R13")
 		row := func() {
+			d.pf("R14", 0, "pf+56(FP)")
 			d.s1Taps(func(kj int) {
 				d.f("\tVFMADD231PS Y12, %s, Y9", w(2, kj))
 				d.f("\tVFMADD231PS Y12, %s, Y10", w(1, kj))
@@ -192,6 +207,7 @@ func (d *dwA2) conv3s1(name string, acc bool) {
 		d.f("\tJZ %send", lbl)
 		d.f("%srow:", lbl)
 		row()
+		d.pf("R8", 0, "pf+56(FP)")
 		d.st("Y9", "R8", 0, 32, "Y13", "Y14", acc)
 		d.f("\tADDQ BX, R8")
 		rotate()
@@ -215,12 +231,13 @@ func (d *dwA2) conv3s1(name string, acc bool) {
 // conv3s2 emits the stride-2 forward kernel: Y9 is the sum of output row y,
 // Y10 that of row y+1 (from the odd input row 2y+1).
 func (d *dwA2) conv3s2(name string) {
-	d.f("// func %s(out, in, w, m unsafe.Pointer, c, h, wd, oh, ow int)", name)
+	d.f("// func %s(out, in, w, m unsafe.Pointer, c, h, wd, oh, ow, pfIn, pfOut int)", name)
 	d.f("// The 3×3 stride-2 padding-1 correlation of c ≥ 1 planes of h×wd floats")
 	d.f("// in with their filters w (c×9) overwrites out (c×oh×ow); m holds the")
 	d.f("// masks of the first and last strip (input columns 2x0−1…, 2x0+7…, 2x0…,")
-	d.f("// 2x0+8…, outputs x0…: 2×5×8 int32).")
-	d.f("TEXT ·%s(SB), NOSPLIT, $0-72", name)
+	d.f("// 2x0+8…, outputs x0…: 2×5×8 int32); pfIn and pfOut are the prefetch")
+	d.f("// distances in bytes in the input and output.")
+	d.f("TEXT ·%s(SB), NOSPLIT, $0-88", name)
 	d.f("\tMOVQ out+0(FP), DI")
 	d.f("\tMOVQ in+8(FP), SI")
 	d.f("\tMOVQ w+16(FP), R15")
@@ -242,6 +259,8 @@ func (d *dwA2) conv3s2(name string) {
 			lbl = "s2m"
 		}
 		d.f("%srow:", lbl)
+		d.pf("R14", -4, "pfIn+72(FP)")
+		d.pf("R14", 60, "pfIn+72(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
 			d.f("\tVFMADD231PS %s, %s, Y9", t, w(1, kj))
@@ -249,6 +268,8 @@ func (d *dwA2) conv3s2(name string) {
 		d.f("\tADDQ R11, R14")
 		d.f("\tCMPQ R13, $2")
 		d.f("\tJLT %sstore", lbl)
+		d.pf("R14", -4, "pfIn+72(FP)")
+		d.pf("R14", 60, "pfIn+72(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
 			d.f("\tVFMADD231PS %s, %s, Y9", t, w(2, kj))
@@ -260,6 +281,7 @@ func (d *dwA2) conv3s2(name string) {
 		}
 		d.f("\tADDQ R11, R14")
 		d.f("%sstore:", lbl)
+		d.pf("R8", 0, "pfOut+80(FP)")
 		d.f("\tVPERMPD $0xd8, Y9, Y9")
 		d.st("Y9", "R8", 0, 128, "Y14", "", false)
 		d.f("\tADDQ BX, R8")
@@ -298,10 +320,10 @@ func (d *dwA2) gradSums() {
 // grad3s1 emits the stride-1 filter gradient of one plane: Y0–Y8 sum
 // dy·tap, Y9–Y11 hold dy rows r−1, r, r+1 while input row r is read.
 func (d *dwA2) grad3s1(name string) {
-	d.f("// func %s(dw, dy, in, m unsafe.Pointer, h, wd int)", name)
+	d.f("// func %s(dw, dy, in, m unsafe.Pointer, h, wd, pf int)", name)
 	d.f("// Adds the filter gradient of one stride-1 plane (dy and in h×wd) into")
-	d.f("// dw (9 floats); m as in dwConv3s1AVX2.")
-	d.f("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+	d.f("// dw (9 floats); m and pf as in dwConv3s1AVX2.")
+	d.f("TEXT ·%s(SB), NOSPLIT, $0-56", name)
 	d.f("\tMOVQ dw+0(FP), DI")
 	d.f("\tMOVQ dy+8(FP), SI")
 	d.f("\tMOVQ in+16(FP), R15")
@@ -328,9 +350,11 @@ func (d *dwA2) grad3s1(name string) {
 		d.f("\tVXORPS Y11, Y11, Y11")
 		d.f("\tTESTQ DX, DX")
 		d.f("\tJZ %shave", lbl)
+		d.pf("R8", 0, "pf+48(FP)")
 		d.ld("R8", 0, "Y11", 32, "Y13")
 		d.f("\tADDQ BX, R8")
 		d.f("%shave:", lbl)
+		d.pf("R14", 0, "pf+48(FP)")
 		d.s1Taps(func(kj int) {
 			d.f("\tVFMADD231PS Y12, Y11, %s", w(0, kj))
 			d.f("\tVFMADD231PS Y12, Y10, %s", w(1, kj))
@@ -354,10 +378,10 @@ func (d *dwA2) grad3s1(name string) {
 // grad3s2 emits the stride-2 filter gradient of one plane: Y0–Y8 sum
 // dy·tap, Y9 holds dy row y and Y10 row y+1 (shuffled lane order).
 func (d *dwA2) grad3s2(name string) {
-	d.f("// func %s(dw, dy, in, m unsafe.Pointer, h, wd, oh, ow int)", name)
+	d.f("// func %s(dw, dy, in, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)", name)
 	d.f("// Adds the filter gradient of one stride-2 plane (in h×wd, dy oh×ow)")
-	d.f("// into dw (9 floats); m as in dwConv3s2AVX2.")
-	d.f("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	d.f("// into dw (9 floats); m, pfIn and pfOut as in dwConv3s2AVX2.")
+	d.f("TEXT ·%s(SB), NOSPLIT, $0-80", name)
 	d.f("\tMOVQ dw+0(FP), DI")
 	d.f("\tMOVQ dy+8(FP), SI")
 	d.f("\tMOVQ in+16(FP), R15")
@@ -382,6 +406,8 @@ func (d *dwA2) grad3s2(name string) {
 		d.f("\tVPERMPD $0xd8, Y9, Y9")
 		d.f("\tADDQ BX, R8")
 		d.f("%srow:", lbl)
+		d.pf("R14", -4, "pfIn+64(FP)")
+		d.pf("R14", 60, "pfIn+64(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
 			d.f("\tVFMADD231PS %s, Y9, %s", t, w(1, kj))
@@ -392,10 +418,13 @@ func (d *dwA2) grad3s2(name string) {
 		d.f("\tVXORPS Y10, Y10, Y10")
 		d.f("\tCMPQ DX, $1")
 		d.f("\tJEQ %shave", lbl)
+		d.pf("R8", 0, "pfOut+72(FP)")
 		d.ld("R8", 0, "Y10", 128, "Y14")
 		d.f("\tVPERMPD $0xd8, Y10, Y10")
 		d.f("\tADDQ BX, R8")
 		d.f("%shave:", lbl)
+		d.pf("R14", -4, "pfIn+64(FP)")
+		d.pf("R14", 60, "pfIn+64(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
 			d.f("\tVFMADD231PS %s, Y9, %s", t, w(2, kj))
@@ -423,11 +452,12 @@ func (d *dwA2) back3s2(name string, acc bool) {
 	if acc {
 		verb = "adds into"
 	}
-	d.f("// func %s(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow int)", name)
+	d.f("// func %s(dIn, dy, w, m unsafe.Pointer, h, wd, oh, ow, pfIn, pfOut int)", name)
 	d.f("// The input gradient of one stride-2 plane (dy oh×ow, filter w: 9")
 	d.f("// floats) %s dIn (h×wd); m holds the masks of the first and last", verb)
-	d.f("// strip (dy columns x0…, x0+1…, dIn columns 2x0…, 2x0+8…: 2×4×8 int32).")
-	d.f("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	d.f("// strip (dy columns x0…, x0+1…, dIn columns 2x0…, 2x0+8…: 2×4×8 int32);")
+	d.f("// pfIn and pfOut are the prefetch distances in bytes in dIn and dy.")
+	d.f("TEXT ·%s(SB), NOSPLIT, $0-80", name)
 	d.f("\tMOVQ dIn+0(FP), DI")
 	d.f("\tMOVQ dy+8(FP), SI")
 	d.f("\tMOVQ w+16(FP), R15")
@@ -439,6 +469,8 @@ func (d *dwA2) back3s2(name string, acc bool) {
 	d.loadFilter("R15")
 	// store interleaves E (Y13) and O (Y14) into 16 dIn columns at R14.
 	store := func(tmp string) {
+		d.pf("R14", 0, "pfIn+64(FP)")
+		d.pf("R14", 60, "pfIn+64(FP)")
 		d.f("\tVUNPCKLPS Y14, Y13, Y15")
 		d.f("\tVUNPCKHPS Y14, Y13, Y14")
 		d.st("Y15", "R14", 0, 64, "Y13", tmp, acc)
@@ -446,6 +478,7 @@ func (d *dwA2) back3s2(name string, acc bool) {
 		d.f("\tADDQ R11, R14")
 	}
 	loadDy := func(a, a1 string) {
+		d.pf("R8", 0, "pfOut+72(FP)")
 		d.ld("R8", 0, a, 0, "Y15")
 		d.ld("R8", 4, a1, 32, "Y15")
 		d.f("\tVPERMPD $0xd8, %s, %[1]s", a)
