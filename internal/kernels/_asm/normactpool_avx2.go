@@ -1,5 +1,7 @@
 package main
 
+import "fmt"
+
 // normActPoolOpsAVX2 writes the AVX2+FMA loops of normactpool.go (the
 // fused batch norm, PReLU/ReLU and 2×2 max pool of one plane, and the two
 // passes of its backward), designed for 16 ymm registers and no mask
@@ -16,7 +18,10 @@ package main
 // positions give the input columns in order. The last iteration of a row
 // (1…7 outputs) is a second copy of the code whose loads and stores are
 // VMASKMOVPS under the masks of poolTail (masked-out lanes load as zero),
-// with the window-index bytes moved one at a time.
+// with the window-index bytes moved one at a time. A plane 8 wide whose
+// windows cover every row runs the Flat8 copies instead, 8 outputs (two
+// output rows, four input rows) per iteration over the whole plane: in a
+// row loop its 4 outputs per row would all be tails.
 //
 // Registers: R10 input row bytes (W·4), BX output rows left, CX outputs
 // left in the row; SI, R8, R9 (R14) the rows of the input, the output or
@@ -61,15 +66,42 @@ func normActPoolOpsAVX2(a *asm) {
 	}
 	a.f("GLOBL poolTail<>(SB), RODATA|NOPTR, $768")
 	a.f("")
-	p := &poolA2{a: a}
-	p.forward()
-	p.stats()
-	p.backward()
+	for _, flat := range []bool{false, true} {
+		p := &poolA2{a: a, flat: flat}
+		p.forward()
+		p.stats()
+		p.backward()
+	}
 }
 
 type poolA2 struct {
 	a      *asm
 	masked bool
+	// flat is set while emitting the loops of planes 8 wide (the Flat8
+	// kernels, poolFlat8 in normactpool_avx2_amd64.go).
+	flat bool
+}
+
+// arg names the frame slot of argument name at offset off of the
+// row-loop kernels' frame (the flat kernels' frame has n in place of W,
+// OH and OW: 16 bytes less after them).
+func (p *poolA2) arg(name string, off int) string {
+	if p.flat && off > 24 {
+		off -= 16
+	}
+	return fmt.Sprintf("%s+%d(FP)", name, off)
+}
+
+// addr is the address of vector i of an iteration's 16 input columns at
+// ptr: 0, 1 the top row's columns 0–7 and 8–15, 2, 3 the bottom row's. In
+// a flat plane 8 wide an iteration's 8 outputs are two output rows, from
+// the four input rows at ptr: "top" rows 0 and 2, "bottom" rows 1 and 3,
+// which the same VSHUFPS split puts in the same lane order.
+func (p *poolA2) addr(ptr string, i int) string {
+	if p.flat {
+		return fmt.Sprintf("%d(%s)", []int{0, 64, 32, 96}[i], ptr)
+	}
+	return fmt.Sprintf([]string{"0(%s)", "32(%s)", "0(%s)(R10*1)", "32(%s)(R10*1)"}[i], ptr)
 }
 
 func (p *poolA2) f(format string, args ...any) { p.a.f(format, args...) }
@@ -107,10 +139,9 @@ func (p *poolA2) st(src, addr string, i int, mreg string) {
 // loadRows loads the 16 input columns at DX of the two rows into Y1, Y2
 // (top) and Y3, Y4 (bottom), mreg a free register.
 func (p *poolA2) loadRows(mreg string) {
-	p.ld("0(DX)", "Y1", 0, mreg)
-	p.ld("32(DX)", "Y2", 1, mreg)
-	p.ld("0(DX)(R10*1)", "Y3", 0, mreg)
-	p.ld("32(DX)(R10*1)", "Y4", 1, mreg)
+	for i := 0; i < 4; i++ {
+		p.ld(p.addr("DX", i), y(1+i), i%2, mreg)
+	}
 }
 
 // split leaves the window positions of Y1–Y4 in v0 (top left), Y2 (top
@@ -146,6 +177,10 @@ func (p *poolA2) loadArg(dst, lbl string) {
 // rows emits the row and column loops around body (plain for 8 outputs,
 // then masked for the 1…7 left).
 func (p *poolA2) rows(l string, outPtrs string, body func(lbl string)) {
+	step := 64
+	if p.flat {
+		step = 128
+	}
 	p.f("%srow:", l)
 	p.f("\tMOVQ SI, DX")
 	p.f("\tMOVQ R8, DI")
@@ -153,17 +188,21 @@ func (p *poolA2) rows(l string, outPtrs string, body func(lbl string)) {
 	if outPtrs != "" {
 		p.f("\tMOVQ %s, R13", outPtrs)
 	}
-	p.f("\tMOVQ OW+40(FP), CX")
+	if p.flat {
+		p.f("\tMOVQ n+24(FP), CX")
+	} else {
+		p.f("\tMOVQ OW+40(FP), CX")
+	}
 	p.f("%scol:", l)
 	p.f("\tCMPQ CX, $8")
 	p.f("\tJLT %stail", l)
 	p.masked = false
 	body(l + "p")
-	p.f("\tADDQ $64, DX")
+	p.f("\tADDQ $%d, DX", step)
 	p.f("\tADDQ $32, DI")
 	p.f("\tADDQ $8, R11")
 	if outPtrs != "" {
-		p.f("\tADDQ $64, R13")
+		p.f("\tADDQ $%d, R13", step)
 	}
 	p.f("\tSUBQ $8, CX")
 	p.f("\tJMP %scol", l)
@@ -178,6 +217,9 @@ func (p *poolA2) rows(l string, outPtrs string, body func(lbl string)) {
 	body(l + "m")
 	p.masked = false
 	p.f("%snext:", l)
+	if p.flat {
+		return
+	}
 	p.f("\tLEAQ (SI)(R10*2), SI")
 	if outPtrs != "" {
 		p.f("\tLEAQ (%s)(R10*2), %[1]s", outPtrs)
@@ -195,6 +237,9 @@ func (p *poolA2) setup(dst, src string) {
 	p.f("\tMOVQ %s+0(FP), R8", dst)
 	p.f("\tMOVQ arg+8(FP), R9")
 	p.f("\tMOVQ %s+16(FP), SI", src)
+	if p.flat {
+		return
+	}
 	p.f("\tMOVQ W+24(FP), R10")
 	p.f("\tSHLQ $2, R10")
 	p.f("\tMOVQ OH+32(FP), BX")
@@ -210,18 +255,35 @@ func (p *poolA2) normAct(r, t1, t2 string) {
 	p.f("\tVBLENDVPS %s, %s, %s, %s", t1, r, t2, r)
 }
 
+// text emits the comment and TEXT line of kernel base (the row loops) or
+// its flat variant: args the parameters after the pointers and the shape,
+// frame the row loops' argument bytes.
+func (p *poolA2) text(base, ptrs, args string, frame int, doc ...string) {
+	name, shape := base+"AVX2", "W, OH, OW int"
+	if p.flat {
+		name, shape, frame = base+"Flat8AVX2", "n int", frame-16
+	}
+	p.f("// func %s(%s, %s, %s", name, ptrs, shape, args)
+	for _, d := range doc {
+		p.f("// %s", d)
+	}
+	if p.flat {
+		p.f("// The flat variant: a plane 8 wide of 2·OH rows, n = OH·4 outputs.")
+	}
+	p.f("TEXT ·%s(SB), NOSPLIT, $0-%d", name, frame)
+}
+
 func (p *poolA2) forward() {
-	p.f("// func normActPoolAVX2(out, arg, in unsafe.Pointer, W, OH, OW int, mu, s, t, a float32)")
-	p.f("// For each output (oy, ox): the four v = (in − mu)·s + t of its window")
-	p.f("// (rows 2oy, 2oy+1, columns 2ox, 2ox+1), each activated (v if v > 0, else")
-	p.f("// a·v); out = their maximum as Go's max (NaN if any is, +0 over −0); arg")
-	p.f("// (skipped when nil) = the index 0–3 of the first holding it, 3 if none.")
-	p.f("TEXT ·normActPoolAVX2(SB), NOSPLIT, $0-64")
+	p.text("normActPool", "out, arg, in unsafe.Pointer", "mu, s, t, a float32)", 64,
+		"For each output (oy, ox): the four v = (in − mu)·s + t of its window",
+		"(rows 2oy, 2oy+1, columns 2ox, 2ox+1), each activated (v if v > 0, else",
+		"a·v); out = their maximum as Go's max (NaN if any is, +0 over −0); arg",
+		"(skipped when nil) = the index 0–3 of the first holding it, 3 if none.")
 	p.setup("out", "in")
-	p.f("\tVBROADCASTSS mu+48(FP), Y11")
-	p.f("\tVBROADCASTSS s+52(FP), Y12")
-	p.f("\tVBROADCASTSS t+56(FP), Y13")
-	p.f("\tVBROADCASTSS a+60(FP), Y14")
+	p.f("\tVBROADCASTSS %s, Y11", p.arg("mu", 48))
+	p.f("\tVBROADCASTSS %s, Y12", p.arg("s", 52))
+	p.f("\tVBROADCASTSS %s, Y13", p.arg("t", 56))
+	p.f("\tVBROADCASTSS %s, Y14", p.arg("a", 60))
 	p.f("\tVXORPS Y15, Y15, Y15")
 	p.rows("f", "", func(l string) {
 		p.loadRows("Y5")
@@ -292,16 +354,15 @@ func (p *poolA2) selectMax() {
 }
 
 func (p *poolA2) stats() {
-	p.f("// func normActPoolStatsAVX2(dy, arg, x unsafe.Pointer, W, OH, OW int, mu, s, t, a float32) (sg, sgd, sda float32)")
-	p.f("// With x̃ the input at each output's maximum (window index arg), v =")
-	p.f("// (x̃ − mu)·s + t and g = dy if v > 0, else a·dy: returns Σ g,")
-	p.f("// Σ g·(x̃ − mu) and Σ dy·v over v ≤ 0.")
-	p.f("TEXT ·normActPoolStatsAVX2(SB), NOSPLIT, $0-76")
+	p.text("normActPoolStats", "dy, arg, x unsafe.Pointer", "mu, s, t, a float32) (sg, sgd, sda float32)", 76,
+		"With x̃ the input at each output's maximum (window index arg), v =",
+		"(x̃ − mu)·s + t and g = dy if v > 0, else a·dy: returns Σ g,",
+		"Σ g·(x̃ − mu) and Σ dy·v over v ≤ 0.")
 	p.setup("dy", "x")
-	p.f("\tVBROADCASTSS mu+48(FP), Y11")
-	p.f("\tVBROADCASTSS s+52(FP), Y12")
-	p.f("\tVBROADCASTSS t+56(FP), Y13")
-	p.f("\tVBROADCASTSS a+60(FP), Y14")
+	p.f("\tVBROADCASTSS %s, Y11", p.arg("mu", 48))
+	p.f("\tVBROADCASTSS %s, Y12", p.arg("s", 52))
+	p.f("\tVBROADCASTSS %s, Y13", p.arg("t", 56))
+	p.f("\tVBROADCASTSS %s, Y14", p.arg("a", 60))
 	p.f("\tVXORPS Y9, Y9, Y9")
 	p.f("\tVXORPS Y10, Y10, Y10")
 	p.f("\tVXORPS Y15, Y15, Y15")
@@ -325,26 +386,25 @@ func (p *poolA2) stats() {
 		p.f("\tVADDPS Y2, Y9, Y9")
 		p.f("\tVFMADD231PS Y5, Y2, Y10")
 	})
-	hsum8(p.a, 9, "sg+64(FP)")
-	hsum8(p.a, 10, "sgd+68(FP)")
-	hsum8(p.a, 15, "sda+72(FP)")
+	hsum8(p.a, 9, p.arg("sg", 64))
+	hsum8(p.a, 10, p.arg("sgd", 68))
+	hsum8(p.a, 15, p.arg("sda", 72))
 	p.f("\tVZEROUPPER")
 	p.f("\tRET")
 	p.f("")
 }
 
 func (p *poolA2) backward() {
-	p.f("// func normActPoolBackwardAVX2(dy, arg, x unsafe.Pointer, W, OH, OW int, mu, s, t, a float32, dx unsafe.Pointer, k, kb, kc float32)")
-	p.f("// Over the 2·OH rows and 2·OW columns the windows cover:")
-	p.f("// dx = g·k + (x − mu)·kb + kc, g as in normActPoolStatsAVX2 at each")
-	p.f("// output's maximum and 0 elsewhere.")
-	p.f("TEXT ·normActPoolBackwardAVX2(SB), NOSPLIT, $0-84")
+	p.text("normActPoolBackward", "dy, arg, x unsafe.Pointer", "mu, s, t, a float32, dx unsafe.Pointer, k, kb, kc float32)", 84,
+		"Over the 2·OH rows and 2·OW columns the windows cover:",
+		"dx = g·k + (x − mu)·kb + kc, g as in normActPoolStatsAVX2 at each",
+		"output's maximum and 0 elsewhere.")
 	p.setup("dy", "x")
-	p.f("\tMOVQ dx+64(FP), R14")
-	p.f("\tVBROADCASTSS mu+48(FP), Y11")
-	p.f("\tVBROADCASTSS k+72(FP), Y12")
-	p.f("\tVBROADCASTSS kb+76(FP), Y13")
-	p.f("\tVBROADCASTSS kc+80(FP), Y14")
+	p.f("\tMOVQ %s, R14", p.arg("dx", 64))
+	p.f("\tVBROADCASTSS %s, Y11", p.arg("mu", 48))
+	p.f("\tVBROADCASTSS %s, Y12", p.arg("k", 72))
+	p.f("\tVBROADCASTSS %s, Y13", p.arg("kb", 76))
+	p.f("\tVBROADCASTSS %s, Y14", p.arg("kc", 80))
 	p.rows("b", "R14", func(l string) {
 		p.loadRows("Y5")
 		p.split("Y5")
@@ -354,11 +414,11 @@ func (p *poolA2) backward() {
 		p.selectMax()
 		// g in Y8.
 		p.f("\tVSUBPS Y11, Y5, Y5")
-		p.f("\tVBROADCASTSS s+52(FP), Y8")
-		p.f("\tVBROADCASTSS t+56(FP), Y10")
+		p.f("\tVBROADCASTSS %s, Y8", p.arg("s", 52))
+		p.f("\tVBROADCASTSS %s, Y10", p.arg("t", 56))
 		p.f("\tVFMADD213PS Y10, Y8, Y5")
 		p.f("\tVCMPPS $0x1e, %s, Y5, Y3", pcZero)
-		p.f("\tVBROADCASTSS a+60(FP), Y10")
+		p.f("\tVBROADCASTSS %s, Y10", p.arg("a", 60))
 		p.f("\tVMULPS Y10, Y7, Y10")
 		p.f("\tVBLENDVPS Y3, Y7, Y10, Y8")
 		// g at each window position (0 away from the maximum), back in
@@ -371,13 +431,12 @@ func (p *poolA2) backward() {
 		p.f("\tVUNPCKHPS Y7, Y5, Y2")
 		p.f("\tVUNPCKLPS Y10, Y9, Y3")
 		p.f("\tVUNPCKHPS Y10, Y9, Y4")
-		for i, c := range []struct{ addr, g string }{{"0(DX)", "Y1"}, {"32(DX)", "Y2"}, {"0(DX)(R10*1)", "Y3"}, {"32(DX)(R10*1)", "Y4"}} {
-			p.ld(c.addr, "Y5", i%2, "Y15")
+		for i := 0; i < 4; i++ {
+			p.ld(p.addr("DX", i), "Y5", i%2, "Y15")
 			p.f("\tVSUBPS Y11, Y5, Y5")
 			p.f("\tVFMADD213PS Y14, Y13, Y5")
-			p.f("\tVFMADD231PS %s, Y12, Y5", c.g)
-			st := []string{"0(R13)", "32(R13)", "0(R13)(R10*1)", "32(R13)(R10*1)"}[i]
-			p.st("Y5", st, i%2, "Y15")
+			p.f("\tVFMADD231PS %s, Y12, Y5", y(1+i))
+			p.st("Y5", p.addr("R13", i), i%2, "Y15")
 		}
 	})
 	p.f("\tVZEROUPPER")
