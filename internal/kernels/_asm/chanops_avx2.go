@@ -91,24 +91,17 @@ func (p planeLoop) emit(a *asm) {
 	a.f("")
 }
 
-// y names ymm register i.
-func y(i int) string { return fmt.Sprintf("Y%d", i) }
+// ymm names register Y<i>.
+func ymm(i int) string { return fmt.Sprintf("Y%d", i) }
 
-// hsum8 leaves the sum of the 8 lanes of Y<r> in X<r> (clobbers Y14) and
+// hsumAVX2 leaves the sum of the 8 lanes of Y<r> in X<r> (clobbers Y14) and
 // stores it to the result slot res.
-func hsum8(a *asm, r int, res string) {
+func hsumAVX2(a *asm, r int, res string) {
 	a.f("\tVEXTRACTF128 $1, Y%d, X14", r)
 	a.f("\tVADDPS X14, X%d, X%[1]d", r)
 	a.f("\tVHADDPS X%d, X%[1]d, X%[1]d", r)
 	a.f("\tVHADDPS X%d, X%[1]d, X%[1]d", r)
 	a.f("\tVMOVSS X%d, %s", r, res)
-}
-
-// zero clears the registers Y<r> for r in rs.
-func zero(a *asm, rs ...int) {
-	for _, r := range rs {
-		a.f("\tVXORPS Y%d, Y%[1]d, Y%[1]d", r)
-	}
 }
 
 // planeOpsAVX2 writes the AVX2+FMA plane loops and their tail-mask table.
@@ -140,32 +133,32 @@ func planeOpsAVX2(a *asm) {
 			frame: "0-20", args: []string{"MOVQ x+0(FP), SI", "MOVQ n+8(FP), CX", "VXORPS Y0, Y0, Y0", "VXORPS Y1, Y1, Y1", "VXORPS Y2, Y2, Y2", "VXORPS Y3, Y3, Y3"},
 			ptrs: []string{"SI"}, pf: []string{"SI"}, u: 4,
 			body: func(a *asm, s, off int, ld func(string, int, string), _ func(string, string, int), _ bool) {
-				ld("SI", off, y(4+s))
-				a.f("\tVADDPS %s, %s, %[2]s", y(4+s), y(s))
+				ld("SI", off, ymm(4+s))
+				a.f("\tVADDPS %s, %s, %[2]s", ymm(4+s), ymm(s))
 			},
-			finish: func(a *asm) { fold(a, 0, 1, 2, 3); hsum8(a, 0, "ret+16(FP)") },
+			finish: func(a *asm) { fold(a, 0, 1, 2, 3); hsumAVX2(a, 0, "ret+16(FP)") },
 		},
 		{
 			name: "planeSqDevAVX2", proto: "planeSqDevAVX2(x unsafe.Pointer, n int, mu float32) float32", doc: "Σ (x[i] − mu)².",
 			frame: "0-28", args: []string{"MOVQ x+0(FP), SI", "MOVQ n+8(FP), CX", "VBROADCASTSS mu+16(FP), Y8", "VXORPS Y0, Y0, Y0", "VXORPS Y1, Y1, Y1", "VXORPS Y2, Y2, Y2", "VXORPS Y3, Y3, Y3"},
 			ptrs: []string{"SI"}, pf: []string{"SI"}, u: 4,
 			body: func(a *asm, s, off int, ld func(string, int, string), _ func(string, string, int), tail bool) {
-				t := y(4 + s)
+				t := ymm(4 + s)
 				ld("SI", off, t)
 				a.f("\tVSUBPS Y8, %s, %[1]s", t)
 				if tail {
 					a.f("\tVANDPS Y15, %s, %[1]s", t)
 				}
-				a.f("\tVFMADD231PS %s, %[1]s, %s", t, y(s))
+				a.f("\tVFMADD231PS %s, %[1]s, %s", t, ymm(s))
 			},
-			finish: func(a *asm) { fold(a, 0, 1, 2, 3); hsum8(a, 0, "ret+24(FP)") },
+			finish: func(a *asm) { fold(a, 0, 1, 2, 3); hsumAVX2(a, 0, "ret+24(FP)") },
 		},
 		{
 			name: "planeNormAVX2", proto: "planeNormAVX2(out, in unsafe.Pointer, n int, mu, scale, shift float32)", doc: "out[i] = (in[i] − mu)·scale + shift.",
 			frame: "0-36", args: []string{"MOVQ out+0(FP), DI", "MOVQ in+8(FP), SI", "MOVQ n+16(FP), CX", "VBROADCASTSS mu+24(FP), Y8", "VBROADCASTSS scale+28(FP), Y9", "VBROADCASTSS shift+32(FP), Y10"},
 			ptrs: []string{"SI", "DI"}, pf: []string{"SI"}, u: 4,
 			body: func(a *asm, s, off int, ld func(string, int, string), st func(string, string, int), _ bool) {
-				t := y(s)
+				t := ymm(s)
 				ld("SI", off, t)
 				a.f("\tVSUBPS Y8, %s, %[1]s", t)
 				a.f("\tVFMADD213PS Y10, Y9, %s", t)
@@ -177,18 +170,18 @@ func planeOpsAVX2(a *asm) {
 			frame: "0-40", args: []string{"MOVQ dy+0(FP), SI", "MOVQ x+8(FP), DX", "MOVQ n+16(FP), CX", "VBROADCASTSS mu+24(FP), Y8", "VXORPS Y0, Y0, Y0", "VXORPS Y1, Y1, Y1", "VXORPS Y2, Y2, Y2", "VXORPS Y3, Y3, Y3"},
 			ptrs: []string{"SI", "DX"}, pf: []string{"SI", "DX"}, u: 2,
 			body: func(a *asm, s, off int, ld func(string, int, string), _ func(string, string, int), _ bool) {
-				d, x := y(4+2*s), y(5+2*s)
+				d, x := ymm(4+2*s), ymm(5+2*s)
 				ld("SI", off, d)
 				ld("DX", off, x)
-				a.f("\tVADDPS %s, %s, %[2]s", d, y(s))
+				a.f("\tVADDPS %s, %s, %[2]s", d, ymm(s))
 				a.f("\tVSUBPS Y8, %s, %[1]s", x)
-				a.f("\tVFMADD231PS %s, %s, %s", x, d, y(2+s))
+				a.f("\tVFMADD231PS %s, %s, %s", x, d, ymm(2+s))
 			},
 			finish: func(a *asm) {
 				fold(a, 0, 1)
 				fold(a, 2, 3)
-				hsum8(a, 0, "sdy+32(FP)")
-				hsum8(a, 2, "sdyx+36(FP)")
+				hsumAVX2(a, 0, "sdy+32(FP)")
+				hsumAVX2(a, 2, "sdyx+36(FP)")
 			},
 		},
 		{
@@ -196,7 +189,7 @@ func planeOpsAVX2(a *asm) {
 			frame: "0-48", args: []string{"MOVQ dx+0(FP), DI", "MOVQ dy+8(FP), SI", "MOVQ x+16(FP), DX", "MOVQ n+24(FP), CX", "VBROADCASTSS mu+32(FP), Y8", "VBROADCASTSS k+36(FP), Y9", "VBROADCASTSS b+40(FP), Y10", "VBROADCASTSS c+44(FP), Y11"},
 			ptrs: []string{"SI", "DX", "DI"}, pf: []string{"SI", "DX"}, u: 2,
 			body: func(a *asm, s, off int, ld func(string, int, string), st func(string, string, int), _ bool) {
-				x, d := y(2*s), y(2*s+1)
+				x, d := ymm(2*s), ymm(2*s+1)
 				ld("DX", off, x)
 				ld("SI", off, d)
 				a.f("\tVSUBPS Y8, %s, %[1]s", x)
@@ -210,7 +203,7 @@ func planeOpsAVX2(a *asm) {
 			frame: "0-28", args: []string{"MOVQ out+0(FP), DI", "MOVQ in+8(FP), SI", "MOVQ n+16(FP), CX", "VBROADCASTSS a+24(FP), Y8", "VXORPS Y9, Y9, Y9"},
 			ptrs: []string{"SI", "DI"}, pf: []string{"SI"}, u: 2,
 			body: func(a *asm, s, off int, ld func(string, int, string), st func(string, string, int), _ bool) {
-				x, m, r := y(3*s), y(3*s+1), y(3*s+2)
+				x, m, r := ymm(3*s), ymm(3*s+1), ymm(3*s+2)
 				ld("SI", off, x)
 				a.f("\tVCMPPS $0x1e, Y9, %s, %s", x, m)
 				a.f("\tVMULPS Y8, %s, %s", x, r)
@@ -223,26 +216,26 @@ func planeOpsAVX2(a *asm) {
 			frame: "0-44", args: []string{"MOVQ dx+0(FP), DI", "MOVQ dy+8(FP), SI", "MOVQ x+16(FP), DX", "MOVQ n+24(FP), CX", "VBROADCASTSS a+32(FP), Y12", "VXORPS Y13, Y13, Y13", "VXORPS Y0, Y0, Y0", "VXORPS Y1, Y1, Y1"},
 			ptrs: []string{"SI", "DX", "DI"}, pf: []string{"SI", "DX"}, u: 2,
 			body: func(a *asm, s, off int, ld func(string, int, string), st func(string, string, int), _ bool) {
-				x, d, m, t := y(2+5*s), y(3+5*s), y(4+5*s), y(5+5*s)
+				x, d, m, t := ymm(2+5*s), ymm(3+5*s), ymm(4+5*s), ymm(5+5*s)
 				ld("DX", off, x)
 				ld("SI", off, d)
 				a.f("\tVCMPPS $0x12, Y13, %s, %s", x, m)
 				a.f("\tVMULPS %s, %s, %s", x, d, t)
 				a.f("\tVANDPS %s, %s, %[2]s", m, t)
-				a.f("\tVADDPS %s, %s, %[2]s", t, y(s))
+				a.f("\tVADDPS %s, %s, %[2]s", t, ymm(s))
 				a.f("\tVCMPPS $0x1e, Y13, %s, %s", x, m)
 				a.f("\tVMULPS Y12, %s, %s", d, t)
 				a.f("\tVBLENDVPS %s, %s, %s, %s", m, d, t, t)
 				st(t, "DI", off)
 			},
-			finish: func(a *asm) { fold(a, 0, 1); hsum8(a, 0, "ret+40(FP)") },
+			finish: func(a *asm) { fold(a, 0, 1); hsumAVX2(a, 0, "ret+40(FP)") },
 		},
 		{
 			name: "reluBackwardAVX2", proto: "reluBackwardAVX2(dx, dy, x unsafe.Pointer, n int)", doc: "dx[i] = dy[i] if x[i] > 0, else 0.",
 			frame: "0-32", args: []string{"MOVQ dx+0(FP), DI", "MOVQ dy+8(FP), SI", "MOVQ x+16(FP), DX", "MOVQ n+24(FP), CX", "VXORPS Y9, Y9, Y9"},
 			ptrs: []string{"SI", "DX", "DI"}, pf: []string{"SI", "DX"}, u: 2,
 			body: func(a *asm, s, off int, ld func(string, int, string), st func(string, string, int), _ bool) {
-				x, d := y(2*s), y(2*s+1)
+				x, d := ymm(2*s), ymm(2*s+1)
 				ld("DX", off, x)
 				ld("SI", off, d)
 				a.f("\tVCMPPS $0x1e, Y9, %s, %[1]s", x)
@@ -255,7 +248,7 @@ func planeOpsAVX2(a *asm) {
 			frame: "0-40", args: []string{"MOVQ out+0(FP), DI", "MOVQ in+8(FP), DX", "MOVQ n+16(FP), CX", "VBROADCASTSS mu+24(FP), Y10", "VBROADCASTSS s+28(FP), Y11", "VBROADCASTSS t+32(FP), Y12", "VBROADCASTSS a+36(FP), Y13", "VXORPS Y14, Y14, Y14"},
 			ptrs: []string{"DX", "DI"}, pf: []string{"DX"}, u: 2,
 			body: func(a *asm, s, off int, ld func(string, int, string), st func(string, string, int), _ bool) {
-				v, m, r := y(3*s), y(3*s+1), y(3*s+2)
+				v, m, r := ymm(3*s), ymm(3*s+1), ymm(3*s+2)
 				ld("DX", off, v)
 				a.f("\tVSUBPS Y10, %s, %[1]s", v)
 				a.f("\tVFMADD213PS Y12, Y11, %s", v)
@@ -287,9 +280,9 @@ func planeOpsAVX2(a *asm) {
 				a.f("\tVFMADD231PS Y3, Y7, Y1")
 			},
 			finish: func(a *asm) {
-				hsum8(a, 0, "sg+40(FP)")
-				hsum8(a, 1, "sgd+44(FP)")
-				hsum8(a, 2, "sda+48(FP)")
+				hsumAVX2(a, 0, "sg+40(FP)")
+				hsumAVX2(a, 1, "sgd+44(FP)")
+				hsumAVX2(a, 2, "sda+48(FP)")
 			},
 		},
 		{

@@ -149,8 +149,8 @@ func (d *dwA2) pf(ptr string, off int, arg string) {
 	d.f("\tPREFETCHT0 %d(%s)(CX*1)", off, ptr)
 }
 
-// w names filter tap (ki, kj) (or the filter-gradient sum of it).
-func w(ki, kj int) string { return y(3*ki + kj) }
+// dwTap names filter tap (ki, kj) (or the filter-gradient sum of it).
+func dwTap(ki, kj int) string { return ymm(3*ki + kj) }
 
 // conv3s1 emits the stride-1 forward kernel (acc: accumulating). Y9–Y11
 // are the partial sums of output rows r−1, r, r+1 while input row r is
@@ -182,12 +182,12 @@ func (d *dwA2) conv3s1(name string, acc bool) {
 		row := func() {
 			d.pf("R14", 0, "pf+56(FP)")
 			d.s1Taps(func(kj int) {
-				d.f("\tVFMADD231PS Y12, %s, Y9", w(2, kj))
-				d.f("\tVFMADD231PS Y12, %s, Y10", w(1, kj))
+				d.f("\tVFMADD231PS Y12, %s, Y9", dwTap(2, kj))
+				d.f("\tVFMADD231PS Y12, %s, Y10", dwTap(1, kj))
 				if kj == 0 {
-					d.f("\tVMULPS Y12, %s, Y11", w(0, kj))
+					d.f("\tVMULPS Y12, %s, Y11", dwTap(0, kj))
 				} else {
-					d.f("\tVFMADD231PS Y12, %s, Y11", w(0, kj))
+					d.f("\tVFMADD231PS Y12, %s, Y11", dwTap(0, kj))
 				}
 			})
 			d.f("\tADDQ R11, R14")
@@ -263,7 +263,7 @@ func (d *dwA2) conv3s2(name string) {
 		d.pf("R14", 60, "pfIn+72(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
-			d.f("\tVFMADD231PS %s, %s, Y9", t, w(1, kj))
+			d.f("\tVFMADD231PS %s, %s, Y9", t, dwTap(1, kj))
 		}
 		d.f("\tADDQ R11, R14")
 		d.f("\tCMPQ R13, $2")
@@ -272,11 +272,11 @@ func (d *dwA2) conv3s2(name string) {
 		d.pf("R14", 60, "pfIn+72(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
-			d.f("\tVFMADD231PS %s, %s, Y9", t, w(2, kj))
+			d.f("\tVFMADD231PS %s, %s, Y9", t, dwTap(2, kj))
 			if kj == 0 {
-				d.f("\tVMULPS %s, %s, Y10", t, w(0, kj))
+				d.f("\tVMULPS %s, %s, Y10", t, dwTap(0, kj))
 			} else {
-				d.f("\tVFMADD231PS %s, %s, Y10", t, w(0, kj))
+				d.f("\tVFMADD231PS %s, %s, Y10", t, dwTap(0, kj))
 			}
 		}
 		d.f("\tADDQ R11, R14")
@@ -356,9 +356,9 @@ func (d *dwA2) grad3s1(name string) {
 		d.f("%shave:", lbl)
 		d.pf("R14", 0, "pf+48(FP)")
 		d.s1Taps(func(kj int) {
-			d.f("\tVFMADD231PS Y12, Y11, %s", w(0, kj))
-			d.f("\tVFMADD231PS Y12, Y10, %s", w(1, kj))
-			d.f("\tVFMADD231PS Y12, Y9, %s", w(2, kj))
+			d.f("\tVFMADD231PS Y12, Y11, %s", dwTap(0, kj))
+			d.f("\tVFMADD231PS Y12, Y10, %s", dwTap(1, kj))
+			d.f("\tVFMADD231PS Y12, Y9, %s", dwTap(2, kj))
 		})
 		d.f("\tADDQ R11, R14")
 		d.f("\tVMOVAPS Y10, Y9")
@@ -410,7 +410,7 @@ func (d *dwA2) grad3s2(name string) {
 		d.pf("R14", 60, "pfIn+64(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
-			d.f("\tVFMADD231PS %s, Y9, %s", t, w(1, kj))
+			d.f("\tVFMADD231PS %s, Y9, %s", t, dwTap(1, kj))
 		}
 		d.f("\tADDQ R11, R14")
 		d.f("\tCMPQ R13, $2")
@@ -427,8 +427,8 @@ func (d *dwA2) grad3s2(name string) {
 		d.pf("R14", 60, "pfIn+64(FP)")
 		d.s2Taps()
 		for kj, t := range []string{"Y11", "Y12", "Y13"} {
-			d.f("\tVFMADD231PS %s, Y9, %s", t, w(2, kj))
-			d.f("\tVFMADD231PS %s, Y10, %s", t, w(0, kj))
+			d.f("\tVFMADD231PS %s, Y9, %s", t, dwTap(2, kj))
+			d.f("\tVFMADD231PS %s, Y10, %s", t, dwTap(0, kj))
 		}
 		d.f("\tADDQ R11, R14")
 		d.f("\tVMOVAPS Y10, Y9")
@@ -497,9 +497,9 @@ func (d *dwA2) back3s2(name string, acc bool) {
 		loadDy("Y9", "Y10")
 		d.f("%srow:", lbl)
 		// Even row 2y: dy row y through filter row 1.
-		d.f("\tVMULPS Y9, %s, Y13", w(1, 1))
-		d.f("\tVMULPS Y9, %s, Y14", w(1, 2))
-		d.f("\tVFMADD231PS Y10, %s, Y14", w(1, 0))
+		d.f("\tVMULPS Y9, %s, Y13", dwTap(1, 1))
+		d.f("\tVMULPS Y9, %s, Y14", dwTap(1, 2))
+		d.f("\tVFMADD231PS Y10, %s, Y14", dwTap(1, 0))
 		store("Y11")
 		d.f("\tCMPQ R13, $2")
 		d.f("\tJLT %send", lbl)
@@ -510,12 +510,12 @@ func (d *dwA2) back3s2(name string, acc bool) {
 		d.f("\tJEQ %shave", lbl)
 		loadDy("Y11", "Y12")
 		d.f("%shave:", lbl)
-		d.f("\tVMULPS Y9, %s, Y13", w(2, 1))
-		d.f("\tVFMADD231PS Y11, %s, Y13", w(0, 1))
-		d.f("\tVMULPS Y9, %s, Y14", w(2, 2))
-		d.f("\tVFMADD231PS Y10, %s, Y14", w(2, 0))
-		d.f("\tVFMADD231PS Y11, %s, Y14", w(0, 2))
-		d.f("\tVFMADD231PS Y12, %s, Y14", w(0, 0))
+		d.f("\tVMULPS Y9, %s, Y13", dwTap(2, 1))
+		d.f("\tVFMADD231PS Y11, %s, Y13", dwTap(0, 1))
+		d.f("\tVMULPS Y9, %s, Y14", dwTap(2, 2))
+		d.f("\tVFMADD231PS Y10, %s, Y14", dwTap(2, 0))
+		d.f("\tVFMADD231PS Y11, %s, Y14", dwTap(0, 2))
+		d.f("\tVFMADD231PS Y12, %s, Y14", dwTap(0, 0))
 		store("Y9")
 		d.f("\tVMOVAPS Y11, Y9")
 		d.f("\tVMOVAPS Y12, Y10")

@@ -140,7 +140,7 @@ func (p *poolA2) st(src, addr string, i int, mreg string) {
 // (top) and Y3, Y4 (bottom), mreg a free register.
 func (p *poolA2) loadRows(mreg string) {
 	for i := 0; i < 4; i++ {
-		p.ld(p.addr("DX", i), y(1+i), i%2, mreg)
+		p.ld(p.addr("DX", i), ymm(1+i), i%2, mreg)
 	}
 }
 
@@ -386,9 +386,9 @@ func (p *poolA2) stats() {
 		p.f("\tVADDPS Y2, Y9, Y9")
 		p.f("\tVFMADD231PS Y5, Y2, Y10")
 	})
-	hsum8(p.a, 9, p.arg("sg", 64))
-	hsum8(p.a, 10, p.arg("sgd", 68))
-	hsum8(p.a, 15, p.arg("sda", 72))
+	hsumAVX2(p.a, 9, p.arg("sg", 64))
+	hsumAVX2(p.a, 10, p.arg("sgd", 68))
+	hsumAVX2(p.a, 15, p.arg("sda", 72))
 	p.f("\tVZEROUPPER")
 	p.f("\tRET")
 	p.f("")
@@ -435,7 +435,7 @@ func (p *poolA2) backward() {
 			p.ld(p.addr("DX", i), "Y5", i%2, "Y15")
 			p.f("\tVSUBPS Y11, Y5, Y5")
 			p.f("\tVFMADD213PS Y14, Y13, Y5")
-			p.f("\tVFMADD231PS %s, Y12, Y5", y(1+i))
+			p.f("\tVFMADD231PS %s, Y12, Y5", ymm(1+i))
 			p.st("Y5", p.addr("R13", i), i%2, "Y15")
 		}
 	})
