@@ -87,8 +87,12 @@ var planeAVX512 = planeImpl{
 
 // planeImpls lists the plane-loop implementations this CPU runs, best first.
 func planeImpls() []planeImpl {
+	var impls []planeImpl
 	if hasAVX512 {
-		return []planeImpl{planeAVX512, planeGo}
+		impls = append(impls, planeAVX512)
 	}
-	return []planeImpl{planeGo}
+	if hasAVX2 {
+		impls = append(impls, planeAVX2)
+	}
+	return append(impls, planeGo)
 }

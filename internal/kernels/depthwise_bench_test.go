@@ -76,6 +76,8 @@ func BenchmarkDepthwise(b *testing.B) {
 // so every image is read from memory), forward and backward; ns/op is per
 // image, comparable with BenchmarkDepthwise's (the image in cache).
 func BenchmarkDepthwiseCold(b *testing.B) {
+	saved := dw
+	defer func() { dw = saved }()
 	for _, c := range dwBenchCases() {
 		if !is3x3(c.g) {
 			continue
@@ -90,14 +92,17 @@ func BenchmarkDepthwiseCold(b *testing.B) {
 			out[i] = float32(i%5) - 2
 		}
 		run := func(name string, image func(i int)) {
-			b.Run(name+"/"+c.name, func(b *testing.B) {
-				i := 0
-				for b.Loop() {
-					image(i)
-					i = (i + 1) % n
-				}
-				b.ReportMetric(float64(n), "images")
-			})
+			for _, impl := range dwImpls() {
+				dw = impl
+				b.Run(name+"/"+c.name+"/"+impl.name, func(b *testing.B) {
+					i := 0
+					for b.Loop() {
+						image(i)
+						i = (i + 1) % n
+					}
+					b.ReportMetric(float64(n), "images")
+				})
+			}
 		}
 		run("forward", func(i int) {
 			DepthwiseConv(out[i*ohw:(i+1)*ohw], in[i*hw:(i+1)*hw], c.w, c.g)

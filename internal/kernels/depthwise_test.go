@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -79,12 +80,24 @@ func TestDepthwiseConvMatchesNaive(t *testing.T) {
 	})
 }
 
+// nanPadded returns a slice of length n between 16 NaNs on each side: a
+// kernel that reads a value outside its inputs (a masked-off lane that is
+// not zeroed, a padding column taken from the neighbouring row) turns its
+// results into NaN.
+func nanPadded(n int) []float32 {
+	buf := make([]float32, n+32)
+	for i := range buf {
+		buf[i] = float32(math.NaN())
+	}
+	return buf[16 : 16+n : 16+n]
+}
+
 func checkDepthwise(t *testing.T, rng *rand.Rand, g ConvGeom) {
 	t.Helper()
 	oh, ow := g.OutH(), g.OutW()
-	in := make([]float32, g.C*g.H*g.W)
-	w := make([]float32, g.C*g.KH*g.KW)
-	dy := make([]float32, g.C*oh*ow)
+	in := nanPadded(g.C * g.H * g.W)
+	w := nanPadded(g.C * g.KH * g.KW)
+	dy := nanPadded(g.C * oh * ow)
 	fill(rng, in)
 	fill(rng, w)
 	fill(rng, dy)

@@ -115,8 +115,12 @@ func dwBack3AVX512(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) 
 
 // dwImpls lists the 3×3 depthwise implementations this CPU runs, best first.
 func dwImpls() []dwImpl {
+	var impls []dwImpl
 	if hasAVX512 {
-		return []dwImpl{dwAVX512, dwGo}
+		impls = append(impls, dwAVX512)
 	}
-	return []dwImpl{dwGo}
+	if hasAVX2 {
+		impls = append(impls, dwAVX2)
+	}
+	return append(impls, dwGo)
 }

@@ -53,10 +53,14 @@ var poolAVX512 = poolImpl{
 // poolImpls lists the fused pooling implementations this CPU runs, best
 // first.
 func poolImpls() []poolImpl {
+	var impls []poolImpl
 	if hasAVX512 {
-		return []poolImpl{poolAVX512, poolGo}
+		impls = append(impls, poolAVX512)
 	}
-	return []poolImpl{poolGo}
+	if hasAVX2 {
+		impls = append(impls, poolAVX2)
+	}
+	return append(impls, poolGo)
 }
 
 //go:noescape

@@ -19,13 +19,14 @@ func forEachPool(t *testing.T, f func(t *testing.T)) {
 }
 
 // poolShapes: every output width 1..35 (all tails of the 16-wide loops),
-// odd and even input sizes, tiny's planes.
+// odd and even input sizes, tiny's planes, and planes 8 wide whose windows
+// cover every row (the AVX2 flat loops: whole iterations and a tail).
 var poolShapes = func() [][2]int {
 	var hw [][2]int
 	for w := 2; w <= 71; w++ {
 		hw = append(hw, [2]int{2 + w%5, w})
 	}
-	return append(hw, [2]int{64, 64}, [2]int{32, 32}, [2]int{16, 16}, [2]int{8, 8}, [2]int{7, 9})
+	return append(hw, [2]int{64, 64}, [2]int{32, 32}, [2]int{16, 16}, [2]int{8, 8}, [2]int{7, 9}, [2]int{2, 8}, [2]int{6, 8}, [2]int{10, 8})
 }()
 
 const poolGuardByte = 0xa5

@@ -636,14 +636,26 @@ func main() {
 	header(&c)
 	planeOps(&c)
 	write(dir, "chanops_avx512_amd64.s", &c)
+	var c2 asm
+	header(&c2)
+	planeOpsAVX2(&c2)
+	write(dir, "chanops_avx2_amd64.s", &c2)
 	var d asm
 	header(&d)
 	depthwiseOps(&d)
 	write(dir, "depthwise_avx512_amd64.s", &d)
+	var d2 asm
+	header(&d2)
+	depthwiseOpsAVX2(&d2)
+	write(dir, "depthwise_avx2_amd64.s", &d2)
 	var np asm
 	header(&np)
 	normActPoolOps(&np)
 	write(dir, "normactpool_avx512_amd64.s", &np)
+	var np2 asm
+	header(&np2)
+	normActPoolOpsAVX2(&np2)
+	write(dir, "normactpool_avx2_amd64.s", &np2)
 	var w asm
 	header(&w)
 	winogradOps(&w)
