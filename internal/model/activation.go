@@ -12,25 +12,26 @@ import (
 //	in, out: n × C × H × W
 type ReLU struct {
 	base
-	x []float32 // cache: the input of the last Forward
+	x     []float32 // cache: the input of the last Forward
+	units reluUnits // parallel regions, built once
 }
 
 // NewReLU returns a ReLU over per-sample shape in.
 func NewReLU(ex *Exec, name string, in Shape) *ReLU {
-	return &ReLU{base: base{name: name, in: in, out: in, ex: ex}}
+	r := &ReLU{base: base{name: name, in: in, out: in, ex: ex}}
+	r.buildUnits()
+	return r
 }
 
 // Forward computes out = max(in, 0).
 func (r *ReLU) Forward(out, in []float32, n int) {
 	r.x = in
 	r.call = call{out, in, n}
-	r.ex.run(n, (*reluForward)(r))
+	r.ex.run(n, r.units.reluForward)
 }
 
 // reluForward is ReLU.Forward's parallel region: unit i is sample i.
-type reluForward ReLU
-
-func (r *reluForward) unit(_, i int) {
+func (r *ReLU) reluForward(_, i int) {
 	sz := r.in.Size()
 	kernels.ReLU(r.call.dst[i*sz:(i+1)*sz], r.call.src[i*sz:(i+1)*sz])
 }
@@ -41,13 +42,11 @@ func (r *ReLU) Backward(dIn, dOut []float32, n int) {
 		return
 	}
 	r.call = call{dIn, dOut, n}
-	r.ex.run(n, (*reluBackward)(r))
+	r.ex.run(n, r.units.reluBackward)
 }
 
 // reluBackward is ReLU.Backward's parallel region: unit i is sample i.
-type reluBackward ReLU
-
-func (r *reluBackward) unit(_, i int) {
+func (r *ReLU) reluBackward(_, i int) {
 	sz := r.in.Size()
 	kernels.ReLUPlaneBackward(r.call.dst[i*sz:(i+1)*sz], r.call.src[i*sz:(i+1)*sz], r.x[i*sz:(i+1)*sz])
 }
@@ -59,13 +58,15 @@ func (r *reluBackward) unit(_, i int) {
 type PReLU struct {
 	base
 	weight *params.Param
-	x      []float32 // cache: the input of the last Forward
+	x      []float32  // cache: the input of the last Forward
+	units  preluUnits // parallel regions, built once
 }
 
 // NewPReLU declares "<name>.weight" (C slopes).
 func NewPReLU(ex *Exec, a *params.Arena, name string, in Shape) *PReLU {
 	p := &PReLU{base: base{name: name, in: in, out: in, ex: ex}}
 	p.weight = p.declare(a, "weight", params.PReLU, in.C)
+	p.buildUnits()
 	return p
 }
 
@@ -73,13 +74,11 @@ func NewPReLU(ex *Exec, a *params.Arena, name string, in Shape) *PReLU {
 func (p *PReLU) Forward(out, in []float32, n int) {
 	p.x = in
 	p.call = call{out, in, n}
-	p.ex.run(n, (*preluForward)(p))
+	p.ex.run(n, p.units.preluForward)
 }
 
 // preluForward is PReLU.Forward's parallel region: unit i is sample i.
-type preluForward PReLU
-
-func (p *preluForward) unit(_, i int) {
+func (p *PReLU) preluForward(_, i int) {
 	C, hw := p.in.C, p.in.H*p.in.W
 	out, in := p.call.dst, p.call.src
 	for c, a := range p.weight.W[:C] {
@@ -92,13 +91,11 @@ func (p *preluForward) unit(_, i int) {
 // per work unit (per-plane sums added in sample order).
 func (p *PReLU) Backward(dIn, dOut []float32, n int) {
 	p.call = call{dIn, dOut, n}
-	p.ex.run(p.in.C, (*preluBackward)(p))
+	p.ex.run(p.in.C, p.units.preluBackward)
 }
 
 // preluBackward is PReLU.Backward's parallel region: unit c is channel c.
-type preluBackward PReLU
-
-func (p *preluBackward) unit(_, c int) {
+func (p *PReLU) preluBackward(_, c int) {
 	C, hw := p.in.C, p.in.H*p.in.W
 	dIn, dOut := p.call.dst, p.call.src
 	a := p.weight.W[c]
@@ -144,4 +141,28 @@ func (f *Flatten) Backward(dIn, dOut []float32, n int) {
 	if dIn != nil {
 		copy(dIn[:n*f.in.Size()], dOut)
 	}
+}
+
+// reluUnits are the parallel regions of a ReLU, built once (buildUnits).
+type reluUnits struct {
+	reluForward  unitFunc
+	reluBackward unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (r *ReLU) buildUnits() {
+	r.units = reluUnits{reluForward: r.reluForward, reluBackward: r.reluBackward}
+}
+
+// preluUnits are the parallel regions of a PReLU, built once (buildUnits).
+type preluUnits struct {
+	preluForward  unitFunc
+	preluBackward unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (p *PReLU) buildUnits() {
+	p.units = preluUnits{preluForward: p.preluForward, preluBackward: p.preluBackward}
 }

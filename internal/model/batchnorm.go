@@ -30,6 +30,7 @@ type BatchNorm struct {
 	trained       bool // the last Forward used batch statistics
 	// planes: per-plane statistics of a training Forward (see planeStats)
 	planes planeStats
+	units  batchNormUnits // parallel regions, built once
 }
 
 // NewBatchNorm2d declares the tensors of a batch norm over in.C channels:
@@ -45,6 +46,7 @@ func NewBatchNorm2d(ex *Exec, a *params.Arena, name string, in Shape, affine boo
 	b.vr = b.declare(a, "running_var", params.Buffer, in.C)
 	b.bMean = make([]float64, in.C)
 	b.invStd = make([]float64, in.C)
+	b.buildUnits()
 	return b
 }
 
@@ -66,6 +68,7 @@ func newFixedScaleBatchNorm1d(ex *Exec, a *params.Arena, name string, d int) *Ba
 	b.vr = b.declare(a, "running_var", params.Buffer, d)
 	b.bMean = make([]float64, d)
 	b.invStd = make([]float64, d)
+	b.buildUnits()
 	return b
 }
 
@@ -73,16 +76,14 @@ func newFixedScaleBatchNorm1d(ex *Exec, a *params.Arena, name string, d int) *Ba
 func (b *BatchNorm) Forward(out, in []float32, n int) {
 	b.begin(in, n)
 	b.call = call{out, in, n}
-	b.ex.run(b.in.C, (*bnForward)(b))
+	b.ex.run(b.in.C, b.units.bnForward)
 }
 
 // bnForward is BatchNorm.Forward's parallel region: unit c is channel c.
-type bnForward BatchNorm
-
-func (b *bnForward) unit(_, c int) {
+func (b *BatchNorm) bnForward(_, c int) {
 	hw := b.in.H * b.in.W
 	out, in, n := b.call.dst, b.call.src, b.call.n
-	mu, scale, shift := (*BatchNorm)(b).channelForward(in, n, c)
+	mu, scale, shift := b.channelForward(in, n, c)
 	for i := 0; i < n; i++ {
 		o := (i*b.in.C + c) * hw
 		kernels.PlaneNorm(out[o:o+hw], in[o:o+hw], mu, scale, shift)
@@ -159,13 +160,11 @@ func (b *BatchNorm) affine(c int) (scale, shift float32) {
 // may be dOut itself.
 func (b *BatchNorm) Backward(dIn, dOut []float32, n int) {
 	b.call = call{dIn, dOut, n}
-	b.ex.run(b.in.C, (*bnBackward)(b))
+	b.ex.run(b.in.C, b.units.bnBackward)
 }
 
 // bnBackward is BatchNorm.Backward's parallel region: unit c is channel c.
-type bnBackward BatchNorm
-
-func (b *bnBackward) unit(_, c int) {
+func (b *BatchNorm) bnBackward(_, c int) {
 	C, hw := b.in.C, b.in.H*b.in.W
 	dIn, dOut, n := b.call.dst, b.call.src, b.call.n
 	mu := float32(b.bMean[c])
@@ -176,7 +175,7 @@ func (b *bnBackward) unit(_, c int) {
 		sdy += float64(gs)
 		sdyd += float64(gsd)
 	}
-	k, kb, kc := (*BatchNorm)(b).channelBackward(c, n, sdy, sdyd)
+	k, kb, kc := b.channelBackward(c, n, sdy, sdyd)
 	if dIn == nil {
 		return
 	}
@@ -214,4 +213,16 @@ func fill(s []float32, v float32) {
 	for i := range s {
 		s[i] = v
 	}
+}
+
+// batchNormUnits are the parallel regions of a BatchNorm, built once (buildUnits).
+type batchNormUnits struct {
+	bnForward  unitFunc
+	bnBackward unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (b *BatchNorm) buildUnits() {
+	b.units = batchNormUnits{bnForward: b.bnForward, bnBackward: b.bnBackward}
 }

@@ -27,13 +27,14 @@ type BNAct struct {
 	mapped bool
 	// gradMapped: Backward leaves dIn unwritten and keeps the channels'
 	// input-gradient maps; the depthwise convolution before it applies
-	// them (bnact_map.go)
+	// them (set by compile, plan.go; bnact_map.go)
 	gradMapped bool
 	k, kb, kc  []float32
 	// perSample: the running call's sweep is a region of its own over the
 	// samples (see sweepBySample)
 	perSample bool
-	call      call // the arguments of the running Forward or Backward
+	call      call       // the arguments of the running Forward or Backward
+	units     bnActUnits // parallel regions, built once
 }
 
 // newBNAct fuses bn with act (a *PReLU or a *ReLU over the same shape).
@@ -45,6 +46,7 @@ func newBNAct(bn *BatchNorm, act Layer) *BNAct {
 	c := bn.in.C
 	l.mu, l.scale, l.shift = make([]float32, c), make([]float32, c), make([]float32, c)
 	l.k, l.kb, l.kc = make([]float32, c), make([]float32, c), make([]float32, c)
+	l.buildUnits()
 	return l
 }
 
@@ -84,9 +86,9 @@ func (l *BNAct) Forward(out, in []float32, n int) {
 	l.call = call{out, in, n}
 	mapped := l.mapped && b.trained
 	l.perSample = !mapped && b.trained && allTrue(b.planes.have[:n*b.in.C])
-	b.ex.run(b.in.C, (*bnActForward)(l))
+	b.ex.run(b.in.C, l.units.bnActForward)
 	if l.perSample {
-		b.ex.run(n, (*bnActSweep)(l))
+		b.ex.run(n, l.units.bnActSweep)
 	}
 }
 
@@ -100,14 +102,12 @@ func (l *BNAct) Forward(out, in []float32, n int) {
 
 // bnActSweep is the forward sweep of a perSample BNAct.Forward: unit i is
 // sample i.
-type bnActSweep BNAct
-
-func (l *bnActSweep) unit(_, i int) {
+func (l *BNAct) bnActSweep(_, i int) {
 	C, hw := l.bn.in.C, l.bn.in.H*l.bn.in.W
 	out, in := l.call.dst, l.call.src
 	for c := range C {
 		o := (i*C + c) * hw
-		kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c))
+		kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], l.mu[c], l.scale[c], l.shift[c], l.a(c))
 	}
 }
 
@@ -122,9 +122,7 @@ func allTrue(v []bool) bool {
 }
 
 // bnActForward is BNAct.Forward's parallel region: unit c is channel c.
-type bnActForward BNAct
-
-func (l *bnActForward) unit(_, c int) {
+func (l *BNAct) bnActForward(_, c int) {
 	b := l.bn
 	C, hw := b.in.C, b.in.H*b.in.W
 	out, in, n := l.call.dst, l.call.src, l.call.n
@@ -133,7 +131,7 @@ func (l *bnActForward) unit(_, c int) {
 	if (l.mapped && b.trained) || l.perSample {
 		return
 	}
-	a := (*BNAct)(l).a(c)
+	a := l.a(c)
 	for i := 0; i < n; i++ {
 		o := (i*C + c) * hw
 		kernels.PlaneNormAct(out[o:o+hw], in[o:o+hw], mu, s, t, a)
@@ -149,38 +147,34 @@ func (l *BNAct) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
 	C := l.bn.in.C
 	l.perSample = !l.gradMapped && dIn != nil && len(l.grads.have) >= n*C && allTrue(l.grads.have[:n*C])
-	l.bn.ex.run(C, (*bnActBackward)(l))
+	l.bn.ex.run(C, l.units.bnActBackward)
 	if l.perSample {
-		l.bn.ex.run(n, (*bnActGradSweep)(l))
+		l.bn.ex.run(n, l.units.bnActGradSweep)
 	}
 }
 
 // bnActGradSweep is the input-gradient sweep of a perSample
 // BNAct.Backward: unit i is sample i.
-type bnActGradSweep BNAct
-
-func (l *bnActGradSweep) unit(_, i int) {
+func (l *BNAct) bnActGradSweep(_, i int) {
 	C, hw := l.bn.in.C, l.bn.in.H*l.bn.in.W
 	dIn, dOut, x := l.call.dst, l.call.src, l.bn.x
 	for c := range C {
 		o := (i*C + c) * hw
 		kernels.PlaneNormActBackward(dIn[o:o+hw], dOut[o:o+hw], x[o:o+hw],
-			l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c), l.k[c], l.kb[c], l.kc[c])
+			l.mu[c], l.scale[c], l.shift[c], l.a(c), l.k[c], l.kb[c], l.kc[c])
 	}
 }
 
 // bnActBackward is BNAct.Backward's parallel region: unit c is channel c.
-type bnActBackward BNAct
-
-func (l *bnActBackward) unit(_, c int) {
+func (l *BNAct) bnActBackward(_, c int) {
 	b := l.bn
 	C, hw := b.in.C, b.in.H*b.in.W
 	dIn, dOut, n := l.call.dst, l.call.src, l.call.n
-	mu, s, t, a := l.mu[c], l.scale[c], l.shift[c], (*BNAct)(l).a(c)
+	mu, s, t, a := l.mu[c], l.scale[c], l.shift[c], l.a(c)
 	var sg, sgd, sda float64 // Σ g, Σ g·(x − μ), Σ dy·y over y ≤ 0
 	for i := 0; i < n; i++ {
 		o := (i*C + c) * hw
-		g, gd, da := (*BNAct)(l).planeGradStats(i*C+c, c, dOut[o:o+hw])
+		g, gd, da := l.planeGradStats(i*C+c, c, dOut[o:o+hw])
 		sg += float64(g)
 		sgd += float64(gd)
 		sda += float64(da)
@@ -200,4 +194,18 @@ func (l *bnActBackward) unit(_, c int) {
 		o := (i*C + c) * hw
 		kernels.PlaneNormActBackward(dIn[o:o+hw], dOut[o:o+hw], b.x[o:o+hw], mu, s, t, a, k, kb, kc)
 	}
+}
+
+// bnActUnits are the parallel regions of a BNAct, built once (buildUnits).
+type bnActUnits struct {
+	bnActSweep     unitFunc
+	bnActForward   unitFunc
+	bnActGradSweep unitFunc
+	bnActBackward  unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (l *BNAct) buildUnits() {
+	l.units = bnActUnits{bnActSweep: l.bnActSweep, bnActForward: l.bnActForward, bnActGradSweep: l.bnActGradSweep, bnActBackward: l.bnActBackward}
 }

@@ -19,39 +19,18 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // convolution a whole sample, in its forward pass and again for its weight
 // gradient. The planes are the same kernel calls on the same data as the
 // BNAct's sweep, so the results are bit-identical. The BNAct's Backward
-// never read its output. Sequential links the pair on every Forward
-// (linkMapped), so an eval-mode Forward runs the two layers as written.
+// never read its output. compile links the pair once (plan.go); an
+// eval-mode Forward runs the two layers as written (Conv2d.mappedIn).
 //
 // Likewise, a BNAct after a depthwise convolution leaves its input
 // gradient to the convolution's backward, which computes it per block of
-// planes right before using it (linkGradMapped). A BNActPool after a
+// planes right before using it (Conv2d.postGrad). A BNActPool after a
 // single-plane convolution leaves it its whole backward: the
 // convolution's weight-gradient unit for output channel c runs the
 // BNActPool's sums and map of channel c, then its input-gradient sweep
 // sample by sample, so channel c's planes are read twice in a row (in
-// cache the second time) rather than in two passes over the tensor.
-
-// linkMapped links the BNAct layer a ends with and the depthwise or 1×1
-// convolution layer b starts with (a's output is b's input) for a training
-// Forward, and unlinks them otherwise.
-func linkMapped(a, b Layer) {
-	for s, ok := a.(*Sequential); ok; s, ok = a.(*Sequential) {
-		a = s.Layers[len(s.Layers)-1]
-	}
-	for s, ok := b.(*Sequential); ok; s, ok = b.(*Sequential) {
-		b = s.Layers[0]
-	}
-	l, ok := a.(*BNAct)
-	c, ok2 := b.(*Conv2d)
-	if !ok || !ok2 {
-		return
-	}
-	on := crossLayerLinks && c.ex.Training && !c.ex.inferOnly && (c.depthwise() || c.pointwise() && !c.singlePlane()) && l.bn.ex == c.ex && l.bn.in == c.in
-	l.mapped, c.pre = on, nil
-	if on {
-		c.pre = l
-	}
-}
+// cache the second time) rather than in two passes over the tensor
+// (planeStage, conv_plane.go).
 
 // mapPlanes writes act(BN(x)) of input planes [lo, hi) of sample i of the
 // last training Forward into buf and returns them ((hi−lo)×H×W).
@@ -65,16 +44,26 @@ func (l *BNAct) mapPlanes(buf []float32, i, lo, hi int) []float32 {
 	return buf
 }
 
+// mappedIn is the BNAct whose unwritten output is the input of the last
+// Forward (the linked pre, when that Forward was a training one), or nil.
+func (c *Conv2d) mappedIn() *BNAct {
+	if c.pre != nil && c.pre.bn.trained {
+		return c.pre
+	}
+	return nil
+}
+
 // sampleInput returns sample i of the forward input x (n×Cin×H×W) of a
 // dense or grouped convolution on worker w, or, when that input is c.pre's
 // unwritten output (a 1×1 convolution), the sample mapped into the start of
 // worker w's scratch, which the 1×1 paths leave unused.
 func (c *Conv2d) sampleInput(w int, x []float32, i int) []float32 {
 	inSz := c.in.Size()
-	if c.pre == nil {
+	pre := c.mappedIn()
+	if pre == nil {
 		return x[i*inSz : (i+1)*inSz]
 	}
-	return c.pre.mapPlanes(c.ex.col(w, inSz), i, 0, c.in.C)
+	return pre.mapPlanes(c.ex.col(w, inSz), i, 0, c.in.C)
 }
 
 // mappedForward computes sample i's output y of a depthwise convolution
@@ -113,65 +102,11 @@ func (l *BNAct) mapGradPlanes(buf []float32, i, lo, hi int) []float32 {
 // output in place of x, c.postGrad's input gradient in place of dy.
 func (c *Conv2d) mappedBackward(w, i, lo, hi int, x, dy []float32) ([]float32, []float32) {
 	buf := c.ex.col(w, len(x)+len(dy))
-	if c.pre != nil {
-		x = c.pre.mapPlanes(buf[:len(x)], i, lo, hi)
+	if pre := c.mappedIn(); pre != nil {
+		x = pre.mapPlanes(buf[:len(x)], i, lo, hi)
 	}
 	if c.postGrad != nil {
 		dy = c.postGrad.mapGradPlanes(buf[len(x):], i, lo, hi)
 	}
 	return x, dy
-}
-
-// gradMapper is a layer whose Backward can leave its input gradient
-// unwritten and keep its per-channel maps, for the convolution before it to
-// compute that gradient plane by plane right before using it (BNAct,
-// BNActPool).
-type gradMapper interface {
-	// mapGradPlanes writes the input gradient of planes [lo, hi) of sample
-	// i of the running Backward into buf and returns them ((hi−lo)×H×W).
-	mapGradPlanes(buf []float32, i, lo, hi int) []float32
-	// setGradMapped switches the unwritten-gradient mode on or off.
-	setGradMapped(on bool)
-}
-
-func (l *BNAct) setGradMapped(on bool) { l.gradMapped = on }
-
-// linkGradMapped links layer l, a BNAct or BNActPool, and layer prev before
-// it, a convolution over its input, for one Backward, when that
-// convolution's backward reads its output gradient plane by plane: a
-// depthwise convolution, or one of a single input channel that computes no
-// input gradient (noDIn: it is the chain's first layer and the chain's dIn
-// is nil), whose weight gradient runs per output channel. A BNAct keeps
-// its input-gradient maps and the convolution applies them
-// (mapGradPlanes); a BNActPool leaves the convolution its sums and maps
-// too (BNActPool.channelGrads). It returns the layer to unlink afterwards,
-// or nil.
-func linkGradMapped(prev, l Layer, noDIn bool) gradMapper {
-	c, ok := prev.(*Conv2d)
-	if !crossLayerLinks || !ok {
-		return nil
-	}
-	var m gradMapper
-	switch a := l.(type) {
-	case *BNAct:
-		if c.depthwise() && a.bn.ex == c.ex && a.bn.in == c.out {
-			m = a
-		}
-	case *BNActPool:
-		if c.singlePlane() && noDIn && a.ba.bn.ex == c.ex && a.ba.bn.in == c.out {
-			m = a
-		}
-	}
-	if m == nil {
-		return nil
-	}
-	m.setGradMapped(true)
-	c.postGrad = m
-	return m
-}
-
-// unlinkGradMapped ends linkGradMapped's link of a and c.
-func unlinkGradMapped(a gradMapper, c *Conv2d) {
-	a.setGradMapped(false)
-	c.postGrad = nil
 }

@@ -31,18 +31,17 @@ type BNActPool struct {
 	pool *MaxPool2d // the 2×2 stride-2 pool (its own caches stay unused)
 	// cache: the window index of each output's maximum in its 2×2 window,
 	// 2·row + column (0..3)
-	arg  []uint8
-	call call // the arguments of the running Forward or Backward
-	// gradMapped: Backward computes nothing; the single-plane convolution
-	// before it runs channelGrads and mapGradPlanes channel by channel
-	// (bnact_map.go)
-	gradMapped bool
+	arg   []uint8
+	call  call           // the arguments of the running Forward or Backward
+	units bnActPoolUnits // parallel regions, built once
 }
 
 // newBNActPool fuses ba with pool, a 2×2 stride-2 unpadded max pool over
 // ba's output.
 func newBNActPool(ba *BNAct, pool *MaxPool2d) *BNActPool {
-	return &BNActPool{ba: ba, pool: pool}
+	l := &BNActPool{ba: ba, pool: pool}
+	l.buildUnits()
+	return l
 }
 
 // Name is the batch norm's name.
@@ -113,14 +112,14 @@ func (l *BNActPool) Forward(out, in []float32, n int) {
 	}
 	l.call = call{out, in, n}
 	if !l.statsKnown() {
-		b.ex.run(l.channelBlocks(), (*bnActPoolForward)(l))
+		b.ex.run(l.channelBlocks(), l.units.bnActPoolForward)
 		return
 	}
 	for c := range b.in.C {
 		ba.mu[c], ba.scale[c], ba.shift[c] = b.channelForward(in, n, c)
 	}
 	cb := l.channelsPer(sweepRunFloats)
-	b.ex.run(n*((b.in.C+cb-1)/cb), (*bnActPoolSweep)(l))
+	b.ex.run(n*((b.in.C+cb-1)/cb), l.units.bnActPoolSweep)
 }
 
 // statsKnown reports whether the channels' statistics for the running
@@ -141,13 +140,11 @@ func (l *BNActPool) statsKnown() bool {
 
 // bnActPoolForward is BNActPool.Forward's parallel region when it computes
 // the statistics: unit u is the channel block channelBlock(u).
-type bnActPoolForward BNActPool
-
-func (l *bnActPoolForward) unit(_, u int) {
+func (l *BNActPool) bnActPoolForward(_, u int) {
 	ba, b := l.ba, l.ba.bn
 	C, hw := b.in.C, b.in.H*b.in.W
 	in, n := l.call.src, l.call.n
-	c0, c1 := (*BNActPool)(l).channelBlock(u)
+	c0, c1 := l.channelBlock(u)
 	if b.trained {
 		for i := 0; i < n; i++ {
 			for c := c0; c < c1; c++ {
@@ -161,7 +158,7 @@ func (l *bnActPoolForward) unit(_, u int) {
 		ba.mu[c], ba.scale[c], ba.shift[c] = b.channelForward(in, n, c)
 	}
 	for i := 0; i < n; i++ {
-		(*BNActPool)(l).sweep(i, c0, c1)
+		l.sweep(i, c0, c1)
 	}
 }
 
@@ -169,14 +166,12 @@ func (l *bnActPoolForward) unit(_, u int) {
 // maps are known: sample by sample, each sample's channels in blocks of
 // channelsPer(sweepRunFloats); unit u is block u mod B of sample u / B
 // (B blocks per sample).
-type bnActPoolSweep BNActPool
-
-func (l *bnActPoolSweep) unit(_, u int) {
+func (l *BNActPool) bnActPoolSweep(_, u int) {
 	C := l.ba.bn.in.C
-	cb := (*BNActPool)(l).channelsPer(sweepRunFloats)
+	cb := l.channelsPer(sweepRunFloats)
 	B := (C + cb - 1) / cb
 	c0 := u % B * cb
-	(*BNActPool)(l).sweep(u/B, c0, min(c0+cb, C))
+	l.sweep(u/B, c0, min(c0+cb, C))
 }
 
 // sweep normalises, activates and pools planes [c0, c1) of sample i of the
@@ -199,31 +194,33 @@ func (l *BNActPool) sweep(i, c0, c1 int) {
 // Backward computes dIn through the three layers and adds the gradients of
 // γ, β and the slopes, one block of channels per work unit (channelBlock):
 // the channels' sums and input-gradient maps (channelGrads), then the
-// input-gradient sweep. When gradMapped, Backward only sizes the scratch:
-// the single-plane convolution before it runs channelGrads and the sweep
-// per channel inside its weight-gradient units (bnact_map.go).
+// input-gradient sweep.
 func (l *BNActPool) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
 	l.ba.grads.size(n * l.ba.bn.in.C)
-	if !l.gradMapped {
-		l.ba.bn.ex.run(l.channelBlocks(), (*bnActPoolBackward)(l))
-	}
+	l.ba.bn.ex.run(l.channelBlocks(), l.units.bnActPoolBackward)
+}
+
+// beginBackward starts a Backward over dOut (n samples) without an input
+// gradient whose work the single-plane convolution before runs channel by
+// channel (channelGrads, mapGradPlanes; planeStage).
+func (l *BNActPool) beginBackward(dOut []float32, n int) {
+	l.call = call{nil, dOut, n}
+	l.ba.grads.size(n * l.ba.bn.in.C)
 }
 
 // bnActPoolBackward is BNActPool.Backward's parallel region: unit u is the
 // channel block channelBlock(u).
-type bnActPoolBackward BNActPool
-
-func (l *bnActPoolBackward) unit(_, u int) {
+func (l *BNActPool) bnActPoolBackward(_, u int) {
 	C, hw := l.ba.bn.in.C, l.ba.bn.in.H*l.ba.bn.in.W
 	dIn, n := l.call.dst, l.call.n
-	c0, c1 := (*BNActPool)(l).channelBlock(u)
-	(*BNActPool)(l).channelGrads(c0, c1)
+	c0, c1 := l.channelBlock(u)
+	l.channelGrads(c0, c1)
 	if dIn == nil {
 		return
 	}
 	for i := 0; i < n; i++ {
-		(*BNActPool)(l).gradPlanes(dIn[(i*C+c0)*hw:], i, c0, c1)
+		l.gradPlanes(dIn[(i*C+c0)*hw:], i, c0, c1)
 	}
 }
 
@@ -262,8 +259,6 @@ func (l *BNActPool) channelGrads(c0, c1 int) {
 	}
 }
 
-func (l *BNActPool) setGradMapped(on bool) { l.gradMapped = on }
-
 // mapGradPlanes writes the input gradient of planes [lo, hi) of sample i of
 // the running Backward into buf and returns them ((hi−lo)×H×W), with the
 // maps channelGrads computed: the same kernel calls as Backward's own
@@ -294,4 +289,17 @@ func growUint8(buf []uint8, n int) []uint8 {
 		return make([]uint8, n)
 	}
 	return buf[:n]
+}
+
+// bnActPoolUnits are the parallel regions of a BNActPool, built once (buildUnits).
+type bnActPoolUnits struct {
+	bnActPoolForward  unitFunc
+	bnActPoolSweep    unitFunc
+	bnActPoolBackward unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (l *BNActPool) buildUnits() {
+	l.units = bnActPoolUnits{bnActPoolForward: l.bnActPoolForward, bnActPoolSweep: l.bnActPoolSweep, bnActPoolBackward: l.bnActPoolBackward}
 }

@@ -12,8 +12,8 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // sample) at a time, so it can compute the per-plane sums right after
 // writing a plane, while the plane is still in cache:
 //
-//   - forward: a Conv2d followed by a BatchNorm (BNAct, BNActPool) in a
-//     Sequential hands it the sum and squared deviations of every plane of
+//   - forward: a training Conv2d followed by a BatchNorm (BNAct,
+//     BNActPool) in a Sequential hands it the sum and squared deviations of every plane of
 //     its output (BatchNorm.sampleStats; a single-plane convolution right
 //     after writing each plane, conv_plane.go);
 //   - backward: a Conv2d whose input is a BNAct's output hands the BNAct
@@ -25,13 +25,7 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // sample order, so the results are bit-identical to computing them there,
 // for any thread count. A plane the convolution did not deliver (a path
 // without the hook, or a convolution run on its own) is computed by the
-// batch norm as before. Sequential links the two layers for one call
-// (linkForwardStats, linkGradStats).
-
-// crossLayerLinks enables the links between neighbouring layers of a
-// Sequential (the statistics here, the mapped BNAct input of bnact_map.go);
-// tests switch it off to compare against the layers run on their own.
-var crossLayerLinks = true
+// batch norm as before. compile links the two layers once (plan.go).
 
 // planeStats holds the per-plane batch-norm statistics of one training
 // Forward, indexed by plane j = i·C + c (sample i, channel c).
@@ -115,49 +109,4 @@ func (l *BNAct) sampleGradStats(i, c0 int, dy []float32) {
 		p.g[j], p.gd[j], p.da[j] = kernels.PlaneNormActGradStats(dy[k*hw:(k+1)*hw], l.bn.x[j*hw:(j+1)*hw], l.mu[c], l.scale[c], l.shift[c], l.a(c))
 		p.have[j] = true
 	}
-}
-
-// linkForwardStats makes c hand its per-sample output statistics to the
-// batch norm next is (a training BatchNorm, BNAct or BNActPool over c's
-// output) in its next Forward over n samples; it reports whether it did.
-func (c *Conv2d) linkForwardStats(next Layer, n int) bool {
-	if !c.ex.Training || c.ex.inferOnly {
-		return false
-	}
-	var b *BatchNorm
-	switch l := next.(type) {
-	case *BNAct:
-		b = l.bn
-	case *BNActPool:
-		b = l.ba.bn
-	case *BatchNorm:
-		b = l
-	}
-	if b == nil || b.ex != c.ex || b.in != c.out {
-		return false
-	}
-	b.planes.size(n * b.in.C)
-	c.fwdStats = b
-	return true
-}
-
-// linkGradStats makes the convolution that l starts with hand the per-plane
-// backward sums of its input gradient to the BNAct that prev ends with
-// (whose output is that convolution's input) in its next Backward over n
-// samples. It returns the convolution to unlink afterwards, or nil.
-func linkGradStats(prev, l Layer, n int) *Conv2d {
-	for s, ok := l.(*Sequential); ok; s, ok = l.(*Sequential) {
-		l = s.Layers[0]
-	}
-	for s, ok := prev.(*Sequential); ok; s, ok = prev.(*Sequential) {
-		prev = s.Layers[len(s.Layers)-1]
-	}
-	c, ok := l.(*Conv2d)
-	a, ok2 := prev.(*BNAct)
-	if !crossLayerLinks || !ok || !ok2 || a.bn.ex != c.ex || a.bn.in != c.in {
-		return nil
-	}
-	a.grads.size(n * c.in.C)
-	c.bwdStats = a
-	return c
 }

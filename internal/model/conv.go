@@ -48,13 +48,16 @@ type Conv2d struct {
 	winoDU []float32
 	// winoV holds the transformed input (the blocks' T × Cin × P one after
 	// the other), kept by a training forward for Backward when winoVKept
-	// says so, else transformed by Backward; winoDM the output gradient's
-	// (T × Out × P per block, in Exec.groupScratch) and winoCuts the tile
-	// rows where the blocks start, then the batch's tile row count
-	// (conv_winograd.go)
+	// says so, else transformed by Backward segment by segment into
+	// Exec.groupScratch; winoDM the output gradient's (T × Out × P per
+	// block of the running segment, in Exec.groupScratch), winoCuts the
+	// tile rows where the blocks start, then the batch's tile row count,
+	// and winoSeg the sample groups [first, last+1) of the running
+	// backward segment (conv_winograd.go)
 	winoV, winoDM []float32
 	winoVKept     bool
 	winoCuts      []int
+	winoSeg       [2]int
 	// sharedPack: packW is the one of the Conv2d this Infer replica copies,
 	// packed there by Net.Infer before the replicas run; only read here.
 	sharedPack bool
@@ -64,21 +67,26 @@ type Conv2d struct {
 	// partials (Exec.groupScratch), for their parallel regions
 	post  evalEpilogue
 	parts []float32
-	// training links set by Sequential for one call (bnstats.go): the
-	// batch norm after this convolution takes each sample's output
-	// statistics, the BNAct before it the backward sums of each sample's
-	// input gradient, while they are in cache
+	// links to the neighbours, set once by compile (plan.go): in
+	// training, the batch norm after this convolution takes each sample's
+	// output statistics (fwdStats), the BNAct before it the backward sums
+	// of each sample's input gradient (bwdStats), while they are in cache
+	// (bnstats.go)
 	fwdStats *BatchNorm
 	bwdStats *BNAct
 	// pre: a depthwise or 1×1 convolution's input is this BNAct's output,
-	// which it never wrote; the convolution maps the BNAct's input
-	// (bnact_map.go)
+	// which it never wrote in training; the convolution maps the BNAct's
+	// input (mappedIn, bnact_map.go)
 	pre *BNAct
-	// postGrad: this depthwise (or single-plane, weight-gradient-only)
-	// convolution's output gradient is the input gradient of the BNAct or
-	// BNActPool after it, which the convolution computes itself
-	// (bnact_map.go)
-	postGrad gradMapper
+	// postGrad: this depthwise convolution's output gradient is the input
+	// gradient of the BNAct after it, which the convolution computes
+	// itself (bnact_map.go)
+	postGrad *BNAct
+	// planePool: this single-plane convolution and the BNActPool after it
+	// are one planeStage, whose weight-gradient-only backward runs the
+	// BNActPool's backward inside the convolution's units (conv_plane.go)
+	planePool *BNActPool
+	units     conv2dUnits // parallel regions, built once
 }
 
 // NewConv2d declares "<name>.weight" (and "<name>.bias") in a and returns the
@@ -113,8 +121,12 @@ func NewConv2d(ex *Exec, a *params.Arena, name string, in Shape, s ConvSpec) (*C
 	if s.Bias {
 		c.bias = c.declare(a, "bias", params.Bias, s.Out)
 	}
+	c.buildUnits()
 	return c, nil
 }
+
+// Spec is the convolution's configuration (Groups and Stride at least 1).
+func (c *Conv2d) Spec() ConvSpec { return c.spec }
 
 // MACs is Cout·OH·OW·(Cin/Groups)·Kernel² per sample.
 func (c *Conv2d) MACs() int64 {
@@ -162,58 +174,57 @@ func (c *Conv2d) forward(out, in []float32, n int, post evalEpilogue) {
 		c.packForward()
 	}
 	c.call, c.post = call{out, in, n}, post
+	if c.fwdStats != nil && c.ex.Training {
+		c.fwdStats.planes.size(n * c.out.C)
+	}
 	if c.depthwise() {
-		c.ex.run(n, (*depthwiseForward)(c))
+		c.ex.run(n, c.units.depthwiseForward)
 	} else if c.winograd() {
 		c.winogradForward(n)
 	} else if c.singlePlane() {
-		c.ex.run(n, (*planeForward)(c))
+		c.ex.run(n, c.units.planeForward)
 	} else if c.out.H*c.out.W < minGemmK && n > 1 {
 		S := min(c.dwChunk(), n)
-		c.ex.run((n+S-1)/S, (*convForwardChunked)(c))
+		c.ex.run((n+S-1)/S, c.units.convForwardChunked)
 	} else {
-		c.ex.run(n, (*convForward)(c))
+		c.ex.run(n, c.units.convForward)
 	}
 	c.post = nil
 }
 
 // depthwiseForward is the parallel region of a depthwise Conv2d.Forward:
 // unit i is sample i.
-type depthwiseForward Conv2d
-
-func (c *depthwiseForward) unit(w, i int) {
+func (c *Conv2d) depthwiseForward(w, i int) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	y := c.call.dst[i*outSz : (i+1)*outSz]
-	if c.pre != nil {
-		(*Conv2d)(c).mappedForward(w, i, y)
+	if c.mappedIn() != nil {
+		c.mappedForward(w, i, y)
 	} else {
 		kernels.DepthwiseConv(y, c.call.src[i*inSz:(i+1)*inSz], c.weight.W, c.geom)
 	}
-	(*Conv2d)(c).addBias(y)
-	(*Conv2d)(c).epilogue(i, y)
+	c.addBias(y)
+	c.epilogue(i, y)
 }
 
 // convForward is the parallel region of a dense or grouped Conv2d.Forward
 // on large feature maps: unit i is sample i.
-type convForward Conv2d
-
-func (c *convForward) unit(w, i int) {
+func (c *Conv2d) convForward(w, i int) {
 	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog := c.spec.Out / G
-	x := (*Conv2d)(c).sampleInput(w, c.call.src, i)
+	x := c.sampleInput(w, c.call.src, i)
 	y := c.call.dst[i*outSz : (i+1)*outSz]
 	ghw := c.gg.C * c.in.H * c.in.W
 	for g := 0; g < G; g++ {
-		if (*Conv2d)(c).pointwise() {
+		if c.pointwise() {
 			kernels.SgemmPackedSerial(&c.packW[g], false, ohw, 1, x[g*ghw:], ohw, 0, y[g*cog*ohw:], ohw)
 		} else {
 			kernels.SgemmConvSerial(&c.packW[g], x[g*ghw:(g+1)*ghw], c.gg, 1, 0, y[g*cog*ohw:], ohw)
 		}
 	}
-	(*Conv2d)(c).addBias(y)
-	(*Conv2d)(c).epilogue(i, y)
+	c.addBias(y)
+	c.epilogue(i, y)
 }
 
 // epilogue runs what follows sample i's output y in the forward pass while
@@ -223,7 +234,7 @@ func (c *Conv2d) epilogue(i int, y []float32) {
 	if c.post != nil {
 		c.post.applyEval(y)
 	}
-	if c.fwdStats != nil {
+	if c.fwdStats != nil && c.ex.Training {
 		c.fwdStats.sampleStats(i, y)
 	}
 }
@@ -253,16 +264,14 @@ func (c *Conv2d) packForward() {
 // dimension of at least minGemmK columns serves them all, and then
 // scatters the result to the samples. The chunks depend on n and the
 // shapes only.
-type convForwardChunked Conv2d
-
-func (c *convForwardChunked) unit(w, u int) {
+func (c *Conv2d) convForwardChunked(w, u int) {
 	in, out, n := c.call.src, c.call.dst, c.call.n
 	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
 	rows, cout := c.geom.ColRows(), c.spec.Out
-	S := min((*Conv2d)(c).dwChunk(), n)
+	S := min(c.dwChunk(), n)
 	s0, s1 := u*S, min((u+1)*S, n)
 	L := (s1 - s0) * ohw
 	buf := c.ex.col(w, rows*ohw+(rows+cout)*S*ohw)
@@ -270,8 +279,8 @@ func (c *convForwardChunked) unit(w, u int) {
 	colS := buf[rows*ohw : rows*ohw+rows*L]
 	yS := buf[rows*ohw+rows*S*ohw : rows*ohw+rows*S*ohw+cout*L]
 	for i := s0; i < s1; i++ {
-		cl := (*Conv2d)(c).sampleInput(w, in, i)
-		if !(*Conv2d)(c).pointwise() {
+		cl := c.sampleInput(w, in, i)
+		if !c.pointwise() {
 			kernels.Im2col(col, cl, c.geom)
 			cl = col
 		}
@@ -289,8 +298,8 @@ func (c *convForwardChunked) unit(w, u int) {
 		for o := 0; o < cout; o++ {
 			copy(y[o*ohw:(o+1)*ohw], yS[o*L+j:o*L+j+ohw])
 		}
-		(*Conv2d)(c).addBias(y)
-		(*Conv2d)(c).epilogue(i, y)
+		c.addBias(y)
+		c.epilogue(i, y)
 	}
 }
 
@@ -311,12 +320,15 @@ func (c *Conv2d) addBias(y []float32) {
 // Backward computes dIn = convᵀ(dOut) and adds ∂L/∂weight, ∂L/∂bias.
 func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	c.call = call{dIn, dOut, n}
+	if c.bwdStats != nil {
+		c.bwdStats.grads.size(n * c.in.C)
+	}
 	if c.depthwise() {
-		c.ex.run((c.in.C+dwBlock-1)/dwBlock, (*depthwiseBackward)(c))
+		c.ex.run((c.in.C+dwBlock-1)/dwBlock, c.units.depthwiseBackward)
 		return
 	}
 	if c.singlePlane() && dIn == nil {
-		c.ex.run(c.spec.Out, (*planeWeightGrad)(c))
+		c.ex.run(c.spec.Out, c.units.planeWeightGrad)
 		return
 	}
 	if c.winograd() {
@@ -333,9 +345,9 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	}
 	groups := gradGroups(n)
 	c.parts = c.ex.groupScratch(groups, stride)
-	c.ex.run(groups, (*convParamGrad)(c))
+	c.ex.run(groups, c.units.convParamGrad)
 	if dIn != nil {
-		c.ex.run(n, (*convInputGrad)(c))
+		c.ex.run(n, c.units.convInputGrad)
 	}
 	c.ex.reduceGroups(c.weight.G, c.parts, groups, stride, 0)
 	if c.bias != nil {
@@ -356,21 +368,19 @@ func (c *Conv2d) gradStride() (nw, stride int) {
 // convParamGrad is the parameter-gradient region of a dense or grouped
 // Conv2d.Backward: unit gi is sample group gi (groupRange), which sums its
 // samples' weight and bias gradients into its own partial.
-type convParamGrad Conv2d
-
-func (c *convParamGrad) unit(w, gi int) {
+func (c *Conv2d) convParamGrad(w, gi int) {
 	dOut, n := c.call.src, c.call.n
 	outSz := c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
-	nw, stride := (*Conv2d)(c).gradStride()
+	nw, stride := c.gradStride()
 	groups := gradGroups(n)
 	rows, cout := c.geom.ColRows(), c.spec.Out
 	part := c.parts[gi*stride : (gi+1)*stride]
 	clear(part[nw:]) // the bias part; the first chunk's GEMM overwrites the weight part
 	lo, hi := groupRange(gi, groups, n)
-	S := min((*Conv2d)(c).dwChunk(), hi-lo)
+	S := min(c.dwChunk(), hi-lo)
 	buf := c.ex.col(w, rows*ohw+(rows+cout)*S*ohw)
 	col := buf[:rows*ohw]
 	colS := buf[rows*ohw : rows*ohw+rows*S*ohw]
@@ -380,10 +390,10 @@ func (c *convParamGrad) unit(w, gi int) {
 		L := (s1 - s0) * ohw
 		var cl []float32
 		for i := s0; i < s1; i++ {
-			x := (*Conv2d)(c).sampleInput(w, c.x, i)
+			x := c.sampleInput(w, c.x, i)
 			dy := dOut[i*outSz : (i+1)*outSz]
 			cl = x
-			if !(*Conv2d)(c).pointwise() {
+			if !c.pointwise() {
 				kernels.Im2col(col, x, c.geom)
 				cl = col
 			}
@@ -426,16 +436,14 @@ func (c *convParamGrad) unit(w, gi int) {
 // Conv2d.Backward: unit i is sample i, dx_i = col2im(Wᵀ·dy_i). It is a
 // region of its own, not part of convParamGrad's sample groups, so that
 // it spreads over as many workers as there are samples.
-type convInputGrad Conv2d
-
-func (c *convInputGrad) unit(w, i int) {
+func (c *Conv2d) convInputGrad(w, i int) {
 	inSz, outSz := c.in.Size(), c.out.Size()
 	ohw := c.out.H * c.out.W
 	G := c.spec.Groups
 	cog, kg := c.spec.Out/G, c.gg.ColRows()
 	dx := c.call.dst[i*inSz : (i+1)*inSz]
 	dy := c.call.src[i*outSz : (i+1)*outSz]
-	pointwise := (*Conv2d)(c).pointwise()
+	pointwise := c.pointwise()
 	target := dx
 	if !pointwise {
 		target = c.ex.col(w, c.geom.ColRows()*ohw)
@@ -461,9 +469,7 @@ const dwBlock = 16
 // samples in order, one kernel call on its adjacent planes per sample, so
 // each channel sums its filter gradient over the samples in order (no
 // reduction across workers, the same sums for any thread count).
-type depthwiseBackward Conv2d
-
-func (c *depthwiseBackward) unit(w, b int) {
+func (c *Conv2d) depthwiseBackward(w, b int) {
 	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
 	C, hw, ohw := c.in.C, c.in.H*c.in.W, c.out.H*c.out.W
 	k2 := c.spec.Kernel * c.spec.Kernel
@@ -479,8 +485,8 @@ func (c *depthwiseBackward) unit(w, b int) {
 			dx = dIn[(i*C+lo)*hw : (i*C+hi)*hw]
 		}
 		x := c.x[(i*C+lo)*hw : (i*C+hi)*hw]
-		if c.pre != nil || c.postGrad != nil {
-			x, dy = (*Conv2d)(c).mappedBackward(w, i, lo, hi, x, dy)
+		if c.mappedIn() != nil || c.postGrad != nil {
+			x, dy = c.mappedBackward(w, i, lo, hi, x, dy)
 		}
 		kernels.DepthwiseConvBackwardOverwrite(dx, dfilt, dy, x, filt, g)
 		if c.bwdStats != nil && dx != nil {
@@ -499,4 +505,28 @@ func (c *depthwiseBackward) unit(w, b int) {
 			c.bias.G[lo+ch] += float32(db[ch])
 		}
 	}
+}
+
+// conv2dUnits are the parallel regions of a Conv2d, built once (buildUnits).
+type conv2dUnits struct {
+	planeForward       unitFunc
+	planeWeightGrad    unitFunc
+	winoFilter         unitFunc
+	winoFilterGrad     unitFunc
+	winoForward        unitFunc
+	winoEpilogue       unitFunc
+	winoBackward       unitFunc
+	winoWeightGrad     unitFunc
+	depthwiseForward   unitFunc
+	convForward        unitFunc
+	convForwardChunked unitFunc
+	convParamGrad      unitFunc
+	convInputGrad      unitFunc
+	depthwiseBackward  unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (c *Conv2d) buildUnits() {
+	c.units = conv2dUnits{planeForward: c.planeForward, planeWeightGrad: c.planeWeightGrad, winoFilter: c.winoFilter, winoFilterGrad: c.winoFilterGrad, winoForward: c.winoForward, winoEpilogue: c.winoEpilogue, winoBackward: c.winoBackward, winoWeightGrad: c.winoWeightGrad, depthwiseForward: c.depthwiseForward, convForward: c.convForward, convForwardChunked: c.convForwardChunked, convParamGrad: c.convParamGrad, convInputGrad: c.convInputGrad, depthwiseBackward: c.depthwiseBackward}
 }

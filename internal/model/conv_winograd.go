@@ -16,6 +16,18 @@ import "github.com/cocotrain/cocotrain/internal/kernels"
 // that for the layers whose backward sums dU by position, winoRows).
 const winoBlockFloats = 1 << 18
 
+// winoBudgetBytes is the default of Exec.winoBudget: the most a Winograd
+// convolution keeps for its backward pass outside a block's scratch. A
+// training forward keeps the batch's transformed input V (T × C floats per
+// tile) when it fits, so that the backward need not transform the input
+// again; a larger V (iresnet18's 64-channel layers at batch 64: 115 MB
+// and more each, every layer its own) is transformed again by the
+// backward, block by block, into scratch shared by all layers. Likewise
+// the backward by position (winoDUByPosition) stores the output
+// gradient's transform dM of a segment of sample groups at a time, the
+// segment's dM and V within the budget (at least one group per thread).
+const winoBudgetBytes = 32 << 20
+
 // winoF4MinSide is the smallest map side on which F(4×4) runs. F(4×4)
 // needs 2.25 multiplications per output instead of 4, but its costs per
 // step that do not shrink with the map (transforming and packing 36
@@ -71,10 +83,10 @@ func (c *Conv2d) packWinograd() {
 	kc := g.K * g.C
 	c.winoU = grow(c.winoU, g.Positions()*kc)
 	if units := winoFilterUnits(g.K); !c.ex.inRegion() {
-		c.ex.run(units, (*winoFilter)(c))
+		c.ex.run(units, c.units.winoFilter)
 	} else { // inside Net.Infer's packing region: on this worker
 		for u := range units {
-			(*winoFilter)(c).unit(0, u)
+			c.units.winoFilter.unit(0, u)
 		}
 	}
 	for xi := range g.Positions() {
@@ -92,38 +104,38 @@ func winoFilterUnits(K int) int { return (K + winoFilterBlock - 1) / winoFilterB
 
 // winoFilter is the parallel region of packWinograd's filter transform:
 // unit u transforms the filters of output channels [8u, 8u+8).
-type winoFilter Conv2d
-
-func (c *winoFilter) unit(_, u int) {
-	g := (*Conv2d)(c).winoGeom()
+func (c *Conv2d) winoFilter(_, u int) {
+	g := c.winoGeom()
 	kernels.WinogradFilter(c.winoU, c.weight.W, g, u*winoFilterBlock, min((u+1)*winoFilterBlock, g.K))
 }
 
 // winoFilterGrad is the parallel region that adds the filter gradient from
 // the reduced transformed one (winoDU): unit u does output channels
 // [8u, 8u+8).
-type winoFilterGrad Conv2d
-
-func (c *winoFilterGrad) unit(_, u int) {
-	g := (*Conv2d)(c).winoGeom()
+func (c *Conv2d) winoFilterGrad(_, u int) {
+	g := c.winoGeom()
 	kernels.WinogradFilterGrad(c.weight.G, c.winoDU, g, u*winoFilterBlock, min((u+1)*winoFilterBlock, g.K))
 }
 
 // winogradForward is forward on the Winograd path: one unit per block of
 // winoRows tile rows of the batch, then the bias and post per sample. In
-// training it keeps the blocks' transformed input in winoV, which the
-// backward then reads instead of transforming the input again.
+// training it keeps the blocks' transformed input in winoV when it fits
+// the budget (winoBudgetBytes), which the backward then reads instead of
+// transforming the input again.
 func (c *Conv2d) winogradForward(n int) {
 	g := c.winoGeom()
 	rows := n * g.TileRows()
-	c.winoVKept = c.ex.Training && !c.ex.inferOnly
+	size := g.Positions() * g.C * rows * g.TileCols()
+	c.winoVKept = c.ex.Training && !c.ex.inferOnly && 4*size <= c.ex.winoBudget
 	if c.winoVKept {
-		c.winoV = grow(c.winoV, g.Positions()*g.C*rows*g.TileCols())
+		c.winoV = grow(c.winoV, size)
+	} else {
+		c.winoV = nil
 	}
 	R := c.winoRows()
-	c.ex.run((rows+R-1)/R, (*winoForward)(c))
+	c.ex.run((rows+R-1)/R, c.units.winoForward)
 	if c.bias != nil || c.post != nil {
-		c.ex.run(n, (*winoEpilogue)(c))
+		c.ex.run(n, c.units.winoEpilogue)
 	}
 }
 
@@ -152,11 +164,9 @@ func (c *Conv2d) winoBlocks(n int) {
 // winoForward is the parallel region of a Winograd forward: unit u is the
 // block of tile rows [u·R, (u+1)·R) of the batch (R = winoRows). Its V goes
 // to winoV in training, else to the worker's scratch.
-type winoForward Conv2d
-
-func (c *winoForward) unit(w, u int) {
-	g := (*Conv2d)(c).winoGeom()
-	R, tw, T := (*Conv2d)(c).winoRows(), g.TileCols(), g.Positions()
+func (c *Conv2d) winoForward(w, u int) {
+	g := c.winoGeom()
+	R, tw, T := c.winoRows(), g.TileCols(), g.Positions()
 	r0, r1 := u*R, min((u+1)*R, c.call.n*g.TileRows())
 	P := (r1 - r0) * tw
 	buf := c.ex.col(w, T*(g.C+g.K)*P)
@@ -172,25 +182,26 @@ func (c *winoForward) unit(w, u int) {
 }
 
 // winoEpilogue adds the bias and applies post to sample u's output.
-type winoEpilogue Conv2d
-
-func (c *winoEpilogue) unit(_, i int) {
+func (c *Conv2d) winoEpilogue(_, i int) {
 	outSz := c.out.Size()
 	y := c.call.dst[i*outSz : (i+1)*outSz]
-	(*Conv2d)(c).addBias(y)
+	c.addBias(y)
 	if c.post != nil {
 		c.post.applyEval(y)
 	}
 }
 
-// winogradBackward is Backward on the Winograd path. One unit per sample
-// group computes, block by block, dM, V (unless the forward kept it), the
+// winogradBackward is Backward on the Winograd path. It takes the sample
+// groups in segments (winoSegment); per segment, one unit per sample group
+// computes, block by block, dM, V (unless the forward kept it), the
 // group's input gradient and bias gradient partial. The transformed filter
 // gradient dU[ξ] = Σ dM[ξ]·V[ξ]ᵀ is summed either (winoDUByPosition) in a
-// second parallel region, one unit per position ξ over all blocks in order
-// from the dM the first one stored in winoDM, with dU[ξ] in cache; or in
-// the first, into each group's partial of dU, which are then reduced in
-// group order. dU is then transformed into the weight gradient.
+// second parallel region per segment, one unit per position ξ over the
+// segment's blocks in order from the dM the first one stored in winoDM,
+// with dU[ξ] in cache; or in the first, into each group's partial of dU,
+// which are then reduced in group order. dU is then transformed into the
+// weight gradient. Either way each sum runs over the blocks of the batch
+// in order, so the segments do not change the result.
 func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	g := c.winoGeom()
 	kc, T := g.K*g.C, g.Positions()
@@ -200,33 +211,75 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 		}
 	}
 	c.winoBlocks(n)
-	tiles := n * g.TileRows() * g.TileCols()
-	if !c.winoVKept {
-		c.winoV = grow(c.winoV, T*g.C*tiles)
-	}
 	groups, stride := gradGroups(n), c.winoPartStride()
 	byPos := c.winoDUByPosition()
-	size := groups * stride
+	per, segTiles := c.winoSegment(n)
+	dmSize, vSize := 0, 0
 	if byPos {
-		size += T * g.K * tiles // dM
+		dmSize = T * g.K * segTiles
 	}
-	c.parts = c.ex.groupScratch(1, size)
-	if byPos {
-		c.parts, c.winoDM = c.parts[:groups*stride], c.parts[groups*stride:]
+	if !c.winoVKept {
+		vSize = T * g.C * segTiles
 	}
-	c.ex.run(groups, (*winoBackward)(c))
+	buf := c.ex.groupScratch(1, groups*stride+dmSize+vSize)
+	c.parts = buf[:groups*stride]
+	c.winoDM = buf[groups*stride : groups*stride+dmSize]
+	if !c.winoVKept {
+		c.winoV = buf[groups*stride+dmSize:]
+	}
 	c.winoDU = grow(c.winoDU, T*kc)
-	if byPos {
-		c.ex.run(T, (*winoWeightGrad)(c))
-	} else {
+	for g0 := 0; g0 < groups; g0 += per {
+		c.winoSeg = [2]int{g0, min(g0+per, groups)}
+		c.ex.run(c.winoSeg[1]-g0, c.units.winoBackward)
+		if byPos {
+			c.ex.run(T, c.units.winoWeightGrad)
+		}
+	}
+	if !byPos {
 		clear(c.winoDU)
 		c.ex.reduceGroups(c.winoDU, c.parts, groups, stride, g.K)
 	}
-	c.ex.run(winoFilterUnits(g.K), (*winoFilterGrad)(c))
+	c.ex.run(winoFilterUnits(g.K), c.units.winoFilterGrad)
 	if c.bias != nil {
 		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, 0)
 	}
 	c.winoDM, c.parts = nil, nil
+	if !c.winoVKept {
+		c.winoV = nil
+	}
+}
+
+// winoSegment returns the number of sample groups per segment of a
+// Winograd backward over n samples and the most tiles a segment holds: as
+// many groups as the segment's stored dM (by position) and transformed V
+// (when the forward did not keep it) fit the budget (Exec.winoBudget), at
+// least one per thread and at most all of them.
+func (c *Conv2d) winoSegment(n int) (per, tiles int) {
+	g := c.winoGeom()
+	groups := gradGroups(n)
+	sampleTiles := g.TileRows() * g.TileCols()
+	floats := 0 // per tile
+	if c.winoDUByPosition() {
+		floats += g.Positions() * g.K
+	}
+	if !c.winoVKept {
+		floats += g.Positions() * g.C
+	}
+	per = groups
+	groupTiles := (n + groups - 1) / groups * sampleTiles
+	if floats > 0 {
+		per = min(groups, max(c.ex.threads, c.ex.winoBudget/(4*floats*groupTiles)))
+	}
+	return per, min(per*groupTiles, n*sampleTiles)
+}
+
+// winoSegRows is the tile rows [r0, r1) of the running backward segment.
+func (c *Conv2d) winoSegRows() (r0, r1 int) {
+	n, th := c.call.n, c.winoGeom().TileRows()
+	groups := gradGroups(n)
+	lo, _ := groupRange(c.winoSeg[0], groups, n)
+	_, hi := groupRange(c.winoSeg[1]-1, groups, n)
+	return lo * th, hi * th
 }
 
 // winoPartStride is the length of one sample group's partial gradients of
@@ -251,26 +304,27 @@ func (c *Conv2d) winoDUByPosition() bool {
 	return c.in.C > c.winoRowsWithin(winoBlockFloats)*c.winoGeom().TileCols()
 }
 
-// winoBackward is the first parallel region of a Winograd backward: unit
-// gi is sample group gi (groupRange), whose blocks (winoCuts) it takes in
-// order: dM from dY (into winoDM when by position, else into the worker's
-// scratch); V from the cached input unless the forward kept it; dU += dM·Vᵀ
-// into the group's partial unless by position; dV = Uᵀ·dM added into dX;
-// and the group's bias gradient.
-type winoBackward Conv2d
-
-func (c *winoBackward) unit(w, gi int) {
+// winoBackward is the first parallel region of a Winograd backward
+// segment: unit u is sample group gi = u + the segment's first
+// (groupRange), whose blocks (winoCuts) it takes in order: dM from dY
+// (into winoDM when by position, else into the worker's scratch); V from
+// the cached input unless the forward kept it; dU += dM·Vᵀ into the
+// group's partial unless by position; dV = Uᵀ·dM added into dX; and the
+// group's bias gradient.
+func (c *Conv2d) winoBackward(w, u int) {
 	dIn, dOut, n := c.call.dst, c.call.src, c.call.n
-	g := (*Conv2d)(c).winoGeom()
+	gi := c.winoSeg[0] + u
+	s0, _ := c.winoSegRows()
+	g := c.winoGeom()
 	C, K, kc, T := g.C, g.K, g.K*g.C, g.Positions()
 	th, tw := g.TileRows(), g.TileCols()
-	byPos := (*Conv2d)(c).winoDUByPosition()
+	byPos := c.winoDUByPosition()
 	lo, hi := groupRange(gi, gradGroups(n), n)
 	inSz, outSz := c.in.Size(), c.out.Size()
 	if dIn != nil {
 		clear(dIn[lo*inSz : hi*inSz])
 	}
-	stride := (*Conv2d)(c).winoPartStride()
+	stride := c.winoPartStride()
 	part := c.parts[gi*stride : (gi+1)*stride]
 	if c.bias != nil {
 		db := part[:K]
@@ -287,7 +341,7 @@ func (c *winoBackward) unit(w, gi int) {
 			}
 		}
 	}
-	maxP := (*Conv2d)(c).winoRows() * tw
+	maxP := c.winoRows() * tw
 	buf := c.ex.col(w, T*(C+K)*maxP)
 	for u := range len(c.winoCuts) - 1 {
 		r0, r1 := c.winoCuts[u], c.winoCuts[u+1]
@@ -297,10 +351,10 @@ func (c *winoBackward) unit(w, gi int) {
 		P := (r1 - r0) * tw
 		dm := buf[T*C*maxP : T*C*maxP+T*K*P]
 		if byPos {
-			dm = c.winoDM[T*K*r0*tw : T*K*r1*tw]
+			dm = c.winoDM[T*K*(r0-s0)*tw : T*K*(r1-s0)*tw]
 		}
 		kernels.WinogradOutputGrad(dm, dOut, g, r0, r1)
-		v, ldv := (*Conv2d)(c).winoVOf(r0, r1)
+		v, ldv := c.winoVOf(r0, r1)
 		if !c.winoVKept {
 			kernels.WinogradInput(v, c.x, g, r0, r1)
 		}
@@ -326,37 +380,42 @@ func (c *winoBackward) unit(w, gi int) {
 	}
 }
 
-// winoWeightGrad is the second parallel region of a Winograd backward by
-// position: unit ξ sets dU[ξ] (K × C, in winoDU) to Σ dM[ξ]·V[ξ]ᵀ over the blocks of
-// the batch in order.
-type winoWeightGrad Conv2d
-
-func (c *winoWeightGrad) unit(_, xi int) {
-	g := (*Conv2d)(c).winoGeom()
+// winoWeightGrad is the second parallel region of a Winograd backward
+// segment by position: unit ξ adds Σ dM[ξ]·V[ξ]ᵀ over the segment's
+// blocks in order to dU[ξ] (K × C, in winoDU), which the batch's first
+// block sets.
+func (c *Conv2d) winoWeightGrad(_, xi int) {
+	g := c.winoGeom()
 	C, K, kc, T, tw := g.C, g.K, g.K*g.C, g.Positions(), g.TileCols()
 	du := c.winoDU[xi*kc : (xi+1)*kc]
+	s0, s1 := c.winoSegRows()
 	for u := range len(c.winoCuts) - 1 {
 		r0, r1 := c.winoCuts[u], c.winoCuts[u+1]
+		if r0 < s0 || r0 >= s1 {
+			continue
+		}
 		P := (r1 - r0) * tw
 		beta := float32(1)
 		if u == 0 {
 			beta = 0
 		}
-		v, ldv := (*Conv2d)(c).winoVOf(r0, r1)
+		v, ldv := c.winoVOf(r0, r1)
 		// dU[ξ] (K×C) += dM[ξ] (K×P) · V[ξ]ᵀ (P×C)
-		sgemm(false, true, K, C, P, 1, c.winoDM[T*K*r0*tw+xi*K*P:], P, v[xi*C*ldv:], ldv, beta, du, C)
+		sgemm(false, true, K, C, P, 1, c.winoDM[T*K*(r0-s0)*tw+xi*K*P:], P, v[xi*C*ldv:], ldv, beta, du, C)
 	}
 }
 
 // winoVOf returns the transformed input of the backward's block of tile
 // rows [r0, r1) in winoV: V[ξ] (C × P) is at v[ξ·C·ldv:] with row stride
 // ldv. The forward kept it in its own blocks (a block of the backward is a
-// part of one); else the backward transforms it into a block of its own.
+// part of one); else the backward transforms it into a block of its own
+// in the running segment's scratch.
 func (c *Conv2d) winoVOf(r0, r1 int) (v []float32, ldv int) {
 	g := c.winoGeom()
 	T, C, tw := g.Positions(), g.C, g.TileCols()
 	if !c.winoVKept {
-		return c.winoV[T*C*r0*tw : T*C*r1*tw], (r1 - r0) * tw
+		s0, _ := c.winoSegRows()
+		return c.winoV[T*C*(r0-s0)*tw : T*C*(r1-s0)*tw], (r1 - r0) * tw
 	}
 	R := c.winoRows()
 	b0 := r0 / R * R

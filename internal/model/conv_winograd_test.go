@@ -134,19 +134,26 @@ func TestWinograd4Gradients(t *testing.T) {
 // TestWinogradThreadInvariance checks that the Winograd forward and
 // backward give the same bits on 1, 3 and 16 threads, in eval mode (the
 // backward transforms the input again) and in training (it reads the
-// transformed input the forward kept).
+// transformed input the forward kept, or, with a budget of one byte
+// (small), transforms it again segment by segment: one or three sample
+// groups per segment).
 func TestWinogradThreadInvariance(t *testing.T) {
 	type run struct {
-		threads int
-		train   bool
+		threads     int
+		train       bool
+		smallBudget bool
 	}
 	for _, c := range winogradCases[3:] {
 		var ref []float32
-		for _, r := range []run{{1, false}, {3, false}, {16, false}, {1, true}, {3, true}, {16, true}} {
+		for _, r := range []run{{1, false, false}, {3, false, false}, {16, false, false}, {1, true, false}, {3, true, false}, {16, true, false},
+			{1, true, true}, {3, true, true}} {
 			threads := r.threads
 			ex := NewExec()
 			ex.SetThreads(threads)
 			ex.Training = r.train
+			if r.smallBudget {
+				ex.winoBudget = 1
+			}
 			a := params.New()
 			l, err := NewConv2d(ex, a, "c", c.in, ConvSpec{Out: c.out, Kernel: 3, Stride: 1, Pad: 1, Bias: true})
 			if err != nil {
@@ -162,7 +169,7 @@ func TestWinogradThreadInvariance(t *testing.T) {
 			l.Forward(y, x, c.n)
 			a.ZeroGrad()
 			l.Backward(dx, dy, c.n)
-			if l.winoVKept != r.train {
+			if l.winoVKept != (r.train && !r.smallBudget) {
 				t.Fatalf("%v→%d: transformed input kept %v in training mode %v", c.in, c.out, l.winoVKept, r.train)
 			}
 			got := slices.Concat(y, dx, a.Grad)

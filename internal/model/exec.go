@@ -25,10 +25,13 @@ type Exec struct {
 	// its Backward at nesting depth d (depth = len of the ones running).
 	grads []*[2][]float32
 	depth int
-	// inferOnly marks an Infer replica: no Backward ever follows a Forward,
-	// so a convolution may apply the batch norm after it in place (see
-	// evalEpilogue) instead of keeping its own output.
+	// inferOnly marks an Infer replica (Options.inferOnly): no Backward
+	// ever follows a Forward, so layers may skip what only a backward pass
+	// reads.
 	inferOnly bool
+	// winoBudget is the bytes a Winograd convolution may keep for its
+	// backward beyond a block's scratch (winoBudgetBytes; tests lower it)
+	winoBudget int
 	// weightsGen counts the passes that may see new weights (see
 	// weightsChanged); 0 means every Forward must assume new weights.
 	weightsGen uint64
@@ -61,7 +64,7 @@ func (e *Exec) endGradBuffers() { e.depth-- }
 // NewExec returns an execution context in eval mode running on GOMAXPROCS
 // goroutines.
 func NewExec() *Exec {
-	e := &Exec{}
+	e := &Exec{winoBudget: winoBudgetBytes}
 	e.SetThreads(0)
 	return e
 }
@@ -81,9 +84,16 @@ func (e *Exec) SetThreads(n int) {
 func (e *Exec) Threads() int { return e.threads }
 
 // task is the body of a parallel region: unit(w, u) runs unit u on worker w.
-// A task that is a pointer into a long-lived struct (a layer) makes a
-// region allocate nothing; see the regions of the layers (reluForward …).
+// A task built once (a layer's unitFunc regions, or a pointer into a
+// long-lived struct) makes a region allocate nothing.
 type task interface{ unit(worker, u int) }
+
+// unitFunc is a task made of a function: a layer's parallel regions are
+// method values built once with the layer (its buildUnits), so that
+// running one allocates nothing.
+type unitFunc func(worker, u int)
+
+func (f unitFunc) unit(w, u int) { f(w, u) }
 
 // run runs t.unit(worker, unit) for every unit in [0, units), unit u on
 // worker u mod T (T = min(threads, units)), and returns when all are done.

@@ -34,24 +34,20 @@ func (n *Net) Infer(x []float32, batch int) []float32 {
 	// Pack the convolution weights once; the replicas' convolutions read
 	// these packings.
 	n.ex.weightsChanged()
-	n.ex.run(len(n.convs), (*packConvs)(n))
+	n.ex.run(len(n.convs), n.units.packConvs)
 	n.infer = grow(n.infer, batch*n.cfg.EmbeddingDim)
 	n.inferCall = call{n.infer, x, batch}
-	n.ex.run(chunks, (*inferChunks)(n))
+	n.ex.run(chunks, n.units.inferChunks)
 	n.inferCall = call{}
 	return n.infer
 }
 
 // packConvs is Infer's packing region: unit i packs convolution i.
-type packConvs Net
-
-func (n *packConvs) unit(_, i int) { n.convs[i].packForward() }
+func (n *Net) packConvs(_, i int) { n.convs[i].packForward() }
 
 // inferChunks is Infer's main region: unit u carries chunk u (samples
 // [u·inferChunk, (u+1)·inferChunk)) through replica w.
-type inferChunks Net
-
-func (n *inferChunks) unit(w, u int) {
+func (n *Net) inferChunks(w, u int) {
 	batch, inSz, d := n.inferCall.n, n.in.Size(), n.cfg.EmbeddingDim
 	lo, hi := u*inferChunk, min((u+1)*inferChunk, batch)
 	n.replicas[w].body.Forward(n.inferCall.dst[lo*d:hi*d], n.inferCall.src[lo*inSz:hi*inSz], hi-lo)
@@ -62,7 +58,7 @@ func (n *inferChunks) unit(w, u int) {
 func (n *Net) ensureReplicas(k int) error {
 	for len(n.replicas) < k {
 		a := params.New()
-		r, err := New(n.cfg, a)
+		r, err := NewWithOptions(n.cfg, a, Options{inferOnly: true})
 		if err != nil {
 			return err
 		}
@@ -70,8 +66,15 @@ func (n *Net) ensureReplicas(k int) error {
 			return err
 		}
 		r.SetThreads(1)
-		r.ex.inferOnly = true
-		shareConvPacks(r.body, n.body)
+		if n.convs == nil {
+			n.convs = convsOf(n.body)
+		}
+		// Point every convolution of the replica at the packed weights of
+		// the net's convolution in its place (both trees list them in
+		// the architecture's order).
+		for i, rc := range convsOf(r.body) {
+			rc.packW, rc.sharedPack = n.convs[i].packW, true
+		}
 		n.replicas = append(n.replicas, r)
 	}
 	if n.convs == nil {
@@ -80,30 +83,28 @@ func (n *Net) ensureReplicas(k int) error {
 	return nil
 }
 
-// shareConvPacks points every convolution of replica (a layer tree built
-// like orig) at the packed weights of orig's convolution in its place.
-func shareConvPacks(replica, orig Layer) {
-	if rc, ok := replica.(*Conv2d); ok {
-		rc.packW, rc.sharedPack = orig.(*Conv2d).packW, true
-		return
-	}
-	if r, ok := replica.(container); ok {
-		for i, child := range r.Children() {
-			shareConvPacks(child, orig.(container).Children()[i])
-		}
-	}
-}
-
 // convsOf lists the convolutions of a layer tree.
 func convsOf(l Layer) []*Conv2d {
 	if c, ok := l.(*Conv2d); ok {
 		return []*Conv2d{c}
 	}
 	var cs []*Conv2d
-	if c, ok := l.(container); ok {
+	if c, ok := l.(Container); ok {
 		for _, child := range c.Children() {
 			cs = append(cs, convsOf(child)...)
 		}
 	}
 	return cs
+}
+
+// netUnits are the parallel regions of a Net, built once (buildUnits).
+type netUnits struct {
+	packConvs   unitFunc
+	inferChunks unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (n *Net) buildUnits() {
+	n.units = netUnits{packConvs: n.packConvs, inferChunks: n.inferChunks}
 }

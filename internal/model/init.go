@@ -52,7 +52,7 @@ func initParam(p *params.Param, seed uint64) {
 
 // walk calls fn on every leaf layer under l, in order.
 func walk(l Layer, fn func(Layer)) {
-	if c, ok := l.(container); ok {
+	if c, ok := l.(Container); ok {
 		for _, ch := range c.Children() {
 			walk(ch, fn)
 		}

@@ -40,8 +40,16 @@ type Layer interface {
 	MACs() int64
 }
 
-// container is a layer built from other layers (listed for Summary).
-type container interface {
+// Container is a layer built from other layers. A *Residual adds its
+// Branch and Shortcut (the identity when nil); every other Container
+// (Sequential, BNAct, BNActPool and the fused pairs of the plan, plan.go)
+// runs its Children one after the other, each one's output the next one's
+// input. Walking Net.Layers down the Children reaches the layers the
+// architecture lists, unfused: *Conv2d, *BatchNorm, *ReLU, *PReLU,
+// *MaxPool2d, *AvgPool2d, *Flatten, *Dropout and *Linear, each with its
+// Params (named "backbone.<layer>.<tensor>") and options (Conv2d.Spec,
+// MaxPool2d.Window, AvgPool2d.Window, BatchNorm.Eps, Dropout.P).
+type Container interface {
 	Children() []Layer
 }
 

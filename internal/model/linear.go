@@ -10,6 +10,7 @@ type Linear struct {
 	base
 	weight, bias *params.Param // bias nil without bias
 	x            []float32     // cache: the input of the last Forward
+	units        linearUnits   // parallel regions, built once
 }
 
 // linearRows is the fixed number of rows (samples, or output features in the
@@ -23,6 +24,7 @@ func NewLinear(ex *Exec, a *params.Arena, name string, in Shape, d int, bias boo
 	if bias {
 		l.bias = l.declare(a, "bias", params.Bias, d)
 	}
+	l.buildUnits()
 	return l
 }
 
@@ -33,14 +35,12 @@ func (l *Linear) MACs() int64 { return int64(l.out.C) * int64(l.in.Size()) }
 func (l *Linear) Forward(out, in []float32, n int) {
 	l.x = in
 	l.call = call{out, in, n}
-	l.ex.run((n+linearRows-1)/linearRows, (*linearForward)(l))
+	l.ex.run((n+linearRows-1)/linearRows, l.units.linearForward)
 }
 
 // linearForward is Linear.Forward's parallel region: unit u is the block
 // of samples [u·linearRows, (u+1)·linearRows).
-type linearForward Linear
-
-func (l *linearForward) unit(_, u int) {
+func (l *Linear) linearForward(_, u int) {
 	F, D, n := l.in.Size(), l.out.C, l.call.n
 	lo, hi := u*linearRows, min((u+1)*linearRows, n)
 	y := l.call.dst[lo*D : hi*D]
@@ -61,16 +61,14 @@ func (l *linearForward) unit(_, u int) {
 func (l *Linear) Backward(dIn, dOut []float32, n int) {
 	l.call = call{dIn, dOut, n}
 	if dIn != nil {
-		l.ex.run((n+linearRows-1)/linearRows, (*linearInputGrad)(l))
+		l.ex.run((n+linearRows-1)/linearRows, l.units.linearInputGrad)
 	}
-	l.ex.run((l.out.C+linearRows-1)/linearRows, (*linearParamGrad)(l))
+	l.ex.run((l.out.C+linearRows-1)/linearRows, l.units.linearParamGrad)
 }
 
 // linearInputGrad is the dIn region of Linear.Backward: unit u is the
 // block of samples [u·linearRows, (u+1)·linearRows).
-type linearInputGrad Linear
-
-func (l *linearInputGrad) unit(_, u int) {
+func (l *Linear) linearInputGrad(_, u int) {
 	F, D, n := l.in.Size(), l.out.C, l.call.n
 	lo, hi := u*linearRows, min((u+1)*linearRows, n)
 	sgemm(false, false, hi-lo, F, D, 1, l.call.src[lo*D:], D, l.weight.W, F, 0, l.call.dst[lo*F:hi*F], F)
@@ -78,9 +76,7 @@ func (l *linearInputGrad) unit(_, u int) {
 
 // linearParamGrad is the parameter-gradient region of Linear.Backward:
 // unit u is the block of output features [u·linearRows, (u+1)·linearRows).
-type linearParamGrad Linear
-
-func (l *linearParamGrad) unit(_, u int) {
+func (l *Linear) linearParamGrad(_, u int) {
 	F, D, n := l.in.Size(), l.out.C, l.call.n
 	dOut := l.call.src
 	lo, hi := u*linearRows, min((u+1)*linearRows, D)
@@ -94,4 +90,17 @@ func (l *linearParamGrad) unit(_, u int) {
 			l.bias.G[j] += float32(s)
 		}
 	}
+}
+
+// linearUnits are the parallel regions of a Linear, built once (buildUnits).
+type linearUnits struct {
+	linearForward   unitFunc
+	linearInputGrad unitFunc
+	linearParamGrad unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (l *Linear) buildUnits() {
+	l.units = linearUnits{linearForward: l.linearForward, linearInputGrad: l.linearInputGrad, linearParamGrad: l.linearParamGrad}
 }

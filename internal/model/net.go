@@ -28,17 +28,25 @@ type Net struct {
 	replicas  []*Net
 	convs     []*Conv2d // the net's convolutions, packed once per Infer
 	infer     []float32
-	inferCall call // the running Infer's embeddings, images and batch size
+	inferCall call     // the running Infer's embeddings, images and batch size
+	units     netUnits // parallel regions, built once
 }
 
 // New builds the architecture cfg names, declaring its parameters in a (call
-// a.Alloc and then Init before the first Forward). The net starts in eval
-// mode on GOMAXPROCS threads.
+// a.Alloc and then Init before the first Forward), and compiles its fused
+// plan (plan.go). The net starts in eval mode on GOMAXPROCS threads.
 func New(cfg Config, a *params.Arena) (*Net, error) {
+	return NewWithOptions(cfg, a, Options{})
+}
+
+// NewWithOptions is New with build options (Options.Unfused: every layer
+// run on its own).
+func NewWithOptions(cfg Config, a *params.Arena, opt Options) (*Net, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	ex := NewExec()
+	ex.inferOnly = opt.inferOnly
 	in := Shape{cfg.Channels, cfg.InputSize, cfg.InputSize}
 	b := &builder{ex: ex, a: a, cur: in, winograd: cfg.Winograd}
 	var layers []Layer
@@ -58,7 +66,10 @@ func New(cfg Config, a *params.Arena) (*Net, error) {
 		return nil, err
 	}
 	body.ex = ex
-	return &Net{cfg: cfg, ex: ex, body: body, in: in, ps: body.Params(), arena: a}, nil
+	compile(body, opt)
+	net := &Net{cfg: cfg, ex: ex, body: body, in: in, ps: body.Params(), arena: a}
+	net.buildUnits()
+	return net, nil
 }
 
 // Config is the configuration the net was built from.
@@ -73,8 +84,8 @@ func (n *Net) EmbeddingDim() int { return n.cfg.EmbeddingDim }
 // Params lists the net's tensors (trainable and buffers) in declaration order.
 func (n *Net) Params() []*params.Param { return n.ps }
 
-// Layers is the top-level chain of layers (blocks are Sequential/Residual
-// containers).
+// Layers is the top-level chain of layers of the compiled plan; walk their
+// Children (Container) for the layers the architecture lists.
 func (n *Net) Layers() []Layer { return n.body.Layers }
 
 // SetTraining selects training mode (batch statistics, active dropout) or eval.

@@ -8,6 +8,9 @@ import (
 // poolGeom is a pooling window: kh×kw, stride s, padding p on each side.
 type poolGeom struct{ kh, kw, s, p int }
 
+// window is the pool's kernel size, stride and padding.
+func (g poolGeom) window() (kernel, stride, pad int) { return g.kh, g.s, g.p }
+
 // outShape is the pooled shape, floor((H + 2p − kh)/s) + 1 (and likewise W).
 func (g poolGeom) outShape(name string, in Shape) (Shape, error) {
 	if g.kh <= 0 || g.kw <= 0 || g.s <= 0 || g.p < 0 || 2*g.p > min(g.kh, g.kw) || in.H+2*g.p < g.kh || in.W+2*g.p < g.kw {
@@ -25,7 +28,8 @@ func (g poolGeom) outShape(name string, in Shape) (Shape, error) {
 type MaxPool2d struct {
 	base
 	g      poolGeom
-	argmax []int32 // cache: flat in-plane index of each output's maximum
+	argmax []int32        // cache: flat in-plane index of each output's maximum
+	units  maxPool2dUnits // parallel regions, built once
 }
 
 // NewMaxPool2d returns a kernel×kernel max pool with the given stride and padding.
@@ -35,7 +39,9 @@ func NewMaxPool2d(ex *Exec, name string, in Shape, kernel, stride, pad int) (*Ma
 	if err != nil {
 		return nil, err
 	}
-	return &MaxPool2d{base: base{name: name, in: in, out: out, ex: ex}, g: g}, nil
+	m := &MaxPool2d{base: base{name: name, in: in, out: out, ex: ex}, g: g}
+	m.buildUnits()
+	return m, nil
 }
 
 // Forward writes each window's maximum and remembers where it was (an
@@ -44,13 +50,11 @@ func NewMaxPool2d(ex *Exec, name string, in Shape, kernel, stride, pad int) (*Ma
 func (m *MaxPool2d) Forward(out, in []float32, n int) {
 	m.argmax = growInt32(m.argmax, n*m.out.Size())
 	m.call = call{out, in, n}
-	m.ex.run(n, (*maxPoolForward)(m))
+	m.ex.run(n, m.units.maxPoolForward)
 }
 
 // maxPoolForward is MaxPool2d.Forward's parallel region: unit i is sample i.
-type maxPoolForward MaxPool2d
-
-func (m *maxPoolForward) unit(_, i int) {
+func (m *MaxPool2d) maxPoolForward(_, i int) {
 	H, W, OH, OW, C := m.in.H, m.in.W, m.out.H, m.out.W, m.in.C
 	twoByTwo := m.g.kh == 2 && m.g.kw == 2 && m.g.s == 2 && m.g.p == 0
 	for pl := i * C; pl < (i+1)*C; pl++ {
@@ -63,7 +67,7 @@ func (m *maxPoolForward) unit(_, i int) {
 		case twoByTwo:
 			maxPool2x2(dst, arg, src, W, OH, OW)
 		default:
-			(*MaxPool2d)(m).plane(dst, arg, src)
+			m.plane(dst, arg, src)
 		}
 	}
 }
@@ -152,14 +156,12 @@ func (m *MaxPool2d) Backward(dIn, dOut []float32, n int) {
 		return
 	}
 	m.call = call{dIn, dOut, n}
-	m.ex.run(n*m.in.C, (*maxPoolBackward)(m))
+	m.ex.run(n*m.in.C, m.units.maxPoolBackward)
 }
 
 // maxPoolBackward is MaxPool2d.Backward's parallel region: unit pl is
 // plane pl (sample pl / C, channel pl mod C).
-type maxPoolBackward MaxPool2d
-
-func (m *maxPoolBackward) unit(_, pl int) {
+func (m *MaxPool2d) maxPoolBackward(_, pl int) {
 	hw, ohw := m.in.H*m.in.W, m.out.H*m.out.W
 	dx := m.call.dst[pl*hw : (pl+1)*hw]
 	clear(dx)
@@ -176,7 +178,8 @@ func (m *maxPoolBackward) unit(_, pl int) {
 //	in: n × C × H × W;  out: n × C × OH × OW
 type AvgPool2d struct {
 	base
-	g poolGeom
+	g     poolGeom
+	units avgPool2dUnits // parallel regions, built once
 }
 
 // NewAvgPool2d returns a kernel×kernel average pool.
@@ -186,12 +189,16 @@ func NewAvgPool2d(ex *Exec, name string, in Shape, kernel, stride, pad int) (*Av
 	if err != nil {
 		return nil, err
 	}
-	return &AvgPool2d{base: base{name: name, in: in, out: out, ex: ex}, g: g}, nil
+	p := &AvgPool2d{base: base{name: name, in: in, out: out, ex: ex}, g: g}
+	p.buildUnits()
+	return p, nil
 }
 
 // NewGlobalAvgPool averages each whole channel plane: n × C × H × W → n × C × 1 × 1.
 func NewGlobalAvgPool(ex *Exec, name string, in Shape) *AvgPool2d {
-	return &AvgPool2d{base: base{name: name, in: in, out: Shape{in.C, 1, 1}, ex: ex}, g: poolGeom{in.H, in.W, 1, 0}}
+	p := &AvgPool2d{base: base{name: name, in: in, out: Shape{in.C, 1, 1}, ex: ex}, g: poolGeom{in.H, in.W, 1, 0}}
+	p.buildUnits()
+	return p
 }
 
 // window calls fn(iy·W+ix) for the in-bounds positions of output (oy, ox).
@@ -216,21 +223,19 @@ func (a *AvgPool2d) divisor() float32 { return float32(a.g.kh * a.g.kw) }
 // Forward writes each window's mean.
 func (a *AvgPool2d) Forward(out, in []float32, n int) {
 	a.call = call{out, in, n}
-	a.ex.run(n*a.in.C, (*avgPoolForward)(a))
+	a.ex.run(n*a.in.C, a.units.avgPoolForward)
 }
 
 // avgPoolForward is AvgPool2d.Forward's parallel region: unit pl is plane
 // pl (sample pl / C, channel pl mod C).
-type avgPoolForward AvgPool2d
-
-func (a *avgPoolForward) unit(_, pl int) {
+func (a *AvgPool2d) avgPoolForward(_, pl int) {
 	hw, OW, ohw := a.in.H*a.in.W, a.out.W, a.out.H*a.out.W
-	inv := 1 / (*AvgPool2d)(a).divisor()
+	inv := 1 / a.divisor()
 	src := a.call.src[pl*hw : (pl+1)*hw]
 	dst := a.call.dst[pl*ohw : (pl+1)*ohw]
 	for j := range dst {
 		var s float32
-		(*AvgPool2d)(a).window(j/OW, j%OW, func(k int) { s += src[k] })
+		a.window(j/OW, j%OW, func(k int) { s += src[k] })
 		dst[j] = s * inv
 	}
 }
@@ -241,21 +246,19 @@ func (a *AvgPool2d) Backward(dIn, dOut []float32, n int) {
 		return
 	}
 	a.call = call{dIn, dOut, n}
-	a.ex.run(n*a.in.C, (*avgPoolBackward)(a))
+	a.ex.run(n*a.in.C, a.units.avgPoolBackward)
 }
 
 // avgPoolBackward is AvgPool2d.Backward's parallel region: unit pl is
 // plane pl.
-type avgPoolBackward AvgPool2d
-
-func (a *avgPoolBackward) unit(_, pl int) {
+func (a *AvgPool2d) avgPoolBackward(_, pl int) {
 	hw, OW, ohw := a.in.H*a.in.W, a.out.W, a.out.H*a.out.W
-	inv := 1 / (*AvgPool2d)(a).divisor()
+	inv := 1 / a.divisor()
 	dx := a.call.dst[pl*hw : (pl+1)*hw]
 	clear(dx)
 	for j, g := range a.call.src[pl*ohw : (pl+1)*ohw] {
 		g *= inv
-		(*AvgPool2d)(a).window(j/OW, j%OW, func(k int) { dx[k] += g })
+		a.window(j/OW, j%OW, func(k int) { dx[k] += g })
 	}
 }
 
@@ -266,3 +269,35 @@ func growInt32(buf []int32, n int) []int32 {
 	}
 	return buf[:n]
 }
+
+// maxPool2dUnits are the parallel regions of a MaxPool2d, built once (buildUnits).
+type maxPool2dUnits struct {
+	maxPoolForward  unitFunc
+	maxPoolBackward unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (m *MaxPool2d) buildUnits() {
+	m.units = maxPool2dUnits{maxPoolForward: m.maxPoolForward, maxPoolBackward: m.maxPoolBackward}
+}
+
+// avgPool2dUnits are the parallel regions of a AvgPool2d, built once (buildUnits).
+type avgPool2dUnits struct {
+	avgPoolForward  unitFunc
+	avgPoolBackward unitFunc
+}
+
+// buildUnits makes the layer's parallel regions (method values, so that
+// running one allocates nothing).
+func (a *AvgPool2d) buildUnits() {
+	a.units = avgPool2dUnits{avgPoolForward: a.avgPoolForward, avgPoolBackward: a.avgPoolBackward}
+}
+
+// Window is the pool's square kernel size, stride and zero padding (a
+// global pool's kernel is the input side).
+func (m *MaxPool2d) Window() (kernel, stride, pad int) { return m.g.window() }
+
+// Window is the pool's square kernel size, stride and zero padding (a
+// global pool's kernel is the input side; padding counts in the divisor).
+func (a *AvgPool2d) Window() (kernel, stride, pad int) { return a.g.window() }

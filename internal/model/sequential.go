@@ -18,6 +18,9 @@ type Sequential struct {
 	Layers []Layer
 	acts   [][]float32 // acts[i]: output of Layers[i] (the last one writes the caller's out)
 	grads  [2][]float32
+	// inPlace[i]: Layers[i] may write its input gradient over its output
+	// gradient (set by compile, plan.go)
+	inPlace []bool
 	// ex, when set, lends the gradient buffers instead (shared by every
 	// Sequential at the same nesting depth; see Exec.gradBuffers).
 	ex *Exec
@@ -34,7 +37,7 @@ func NewSequential(name string, layers ...Layer) (*Sequential, error) {
 			return nil, fmt.Errorf("model: %s: %s outputs %v but %s takes %v", name, layers[i-1].Name(), o, layers[i].Name(), in)
 		}
 	}
-	return &Sequential{name: name, Layers: layers, acts: make([][]float32, len(layers))}, nil
+	return &Sequential{name: name, Layers: layers, acts: make([][]float32, len(layers)), inPlace: make([]bool, len(layers))}, nil
 }
 
 // Name is the container's name.
@@ -67,60 +70,38 @@ func (s *Sequential) MACs() int64 {
 	return m
 }
 
-// Forward runs the layers; the last one writes into out. In an Infer
-// replica (eval mode, no Backward) a Conv2d followed by a batch norm (and
-// activation) runs as one step that normalises each sample's output in
-// place; the batch norm's input buffer is then left unused.
+// Forward runs the layers; the last one writes into out.
 func (s *Sequential) Forward(out, in []float32, n int) {
 	x := in
 	last := len(s.Layers) - 1
-	for i := 0; i <= last; i++ {
-		l := s.Layers[i]
-		if i < last {
-			linkMapped(l, s.Layers[i+1])
-		}
-		var post evalEpilogue
-		if c, ok := l.(*Conv2d); ok && c.ex.inferOnly && i < last {
-			if post, ok = s.Layers[i+1].(evalEpilogue); ok {
-				post.prepareEval()
-				l = post
-				i++
-			}
-		}
+	for i, l := range s.Layers {
 		y := out
 		if i < last {
 			s.acts[i] = grow(s.acts[i], n*l.OutShape().Size())
 			y = s.acts[i]
 		}
-		if post != nil {
-			s.Layers[i-1].(*Conv2d).forward(y, x, n, post)
-		} else if c, ok := l.(*Conv2d); ok && i < last && crossLayerLinks && c.linkForwardStats(s.Layers[i+1], n) {
-			c.Forward(y, x, n)
-			c.fwdStats = nil
-		} else {
-			l.Forward(y, x, n)
-		}
+		l.Forward(y, x, n)
 		x = y
 	}
 }
 
 // Backward runs the layers' backward in reverse; the first one writes dIn
-// (skipped when nil). A batch norm (BatchNorm, BNAct) whose output gradient
-// is in one of the ping-pong buffers writes its input gradient over it:
-// each channel's planes are read before they are written, and writing
-// over the lines just read spares the memory bus a separate buffer's.
+// (skipped when nil). A batch norm (BatchNorm, BNAct: inPlace) whose output
+// gradient is in one of the ping-pong buffers writes its input gradient
+// over it: each channel's planes are read before they are written, and
+// writing over the lines just read spares the memory bus a separate
+// buffer's.
 func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 	grads := &s.grads
 	if s.ex != nil {
 		grads = s.ex.gradBuffers()
 		defer s.ex.endGradBuffers()
 	}
-	g, gi := dOut, -1     // gi: the ping-pong buffer g is in (-1: the caller's dOut)
-	var mapped gradMapper // the layer whose input gradient layer i computes (bnact_map.go)
+	g, gi := dOut, -1 // gi: the ping-pong buffer g is in (-1: the caller's dOut)
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
 		dx, di := dIn, -1
-		if i > 0 && gi >= 0 && inPlaceBackward(l) {
+		if i > 0 && gi >= 0 && s.inPlace[i] {
 			dx, di = g, gi
 		} else if i > 0 {
 			di = 1 - max(gi, 0)
@@ -128,31 +109,9 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 			*buf = grow(*buf, n*l.InShape().Size())
 			dx = *buf
 		}
-		var c *Conv2d
-		var next gradMapper
-		if i > 0 {
-			c = linkGradStats(s.Layers[i-1], l, n)
-			next = linkGradMapped(s.Layers[i-1], l, i == 1 && dIn == nil)
-		}
 		l.Backward(dx, g, n)
-		if c != nil {
-			c.bwdStats = nil
-		}
-		if mapped != nil {
-			unlinkGradMapped(mapped, l.(*Conv2d))
-		}
-		mapped = next
 		g, gi = dx, di
 	}
-}
-
-// inPlaceBackward reports a layer whose Backward may write dIn over dOut.
-func inPlaceBackward(l Layer) bool {
-	switch l.(type) {
-	case *BNAct, *BatchNorm:
-		return true
-	}
-	return false
 }
 
 // Residual adds a branch to a shortcut: out = Branch(in) + Shortcut(in), the

@@ -9,7 +9,7 @@ import (
 	"github.com/cocotrain/cocotrain/internal/params"
 )
 
-// linkChain is a chain that has every link of bnstats.go and bnact_map.go:
+// linkChain is a chain that has every link of plan.go:
 // conv 3×3 → BN+PReLU (statistics from a dense convolution), → conv 3×3
 // (backward sums from a col2im input gradient) → BN+ReLU → depthwise 3×3
 // (mapped input; statistics from it) → BN+PReLU (input gradient mapped by
@@ -40,33 +40,36 @@ func linkChain(t *testing.T, ex *Exec, a *params.Arena) Layer {
 	return s
 }
 
-// TestCrossLayerLinksExact runs training steps with the links between
-// neighbouring layers (statistics handed over by the convolutions, BNAct
-// outputs and input gradients mapped by the depthwise convolutions) and
-// without them: outputs, input gradients, parameter gradients and running
-// statistics are bit-identical, over two steps (the second one reuses the
-// scratch), on 3 threads; mobilefacenet and tiny (grey: its first
-// convolution computes the BNActPool's input gradient; RGB) as a whole, too.
-func TestCrossLayerLinksExact(t *testing.T) {
+// TestFusedPlanMatchesUnfused runs training steps with the fused plan
+// (statistics handed over by the convolutions, BNAct outputs and input
+// gradients mapped by the convolutions, tiny's grey first stage as one
+// planeStage) and with Options.Unfused: outputs, input gradients,
+// parameter gradients and running statistics are bit-identical, over two
+// steps (the second one reuses the scratch), on 3 threads; for a chain with
+// every link, and for tiny (grey and RGB), mobilefacenet and iresnet18 as a
+// whole (iresnet18 also with a Winograd budget of one byte, so that its
+// backward transforms the input again in segments).
+func TestFusedPlanMatchesUnfused(t *testing.T) {
 	same := func(t *testing.T, what string, u, v []float32) {
 		t.Helper()
 		for i := range u {
 			if math.Float32bits(u[i]) != math.Float32bits(v[i]) {
-				t.Fatalf("%s[%d] differs with and without links: %v vs %v", what, i, u[i], v[i])
+				t.Fatalf("%s[%d] differs fused and unfused: %v vs %v", what, i, u[i], v[i])
 			}
 		}
 	}
-	defer func() { crossLayerLinks = true }()
 	t.Run("chain", func(t *testing.T) {
 		const n = 10 // more than maxGradGroups: weight-gradient groups of 1 and 2 samples
 		var outs, dIns, grads, state [2][]float32
-		for k, links := range []bool{true, false} {
-			crossLayerLinks = links
+		for k, unfused := range []bool{false, true} {
 			ex := NewExec()
 			ex.SetThreads(3)
 			ex.Training = true
 			a := params.New()
-			s := linkChain(t, ex, a)
+			s := compile(linkChain(t, ex, a), Options{Unfused: unfused})
+			if got, want := planLinks(s), map[bool]int{false: 18, true: 0}[unfused]; got != want {
+				t.Fatalf("unfused %v: %d links in the plan, want %d", unfused, got, want)
+			}
 			a.Alloc()
 			rng := rand.New(rand.NewPCG(7, 8))
 			for _, p := range a.Params {
@@ -88,27 +91,44 @@ func TestCrossLayerLinksExact(t *testing.T) {
 		same(t, "gradients", grads[0], grads[1])
 		same(t, "running statistics", state[0], state[1])
 	})
-	for _, cfg := range []Config{
-		{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16},
-		{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 16},
-		{Arch: "tiny", InputSize: 32, Channels: 3, EmbeddingDim: 16},
+	for _, c := range []struct {
+		cfg         Config
+		smallBudget bool
+	}{
+		{Config{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16}, false},
+		{Config{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 16}, false},
+		{Config{Arch: "tiny", InputSize: 32, Channels: 3, EmbeddingDim: 16}, false},
+		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 16}, false},
+		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 16}, true},
 	} {
-		t.Run(fmt.Sprintf("%s/%d", cfg.Arch, cfg.Channels), func(t *testing.T) { netLinksExact(t, cfg, same) })
+		t.Run(fmt.Sprintf("%s/%d/budget%v", c.cfg.Arch, c.cfg.Channels, !c.smallBudget), func(t *testing.T) { netPlansExact(t, c.cfg, c.smallBudget, same) })
 	}
 }
 
-// netLinksExact checks two training steps of the network cfg on 3 threads
-// for bit-identical embeddings, gradients and running statistics with and
-// without the cross-layer links.
-func netLinksExact(t *testing.T, cfg Config, same func(*testing.T, string, []float32, []float32)) {
+// netPlansExact checks two training steps of the network cfg on 3 threads
+// for bit-identical embeddings, gradients and running statistics with the
+// fused and the unfused plan (the fused one with a Winograd budget of one
+// byte when smallBudget).
+func netPlansExact(t *testing.T, cfg Config, smallBudget bool, same func(*testing.T, string, []float32, []float32)) {
 	const batch = 5
 	rng := rand.New(rand.NewPCG(2, 3))
 	x := randn(rng, batch*cfg.Channels*cfg.InputSize*cfg.InputSize)
 	dEmb := randn(rng, batch*cfg.EmbeddingDim)
 	var outs, grads, state [2][]float32
-	for k, links := range []bool{true, false} {
-		crossLayerLinks = links
-		net, a := newTestNet(t, cfg, 5)
+	for k, unfused := range []bool{false, true} {
+		a := params.New()
+		net, err := NewWithOptions(cfg, a, Options{Unfused: unfused})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Alloc()
+		net.Init(5)
+		if smallBudget && !unfused {
+			net.ex.winoBudget = 1
+		}
+		if got := planLinks(net.body); unfused != (got == 0) {
+			t.Fatalf("unfused %v: %d links in the plan", unfused, got)
+		}
 		net.SetThreads(3)
 		net.SetTraining(true)
 		for range 2 {
@@ -121,4 +141,26 @@ func netLinksExact(t *testing.T, cfg Config, same func(*testing.T, string, []flo
 	same(t, "embeddings", outs[0], outs[1])
 	same(t, "gradients", grads[0], grads[1])
 	same(t, "running statistics", state[0], state[1])
+}
+
+// planLinks counts the links compile made in l's tree (plan.go): each of a
+// convolution's links and each fused pair.
+func planLinks(l Layer) int {
+	k := 0
+	switch v := l.(type) {
+	case *Conv2d:
+		for _, linked := range []bool{v.fwdStats != nil, v.bwdStats != nil, v.pre != nil, v.postGrad != nil, v.planePool != nil} {
+			if linked {
+				k++
+			}
+		}
+	case *planeStage, *convEval:
+		k++
+	}
+	if c, ok := l.(Container); ok {
+		for _, child := range c.Children() {
+			k += planLinks(child)
+		}
+	}
+	return k
 }
