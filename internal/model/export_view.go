@@ -6,9 +6,6 @@ import "github.com/cocotrain/cocotrain/internal/params"
 // New builds: Net.Layers, containers' Children) from outside the package,
 // as internal/export does to write the network in another format.
 
-// Spec is the convolution's configuration, Stride and Groups at least 1.
-func (c *Conv2d) Spec() ConvSpec { return c.spec }
-
 // Weight is the Cout × Cin/Groups × Kernel × Kernel filter tensor.
 func (c *Conv2d) Weight() *params.Param { return c.weight }
 

@@ -8,9 +8,6 @@ import (
 // poolGeom is a pooling window: kh×kw, stride s, padding p on each side.
 type poolGeom struct{ kh, kw, s, p int }
 
-// window is the pool's kernel size, stride and padding.
-func (g poolGeom) window() (kernel, stride, pad int) { return g.kh, g.s, g.p }
-
 // outShape is the pooled shape, floor((H + 2p − kh)/s) + 1 (and likewise W).
 func (g poolGeom) outShape(name string, in Shape) (Shape, error) {
 	if g.kh <= 0 || g.kw <= 0 || g.s <= 0 || g.p < 0 || 2*g.p > min(g.kh, g.kw) || in.H+2*g.p < g.kh || in.W+2*g.p < g.kw {
@@ -293,11 +290,3 @@ type avgPool2dUnits struct {
 func (a *AvgPool2d) buildUnits() {
 	a.units = avgPool2dUnits{avgPoolForward: a.avgPoolForward, avgPoolBackward: a.avgPoolBackward}
 }
-
-// Window is the pool's square kernel size, stride and zero padding (a
-// global pool's kernel is the input side).
-func (m *MaxPool2d) Window() (kernel, stride, pad int) { return m.g.window() }
-
-// Window is the pool's square kernel size, stride and zero padding (a
-// global pool's kernel is the input side; padding counts in the divisor).
-func (a *AvgPool2d) Window() (kernel, stride, pad int) { return a.g.window() }
