@@ -665,4 +665,10 @@ func main() {
 	header(&w)
 	winogradOps(&w)
 	write(dir, "winograd_avx512_amd64.s", &w)
+	var ng asm
+	header(&ng)
+	gemmNEON(&ng)
+	ng.f("")
+	packersNEON(&ng)
+	write(dir, "gemm_neon_arm64.s", &ng)
 }
