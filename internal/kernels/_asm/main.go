@@ -671,4 +671,8 @@ func main() {
 	ng.f("")
 	packersNEON(&ng)
 	write(dir, "gemm_neon_arm64.s", &ng)
+	var nc asm
+	header(&nc)
+	planeOpsNEON(&nc)
+	write(dir, "chanops_neon_arm64.s", &nc)
 }
