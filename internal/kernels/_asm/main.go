@@ -675,4 +675,8 @@ func main() {
 	header(&nc)
 	planeOpsNEON(&nc)
 	write(dir, "chanops_neon_arm64.s", &nc)
+	var nd asm
+	header(&nd)
+	depthwiseOpsNEON(&nd)
+	write(dir, "depthwise_neon_arm64.s", &nd)
 }
