@@ -20,6 +20,7 @@ type neonPlane struct {
 	out     int      // scratch index stored through ptrs[0], or −1
 	ins     []int    // scratch index loaded through each pointer (−1: none)
 	consts  []string // float32 parameters broadcast into V31, V30, …
+	zero    bool     // a zero vector after the constants
 	nacc    int      // float32 results (accumulated sums)
 	scratch int      // scratch registers per slot
 	unroll  int
@@ -40,9 +41,14 @@ func (p neonPlane) emit(a *asm) {
 		a.f("\tFMOVS %s+%d(FP), F%d", c, nOff+8+4*i, 31-i)
 		a.f("\tVDUP V%d.S[0], V%[1]d.S4", 31-i)
 	}
+	nk := len(p.consts)
+	if p.zero {
+		vzero(a, 31-nk)
+		nk++
+	}
 	U := p.unroll
 	base := p.nacc * U
-	if base+U*p.scratch+len(p.consts) > 32 {
+	if base+U*p.scratch+nk > 32 {
 		panic(fmt.Sprintf("%s: out of vector registers", p.name))
 	}
 	for r := 0; r < base; r++ {
@@ -58,7 +64,11 @@ func (p neonPlane) emit(a *asm) {
 		a.f("\tCBZ %s, %s_end", counter, label)
 		a.f("%s:", label)
 		for pi, in := range p.ins {
-			if in >= 0 {
+			switch {
+			case in >= 0 && pi == 0 && p.out >= 0:
+				// Read and written in place: the store advances R0.
+				a.f("\tVLD1 (R0), %s", vlist(base+in*slots, slots))
+			case in >= 0:
 				a.f("\tVLD1.P %d(R%d), %s", 16*slots, pi, vlist(base+in*slots, slots))
 			}
 		}

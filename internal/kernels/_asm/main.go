@@ -679,4 +679,8 @@ func main() {
 	header(&nd)
 	depthwiseOpsNEON(&nd)
 	write(dir, "depthwise_neon_arm64.s", &nd)
+	var nv asm
+	header(&nv)
+	vectorOpsNEON(&nv)
+	write(dir, "vec_neon_arm64.s", &nv)
 }
