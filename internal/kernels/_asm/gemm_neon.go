@@ -157,3 +157,27 @@ func packersNEON(a *asm) {
 	a.f("\tCBNZ R10, quad")
 	a.f("\tRET")
 }
+
+// peakLoopNEON emits fmaLoopNEON(n): n iterations of 24 independent
+// 4-lane FMLA chains (V0–V23 += V24·V25), the NEON FMA peak probe.
+func peakLoopNEON(a *asm) {
+	a.f("// func fmaLoopNEON(n int)")
+	a.f("TEXT ·fmaLoopNEON(SB), NOSPLIT, $0-8")
+	a.f("\tMOVD n+0(FP), R0")
+	for r := 0; r < 24; r++ {
+		vzero(a, r)
+	}
+	a.f("\tFMOVS $(0.5), F24")
+	a.f("\tVDUP V24.S[0], V24.S4")
+	a.f("\tFMOVS $(0.25), F25")
+	a.f("\tVDUP V25.S[0], V25.S4")
+	a.f("\tCBZ R0, done")
+	a.f("loop:")
+	for r := 0; r < 24; r++ {
+		vfmla(a, r, 24, 25)
+	}
+	a.f("\tSUB $1, R0")
+	a.f("\tCBNZ R0, loop")
+	a.f("done:")
+	a.f("\tRET")
+}

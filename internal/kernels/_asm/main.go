@@ -670,6 +670,8 @@ func main() {
 	gemmNEON(&ng)
 	ng.f("")
 	packersNEON(&ng)
+	ng.f("")
+	peakLoopNEON(&ng)
 	write(dir, "gemm_neon_arm64.s", &ng)
 	var nc asm
 	header(&nc)
