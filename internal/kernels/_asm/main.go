@@ -664,4 +664,22 @@ func main() {
 	header(&w2)
 	winogradOpsAVX2(&w2)
 	write(dir, "winograd_avx2_amd64.s", &w2)
+	var ng asm
+	header(&ng)
+	gemmNEON(&ng)
+	ng.f("")
+	packersNEON(&ng)
+	write(dir, "gemm_neon_arm64.s", &ng)
+	var nc asm
+	header(&nc)
+	planeOpsNEON(&nc)
+	write(dir, "chanops_neon_arm64.s", &nc)
+	var nd asm
+	header(&nd)
+	depthwiseOpsNEON(&nd)
+	write(dir, "depthwise_neon_arm64.s", &nd)
+	var nv asm
+	header(&nv)
+	vectorOpsNEON(&nv)
+	write(dir, "vec_neon_arm64.s", &nv)
 }
