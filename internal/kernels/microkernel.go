@@ -59,8 +59,8 @@ var activeKernel = bestKernel()
 // bestKernel returns the first entry of availableKernels().
 func bestKernel() *microKernel { return availableKernels()[0] }
 
-// KernelName names the micro-kernel Sgemm uses on this machine ("avx512",
-// "avx2", or "go" for the pure-Go path).
+// KernelName names the micro-kernel Sgemm uses in this process ("avx512",
+// "avx2", "neon", or "go" for the pure-Go path).
 func KernelName() string { return activeKernel.name }
 
 func goKernel2x4(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
