@@ -20,7 +20,8 @@ type FolderOptions struct {
 	Landmarks *Landmarks
 	// Template is where the points go.
 	Template Template
-	// Out is the directory to create; it must not exist or be empty.
+	// Out is the directory to create (with its parents); it must not exist
+	// or be empty.
 	Out string
 	// Report receives one line per image without landmarks (nil: discarded).
 	Report io.Writer
@@ -81,6 +82,9 @@ func AlignFolder(ctx context.Context, opt FolderOptions) (FolderSummary, error) 
 	parent, base := filepath.Split(filepath.Clean(opt.Out))
 	if parent == "" {
 		parent = "."
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return sum, err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
 	if err != nil {
