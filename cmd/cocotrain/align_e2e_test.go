@@ -83,6 +83,17 @@ func TestAlignEndToEnd(t *testing.T) {
 			t.Fatalf("align %s: %d %s %s", tree, code, out, errOut)
 		}
 	}
+	// eval-lfw --landmarks aligns the warped test faces on the fly exactly
+	// as `cocotrain align` did (the raw-pixel baseline at the aligned size
+	// sees the same pixels).
+	pairs := filepath.Join(faces, "pairs.txt")
+	_, offline, _ := runCmd(t, "eval-lfw", "--baseline", "pixels", "--size", fmt.Sprint(size), "--lfw", filepath.Join(dir, "aligned", "lfw"), "--pairs", pairs, "--json")
+	code, online, errOut := runCmd(t, "eval-lfw", "--baseline", "pixels", "--size", fmt.Sprint(size), "--lfw", filepath.Join(dir, "warped", "lfw"), "--pairs", pairs,
+		"--landmarks", filepath.Join(dir, "lfw_landmarks.txt"), "--json")
+	if code != exitOK || online != offline || !strings.Contains(online, "accuracy_mean") {
+		t.Errorf("eval-lfw --landmarks: code %d, %s\n%s\nwant the report on the aligned tree:\n%s", code, errOut, online, offline)
+	}
+
 	// The aligned copy of one face against its original.
 	orig := decodePNG(t, filepath.Join(faces, "lfw"))
 	back := decodePNG(t, filepath.Join(dir, "aligned", "lfw"))

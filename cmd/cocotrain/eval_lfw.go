@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cocotrain/cocotrain/internal/align"
 	"github.com/cocotrain/cocotrain/internal/infer"
 )
 
@@ -66,6 +67,9 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 			if (len(o.Bins) == 0) == (o.LFWDir == "" && o.Pairs == "") || (len(o.Bins) == 0 && (o.LFWDir == "" || o.Pairs == "")) {
 				return usageError{errors.New("give either --lfw DIR with --pairs FILE, or --bin FILE (repeatable)")}
 			}
+			if o.Landmarks != "" && len(o.Bins) > 0 {
+				return usageError{errors.New("--landmarks aligns --lfw images; a --bin is aligned already")}
+			}
 			if len(o.Bins) > 1 && (o.ROCPNG != "" || o.ROCCSV != "") {
 				return usageError{errors.New("--roc and --roc-csv take one verification set, not several --bin")}
 			}
@@ -88,6 +92,8 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 	f.StringVar(&o.LFWDir, "lfw", "", "verification images in the LFW layout (DIR/<Name>/<Name>_0001.jpg)")
 	f.StringVar(&o.Pairs, "pairs", "", "the pairs.txt of --lfw")
 	f.StringArrayVar(&o.Bins, "bin", nil, "verification set as an insightface lfw.bin (repeatable: one report row per file)")
+	f.StringVar(&o.Landmarks, "landmarks", "", "align the --lfw images on the fly with this landmark file (see 'cocotrain align')")
+	f.StringVar(&o.Template, "template", align.ArcFace, "template of --landmarks: arcface or sphereface")
 	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the config's")
 	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the config's")
 	f.BoolVar(&o.JSON, "json", false, "print the report as one JSON object")

@@ -46,4 +46,7 @@ func TestEvalLFWSeveralBins(t *testing.T) {
 	if code, _, _ := runCmd(t, append(base, "--roc", filepath.Join(t.TempDir(), "roc.png"))...); code != exitUsage {
 		t.Errorf("--roc with two sets: code %d, want %d", code, exitUsage)
 	}
+	if code, _, _ := runCmd(t, append(base, "--landmarks", "lm.txt")...); code != exitUsage {
+		t.Errorf("--landmarks with --bin: code %d, want %d", code, exitUsage)
+	}
 }

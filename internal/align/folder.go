@@ -54,12 +54,8 @@ func AlignFolder(ctx context.Context, opt FolderOptions) (FolderSummary, error) 
 	if err != nil {
 		return sum, err
 	}
-	type job struct {
-		i   int
-		rel string
-		e   Entry
-	}
-	var jobs []job
+	var paths, rels []string
+	var labels []int
 	used := map[string]bool{}
 	for i := 0; i < src.Len(); i++ {
 		rel, err := filepath.Rel(opt.Images, src.Name(i))
@@ -73,11 +69,15 @@ func AlignFolder(ctx context.Context, opt FolderOptions) (FolderSummary, error) 
 			continue
 		}
 		used[e.Path] = true
-		jobs = append(jobs, job{i, rel, e})
+		paths, rels, labels = append(paths, src.Name(i)), append(rels, rel), append(labels, src.Label(i))
 	}
 	sum.Unused = len(opt.Landmarks.Entries) - len(used)
-	if len(jobs) == 0 {
+	if len(paths) == 0 {
 		return sum, fmt.Errorf("%s: none of the %d images of %s has landmarks in it", opt.Landmarks.Name, src.Len(), opt.Images)
+	}
+	faces, err := NewSource(data.NewFileList(paths, labels, src.Classes()), opt.Images, opt.Landmarks, opt.Template)
+	if err != nil {
+		return sum, err
 	}
 	parent, base := filepath.Split(filepath.Clean(opt.Out))
 	if parent == "" {
@@ -96,32 +96,20 @@ func AlignFolder(ctx context.Context, opt FolderOptions) (FolderSummary, error) 
 			os.RemoveAll(tmp)
 		}
 	}()
-	for _, j := range jobs {
+	for i, rel := range rels {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		img, err := src.Image(j.i)
+		out, err := faces.Image(i)
 		if err != nil {
 			return sum, err
 		}
-		b := img.Bounds()
-		if err := opt.Landmarks.Check(j.e, b.Dx(), b.Dy()); err != nil {
-			return sum, err
-		}
-		var pts [5]Point
-		for k, p := range j.e.Points {
-			pts[k] = Point{p.X + float64(b.Min.X), p.Y + float64(b.Min.Y)}
-		}
-		out, _, err := Face(img, pts, opt.Template)
-		if err != nil {
-			return sum, fmt.Errorf("%s:%d: %s: %w", opt.Landmarks.Name, j.e.Line, j.e.Path, err)
-		}
-		dst := filepath.Join(tmp, j.rel)
+		dst := filepath.Join(tmp, rel)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return sum, err
 		}
 		if err := writeImage(dst, out); err != nil {
-			return sum, fmt.Errorf("%s: %w", filepath.Join(opt.Out, j.rel), err)
+			return sum, fmt.Errorf("%s: %w", filepath.Join(opt.Out, rel), err)
 		}
 		sum.Aligned++
 	}

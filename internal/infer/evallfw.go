@@ -13,6 +13,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/cocotrain/cocotrain/internal/align"
 	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/data"
 	"github.com/cocotrain/cocotrain/internal/eval"
@@ -37,6 +38,11 @@ type EvalOptions struct {
 	// by its file name.
 	LFWDir, Pairs string
 	Bins          []string
+	// Landmarks, when set, is a landmark file (align.ReadLandmarks) for the
+	// images of LFWDir: each is aligned on the fly to Template ("arcface",
+	// at the network's input size, or "sphereface") before preprocessing,
+	// with the transform `cocotrain align` uses.
+	Landmarks, Template string
 	// Crop ([x, y, w, h], used when w and h are positive) or CenterCrop
 	// replaces the crop of the checkpoint's config.
 	Crop       [4]int
@@ -152,6 +158,15 @@ func EvalLFW(ctx context.Context, opt EvalOptions) ([]SetReport, error) {
 			return nil, err
 		}
 	}
+	if opt.Landmarks != "" {
+		size := opt.Size
+		if m != nil {
+			size = m.Preprocess().Size
+		}
+		if err := alignSet(sets[0], opt, size); err != nil {
+			return nil, err
+		}
+	}
 	reps := make([]SetReport, len(sets))
 	for i, set := range sets {
 		rep, err := evalSet(ctx, opt, m, set)
@@ -164,6 +179,31 @@ func EvalLFW(ctx context.Context, opt EvalOptions) ([]SetReport, error) {
 		return reps, writeReport(opt, reps[0].Report)
 	}
 	return reps, writeTable(opt, reps)
+}
+
+// alignSet replaces the images of the LFW-layout set by their aligned
+// crops (opt.Landmarks, opt.Template at size).
+func alignSet(set *data.VerificationSet, opt EvalOptions, size int) error {
+	if len(opt.Bins) > 0 {
+		return errors.New("landmarks align an LFW directory; a lfw.bin is aligned already")
+	}
+	if opt.Template == align.SphereFace {
+		size = 0
+	}
+	tpl, err := align.NewTemplate(opt.Template, size)
+	if err != nil {
+		return err
+	}
+	lm, err := align.ReadLandmarks(opt.Landmarks)
+	if err != nil {
+		return err
+	}
+	src, err := align.NewSource(set.Images, opt.LFWDir, lm, tpl)
+	if err != nil {
+		return err
+	}
+	set.Images = src
+	return nil
 }
 
 // evalSet scores the model m, or opt's baseline when m is nil, on set.
