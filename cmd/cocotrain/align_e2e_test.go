@@ -20,15 +20,15 @@ import (
 // template at their size; each is rotated, enlarged and shifted by its own
 // known similarity onto a larger canvas, its landmarks are the template's
 // points under that similarity, and `cocotrain align` must undo it well
-// enough that the network trained on the original faces scores within 1
-// point on the aligned test faces, and one trained and scored on the aligned
-// trees no more than 1 point below the original.
+// enough that the network trained on the original faces scores about the
+// same on the aligned test faces, and one trained and scored on the aligned
+// trees about the same as the original (see the tolerances below).
 func TestAlignEndToEnd(t *testing.T) {
-	const size = 32 // aligned at 32, trained at 16 (trainSets): resampling detail finer than the network sees
+	const size = 48 // aligned at 48, trained at 16 (trainSets): the resize to 16 filters resampling detail finer than the network sees
 	dir := t.TempDir()
 	faces := filepath.Join(dir, "faces")
 	if code, _, errOut := runCmd(t, "synth", "--out", faces, "--identities", "24", "--per-identity", "16",
-		"--eval-identities", "60", "--eval-per-identity", "6", "--size", fmt.Sprint(size), "--seed", "4"); code != exitOK {
+		"--eval-identities", "100", "--eval-per-identity", "6", "--size", fmt.Sprint(size), "--seed", "4"); code != exitOK {
 		t.Fatalf("synth: %d %s", code, errOut)
 	}
 	tpl, err := align.NewTemplate(align.ArcFace, size)
@@ -48,12 +48,12 @@ func TestAlignEndToEnd(t *testing.T) {
 				t.Fatal(err)
 			}
 			// ±45°, ×2 to ×3, the face's centre moved to within 4 pixels of
-			// the canvas centre: the whole face stays on the 160×160 canvas.
+			// the canvas centre: the whole face stays on the 240×240 canvas.
 			a, s := (rng.Float64()-0.5)*math.Pi/2, 2+rng.Float64()
 			m := align.Similarity{s * math.Cos(a), -s * math.Sin(a), 0, s * math.Sin(a), s * math.Cos(a), 0}
 			c := m.Apply(align.Point{X: (size - 1) / 2.0, Y: (size - 1) / 2.0})
-			m[2], m[5] = 80-c.X+8*(rng.Float64()-0.5), 80-c.Y+8*(rng.Float64()-0.5)
-			warped, err := align.Warp(img, m, 160, 160)
+			m[2], m[5] = 120-c.X+8*(rng.Float64()-0.5), 120-c.Y+8*(rng.Float64()-0.5)
+			warped, err := align.Warp(img, m, 240, 240)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,18 +109,20 @@ func TestAlignEndToEnd(t *testing.T) {
 		}
 		return filepath.Join(run, "checkpoints", "best.safetensors")
 	}
-	accuracy := func(ckpt, root, name string) float64 {
+	type score struct{ acc, auc float64 }
+	accuracy := func(ckpt, root, name string) score {
 		code, out, errOut := runCmd(t, "eval-lfw", "--checkpoint", ckpt,
 			"--lfw", filepath.Join(root, "lfw"), "--pairs", filepath.Join(faces, "pairs.txt"), "--json")
 		var rep struct {
 			Accuracy float64 `json:"accuracy_mean"`
+			AUC      float64 `json:"auc"`
 			Pairs    int     `json:"pairs"`
 		}
 		if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil {
 			t.Fatalf("eval-lfw on %s: %d %s %s", name, code, out, errOut)
 		}
-		t.Logf("%s: %d pairs", name, rep.Pairs)
-		return rep.Accuracy
+		t.Logf("%s: %d pairs, accuracy %.2f%%, AUC %.4f", name, rep.Pairs, 100*rep.Accuracy, rep.AUC)
+		return score{rep.Accuracy, rep.AUC}
 	}
 	alignedRoot := filepath.Join(dir, "aligned")
 	plainCkpt, alignedCkpt := trainOn(faces, "original"), trainOn(alignedRoot, "aligned")
@@ -130,20 +132,22 @@ func TestAlignEndToEnd(t *testing.T) {
 	sameNet := accuracy(plainCkpt, alignedRoot, "original network, aligned test faces")
 	// A network trained and tested on aligned faces: the user's path.
 	aligned := accuracy(alignedCkpt, alignedRoot, "aligned")
-	t.Logf("eval-lfw accuracy: original %.2f%%; its network on the aligned test faces %.2f%%; trained and tested on aligned faces %.2f%%",
-		100*plain, 100*sameNet, 100*aligned)
-	if plain < 0.7 {
-		t.Errorf("accuracy on the original faces %.2f%%: want well above chance", 100*plain)
+	if plain.acc < 0.7 {
+		t.Errorf("accuracy on the original faces %.2f%%: want well above chance", 100*plain.acc)
 	}
-	if math.Abs(sameNet-plain) > 0.01 {
-		t.Errorf("the original network scores %.2f%% on the aligned test faces, %.2f%% on the originals: want within 1 point", 100*sameNet, 100*plain)
+	// The same network on the aligned test faces: alignment fidelity alone.
+	// Accuracy within 1 point, AUC (which no threshold quantises) within
+	// 0.01: resampling twice (PSNR about 36 dB here) flips a few borderline
+	// pairs of the 600.
+	if math.Abs(sameNet.auc-plain.auc) > 0.01 || math.Abs(sameNet.acc-plain.acc) > 0.01 {
+		t.Errorf("the original network on the aligned test faces: accuracy %.2f%%, AUC %.4f; on the originals %.2f%%, %.4f: want within 1 point and 0.01",
+			100*sameNet.acc, sameNet.auc, 100*plain.acc, plain.auc)
 	}
-	// Retrained, the score moves by training noise too (two seeds on the
-	// original faces differ by about 1.4 points here), and the resampled
-	// faces have scored higher, never lower: alignment must not cost more
-	// than 1 point.
-	if aligned < plain-0.01 {
-		t.Errorf("trained and tested on aligned faces %.2f%%, on the original faces %.2f%%: want no more than 1 point lower", 100*aligned, 100*plain)
+	// Retrained, the score moves by training noise too: two training seeds
+	// on the same original faces differed by about 1.4 points at this size,
+	// so 2 points, not 1.
+	if math.Abs(aligned.acc-plain.acc) > 0.02 {
+		t.Errorf("trained and tested on aligned faces %.2f%%, on the original faces %.2f%%: want within 2 points", 100*aligned.acc, 100*plain.acc)
 	}
 }
 
