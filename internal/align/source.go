@@ -71,11 +71,7 @@ func (s *Source) Image(i int) (image.Image, error) {
 	if err := s.lm.Check(e, b.Dx(), b.Dy()); err != nil {
 		return nil, err
 	}
-	var pts [5]Point
-	for k, p := range e.Points {
-		pts[k] = Point{p.X + float64(b.Min.X), p.Y + float64(b.Min.Y)}
-	}
-	out, _, err := Face(img, pts, s.tpl)
+	out, _, err := Face(img, e.Points, s.tpl)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %s: %w", s.lm.Name, e.Line, e.Path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"math"
 	"os"
@@ -210,4 +211,36 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("round trip PSNR %.1f dB, want ≥ 40", psnr)
 	}
 	t.Logf("round trip PSNR %.1f dB", psnr)
+}
+
+// TestWarpSubImage: coordinates are relative to the source's Bounds().Min,
+// so a sub-image warps as a copy of it would.
+func TestWarpSubImage(t *testing.T) {
+	big := image.NewGray(image.Rect(0, 0, 40, 30))
+	for i := range big.Pix {
+		big.Pix[i] = uint8(i * 13)
+	}
+	sub := big.SubImage(image.Rect(7, 5, 37, 28)).(*image.Gray)
+	cp := image.NewGray(image.Rect(0, 0, 30, 23))
+	for y := 0; y < 23; y++ {
+		copy(cp.Pix[y*cp.Stride:(y+1)*cp.Stride], big.Pix[(y+5)*big.Stride+7:])
+	}
+	m := Similarity{0.9, -0.3, 4, 0.3, 0.9, -2}
+	a, err := Warp(sub, m, 25, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Warp(cp, m, 25, 25)
+	if string(a.(*image.Gray).Pix) != string(b.(*image.Gray).Pix) {
+		t.Error("a grey sub-image warps differently from its copy")
+	}
+	// The colour path (through draw.Draw) too.
+	rgbSub := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	draw.Draw(rgbSub, rgbSub.Bounds(), big, image.Point{}, draw.Src)
+	c, _ := Warp(rgbSub.SubImage(image.Rect(7, 5, 37, 28)), m, 25, 25)
+	for i, v := range b.(*image.Gray).Pix {
+		if c.(*image.RGBA).Pix[4*i] != v {
+			t.Fatalf("a colour sub-image warps differently at value %d", i)
+		}
+	}
 }

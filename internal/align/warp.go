@@ -8,8 +8,8 @@ import (
 )
 
 // Warp returns the w×h image whose pixel (x, y) is src sampled bilinearly at
-// m⁻¹(x, y), where m maps source coordinates to output coordinates (pixel
-// centres at integers). Neighbours outside src count as black, so the border
+// m⁻¹(x, y), where m maps source coordinates (relative to src.Bounds().Min)
+// to output coordinates, pixel centres at integers. Neighbours outside src count as black, so the border
 // fades to black over one pixel, as cv2.warpAffine with BORDER_CONSTANT 0 and
 // scikit-image's warp(order=1, mode="constant") do. The result is an
 // *image.Gray when src is grey (image.Gray or image.Gray16) and an *image.RGBA
@@ -95,8 +95,8 @@ func Warp(src image.Image, m Similarity, w, h int) (image.Image, error) {
 	return out, nil
 }
 
-// Face aligns one face: the five landmarks (in src's coordinates, relative to
-// src.Bounds().Min) are mapped onto t and the t.W×t.H crop is returned with
+// Face aligns one face: the five landmarks (in pixels from src's top-left
+// corner, src.Bounds().Min) are mapped onto t and the t.W×t.H crop is returned with
 // the transform used.
 func Face(src image.Image, landmarks [5]Point, t Template) (image.Image, Similarity, error) {
 	m, err := t.Transform(landmarks)
