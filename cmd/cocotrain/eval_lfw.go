@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cocotrain/cocotrain/internal/align"
 	"github.com/cocotrain/cocotrain/internal/infer"
 )
 
@@ -31,7 +32,7 @@ func cropFlag(v []int) ([4]int, error) {
 func newEvalLFWCmd() *cobra.Command {
 	o := &evalLFWOptions{}
 	cmd := &cobra.Command{
-		Use:   "eval-lfw (--checkpoint FILE | --baseline pixels|pca) (--lfw DIR --pairs FILE | --bin FILE)",
+		Use:   "eval-lfw (--checkpoint FILE | --baseline pixels|pca) (--lfw DIR --pairs FILE | --bin FILE...)",
 		Short: "Score a checkpoint (or a classical baseline) on LFW-style pair verification",
 		Long: `eval-lfw embeds every image of a verification set and its mirror image with
 the checkpoint's network (preprocessed as in training: the config's crop,
@@ -51,6 +52,7 @@ crop around the face: --center-crop 120 for models trained on tight crops
 lfw.bin (already aligned to 112×112) with --bin.`,
 		Example: `  cocotrain eval-lfw --checkpoint runs/demo/checkpoints/best.safetensors --lfw faces/lfw --pairs faces/pairs.txt
   cocotrain eval-lfw --checkpoint runs/mfn/checkpoints/best.safetensors --bin faces_webface_112x112/lfw.bin --json
+  cocotrain eval-lfw --checkpoint best.safetensors --bin faces_emore/lfw.bin --bin faces_emore/cfp_fp.bin --bin faces_emore/agedb_30.bin
   cocotrain eval-lfw --checkpoint best.safetensors --lfw lfw-deepfunneled --pairs pairs.txt --center-crop 120 \
       --roc roc.png --roc-csv roc.csv
   cocotrain eval-lfw --baseline pca --lfw lfw-deepfunneled --pairs pairs.txt --center-crop 120 --size 64`,
@@ -62,8 +64,14 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 			if o.Baseline != "" && o.Baseline != infer.BaselinePixels && o.Baseline != infer.BaselinePCA {
 				return usageError{fmt.Errorf("--baseline %q: want pixels or pca", o.Baseline)}
 			}
-			if (o.Bin == "") == (o.LFWDir == "" && o.Pairs == "") || (o.Bin == "" && (o.LFWDir == "" || o.Pairs == "")) {
-				return usageError{errors.New("give either --lfw DIR with --pairs FILE, or --bin FILE")}
+			if (len(o.Bins) == 0) == (o.LFWDir == "" && o.Pairs == "") || (len(o.Bins) == 0 && (o.LFWDir == "" || o.Pairs == "")) {
+				return usageError{errors.New("give either --lfw DIR with --pairs FILE, or --bin FILE (repeatable)")}
+			}
+			if o.Landmarks != "" && len(o.Bins) > 0 {
+				return usageError{errors.New("--landmarks aligns --lfw images; a --bin is aligned already")}
+			}
+			if len(o.Bins) > 1 && (o.ROCPNG != "" || o.ROCCSV != "") {
+				return usageError{errors.New("--roc and --roc-csv take one verification set, not several --bin")}
 			}
 			crop, err := cropFlag(o.crop)
 			if err != nil {
@@ -84,7 +92,9 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 	f.StringVar(&o.Baseline, "baseline", "", "score a classical baseline instead: pixels or pca")
 	f.StringVar(&o.LFWDir, "lfw", "", "verification images in the LFW layout (DIR/<Name>/<Name>_0001.jpg)")
 	f.StringVar(&o.Pairs, "pairs", "", "the pairs.txt of --lfw")
-	f.StringVar(&o.Bin, "bin", "", "verification set as an insightface lfw.bin")
+	f.StringArrayVar(&o.Bins, "bin", nil, "verification set as an insightface lfw.bin (repeatable: one report row per file)")
+	f.StringVar(&o.Landmarks, "landmarks", "", "align the --lfw images on the fly with this landmark file (see 'cocotrain align')")
+	f.StringVar(&o.Template, "template", align.ArcFace, "template of --landmarks: arcface or sphereface")
 	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the config's")
 	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the config's")
 	f.BoolVar(&o.JSON, "json", false, "print the report as one JSON object")

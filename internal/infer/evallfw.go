@@ -13,6 +13,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/cocotrain/cocotrain/internal/align"
 	"github.com/cocotrain/cocotrain/internal/checkpoint"
 	"github.com/cocotrain/cocotrain/internal/data"
 	"github.com/cocotrain/cocotrain/internal/eval"
@@ -31,9 +32,17 @@ type EvalOptions struct {
 	// scores a classical baseline instead (exactly one of them).
 	Checkpoint string
 	Baseline   string
-	// LFWDir with Pairs (an LFW-layout tree and its pairs.txt) or Bin (an
-	// insightface lfw.bin) is the verification set.
-	LFWDir, Pairs, Bin string
+	// LFWDir with Pairs (an LFW-layout tree and its pairs.txt) is the
+	// verification set, or Bins (insightface validation bins: lfw.bin,
+	// cfp_fp.bin, agedb_30.bin, ...) are the verification sets, each named
+	// by its file name.
+	LFWDir, Pairs string
+	Bins          []string
+	// Landmarks, when set, is a landmark file (align.ReadLandmarks) for the
+	// images of LFWDir: each is aligned on the fly to Template ("arcface",
+	// at the network's input size, or "sphereface") before preprocessing,
+	// with the transform `cocotrain align` uses.
+	Landmarks, Template string
 	// Crop ([x, y, w, h], used when w and h are positive) or CenterCrop
 	// replaces the crop of the checkpoint's config.
 	Crop       [4]int
@@ -42,10 +51,11 @@ type EvalOptions struct {
 	// checkpoint's own are used for a model); Components is the number of
 	// Eigenfaces components (0: eval.DefaultComponents).
 	Size, Channels, Components int
-	// JSON prints the report as one JSON object instead of text.
+	// JSON prints the report as one JSON object instead of text (an
+	// array of objects with a "set" key when there are several sets).
 	JSON bool
 	// ROCPNG and ROCCSV, when set, receive the ROC curve as a PNG plot
-	// and as CSV.
+	// and as CSV (one set only).
 	ROCPNG, ROCCSV string
 	// BatchSize is the extraction batch size (0: 64); Threads the
 	// network's goroutines (0: all cores).
@@ -57,17 +67,35 @@ type EvalOptions struct {
 	Progress func(done, total int)
 }
 
-// loadSet opens the verification set the options name.
-func (o *EvalOptions) loadSet() (*data.VerificationSet, error) {
+// namedSet is a verification set to load and the name its report row has.
+type namedSet struct {
+	name string
+	load func() (*data.VerificationSet, error)
+}
+
+// sets lists the verification sets the options name, without loading them.
+func (o *EvalOptions) sets() ([]namedSet, error) {
 	switch {
-	case o.Bin != "" && (o.LFWDir != "" || o.Pairs != ""):
-		return nil, errors.New("give either a lfw.bin or an LFW directory with its pairs file, not both")
-	case o.Bin != "":
-		return data.LoadLFWBin(o.Bin)
+	case len(o.Bins) > 0 && (o.LFWDir != "" || o.Pairs != ""):
+		return nil, errors.New("give either lfw.bin files or an LFW directory with its pairs file, not both")
+	case len(o.Bins) > 0:
+		seen := map[string]int{}
+		for _, b := range o.Bins {
+			seen[filepath.Base(b)]++
+		}
+		var sets []namedSet
+		for _, b := range o.Bins {
+			name := filepath.Base(b)
+			if seen[name] > 1 {
+				name = b // two bins of one name: the paths tell them apart
+			}
+			sets = append(sets, namedSet{name, func() (*data.VerificationSet, error) { return data.LoadLFWBin(b) }})
+		}
+		return sets, nil
 	case o.LFWDir != "" && o.Pairs != "":
-		return data.LoadLFW(o.LFWDir, o.Pairs)
+		return []namedSet{{filepath.Base(o.Pairs), func() (*data.VerificationSet, error) { return data.LoadLFW(o.LFWDir, o.Pairs) }}}, nil
 	}
-	return nil, errors.New("no verification set: give an LFW directory with its pairs file, or a lfw.bin")
+	return nil, errors.New("no verification set: give an LFW directory with its pairs file, or lfw.bin files")
 }
 
 // withCrop applies the crop options over pp.
@@ -80,9 +108,33 @@ func withCrop(pp data.Preprocess, crop [4]int, center int) data.Preprocess {
 	return pp
 }
 
-// EvalLFW scores a checkpoint (or a baseline) on a verification set, prints
-// the report (text or JSON) and writes the ROC files asked for.
-func EvalLFW(ctx context.Context, opt EvalOptions) (*eval.Report, error) {
+// SetReport is the report on one verification set, named by its file.
+type SetReport struct {
+	Set string
+	*eval.Report
+}
+
+// MarshalJSON writes the report's object (eval.Report.MarshalJSON) with the
+// key "set" first.
+func (r SetReport) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(r.Report)
+	if err != nil {
+		return nil, err
+	}
+	name, err := json.Marshal(r.Set)
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte(`{"set":`), name...), append([]byte{','}, b[1:]...)...), nil
+}
+
+// EvalLFW scores a checkpoint (or a baseline) on each verification set of
+// opt, in order, prints the report (text or JSON: with one set, the report
+// alone, as before several sets were possible; with several, a table or an
+// array with one row per set) and writes the ROC files asked for (one set).
+// Every set is loaded before the first is scored, so a bad file stops the
+// command before the long part.
+func EvalLFW(ctx context.Context, opt EvalOptions) ([]SetReport, error) {
 	if opt.Stdout == nil {
 		opt.Stdout = io.Discard
 	}
@@ -96,12 +148,76 @@ func EvalLFW(ctx context.Context, opt EvalOptions) (*eval.Report, error) {
 			return nil, err
 		}
 	}
-	set, err := opt.loadSet()
+	named, err := opt.sets()
 	if err != nil {
 		return nil, err
 	}
+	if len(named) > 1 && (opt.ROCPNG != "" || opt.ROCCSV != "") {
+		return nil, errors.New("the ROC files take one verification set, not several")
+	}
+	sets := make([]*data.VerificationSet, len(named))
+	for i, n := range named {
+		if sets[i], err = n.load(); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Landmarks != "" {
+		size := opt.Size
+		if m != nil {
+			size = m.Preprocess().Size
+		}
+		if err := alignSet(sets[0], opt, size); err != nil {
+			return nil, err
+		}
+	}
+	reps := make([]SetReport, len(sets))
+	for i, set := range sets {
+		rep, err := evalSet(ctx, opt, m, set)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", named[i].name, err)
+		}
+		reps[i] = SetReport{named[i].name, rep}
+	}
+	if len(reps) == 1 {
+		title := "ROC: " + reps[0].Method
+		if m != nil {
+			title = fmt.Sprintf("ROC: %s (%s)", m.Config.Model.Arch, filepath.Base(opt.Checkpoint))
+		}
+		return reps, writeReport(opt, reps[0].Report, title)
+	}
+	return reps, writeTable(opt, reps)
+}
+
+// alignSet replaces the images of the LFW-layout set by their aligned
+// crops (opt.Landmarks, opt.Template at size).
+func alignSet(set *data.VerificationSet, opt EvalOptions, size int) error {
+	if len(opt.Bins) > 0 {
+		return errors.New("landmarks align an LFW directory; a lfw.bin is aligned already")
+	}
+	if opt.Template == align.SphereFace {
+		size = 0
+	}
+	tpl, err := align.NewTemplate(opt.Template, size)
+	if err != nil {
+		return err
+	}
+	lm, err := align.ReadLandmarks(opt.Landmarks)
+	if err != nil {
+		return err
+	}
+	src, err := align.NewSource(set.Images, opt.LFWDir, lm, tpl)
+	if err != nil {
+		return err
+	}
+	set.Images = src
+	return nil
+}
+
+// evalSet scores the model m, or opt's baseline when m is nil, on set.
+func evalSet(ctx context.Context, opt EvalOptions, m *checkpoint.Model, set *data.VerificationSet) (*eval.Report, error) {
 	eo := eval.Options{BatchSize: opt.BatchSize, Progress: opt.Progress}
 	var rep *eval.Report
+	var err error
 	switch {
 	case m != nil:
 		rep, err = eval.Evaluate(ctx, m, set, withCrop(m.Preprocess(), opt.Crop, opt.CenterCrop), eo)
@@ -122,17 +238,7 @@ func EvalLFW(ctx context.Context, opt EvalOptions) (*eval.Report, error) {
 	default:
 		return nil, fmt.Errorf("unknown baseline %q (want %s or %s)", opt.Baseline, BaselinePixels, BaselinePCA)
 	}
-	if err != nil {
-		return nil, err
-	}
-	title := "ROC: " + rep.Method
-	if m != nil {
-		title = fmt.Sprintf("ROC: %s (%s)", m.Config.Model.Arch, filepath.Base(opt.Checkpoint))
-	}
-	if err := writeReport(opt, rep, title); err != nil {
-		return nil, err
-	}
-	return rep, nil
+	return rep, err
 }
 
 // writeReport prints rep and writes its ROC files, the plot under title.
