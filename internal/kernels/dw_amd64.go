@@ -73,13 +73,9 @@ func dwConv3AVX512(out, in, weight []float32, g ConvGeom) {
 }
 
 func dwBack3AVX512(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
+	checkBack3(dIn, dW, dOut, in, weight, g)
 	oh, ow := g.OutH(), g.OutW()
 	hw, ohw := g.H*g.W, oh*ow
-	_, _, _ = dOut[g.C*ohw-1], in[g.C*hw-1], weight[g.C*9-1]
-	_ = dW[g.C*9-1]
-	if dIn != nil {
-		_ = dIn[g.C*hw-1]
-	}
 	l, m, r := dwMasksS1(g.W)
 	lo, hi, m2, m21 := dwMasksS2(g.W, ow)
 	for c := 0; c < g.C; c++ {

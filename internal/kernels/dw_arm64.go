@@ -176,13 +176,9 @@ func dwBackIn3S2NEON(dx, dy, w []float32, h, wd, oh, ow int) {
 }
 
 func dwBack3NEON(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
+	checkBack3(dIn, dW, dOut, in, weight, g)
 	oh, ow := g.OutH(), g.OutW()
 	hw, ohw := g.H*g.W, oh*ow
-	_, _, _ = dOut[g.C*ohw-1], in[g.C*hw-1], weight[g.C*9-1]
-	_ = dW[g.C*9-1]
-	if dIn != nil {
-		_ = dIn[g.C*hw-1]
-	}
 	zb := getBuf(max(g.W, ow))
 	zero := (*zb)[:max(g.W, ow)]
 	clear(zero)

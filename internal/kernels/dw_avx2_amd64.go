@@ -103,13 +103,9 @@ func dwConv3AVX2(out, in, weight []float32, g ConvGeom) {
 }
 
 func dwBack3AVX2(dIn, dW, dOut, in, weight []float32, g ConvGeom, accIn bool) {
+	checkBack3(dIn, dW, dOut, in, weight, g)
 	oh, ow := g.OutH(), g.OutW()
 	hw, ohw := g.H*g.W, oh*ow
-	_, _, _ = dOut[g.C*ohw-1], in[g.C*hw-1], weight[g.C*9-1]
-	_ = dW[g.C*9-1]
-	if dIn != nil {
-		_ = dIn[g.C*hw-1]
-	}
 	pfIn, pfOut := dwPrefetch(4*hw), dwPrefetch(4*ohw)
 	var gm, bm dwMasksAVX2
 	var gp, bp unsafe.Pointer
