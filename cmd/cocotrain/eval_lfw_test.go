@@ -50,3 +50,22 @@ func TestEvalLFWSeveralBins(t *testing.T) {
 		t.Errorf("--landmarks with --bin: code %d, want %d", code, exitUsage)
 	}
 }
+
+// TestEvalLFWFolds re-splits a set into stratified folds: the report counts
+// them, a split that does not divide names the set, a negative count is a
+// usage error.
+func TestEvalLFWFolds(t *testing.T) {
+	p3 := filepath.Join("..", "..", "internal", "data", "testdata", "lfwbin_p3.bin") // 5 matched + 5 mismatched
+	base := []string{"eval-lfw", "--baseline", "pixels", "--size", "16", "--bin", p3, "--json"}
+	code, out, errOut := runCmd(t, append(base, "--folds", "5")...)
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || rep["folds"] != 5.0 || rep["pairs"] != 10.0 {
+		t.Fatalf("--folds 5: code %d, %v, %q, %s", code, err, out, errOut)
+	}
+	if code, _, errOut := runCmd(t, append(base, "--folds", "3")...); code != exitError || !strings.Contains(errOut, "lfwbin_p3.bin") {
+		t.Errorf("--folds 3: code %d, %s", code, errOut)
+	}
+	if code, _, _ := runCmd(t, append(base, "--folds", "-1")...); code != exitUsage {
+		t.Errorf("--folds -1: code %d, want %d", code, exitUsage)
+	}
+}

@@ -38,6 +38,11 @@ type EvalOptions struct {
 	// by its file name.
 	LFWDir, Pairs string
 	Bins          []string
+	// Folds, when positive, re-splits each set into that many folds with
+	// an equal share of matched and mismatched pairs in each
+	// (data.VerificationSet.Refold): LFW View 1's one-fold pairsDevTest.txt
+	// scored by 10-fold cross-validation. 0 keeps the folds of the file.
+	Folds int
 	// Landmarks, when set, is a landmark file (align.ReadLandmarks) for the
 	// images of LFWDir: each is aligned on the fly to Template ("arcface",
 	// at the network's input size, or "sphereface") before preprocessing,
@@ -159,6 +164,11 @@ func EvalLFW(ctx context.Context, opt EvalOptions) ([]SetReport, error) {
 	for i, n := range named {
 		if sets[i], err = n.load(); err != nil {
 			return nil, err
+		}
+		if opt.Folds > 0 {
+			if err := sets[i].Refold(opt.Folds); err != nil {
+				return nil, fmt.Errorf("%s: --folds: %w", n.name, err)
+			}
 		}
 	}
 	if opt.Landmarks != "" {
