@@ -60,7 +60,8 @@ type runner struct {
 }
 
 // setup resolves and checks the config, opens and checks the data, builds
-// the network, head and optimizer and restores a checkpoint on resume; only
+// the network, head and optimizer and restores a checkpoint on resume (or,
+// with train.init_from, starts from another run's backbone); only
 // then does it create (or, on resume, take over) the run directory, so that
 // a run refused for any reason leaves nothing behind. The run directory is
 // locked for the run's life (lockRunDir).
