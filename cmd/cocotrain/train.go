@@ -79,6 +79,7 @@ closed) does the same with status 129.`,
 	f.StringVar(&o.ValBin, "val-bin", "", "verification set as an insightface lfw.bin")
 	f.StringVar(&o.OutDir, "out", "", "run directory (default runs/<UTC time>)")
 	f.BoolVar(&o.Resume, "resume", false, "continue the run in --out from checkpoints/last.safetensors")
+	f.StringVar(&o.InitFrom, "init-from", "", "start from the backbone of another run's checkpoint (sets train.init_from; same network)")
 	f.IntVar(&o.threads, "threads", 0, "threads of the network, 1..256 or 0 for all cores (sets train.threads)")
 	f.StringArrayVar(&o.Sets, "set", nil, "override a config value, e.g. --set train.epochs=1 (repeatable)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "print log lines instead of the progress bar")

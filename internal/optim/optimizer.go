@@ -16,6 +16,9 @@ type Optimizer struct {
 	slots [][]float32 // SGD: momentum_buffer; AdamW: exp_avg, exp_avg_sq (each len(a.Data))
 	names []string    // slot names, as PyTorch's optimizer state calls them
 	step  int         // updates applied so far
+	// frozen elements a.Data[:frozen] sit out the first frozenSteps updates
+	// (Freeze).
+	frozen, frozenSteps int
 }
 
 // New returns an optimizer for the allocated arena a, with zeroed state.
@@ -56,34 +59,41 @@ func (o *Optimizer) Steps() int { return o.step }
 // clipping: the one place a training step computes it. If a gradient is NaN
 // or infinite the norm says so and nothing is changed (parameters, state and
 // step count keep their last good values): the caller stops or skips the
-// batch.
+// batch. Elements held by Freeze are left out of the norm and the update.
 func (o *Optimizer) Step(lr float64) float64 {
-	norm := ClipGradNorm(o.arena.Grad, o.cfg.ClipGradNorm)
+	lo := 0 // the first element this update changes
+	if o.step < o.frozenSteps {
+		lo = o.frozen
+	}
+	norm := ClipGradNorm(o.arena.Grad[lo:], o.cfg.ClipGradNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return norm
 	}
 	o.step++
 	if o.cfg.Name == "adamw" {
-		o.adamw(lr)
+		// Elements frozen so far count only their own updates in the bias
+		// correction.
+		o.adamw(lr, lo, o.frozen, o.step-o.frozenSteps)
+		o.adamw(lr, o.frozen, len(o.arena.Data), o.step)
 	} else {
-		o.sgd(lr)
+		o.sgd(lr, lo)
 	}
 	return norm
 }
 
 // sgd is PyTorch's SGD (dampening 0): d = g + λw; b = μb + d; d = b, or
-// d + μb with Nesterov; w −= lr·d.
-func (o *Optimizer) sgd(lr float64) {
+// d + μb with Nesterov; w −= lr·d, for the elements from lo on.
+func (o *Optimizer) sgd(lr float64, lo int) {
 	w, g, decay := o.arena.Data, o.arena.Grad, o.decay
 	rate := float32(lr)
 	if len(o.slots) == 0 {
-		for i := range w {
+		for i := lo; i < len(w); i++ {
 			w[i] -= rate * (g[i] + decay[i]*w[i])
 		}
 		return
 	}
 	buf, mu, nesterov := o.slots[0], float32(o.cfg.Momentum), o.cfg.Nesterov
-	for i := range w {
+	for i := lo; i < len(w); i++ {
 		d := g[i] + decay[i]*w[i]
 		b := mu*buf[i] + d
 		buf[i] = b
@@ -97,18 +107,22 @@ func (o *Optimizer) sgd(lr float64) {
 }
 
 // adamw is PyTorch's AdamW: w ·= 1 − lr·λ; m = β1·m + (1−β1)·g;
-// v = β2·v + (1−β2)·g²; w −= (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
-func (o *Optimizer) adamw(lr float64) {
-	w, g, decay := o.arena.Data, o.arena.Grad, o.decay
-	m, v := o.slots[0], o.slots[1]
-	t := float64(o.step)
+// v = β2·v + (1−β2)·g²; w −= (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε), for the
+// elements [lo, hi) at their update number t = step (nothing when lo ≥ hi).
+func (o *Optimizer) adamw(lr float64, lo, hi, step int) {
+	if lo >= hi {
+		return
+	}
+	w, g, decay := o.arena.Data[:hi], o.arena.Grad[:hi], o.decay[:hi]
+	m, v := o.slots[0][:hi], o.slots[1][:hi]
+	t := float64(step)
 	b1, b2 := o.cfg.Beta1, o.cfg.Beta2
 	c1, c2 := float32(1-b1), float32(1-b2)
 	f1, f2 := float32(b1), float32(b2)
 	negStep := float32(-lr / (1 - math.Pow(b1, t)))
 	bc2 := float32(math.Sqrt(1 - math.Pow(b2, t)))
 	eps, rate := float32(o.cfg.Eps), float32(lr)
-	for i := range w {
+	for i := lo; i < hi; i++ {
 		wi := w[i] * (1 - rate*decay[i])
 		mi := f1*m[i] + c1*g[i]
 		vi := f2*v[i] + c2*g[i]*g[i]

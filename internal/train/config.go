@@ -58,6 +58,15 @@ type Settings struct {
 	ValDir   string `yaml:"val_dir"`
 	ValPairs string `yaml:"val_pairs"`
 	ValBin   string `yaml:"val_bin"`
+	// InitFrom is a checkpoint of another run ("" for none) whose backbone
+	// (weights and batch-norm statistics) starts this run, with the loss
+	// head's class vectors set from the mean embeddings of this run's classes
+	// (initfrom.go). The network must have the same tensors.
+	InitFrom string `yaml:"init_from"`
+	// FreezeBackboneSteps is the number of first iterations in which only
+	// the loss head trains: the backbone runs in eval mode and gets no update
+	// (freeze.go). It needs InitFrom.
+	FreezeBackboneSteps int `yaml:"freeze_backbone_steps"`
 }
 
 // DefaultConfig is every package's default with the loop settings of the
@@ -93,6 +102,10 @@ func (c *Config) Validate() error {
 		return errors.New("train.val_bin excludes train.val_dir and train.val_pairs")
 	case (t.ValDir == "") != (t.ValPairs == ""):
 		return errors.New("train.val_dir and train.val_pairs go together")
+	case t.FreezeBackboneSteps < 0:
+		return fmt.Errorf("train.freeze_backbone_steps must not be negative, got %d", t.FreezeBackboneSteps)
+	case t.FreezeBackboneSteps > 0 && t.InitFrom == "":
+		return errors.New("train.freeze_backbone_steps needs train.init_from (--init-from): it holds a pretrained backbone while the new head settles")
 	}
 	if err := c.Model.Validate(); err != nil {
 		return err

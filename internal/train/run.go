@@ -40,6 +40,9 @@ type Options struct {
 	OutDir string
 	// Resume continues the run in OutDir from checkpoints/last.safetensors.
 	Resume bool
+	// InitFrom overrides train.init_from: another run's checkpoint whose
+	// backbone starts this (new) run.
+	InitFrom string
 	// Sets are --set key=value overrides, applied last in order.
 	Sets []string
 	// Stdout receives the resolved config and the final report; Stderr the
@@ -122,6 +125,8 @@ func (opt Options) validate() error {
 		return bad("--resume needs --out RUNDIR (the run to continue)")
 	case opt.Resume && opt.ConfigPath != "":
 		return bad("--resume takes the config from the checkpoint: drop --config (use --set to change a value)")
+	case opt.Resume && opt.InitFrom != "":
+		return bad("--init-from starts a new run; --resume continues one from its own checkpoint, which already holds what was loaded")
 	}
 	return nil
 }
@@ -149,6 +154,9 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 	if opt.DataPath != "" {
 		cfg.Data.Path = opt.DataPath
 	}
+	if opt.InitFrom != "" {
+		cfg.Train.InitFrom = opt.InitFrom
+	}
 	if opt.ValDir != "" || opt.ValPairs != "" || opt.ValBin != "" {
 		cfg.Train.ValDir, cfg.Train.ValPairs, cfg.Train.ValBin = opt.ValDir, opt.ValPairs, opt.ValBin
 	}
@@ -169,11 +177,11 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 	return cfg, ck, nil
 }
 
-// absPaths makes the data and verification paths of cfg absolute, so that
-// the config saved in RUNDIR and in its checkpoints resumes from any
-// working directory.
+// absPaths makes the data, verification and init_from paths of cfg
+// absolute, so that the config saved in RUNDIR and in its checkpoints
+// resumes from any working directory.
 func absPaths(cfg *Config) error {
-	for _, p := range []*string{&cfg.Data.Path, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValBin} {
+	for _, p := range []*string{&cfg.Data.Path, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValBin, &cfg.Train.InitFrom} {
 		if *p == "" {
 			continue
 		}

@@ -60,7 +60,8 @@ type runner struct {
 }
 
 // setup resolves and checks the config, opens and checks the data, builds
-// the network, head and optimizer and restores a checkpoint on resume; only
+// the network, head and optimizer and restores a checkpoint on resume (or,
+// with train.init_from, starts from another run's backbone); only
 // then does it create (or, on resume, take over) the run directory, so that
 // a run refused for any reason leaves nothing behind. The run directory is
 // locked for the run's life (lockRunDir).
@@ -115,6 +116,12 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	if err := checkSchedule(r.sched.Warmup(), r.total); err != nil {
 		return nil, err
 	}
+	var initLog []string
+	if ck == nil && cfg.Train.InitFrom != "" {
+		if initLog, err = r.initFrom(ctx); err != nil { // initfrom.go
+			return nil, err
+		}
+	}
 	resumeStep := -1
 	if ck != nil {
 		if err := r.restore(ck); err != nil {
@@ -147,6 +154,7 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	s := r.net.Summary()
 	r.log.Printf("model %s: %d parameters, %.1f MFLOPs per image; loss %s over %d classes; %d images, %d iterations per epoch, %d in all; verification: %s",
 		m.Arch, s.Params, float64(s.FLOPs())/1e6, r.head.Type(), len(r.classes), r.loader.Len(), r.spe, r.total, orNone(r.valName))
+	r.logInitFrom(initLog, ck != nil)
 	return r, nil
 }
 
@@ -215,6 +223,9 @@ func (r *runner) build() error {
 	if r.optim, err = optim.New(cfg.Optim, r.arena); err != nil {
 		return err
 	}
+	if err := r.freezeBackbone(); err != nil {
+		return err
+	}
 	r.spe = r.loader.BatchesPerEpoch()
 	r.total = cfg.Train.Epochs * r.spe
 	if r.sched, err = optim.NewSchedule(cfg.Optim.Schedule, cfg.Optim.LR, r.spe, r.total); err != nil {
@@ -260,18 +271,21 @@ func (r *runner) close() {
 
 // trainStep runs one iteration on b: forward (with the dropout masks of
 // this step), loss, backward, optimizer step at the schedule's learning rate.
+// While train.freeze_backbone_steps hold the backbone, only the head's part
+// of it runs (freeze.go).
 func (r *runner) trainStep(b *data.Batch) (lossV, acc float64, err error) {
 	n := len(b.Labels)
 	r.arena.ZeroGrad()
-	r.net.SeekDropout(uint64(r.step))
-	emb := r.net.Forward(b.X, n)
+	emb := r.forward(b.X, n) // freeze.go
 	lossV, acc = r.head.Forward(emb, b.Labels)
 	if !finite(lossV) {
 		return lossV, acc, &NonFiniteError{Step: r.step, What: "loss", Value: lossV, Checkpoint: r.lastCk}
 	}
 	dEmb := r.dEmb[:n*r.net.EmbeddingDim()]
 	r.head.Backward(dEmb)
-	r.net.Backward(dEmb)
+	if !r.frozen() {
+		r.net.Backward(dEmb)
+	}
 	if g := r.optim.Step(r.sched.LR(r.step)); !finite(g) { // a non-finite norm changes nothing
 		return lossV, acc, &NonFiniteError{Step: r.step, What: "gradient norm", Value: g, Checkpoint: r.lastCk}
 	}
