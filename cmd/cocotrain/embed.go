@@ -23,7 +23,9 @@ func newEmbedCmd() *cobra.Command {
 		Short: "Write the embeddings of a directory of face images as a .npy file",
 		Long: `embed runs the checkpoint's network over every JPEG, PNG, BMP and PGM file
 under --images (recursively, in sorted path order), preprocessed as in
-training, and writes an N×d float32 NumPy array: row i is
+training (the crop, size and channels the checkpoint records; --crop or
+--center-crop replaces the crop, --center-crop 0 removes it, and the summary
+says which was used), and writes an N×d float32 NumPy array: row i is
 L2-normalise(emb(image i) + emb(its mirror)), the embedding verification
 scores (--no-flip: the image alone). The image paths, relative to --images,
 go one per line to --names (default: the .npy path + ".names.txt"). --out -
@@ -36,7 +38,7 @@ the summary to stderr.`,
 			if o.Checkpoint == "" || o.Images == "" || o.Out == "" {
 				return usageError{errors.New("--checkpoint, --images and --out are required")}
 			}
-			crop, err := cropFlag(o.crop)
+			crop, noCrop, err := cropFlags(cmd, o.crop, o.CenterCrop)
 			if err != nil {
 				return usageError{err}
 			}
@@ -51,7 +53,7 @@ the summary to stderr.`,
 				return usageError{errors.New("--out on stdout needs --names FILE for the image names")}
 			}
 			opt := o.EmbedOptions
-			opt.Out, opt.Crop, opt.Stdout = out, crop, cmd.OutOrStdout()
+			opt.Out, opt.Crop, opt.NoCrop, opt.Stdout = out, crop, noCrop, cmd.OutOrStdout()
 			if toStdout {
 				opt.Stdout = cmd.ErrOrStderr()
 			}
@@ -65,8 +67,8 @@ the summary to stderr.`,
 	f.StringVar(&o.Out, "out", "", "output .npy file (N×d float32); - for stdout (with --format npy and --names)")
 	f.StringVar(&o.format, "format", "", "npy (the only format; needed with --out -)")
 	f.StringVar(&o.Names, "names", "", "output file of the image names (default OUT.names.txt)")
-	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the config's")
-	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the config's")
+	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the checkpoint's crop")
+	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the checkpoint's crop (0: no crop)")
 	f.BoolVar(&o.NoFlip, "no-flip", false, "embed the images alone, without adding their mirror image")
 	f.IntVar(&o.BatchSize, "batch-size", 64, "images per forward pass")
 	f.IntVar(&o.Threads, "threads", 0, "threads of the network (0 = all cores)")

@@ -29,22 +29,45 @@ func cropFlag(v []int) ([4]int, error) {
 	return r, nil
 }
 
+// cropFlags reads --crop and --center-crop, which exclude each other: a
+// rectangle, a centre crop, or, for --center-crop 0, no crop at all (noCrop);
+// neither keeps the checkpoint's crop.
+func cropFlags(cmd *cobra.Command, v []int, center int) (crop [4]int, noCrop bool, err error) {
+	if crop, err = cropFlag(v); err != nil {
+		return crop, false, err
+	}
+	centerSet := cmd.Flags().Changed("center-crop")
+	switch {
+	case len(v) > 0 && centerSet:
+		return crop, false, errors.New("--crop and --center-crop exclude each other")
+	case center < 0:
+		return crop, false, fmt.Errorf("--center-crop %d: want a size, or 0 for no crop", center)
+	}
+	return crop, centerSet && center == 0, nil
+}
+
 func newEvalLFWCmd() *cobra.Command {
 	o := &evalLFWOptions{}
 	cmd := &cobra.Command{
 		Use:   "eval-lfw (--checkpoint FILE | --baseline pixels|pca) (--lfw DIR --pairs FILE | --bin FILE...)",
 		Short: "Score a checkpoint (or a classical baseline) on LFW-style pair verification",
 		Long: `eval-lfw embeds every image of a verification set and its mirror image with
-the checkpoint's network (preprocessed as in training: the config's crop,
-size and channels), L2-normalises their sum and scores the squared-L2
+the checkpoint's network, L2-normalises their sum and scores the squared-L2
 distances of the pairs with the LFW protocol: as many contiguous folds as the
 pairs file has, each scored at the threshold that maximises accuracy on the
 others. It prints accuracy mean ± std (with and without the mirror image), the
 threshold as squared L2 and as cosine, VAL@FAR=1e-3, AUC, EER, TAR at FAR
-1e-2/1e-3/1e-4, and the number of pairs and folds. A one-fold file (LFW
-View 1's pairsDevTest.txt) is scored at the threshold that is best on
-itself, an optimistic figure: --folds 10 re-splits it into 10 folds of equal
-matched and mismatched shares and scores each at the threshold of the others.
+1e-2/1e-3/1e-4, the number of pairs and folds, and the preprocessing used. A
+one-fold file (LFW View 1's pairsDevTest.txt) is scored at the threshold that
+is best on itself, an optimistic figure: --folds 10 re-splits it into 10
+folds of equal matched and mismatched shares and scores each at the
+threshold of the others.
+
+Images are preprocessed as in training: the crop, size and channels the
+checkpoint records (data.crop or data.center_crop, or the crop of the pack it
+trained on). --crop or --center-crop replaces the crop (--center-crop 0: none);
+the report's preprocess line (JSON "preprocess", with "source" "checkpoint" or
+"flags") says which was used.
 
 --baseline pixels scores raw pixels, --baseline pca Eigenfaces (PCA fitted
 on the other folds), by the same protocol, at --size and --channels.
@@ -80,15 +103,12 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 			if o.Folds < 0 {
 				return usageError{fmt.Errorf("--folds %d: want a positive number of folds, or 0 for the file's", o.Folds)}
 			}
-			crop, err := cropFlag(o.crop)
+			crop, noCrop, err := cropFlags(cmd, o.crop, o.CenterCrop)
 			if err != nil {
 				return usageError{err}
 			}
-			if crop[2] > 0 && o.CenterCrop > 0 {
-				return usageError{errors.New("--crop and --center-crop exclude each other")}
-			}
 			opt := o.EvalOptions
-			opt.Crop, opt.Stdout = crop, cmd.OutOrStdout()
+			opt.Crop, opt.NoCrop, opt.Stdout = crop, noCrop, cmd.OutOrStdout()
 			opt.Progress = progress(cmd, "embedding")
 			_, err = infer.EvalLFW(cmd.Context(), opt)
 			return err
@@ -102,8 +122,8 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 	f.StringArrayVar(&o.Bins, "bin", nil, "verification set as an insightface lfw.bin (repeatable: one report row per file)")
 	f.StringVar(&o.Landmarks, "landmarks", "", "align the --lfw images on the fly with this landmark file (see 'cocotrain align')")
 	f.StringVar(&o.Template, "template", align.ArcFace, "template of --landmarks: arcface or sphereface")
-	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the config's")
-	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the config's")
+	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the checkpoint's crop")
+	f.IntVar(&o.CenterCrop, "center-crop", 0, "crop a centred N×N square before resizing, instead of the checkpoint's crop (0: no crop)")
 	f.IntVar(&o.Folds, "folds", 0, "re-split the pairs into N folds of equal matched/mismatched shares (e.g. 10 for LFW View 1's one-fold pairsDevTest.txt; 0 keeps the file's folds)")
 	f.BoolVar(&o.JSON, "json", false, "print the report as one JSON object")
 	f.StringVar(&o.ROCPNG, "roc", "", "write the ROC curve as a PNG plot to this file")

@@ -74,6 +74,7 @@ closed) does the same with status 129.`,
 	f := cmd.Flags()
 	f.StringVar(&o.ConfigPath, "config", "", "YAML config (default: the bundled configs/tiny-synth.yaml)")
 	f.StringVar(&o.DataPath, "data", "", "training set: ImageFolder directory, .rec or .pack (default: data.path, else synthetic faces)")
+	f.StringArrayVar(&o.ExcludePairs, "exclude-pairs", nil, "drop from training every identity this LFW pairs file names (repeatable; adds to data.exclude_pairs)")
 	f.StringVar(&o.ValDir, "val-dir", "", "verification images in the LFW layout (DIR/<Name>/<Name>_0001.jpg)")
 	f.StringVar(&o.ValPairs, "val-pairs", "", "the pairs.txt of --val-dir")
 	f.StringVar(&o.ValBin, "val-bin", "", "verification set as an insightface lfw.bin")

@@ -21,6 +21,12 @@ type Config struct {
 	Workers int `yaml:"workers"`
 	// Prefetch is how many batches may be ready ahead of the consumer.
 	Prefetch int `yaml:"prefetch"`
+	// ExcludePairs are LFW-format pairs files (pairs.txt, pairsDevTest.txt,
+	// ...): every identity they name is dropped from the training set, so
+	// that verifying on them measures unseen people. Identities are class
+	// names (ImageFolder directories, a pack's names); a RecordIO set,
+	// whose identities are numbers, is refused.
+	ExcludePairs []string `yaml:"exclude_pairs"`
 	// MinImagesPerClass drops identities with fewer images (0: keep all).
 	MinImagesPerClass int `yaml:"min_images_per_class"`
 	// Balanced samples each position by drawing a class uniformly, then one

@@ -32,8 +32,9 @@ type Loader struct {
 	pre     Preprocess
 	batch   int
 	seed    uint64
-	items   []int    // Source indexes kept by min_images_per_class
-	remap   []int    // Source label → loader label (−1: dropped)
+	items   []int // Source indexes kept by exclude_pairs and min_images_per_class
+	remap   []int // Source label → loader label (−1: dropped)
+	removed ExcludeStats
 	classes []string // names of the kept labels
 	byClass [][]int  // items of each kept label (balanced sampling)
 	direct  bool     // read PixelSource pixels, no decoding
@@ -55,17 +56,26 @@ func NewLoader(src Source, cfg Config, pre Preprocess, batch int, seed uint64) (
 	if batch <= 0 {
 		return nil, fmt.Errorf("loader: batch size %d must be positive", batch)
 	}
+	ex, err := ReadExclusion(cfg.ExcludePairs)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkExcludable(src, ex); err != nil {
+		return nil, err
+	}
 	l := &Loader{src: src, cfg: cfg, pre: pre, batch: batch, seed: seed, bad: map[int]bool{}}
-	counts := make([]int, len(src.Classes()))
+	names := src.Classes()
+	counts := make([]int, len(names))
 	for i := 0; i < src.Len(); i++ {
 		counts[src.Label(i)]++
 	}
+	l.removed = ex.Stats(names, counts)
 	l.remap = make([]int, len(counts))
 	for k, n := range counts {
 		l.remap[k] = -1
-		if n > 0 && n >= cfg.MinImagesPerClass {
+		if n > 0 && n >= cfg.MinImagesPerClass && !ex.Has(names[k]) {
 			l.remap[k] = len(l.classes)
-			l.classes = append(l.classes, src.Classes()[k])
+			l.classes = append(l.classes, names[k])
 		}
 	}
 	l.byClass = make([][]int, len(l.classes))
@@ -76,10 +86,9 @@ func NewLoader(src Source, cfg Config, pre Preprocess, batch int, seed uint64) (
 		}
 	}
 	if len(l.items) < batch {
-		return nil, fmt.Errorf("loader: %d images (classes with at least %d images) for a batch of %d",
-			len(l.items), cfg.MinImagesPerClass, batch)
+		return nil, fmt.Errorf("loader: %d images (classes with at least %d images, %d excluded) for a batch of %d",
+			len(l.items), cfg.MinImagesPerClass, l.removed.Classes, batch)
 	}
-	var err error
 	if l.pre, l.direct, err = pixelPath(src, pre); err != nil {
 		return nil, err
 	}
@@ -109,8 +118,12 @@ func pixelPath(src Source, pre Preprocess) (Preprocess, bool, error) {
 }
 
 // Classes returns the identity names of the loader's labels (the classes
-// kept by min_images_per_class, in Source order).
+// kept by exclude_pairs and min_images_per_class, in Source order).
 func (l *Loader) Classes() []string { return l.classes }
+
+// Excluded says what data.exclude_pairs removed from the source (counted
+// on the source as opened, before min_images_per_class).
+func (l *Loader) Excluded() ExcludeStats { return l.removed }
 
 // Len is the number of images an epoch draws.
 func (l *Loader) Len() int { return len(l.items) }

@@ -55,3 +55,18 @@ func Digest(src Source) string {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
+
+// WithSourceCrop returns c with the crop that training on src applies. A
+// pack holds its images cropped already (Pack.Preprocessed); when c sets no
+// crop, the pack's is the one the model learns from, and it is returned in
+// c so that the run's config and checkpoints record it and verification and
+// embedding crop raw images the same way. Other sources leave c as it is.
+func (c Config) WithSourceCrop(src Source) Config {
+	pp, ok := src.(interface{ Preprocessed() Preprocess })
+	if !ok || c.Crop != [4]int{} || c.CenterCrop != 0 {
+		return c
+	}
+	made := pp.Preprocessed()
+	c.Crop, c.CenterCrop = made.Crop, made.CenterCrop
+	return c
+}

@@ -45,6 +45,10 @@ type Report struct {
 	// XNorm is the mean norm of the raw embeddings (Embeddings.XNorm);
 	// 0 when the report does not come from embeddings.
 	XNorm float64
+	// Preprocess, when set, is the preprocessing the scored images went
+	// through and where it came from (the report's "preprocess" line and
+	// JSON key; nil leaves them out).
+	Preprocess *Preprocessing
 }
 
 // NewReport scores flip (the distances of the embeddings with the mirror)
@@ -163,12 +167,13 @@ type jsonReport struct {
 	TARAtFAR           map[string]float64 `json:"tar_at_far"`
 	Pairs              int                `json:"pairs"`
 	Folds              int                `json:"folds"`
+	Preprocess         *Preprocessing     `json:"preprocess,omitempty"`
 }
 
 // MarshalJSON writes the report as one object with the keys accuracy_mean,
 // accuracy_std, accuracy_noflip_mean, threshold_l2, threshold_cos,
 // val_at_far_1e3, auc, eer, tar_at_far ("1e-2", "1e-3", "1e-4"), pairs and
-// folds.
+// folds, and preprocess (Preprocessing.MarshalJSON) when Preprocess is set.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	j := jsonReport{
 		AccuracyMean:       r.AccuracyMean,
@@ -182,6 +187,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		TARAtFAR:           map[string]float64{},
 		Pairs:              r.Pairs,
 		Folds:              r.Folds,
+		Preprocess:         r.Preprocess,
 	}
 	for i, f := range TARFARs {
 		j.TARAtFAR[f.Key] = r.TAR[i]
@@ -213,6 +219,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.XNorm > 0 {
 		line("XNorm", fmt.Sprintf("%.4f", r.XNorm), "mean raw embedding norm")
+	}
+	if p := r.Preprocess; p != nil {
+		line("preprocess", p.Describe(), "from the "+p.Source)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

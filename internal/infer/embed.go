@@ -29,9 +29,11 @@ type EmbedOptions struct {
 	// Names the text file of the N image paths relative to Images, one per
 	// line (default Out + NamesSuffix).
 	Out, Names string
-	// Crop or CenterCrop replaces the crop of the checkpoint's config.
+	// Crop or CenterCrop replaces the crop of the checkpoint's config;
+	// NoCrop removes it.
 	Crop       [4]int
 	CenterCrop int
+	NoCrop     bool
 	// NoFlip writes the embeddings of the images alone, without the mirror.
 	NoFlip bool
 	// BatchSize is the extraction batch size (0: 64); Threads the
@@ -110,7 +112,8 @@ func Embed(ctx context.Context, opt EmbedOptions) error {
 	if err != nil {
 		return err
 	}
-	emb, err := eval.Extract(ctx, m, src, withCrop(m.Preprocess(), opt.Crop, opt.CenterCrop), eval.Options{BatchSize: opt.BatchSize, Progress: opt.Progress})
+	pp := usedPreprocess(m.Preprocess(), true, opt.Crop, opt.CenterCrop, opt.NoCrop)
+	emb, err := eval.Extract(ctx, m, src, pp.Preprocess, eval.Options{BatchSize: opt.BatchSize, Progress: opt.Progress})
 	if err != nil {
 		return err
 	}
@@ -124,6 +127,7 @@ func Embed(ctx context.Context, opt EmbedOptions) error {
 	if err := os.WriteFile(opt.Names, []byte(strings.Join(names, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(opt.Stdout, "wrote %d×%d embeddings to %s and their image names to %s\n", emb.N, emb.Dim, opt.Out, opt.Names)
+	_, err = fmt.Fprintf(opt.Stdout, "wrote %d×%d embeddings to %s and their image names to %s\npreprocess: %s (from the %s)\n",
+		emb.N, emb.Dim, opt.Out, opt.Names, pp.Describe(), pp.Source)
 	return err
 }

@@ -49,9 +49,10 @@ type EvalOptions struct {
 	// with the transform `cocotrain align` uses.
 	Landmarks, Template string
 	// Crop ([x, y, w, h], used when w and h are positive) or CenterCrop
-	// replaces the crop of the checkpoint's config.
+	// replaces the crop of the checkpoint's config; NoCrop removes it.
 	Crop       [4]int
 	CenterCrop int
+	NoCrop     bool
 	// Size and Channels are the baselines' image size and channels (the
 	// checkpoint's own are used for a model); Components is the number of
 	// Eigenfaces components (0: eval.DefaultComponents).
@@ -111,6 +112,21 @@ func withCrop(pp data.Preprocess, crop [4]int, center int) data.Preprocess {
 		pp.Crop, pp.CenterCrop = [4]int{}, center
 	}
 	return pp
+}
+
+// usedPreprocess returns the preprocessing pp (a model's, as its checkpoint
+// records it, when fromModel; else a baseline's, from the flags) with the
+// crop options over it, and where its crop came from.
+func usedPreprocess(pp data.Preprocess, fromModel bool, crop [4]int, center int, noCrop bool) eval.Preprocessing {
+	switch {
+	case noCrop:
+		pp.Crop, pp.CenterCrop = [4]int{}, 0
+	case crop[2] > 0 && crop[3] > 0 || center > 0:
+		pp = withCrop(pp, crop, center)
+	case fromModel:
+		return eval.Preprocessing{Preprocess: pp, Source: eval.FromCheckpoint}
+	}
+	return eval.Preprocessing{Preprocess: pp, Source: eval.FromFlags}
 }
 
 // SetReport is the report on one verification set, named by its file.
@@ -228,25 +244,30 @@ func evalSet(ctx context.Context, opt EvalOptions, m *checkpoint.Model, set *dat
 	eo := eval.Options{BatchSize: opt.BatchSize, Progress: opt.Progress}
 	var rep *eval.Report
 	var err error
+	var pp eval.Preprocessing
 	switch {
 	case m != nil:
-		rep, err = eval.Evaluate(ctx, m, set, withCrop(m.Preprocess(), opt.Crop, opt.CenterCrop), eo)
+		pp = usedPreprocess(m.Preprocess(), true, opt.Crop, opt.CenterCrop, opt.NoCrop)
+		rep, err = eval.Evaluate(ctx, m, set, pp.Preprocess, eo)
 	case opt.Baseline == BaselinePixels || opt.Baseline == BaselinePCA:
-		pp := withCrop(data.Preprocess{Size: opt.Size, Channels: opt.Channels}, opt.Crop, opt.CenterCrop)
+		pp = usedPreprocess(data.Preprocess{Size: opt.Size, Channels: opt.Channels}, false, opt.Crop, opt.CenterCrop, opt.NoCrop)
 		if err := pp.Validate(); err != nil {
 			return nil, err
 		}
 		if opt.Baseline == BaselinePixels {
-			rep, err = eval.Pixels(ctx, set, pp, eo)
+			rep, err = eval.Pixels(ctx, set, pp.Preprocess, eo)
 		} else {
 			k := opt.Components
 			if k <= 0 {
 				k = eval.DefaultComponents
 			}
-			rep, err = eval.Eigenfaces(ctx, set, pp, k, eo)
+			rep, err = eval.Eigenfaces(ctx, set, pp.Preprocess, k, eo)
 		}
 	default:
 		return nil, fmt.Errorf("unknown baseline %q (want %s or %s)", opt.Baseline, BaselinePixels, BaselinePCA)
+	}
+	if rep != nil {
+		rep.Preprocess = &pp
 	}
 	return rep, err
 }

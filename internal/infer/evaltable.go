@@ -34,5 +34,12 @@ func writeTable(opt EvalOptions, reps []SetReport) error {
 		}
 		fmt.Fprintln(tw)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if p := reps[0].Preprocess; p != nil { // the same for every set
+		_, err := fmt.Fprintf(opt.Stdout, "preprocess: %s (from the %s)\n", p.Describe(), p.Source)
+		return err
+	}
+	return nil
 }

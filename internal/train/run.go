@@ -16,6 +16,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/cocotrain/cocotrain/internal/config"
@@ -33,6 +34,9 @@ type Options struct {
 	// DataPath overrides data.path: an ImageFolder directory, a .rec or a
 	// .pack file.
 	DataPath string
+	// ExcludePairs are appended to data.exclude_pairs (pairs files whose
+	// identities are dropped from the training set).
+	ExcludePairs []string
 	// ValDir and ValPairs (an LFW-layout directory and its pairs.txt) or
 	// ValBin (an insightface lfw.bin) override the verification set.
 	ValDir, ValPairs, ValBin string
@@ -157,6 +161,7 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 	if opt.InitFrom != "" {
 		cfg.Train.InitFrom = opt.InitFrom
 	}
+	cfg.Data.ExcludePairs = append(cfg.Data.ExcludePairs, opt.ExcludePairs...)
 	if opt.ValDir != "" || opt.ValPairs != "" || opt.ValBin != "" {
 		cfg.Train.ValDir, cfg.Train.ValPairs, cfg.Train.ValBin = opt.ValDir, opt.ValPairs, opt.ValBin
 	}
@@ -177,11 +182,16 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 	return cfg, ck, nil
 }
 
-// absPaths makes the data, verification and init_from paths of cfg
-// absolute, so that the config saved in RUNDIR and in its checkpoints
-// resumes from any working directory.
+// absPaths makes the data, exclusion, verification and init_from paths of
+// cfg absolute, so that the config saved in RUNDIR and in its checkpoints
+// resumes from any working directory; a pairs file given twice (as on a
+// resume that repeats --exclude-pairs) is kept once.
 func absPaths(cfg *Config) error {
-	for _, p := range []*string{&cfg.Data.Path, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValBin, &cfg.Train.InitFrom} {
+	ps := []*string{&cfg.Data.Path, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValBin, &cfg.Train.InitFrom}
+	for i := range cfg.Data.ExcludePairs {
+		ps = append(ps, &cfg.Data.ExcludePairs[i])
+	}
+	for _, p := range ps {
 		if *p == "" {
 			continue
 		}
@@ -191,6 +201,13 @@ func absPaths(cfg *Config) error {
 		}
 		*p = a
 	}
+	var ex []string
+	for _, p := range cfg.Data.ExcludePairs {
+		if !slices.Contains(ex, p) {
+			ex = append(ex, p)
+		}
+	}
+	cfg.Data.ExcludePairs = ex
 	return nil
 }
 

@@ -87,11 +87,12 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 			return nil, err
 		}
 	}
-	r.cfg = cfg
 	src, syn, err := openTrainingSet(ctx, cfg)
 	if err != nil {
 		return nil, movedHint(err, opt, cfg.Data.Path, "--data")
 	}
+	cfg.Data = cfg.Data.WithSourceCrop(src) // a pack's crop: the checkpoint records it
+	r.cfg = cfg
 	if c, ok := src.(io.Closer); ok {
 		r.closers = append(r.closers, c.Close)
 	}
@@ -154,6 +155,9 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	s := r.net.Summary()
 	r.log.Printf("model %s: %d parameters, %.1f MFLOPs per image; loss %s over %d classes; %d images, %d iterations per epoch, %d in all; verification: %s",
 		m.Arch, s.Params, float64(s.FLOPs())/1e6, r.head.Type(), len(r.classes), r.loader.Len(), r.spe, r.total, orNone(r.valName))
+	for _, l := range r.loader.Excluded().Lines() {
+		r.log.Printf("%s", l)
+	}
 	r.logInitFrom(initLog, ck != nil)
 	return r, nil
 }

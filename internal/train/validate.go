@@ -74,7 +74,7 @@ func (r *runner) checkData() error {
 		name = "the built-in synthetic faces"
 	}
 	if n := len(r.classes); n < 2 {
-		return fmt.Errorf("%s: %d class (identity) after data.min_images_per_class: training needs at least 2", name, n)
+		return fmt.Errorf("%s: %d class (identity) after data.exclude_pairs and data.min_images_per_class: training needs at least 2", name, n)
 	}
 	if err := r.loader.CheckFirst(); err != nil {
 		return err
