@@ -59,10 +59,26 @@ func colourMatrix(sat, hue float64) (out [3][3]float32) {
 // −1..1) through m and clamps the result to −1..1.
 func jitterColour(t []float32, n int, m [3][3]float32) {
 	r, g, b := t[:n], t[n:2*n], t[2*n:3*n]
-	for i := range r {
-		x, y, z := r[i], g[i], b[i]
-		r[i] = min(max(m[0][0]*x+m[0][1]*y+m[0][2]*z, -1), 1)
-		g[i] = min(max(m[1][0]*x+m[1][1]*y+m[1][2]*z, -1), 1)
-		b[i] = min(max(m[2][0]*x+m[2][1]*y+m[2][2]*z, -1), 1)
+	g, b = g[:len(r)], b[:len(r)]
+	m00, m01, m02 := m[0][0], m[0][1], m[0][2]
+	m10, m11, m12 := m[1][0], m[1][1], m[1][2]
+	m20, m21, m22 := m[2][0], m[2][1], m[2][2]
+	for i, x := range r {
+		y, z := g[i], b[i]
+		r[i] = clamp1(m00*x + m01*y + m02*z)
+		g[i] = clamp1(m10*x + m11*y + m12*z)
+		b[i] = clamp1(m20*x + m21*y + m22*z)
 	}
+}
+
+// clamp1 limits v to −1..1 (the builtin min and max order NaNs and signed
+// zeros, which these values do not need, at the cost of branches).
+func clamp1(v float32) float32 {
+	if v > 1 {
+		return 1
+	}
+	if v < -1 {
+		return -1
+	}
+	return v
 }
