@@ -21,8 +21,9 @@ func gaussianBlur(t []float32, c, s int, sigma float64) {
 		k[j] = float32(w[j] / sum)
 	}
 	n := s * s
-	pad := make([]float32, s+2*r) // one row with r replicated values each side
-	tmp := make([]float32, n)     // the plane blurred along rows
+	buf := make([]float32, s+2*r+n)
+	pad := buf[:s+2*r] // one row with r replicated values each side
+	tmp := buf[s+2*r:] // the plane blurred along rows
 	for ch := 0; ch < c; ch++ {
 		plane := t[ch*n : (ch+1)*n]
 		for y := 0; y < s; y++ {

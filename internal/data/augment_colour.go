@@ -24,35 +24,40 @@ var yiq = mat.NewDense(3, 3, []float64{
 	0.211456, -0.522591, 0.311135,
 })
 
-// yiqInv is the inverse of yiq, computed rather than rounded from a table
-// so that colourMatrix(1, 0) is the identity to float64 precision.
-var yiqInv = func() *mat.Dense {
+// colourParts splits colourMatrix(sat, hue) = parts[0] + sat·cos(2π·hue)·
+// parts[1] + sat·sin(2π·hue)·parts[2]: with T = yiq and T⁻¹ its inverse
+// (computed, so that colourMatrix(1, 0) is the identity to float64
+// precision), the luma part T⁻¹[:,0]·T[0,:], the chroma part
+// T⁻¹[:,1]·T[1,:] + T⁻¹[:,2]·T[2,:] and its quarter turn
+// T⁻¹[:,2]·T[1,:] − T⁻¹[:,1]·T[2,:].
+var colourParts = func() (p [3][3][3]float64) {
 	var inv mat.Dense
 	if err := inv.Inverse(yiq); err != nil {
 		panic(err)
 	}
-	return &inv
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			p[0][i][j] = inv.At(i, 0) * yiq.At(0, j)
+			p[1][i][j] = inv.At(i, 1)*yiq.At(1, j) + inv.At(i, 2)*yiq.At(2, j)
+			p[2][i][j] = inv.At(i, 2)*yiq.At(1, j) - inv.At(i, 1)*yiq.At(2, j)
+		}
+	}
+	return p
 }()
 
 // colourMatrix returns the RGB matrix that scales the chroma by sat and
-// rotates it by hue turns: yiqInv · diag(1, sat·R(2π·hue)) · yiq. It keeps
-// the luma and maps grey to itself, so it commutes with the normalisation
-// v ↦ v/127.5 − 1 and applies to normalised values directly.
-func colourMatrix(sat, hue float64) (out [3][3]float32) {
+// rotates it by hue turns: T⁻¹ · diag(1, sat·R(2π·hue)) · T with T = yiq.
+// It keeps the luma and maps grey to itself, so it commutes with the
+// normalisation v ↦ v/127.5 − 1 and applies to normalised values directly.
+func colourMatrix(sat, hue float64) (m [3][3]float32) {
 	sin, cos := math.Sincos(2 * math.Pi * hue)
-	mid := mat.NewDense(3, 3, []float64{
-		1, 0, 0,
-		0, sat * cos, -sat * sin,
-		0, sat * sin, sat * cos,
-	})
-	var m mat.Dense
-	m.Product(yiqInv, mid, yiq)
-	for i := range out {
-		for j := range out[i] {
-			out[i][j] = float32(m.At(i, j))
+	p := &colourParts
+	for i := range m {
+		for j := range m[i] {
+			m[i][j] = float32(p[0][i][j] + sat*cos*p[1][i][j] + sat*sin*p[2][i][j])
 		}
 	}
-	return out
+	return m
 }
 
 // jitterColour maps each of the n RGB pixels of t (3 planes, normalised to
