@@ -1,7 +1,7 @@
 package train
 
 import (
-	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -20,18 +20,18 @@ const everyAugmentation = "data.augment={flip: true, shift: 0.06, scale: 0.1, as
 // the run's config.
 func TestResumeIsExactWithEveryAugmentation(t *testing.T) {
 	sets := []string{"model.channels=3", "synth.channels=3", everyAugmentation}
-	dir := t.TempDir()
-	if _, err := run(t, context.Background(), dir, false, nil, append(sets, "train.epochs=1", "train.val_every=0")...); err != nil {
+	path := filepath.Join(t.TempDir(), "small.yaml")
+	if err := os.WriteFile(path, []byte(smallConfig), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ck, err := ReadCheckpoint(filepath.Join(dir, LastFile))
+	cfg, err := LoadConfig(path, sets)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := data.Augment{Flip: true, Shift: 0.06, Scale: 0.1, Aspect: 1.33, Brightness: 0.2, Contrast: 0.2,
 		Saturation: 0.4, Hue: 0.1, Grey: 0.2, Blur: 0.5, BlurSigma: 1.2, Erase: 0.5, EraseArea: [2]float64{0.02, 0.3}}
-	if got := ck.Config.Data.Augment; got != want {
-		t.Fatalf("the run's augmentation is %+v, want %+v", got, want)
+	if cfg.Data.Augment != want || cfg.Model.Channels != 3 {
+		t.Fatalf("the run's augmentation is %+v on %d channels, want %+v on 3", cfg.Data.Augment, cfg.Model.Channels, want)
 	}
 	checkResumeIsExact(t, sets...)
 }
