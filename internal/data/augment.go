@@ -138,7 +138,8 @@ func (a Augment) Apply(dst []float32, src []uint8, c, s int, rng *rand.Rand) {
 		erase = drawErase(rng, s, a.EraseArea)
 	}
 
-	// v ↦ clamp((v − mean)·contrast + mean)·brightness, normalised, as a table.
+	// v ↦ clamp(((v − mean)·contrast + mean)·brightness), normalised, as a
+	// table (the inner conversion keeps the product from fusing into an FMA).
 	var mean float64
 	if contrast != 1 {
 		var sum, k int
