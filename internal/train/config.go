@@ -61,6 +61,11 @@ type Settings struct {
 	ValDir   string `yaml:"val_dir"`
 	ValPairs string `yaml:"val_pairs"`
 	ValBin   Paths  `yaml:"val_bin"`
+	// ValLandmarks, when set, is a landmark file for the images of ValDir
+	// (paths relative to it): they are aligned on the fly as data.landmarks
+	// aligns the training set (data.landmark_template); every image of a
+	// pair needs landmarks.
+	ValLandmarks string `yaml:"val_landmarks"`
 	// BestOn is what best.safetensors follows: the name of a verification
 	// set (valSetNames) or "mean", the mean accuracy over the sets; "" is
 	// the mean (with one set, that set).

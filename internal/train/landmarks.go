@@ -25,22 +25,47 @@ func landmarkTemplate(d data.Config, m model.Config) (align.Template, error) {
 }
 
 // checkLandmarks refuses landmark settings that cannot work: a template
-// without a landmark file, landmarks for the built-in synthetic faces, an
-// unknown template or one that does not fit model.input_size.
+// without a landmark file, landmarks for the built-in synthetic faces or
+// without train.val_dir, an unknown template or one that does not fit
+// model.input_size.
 func checkLandmarks(c Config) error {
-	d := c.Data
+	d, t := c.Data, c.Train
 	switch {
-	case d.Landmarks == "" && d.LandmarkTemplate != "":
-		return errors.New("data.landmark_template needs data.landmarks")
-	case d.Landmarks == "":
-		return nil
-	case d.Path == "":
+	case d.Landmarks == "" && t.ValLandmarks == "" && d.LandmarkTemplate != "":
+		return errors.New("data.landmark_template needs data.landmarks or train.val_landmarks")
+	case d.Landmarks != "" && d.Path == "":
 		return errors.New("data.landmarks aligns the ImageFolder at data.path (--data); the built-in synthetic faces need no alignment")
+	case t.ValLandmarks != "" && t.ValDir == "":
+		return errors.New("train.val_landmarks aligns the images of train.val_dir (--val-dir); a .bin is aligned already")
+	case d.Landmarks == "" && t.ValLandmarks == "":
+		return nil
 	}
 	if _, err := landmarkTemplate(d, c.Model); err != nil {
 		return fmt.Errorf("data.landmark_template: %w", err)
 	}
 	return nil
+}
+
+// alignValSet replaces the images of v, the LFW-layout set at
+// cfg.Train.ValDir, by their crops aligned to cfg.Train.ValLandmarks as the
+// training images are aligned (landmarkTemplate). Every image needs
+// landmarks: the error counts and names those without.
+func alignValSet(v *data.VerificationSet, cfg Config) (*data.VerificationSet, error) {
+	lm, err := align.ReadLandmarks(cfg.Train.ValLandmarks)
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := landmarkTemplate(cfg.Data, cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	src, err := align.NewSource(v.Images, cfg.Train.ValDir, lm, tpl)
+	if err != nil {
+		return nil, err
+	}
+	aligned := *v
+	aligned.Images = src
+	return &aligned, nil
 }
 
 // landmarkSet is the training ImageFolder at data.path aligned on the fly

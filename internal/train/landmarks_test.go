@@ -9,21 +9,32 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cocotrain/cocotrain/internal/align"
+	"github.com/cocotrain/cocotrain/internal/data"
+	"github.com/cocotrain/cocotrain/internal/synth"
 )
 
-// warpedFaces writes the training faces of smallConfig's synth section at
-// 32×32 (taken as aligned to the arcface template at that size), each
-// rotated, enlarged and shifted by its own similarity onto a 64×64 canvas,
-// as the ImageFolder dir/warped (id<class>/<index>.png), and the template's
-// points under each similarity as dir/landmarks.txt, leaving out the line
-// of skip (a path relative to the tree). It returns the tree and the
-// landmark file.
-func warpedFaces(t *testing.T, dir, skip string) (warped, landmarks string) {
+// warpedSet is a synthetic face set written warped, with landmark files.
+type warpedSet struct {
+	dir            string // holds the files
+	train, lfw     string // the warped ImageFolder and LFW-layout trees
+	pairs          string // the pairs.txt of lfw
+	trainLM, lfwLM string // their landmark files
+}
+
+// warpedFaces writes the synthetic set of smallConfig's synth section at
+// 32×32 (synth.WriteTree: train/, lfw/, pairs.txt, the faces taken as
+// aligned to the arcface template at that size) under dir/faces, then each
+// face rotated, enlarged and shifted by its own similarity onto a 64×64
+// canvas under dir/warped, and the template's points under each similarity
+// as dir/train_landmarks.txt and dir/lfw_landmarks.txt, leaving out the line
+// of skip (a path relative to the training tree).
+func warpedFaces(t *testing.T, dir, skip string) warpedSet {
 	t.Helper()
 	cfg, err := decodeConfig([]byte(smallConfig), "smallConfig")
 	if err != nil {
@@ -32,106 +43,147 @@ func warpedFaces(t *testing.T, dir, skip string) (warped, landmarks string) {
 	const size = 32
 	sc := cfg.Synth
 	sc.Size = size
-	syn, err := newSynthSet(context.Background(), sc)
-	if err != nil {
+	faces := filepath.Join(dir, "faces")
+	if _, err := synth.WriteTree(context.Background(), sc, faces); err != nil {
 		t.Fatal(err)
 	}
 	tpl, err := align.NewTemplate(align.ArcFace, size)
 	if err != nil {
 		t.Fatal(err)
 	}
-	warped = filepath.Join(dir, "warped")
+	w := warpedSet{dir: dir, train: filepath.Join(dir, "warped", "train"), lfw: filepath.Join(dir, "warped", "lfw"),
+		pairs: filepath.Join(faces, "pairs.txt"), trainLM: filepath.Join(dir, "train_landmarks.txt"), lfwLM: filepath.Join(dir, "lfw_landmarks.txt")}
 	rng := rand.New(rand.NewPCG(7, 8))
-	var lm strings.Builder
-	for i := range syn.train.Len() {
-		img, err := syn.train.Image(i)
+	for _, tree := range []string{"train", "lfw"} {
+		src, err := data.OpenImageFolder(filepath.Join(faces, tree))
 		if err != nil {
 			t.Fatal(err)
 		}
-		// ±30°, ×1.3 to ×1.7, the face's centre within 2 pixels of the
-		// canvas centre: the whole face stays on the canvas.
-		a, s := (rng.Float64()-0.5)*math.Pi/3, 1.3+0.4*rng.Float64()
-		m := align.Similarity{s * math.Cos(a), -s * math.Sin(a), 0, s * math.Sin(a), s * math.Cos(a), 0}
-		c := m.Apply(align.Point{X: (size - 1) / 2.0, Y: (size - 1) / 2.0})
-		m[2], m[5] = 32-c.X+4*(rng.Float64()-0.5), 32-c.Y+4*(rng.Float64()-0.5)
-		out, err := align.Warp(img, m, 64, 64)
-		if err != nil {
+		var lm strings.Builder
+		for i := range src.Len() {
+			img, err := src.Image(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// ±30°, ×1.3 to ×1.7, the face's centre within 2 pixels of the
+			// canvas centre: the whole face stays on the canvas.
+			a, s := (rng.Float64()-0.5)*math.Pi/3, 1.3+0.4*rng.Float64()
+			m := align.Similarity{s * math.Cos(a), -s * math.Sin(a), 0, s * math.Sin(a), s * math.Cos(a), 0}
+			c := m.Apply(align.Point{X: (size - 1) / 2.0, Y: (size - 1) / 2.0})
+			m[2], m[5] = 32-c.X+4*(rng.Float64()-0.5), 32-c.Y+4*(rng.Float64()-0.5)
+			out, err := align.Warp(img, m, 64, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, err := filepath.Rel(filepath.Join(faces, tree), src.Name(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(dir, "warped", tree, rel)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := png.Encode(&b, out); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tree == "train" && rel == skip {
+				continue
+			}
+			lm.WriteString(filepath.ToSlash(rel))
+			for _, q := range tpl.Points {
+				q = m.Apply(q)
+				fmt.Fprintf(&lm, " %.4f %.4f", q.X, q.Y)
+			}
+			lm.WriteString("\n")
+		}
+		if err := os.WriteFile(filepath.Join(dir, tree+"_landmarks.txt"), []byte(lm.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		rel := filepath.Join(syn.train.Classes()[syn.train.Label(i)], fmt.Sprintf("%04d.png", i))
-		p := filepath.Join(warped, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := png.Encode(&b, out); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if rel == skip {
-			continue
-		}
-		lm.WriteString(filepath.ToSlash(rel))
-		for _, q := range tpl.Points {
-			q = m.Apply(q)
-			fmt.Fprintf(&lm, " %.4f %.4f", q.X, q.Y)
-		}
-		lm.WriteString("\n")
 	}
-	landmarks = filepath.Join(dir, "landmarks.txt")
-	if err := os.WriteFile(landmarks, []byte(lm.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return warped, landmarks
+	return w
 }
 
-// TestTrainLandmarks trains with --landmarks on warped faces, one of them
-// without a landmark line, and with the same faces aligned beforehand by
-// align.AlignFolder (`cocotrain align`): the runs must be the same to the
-// bit, the image without landmarks left out and counted in training.log,
-// and the saved config must hold the landmark file's absolute path.
+// alignTree aligns the ImageFolder root with the landmark file lm to the
+// arcface template at smallConfig's model.input_size (16) as `cocotrain
+// align` does, into out, and returns the summary.
+func alignTree(t *testing.T, root, lm, out string) align.FolderSummary {
+	t.Helper()
+	l, err := align.ReadLandmarks(lm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := align.NewTemplate(align.ArcFace, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := align.AlignFolder(context.Background(), align.FolderOptions{Images: root, Landmarks: l, Template: tpl, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// TestTrainLandmarks trains on warped faces aligned on the fly (--landmarks
+// for the training tree, one image of it without a landmark line;
+// train.val_landmarks for the verification tree), and on the same faces
+// aligned beforehand by align.AlignFolder (`cocotrain align`): the runs
+// must be the same to the bit, verifications included; the image without
+// landmarks must be left out and counted in training.log, and the saved
+// config must hold the landmark files' absolute paths.
 func TestTrainLandmarks(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	skip := filepath.Join("id00003", "0026.png")
-	warped, lmPath := warpedFaces(t, dir, skip)
+	skip := filepath.Join("id00003", "0003.png")
+	w := warpedFaces(t, dir, skip)
 	cfgPath := filepath.Join(dir, "small.yaml")
 	if err := os.WriteFile(cfgPath, []byte(smallConfig), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	lm, err := align.ReadLandmarks(lmPath)
-	if err != nil {
-		t.Fatal(err)
+	alignedTrain, alignedLFW := filepath.Join(dir, "aligned", "train"), filepath.Join(dir, "aligned", "lfw")
+	if sum := alignTree(t, w.train, w.trainLM, alignedTrain); sum.Aligned != 95 || sum.NoLandmarks != 1 {
+		t.Fatalf("align train: %+v", sum)
 	}
-	tpl, err := align.NewTemplate(align.ArcFace, 16) // smallConfig's model.input_size
-	if err != nil {
-		t.Fatal(err)
-	}
-	aligned := filepath.Join(dir, "aligned")
-	sum, err := align.AlignFolder(ctx, align.FolderOptions{Images: warped, Landmarks: lm, Template: tpl, Out: aligned})
-	if err != nil || sum.Aligned != 95 || sum.NoLandmarks != 1 {
-		t.Fatalf("align: %+v, %v", sum, err)
+	if sum := alignTree(t, w.lfw, w.lfwLM, alignedLFW); sum.Aligned != 40 || sum.NoLandmarks != 0 {
+		t.Fatalf("align lfw: %+v", sum)
 	}
 
 	online, offline := filepath.Join(dir, "run-online"), filepath.Join(dir, "run-offline")
-	t.Chdir(dir) // relative --data and --landmarks
-	if _, err := Run(ctx, Options{ConfigPath: cfgPath, DataPath: "warped", Landmarks: "landmarks.txt", OutDir: online}); err != nil {
+	t.Chdir(dir) // relative --data, --landmarks and train.val_landmarks
+	_, err := Run(ctx, Options{ConfigPath: cfgPath, DataPath: "warped/train", Landmarks: "train_landmarks.txt", OutDir: online,
+		ValDir: "warped/lfw", ValPairs: w.pairs, Sets: []string{"train.val_landmarks=lfw_landmarks.txt"}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(ctx, Options{ConfigPath: cfgPath, DataPath: aligned, OutDir: offline}); err != nil {
+	if _, err := Run(ctx, Options{ConfigPath: cfgPath, DataPath: alignedTrain, ValDir: alignedLFW, ValPairs: w.pairs, OutDir: offline}); err != nil {
 		t.Fatal(err)
 	}
 	tensorsEqual(t, filepath.Join(online, LastFile), filepath.Join(offline, LastFile))
-	if a, b := stepLosses(t, filepath.Join(online, MetricsFile)), stepLosses(t, filepath.Join(offline, MetricsFile)); len(a) == 0 || fmt.Sprint(a) != fmt.Sprint(b) {
-		t.Errorf("losses aligned on the fly %v, aligned beforehand %v", a, b)
+	tensorsEqual(t, filepath.Join(online, BestFile), filepath.Join(offline, BestFile))
+	a, err := ReadMetrics(filepath.Join(online, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadMetrics(filepath.Join(offline, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Vals) != 3 || !reflect.DeepEqual(a.Vals, b.Vals) || len(a.Steps) == 0 || len(a.Steps) != len(b.Steps) {
+		t.Errorf("verifications aligned on the fly %+v, aligned beforehand %+v", a.Vals, b.Vals)
+	}
+	for i := range a.Steps {
+		if a.Steps[i].Loss != b.Steps[i].Loss {
+			t.Errorf("step %d: loss %v aligned on the fly, %v aligned beforehand", a.Steps[i].Step, a.Steps[i].Loss, b.Steps[i].Loss)
+		}
 	}
 	log, err := os.ReadFile(filepath.Join(online, LogFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf("data.landmarks %s: aligned 95 images, skipped 1 without landmarks: %s", lmPath, filepath.Join(warped, skip))
+	want := fmt.Sprintf("data.landmarks %s: aligned 95 images, skipped 1 without landmarks: %s", w.trainLM, filepath.Join(w.train, skip))
 	if !strings.Contains(string(log), want) {
 		t.Errorf("training.log lacks %q:\n%s", want, log)
 	}
@@ -139,8 +191,9 @@ func TestTrainLandmarks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.Data.Landmarks != lmPath || saved.Data.Path != warped {
-		t.Errorf("saved config: data.path %q, data.landmarks %q; want %q, %q", saved.Data.Path, saved.Data.Landmarks, warped, lmPath)
+	if saved.Data.Landmarks != w.trainLM || saved.Data.Path != w.train || saved.Train.ValLandmarks != w.lfwLM {
+		t.Errorf("saved config: data.path %q, data.landmarks %q, train.val_landmarks %q; want %q, %q, %q",
+			saved.Data.Path, saved.Data.Landmarks, saved.Train.ValLandmarks, w.train, w.trainLM, w.lfwLM)
 	}
 }
 
@@ -149,7 +202,8 @@ func TestTrainLandmarks(t *testing.T) {
 // landmark file and line, the key) and leaves no directory behind.
 func TestLandmarkRefusals(t *testing.T) {
 	dir := t.TempDir()
-	warped, lmPath := warpedFaces(t, dir, "")
+	w := warpedFaces(t, dir, "")
+	warped, lmPath := w.train, w.trainLM
 	good, err := os.ReadFile(lmPath)
 	if err != nil {
 		t.Fatal(err)
@@ -183,19 +237,27 @@ func TestLandmarkRefusals(t *testing.T) {
 		data, landmarks string
 		sets            []string
 		want            []string
+		valDir          bool // verify on w.lfw
 	}{
-		{warped, fourPoints, nil, []string{fourPoints + ":2"}},
-		{warped, nan, nil, []string{nan + ":2"}},
-		{warped, far, nil, []string{far + ":1", "far outside"}},
-		{warped, none, nil, []string{none, "none of the 96 images"}},
-		{warped, lmPath, []string{"data.landmark_template=nosuch"}, []string{"data.landmark_template", "nosuch"}},
-		{"", lmPath, nil, []string{"data.landmarks", "data.path"}},
-		{warped, "", []string{"data.landmark_template=sphereface"}, []string{"data.landmark_template needs data.landmarks"}},
-		{pack, lmPath, nil, []string{pack, "ImageFolder"}},
-		{warped, filepath.Join(dir, "missing.txt"), nil, []string{"missing.txt"}},
+		{warped, fourPoints, nil, []string{fourPoints + ":2"}, false},
+		{warped, nan, nil, []string{nan + ":2"}, false},
+		{warped, far, nil, []string{far + ":1", "far outside"}, false},
+		{warped, none, nil, []string{none, "none of the 96 images"}, false},
+		{warped, lmPath, []string{"data.landmark_template=nosuch"}, []string{"data.landmark_template", "nosuch"}, false},
+		{"", lmPath, nil, []string{"data.landmarks", "data.path"}, false},
+		{warped, "", []string{"data.landmark_template=sphereface"}, []string{"data.landmark_template needs data.landmarks"}, false},
+		{pack, lmPath, nil, []string{pack, "ImageFolder"}, false},
+		{warped, filepath.Join(dir, "missing.txt"), nil, []string{"missing.txt"}, false},
+		{warped, "", []string{"train.val_landmarks=" + w.lfwLM}, []string{"train.val_landmarks", "train.val_dir"}, false},
+		{warped, "", []string{"train.val_landmarks=" + lmPath}, []string{lmPath, "no landmarks for 40 of the 40 images", w.lfw}, true},
+		{warped, "", []string{"train.val_landmarks=" + nan}, []string{nan + ":2"}, true},
 	} {
 		run := filepath.Join(t.TempDir(), "run")
-		_, err := Run(context.Background(), Options{ConfigPath: cfgPath, DataPath: tc.data, Landmarks: tc.landmarks, OutDir: run, Sets: tc.sets})
+		opt := Options{ConfigPath: cfgPath, DataPath: tc.data, Landmarks: tc.landmarks, OutDir: run, Sets: tc.sets}
+		if tc.valDir {
+			opt.ValDir, opt.ValPairs = w.lfw, w.pairs
+		}
+		_, err := Run(context.Background(), opt)
 		for _, w := range tc.want {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("--data %q --landmarks %q %v: %v, want an error naming %q", tc.data, tc.landmarks, tc.sets, err, w)

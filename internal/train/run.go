@@ -189,7 +189,7 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 // the config saved in RUNDIR and in its checkpoints resumes from any
 // working directory.
 func absPaths(cfg *Config) error {
-	paths := []*string{&cfg.Data.Path, &cfg.Data.Landmarks, &cfg.Train.ValDir, &cfg.Train.ValPairs}
+	paths := []*string{&cfg.Data.Path, &cfg.Data.Landmarks, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValLandmarks}
 	for i := range cfg.Train.ValBin {
 		paths = append(paths, &cfg.Train.ValBin[i])
 	}

@@ -26,7 +26,8 @@ type valSource struct {
 
 // valSources lists the verification sets of cfg in order: each
 // train.val_bin, named by its file name without the extension (lfw.bin is
-// lfw), then train.val_dir with train.val_pairs, named by the directory;
+// lfw), then train.val_dir with train.val_pairs, named by the directory
+// (aligned when train.val_landmarks is set);
 // with none of them, the synthetic pairs when training on the built-in
 // faces (syn, nil when only the names are wanted).
 func valSources(cfg Config, syn *synthSet) []valSource {
@@ -43,7 +44,13 @@ func valSources(cfg Config, syn *synthSet) []valSource {
 		out = append(out, valSource{
 			name: filepath.Base(filepath.Clean(t.ValDir)),
 			path: t.ValDir,
-			load: func() (*data.VerificationSet, error) { return data.LoadLFW(t.ValDir, t.ValPairs) },
+			load: func() (*data.VerificationSet, error) {
+				v, err := data.LoadLFW(t.ValDir, t.ValPairs)
+				if err != nil || t.ValLandmarks == "" {
+					return v, err
+				}
+				return alignValSet(v, cfg)
+			},
 		})
 	}
 	if len(out) == 0 && cfg.Data.Path == "" {
