@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -260,4 +261,56 @@ func TestValSetRefusals(t *testing.T) {
 			t.Errorf("%v %v: refused (%v) but left %s behind", tc.bins, tc.sets, err, dir)
 		}
 	}
+}
+
+// TestResumeTwoValBins interrupts a run verified on two bins with
+// train.best_on=lfw after step 6 and at step 8 (before its verification,
+// which the resumed run owes first), resumes it from the checkpoint's
+// config, and checks that it ends as the straight run: the same
+// verification records and the same best and last checkpoints.
+func TestResumeTwoValBins(t *testing.T) {
+	ctx := context.Background()
+	cfgPath, lfw, cfp := twoBins(t)
+	opt := func(dir string) Options {
+		return Options{ConfigPath: cfgPath, ValBins: []string{lfw, cfp}, OutDir: dir, Sets: []string{"train.best_on=lfw"}}
+	}
+	straight := t.TempDir()
+	if _, err := Run(ctx, opt(straight)); err != nil {
+		t.Fatal(err)
+	}
+	resumed := t.TempDir()
+	for i, stop := range []int{6, 8} {
+		cctx, cancel := context.WithCancel(ctx)
+		o := opt(resumed)
+		if i > 0 {
+			o = Options{OutDir: resumed, Resume: true}
+		}
+		o.AfterStep = func(step int) {
+			if step == stop {
+				cancel()
+			}
+		}
+		_, err := Run(cctx, o)
+		cancel()
+		var ie *InterruptedError
+		if !errors.As(err, &ie) || ie.Step != stop {
+			t.Fatalf("interrupt at %d: %v", stop, err)
+		}
+	}
+	if _, err := Run(ctx, Options{OutDir: resumed, Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadMetrics(filepath.Join(straight, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadMetrics(filepath.Join(resumed, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Vals) != 6 || !reflect.DeepEqual(a.Vals, b.Vals) {
+		t.Errorf("verifications straight %+v, resumed %+v", a.Vals, b.Vals)
+	}
+	tensorsEqual(t, filepath.Join(straight, BestFile), filepath.Join(resumed, BestFile))
+	tensorsEqual(t, filepath.Join(straight, LastFile), filepath.Join(resumed, LastFile))
 }
