@@ -268,3 +268,43 @@ func TestLandmarkRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestLandmarkFarOutsideDuringTraining puts a landmark far outside an image
+// that is not the first: the run stops when it reads the image, naming the
+// landmark file and line; with data.skip_bad it passes over the image and
+// names it at the end.
+func TestLandmarkFarOutsideDuringTraining(t *testing.T) {
+	dir := t.TempDir()
+	w := warpedFaces(t, dir, "")
+	b, err := os.ReadFile(w.trainLM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	f := strings.Fields(lines[40])
+	f[3], f[4] = "-900", "900"
+	lines[40] = strings.Join(f, " ") + "\n"
+	far := filepath.Join(dir, "far.txt")
+	if err := os.WriteFile(far, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "small.yaml")
+	if err := os.WriteFile(cfgPath, []byte(smallConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{ConfigPath: cfgPath, DataPath: w.train, Landmarks: far, OutDir: filepath.Join(dir, "run")}
+	if _, err := Run(context.Background(), opt); err == nil || !strings.Contains(err.Error(), far+":41:") || !strings.Contains(err.Error(), "far outside") {
+		t.Errorf("a landmark far outside image 41: %v, want an error naming %s:41", err, far)
+	}
+	opt.OutDir, opt.Sets = filepath.Join(dir, "run-skip"), []string{"data.skip_bad=true"}
+	if _, err := Run(context.Background(), opt); err != nil {
+		t.Fatalf("with data.skip_bad: %v", err)
+	}
+	log, err := os.ReadFile(filepath.Join(opt.OutDir, LogFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "data.skip_bad: skipped 1 images that failed to read: " + filepath.Join(w.train, f[0]); !strings.Contains(string(log), want) {
+		t.Errorf("training.log lacks %q:\n%s", want, log)
+	}
+}
