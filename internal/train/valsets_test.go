@@ -15,6 +15,7 @@ import (
 
 	"github.com/cocotrain/cocotrain/internal/config"
 	"github.com/cocotrain/cocotrain/internal/eval"
+	"github.com/cocotrain/cocotrain/internal/synth"
 )
 
 // twoBins writes smallConfig and two insightface bins of synthetic faces
@@ -313,4 +314,40 @@ func TestResumeTwoValBins(t *testing.T) {
 	}
 	tensorsEqual(t, filepath.Join(straight, BestFile), filepath.Join(resumed, BestFile))
 	tensorsEqual(t, filepath.Join(straight, LastFile), filepath.Join(resumed, LastFile))
+}
+
+// TestTrainValBinAndValDir verifies on a bin and an LFW-layout directory at
+// once: the bin first, the directory named by its name; a bin of the
+// directory's name is refused.
+func TestTrainValBinAndValDir(t *testing.T) {
+	cfgPath, lfw, cfp := twoBins(t)
+	cfg, err := LoadConfig(cfgPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces := filepath.Join(t.TempDir(), "faces")
+	if _, err := synth.WriteTree(context.Background(), cfg.Synth, faces); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	res, err := Run(context.Background(), Options{ConfigPath: cfgPath, ValBins: []string{cfp}, ValDir: filepath.Join(faces, "lfw"),
+		ValPairs: filepath.Join(faces, "pairs.txt"), OutDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Reports) != 2 || res.Reports[0].Set != "cfp_fp" || res.Reports[1].Set != "lfw" {
+		t.Fatalf("reports %+v, want cfp_fp then lfw", res.Reports)
+	}
+	m, err := ReadMetrics(filepath.Join(dir, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Vals) != 6 || m.Vals[4].ValSet != "cfp_fp" || m.Vals[5].ValSet != "lfw" || m.Vals[5].ValAccuracy != res.Reports[1].AccuracyMean {
+		t.Errorf("metrics.jsonl verifications %+v", m.Vals)
+	}
+	_, err = Run(context.Background(), Options{ConfigPath: cfgPath, ValBins: []string{lfw}, ValDir: filepath.Join(faces, "lfw"),
+		ValPairs: filepath.Join(faces, "pairs.txt"), OutDir: filepath.Join(t.TempDir(), "run")})
+	if err == nil || !strings.Contains(err.Error(), `two verification sets are named "lfw"`) {
+		t.Errorf("lfw.bin with an lfw directory: %v, want the clash named", err)
+	}
 }
