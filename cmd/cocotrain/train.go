@@ -47,7 +47,8 @@ closed) does the same with status 129.`,
 
   # a real dataset, verified on LFW every 2000 steps
   cocotrain train --config configs/mobilefacenet-casia.yaml --data faces_webface_112x112/train.rec \
-      --val-bin faces_webface_112x112/lfw.bin --out runs/mfn --set train.val_every=2000
+      --val-bin faces_webface_112x112/lfw.bin --val-bin faces_webface_112x112/cfp_fp.bin \
+      --out runs/mfn --set train.val_every=2000
 
   # a grey ImageFolder, shorter run, verified on an LFW-layout directory
   cocotrain train --config configs/tiny-orl.yaml --data orl/train --val-dir orl/lfw --val-pairs orl/pairs.txt \
@@ -77,7 +78,8 @@ closed) does the same with status 129.`,
 	f.StringArrayVar(&o.ExcludePairs, "exclude-pairs", nil, "drop from training every identity this LFW pairs file names (repeatable; adds to data.exclude_pairs)")
 	f.StringVar(&o.ValDir, "val-dir", "", "verification images in the LFW layout (DIR/<Name>/<Name>_0001.jpg)")
 	f.StringVar(&o.ValPairs, "val-pairs", "", "the pairs.txt of --val-dir")
-	f.StringVar(&o.ValBin, "val-bin", "", "verification set as an insightface lfw.bin")
+	f.StringArrayVar(&o.ValBins, "val-bin", nil, "verification set as an insightface .bin (lfw.bin, cfp_fp.bin, ...; repeatable: each is verified and logged by its file name)")
+	f.StringVar(&o.Landmarks, "landmarks", "", "align the --data ImageFolder on the fly with this landmark file, as 'cocotrain align' does (sets data.landmarks)")
 	f.StringVar(&o.OutDir, "out", "", "run directory (default runs/<UTC time>)")
 	f.BoolVar(&o.Resume, "resume", false, "continue the run in --out from checkpoints/last.safetensors")
 	f.StringVar(&o.InitFrom, "init-from", "", "start from the backbone of another run's checkpoint (sets train.init_from; same network)")

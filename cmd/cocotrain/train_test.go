@@ -133,7 +133,7 @@ func checkMetrics(t *testing.T, path string, total int) {
 	}
 	var steps, vals int
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var m map[string]float64
+		var m map[string]any
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("metrics line %q: %v", line, err)
 		}
@@ -144,7 +144,7 @@ func checkMetrics(t *testing.T, path string, total int) {
 					t.Errorf("metrics line %q lacks %q", line, k)
 				}
 			}
-			if w := m["data_wait"]; !(w >= 0 && w <= 1) {
+			if w, _ := m["data_wait"].(float64); !(w >= 0 && w <= 1) {
 				t.Errorf("metrics line %q: data_wait %g outside [0, 1]", line, w)
 			}
 		}
@@ -152,6 +152,9 @@ func checkMetrics(t *testing.T, path string, total int) {
 			vals++
 			if _, ok := m["val_threshold"]; !ok {
 				t.Errorf("verification line %q lacks val_threshold", line)
+			}
+			if m["val_set"] != "lfw" {
+				t.Errorf("verification line %q: val_set %v, want lfw (the --val-dir)", line, m["val_set"])
 			}
 		}
 	}

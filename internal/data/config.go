@@ -35,6 +35,12 @@ type Config struct {
 	// SkipBad replaces an image that fails to decode by another (chosen by
 	// the seed) and counts it, instead of stopping with an error.
 	SkipBad bool `yaml:"skip_bad"`
+	// Landmarks, when set, is a landmark file (see `cocotrain align`) for
+	// the ImageFolder at Path: each image is aligned on the fly to
+	// LandmarkTemplate ("arcface", the default, or "sphereface"); images
+	// without landmarks are left out.
+	Landmarks        string `yaml:"landmarks"`
+	LandmarkTemplate string `yaml:"landmark_template"`
 }
 
 // DefaultConfig returns the data settings used when a config omits them:

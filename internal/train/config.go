@@ -12,6 +12,7 @@ import (
 	"github.com/cocotrain/cocotrain/internal/model"
 	"github.com/cocotrain/cocotrain/internal/optim"
 	"github.com/cocotrain/cocotrain/internal/synth"
+	"gopkg.in/yaml.v3"
 )
 
 // Config is a whole training configuration: one section per package (model,
@@ -52,12 +53,23 @@ type Settings struct {
 	CkptMinutes float64 `yaml:"ckpt_minutes"`
 	// ValBatchSize is the batch size of embedding extraction.
 	ValBatchSize int `yaml:"val_batch_size"`
-	// ValDir and ValPairs are an LFW-layout directory and its pairs.txt,
-	// ValBin an insightface lfw.bin: the verification set ("" for all: the
-	// synthetic pairs when data.path is "", else none).
+	// ValBin are insightface validation bins (lfw.bin, cfp_fp.bin, ...)
+	// and ValDir with ValPairs an LFW-layout directory and its pairs.txt:
+	// the verification sets, bins first (none at all: the synthetic pairs
+	// when data.path is "", else no verification). A YAML string is one
+	// bin, a list several.
 	ValDir   string `yaml:"val_dir"`
 	ValPairs string `yaml:"val_pairs"`
-	ValBin   string `yaml:"val_bin"`
+	ValBin   Paths  `yaml:"val_bin"`
+	// ValLandmarks, when set, is a landmark file for the images of ValDir
+	// (paths relative to it): they are aligned on the fly as data.landmarks
+	// aligns the training set (data.landmark_template); every image of a
+	// pair needs landmarks.
+	ValLandmarks string `yaml:"val_landmarks"`
+	// BestOn is what best.safetensors follows: the name of a verification
+	// set (valSetNames) or "mean", the mean accuracy over the sets; "" is
+	// the mean (with one set, that set).
+	BestOn string `yaml:"best_on"`
 	// InitFrom is a checkpoint of another run ("" for none) whose backbone
 	// (weights and batch-norm statistics) starts this run, with the loss
 	// head's class vectors set from the mean embeddings of this run's classes
@@ -67,6 +79,28 @@ type Settings struct {
 	// the loss head trains: the backbone runs in eval mode and gets no update
 	// (freeze.go). It needs InitFrom.
 	FreezeBackboneSteps int `yaml:"freeze_backbone_steps"`
+}
+
+// Paths is a list of file paths that YAML may also give as one string
+// ("" for none).
+type Paths []string
+
+// UnmarshalYAML reads a string (one path, or none when empty) or a list of
+// strings.
+func (p *Paths) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		*p = nil
+		if n.Value != "" {
+			*p = Paths{n.Value}
+		}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*p = list
+	return nil
 }
 
 // DefaultConfig is every package's default with the loop settings of the
@@ -98,14 +132,18 @@ func (c *Config) Validate() error {
 		return errors.New("train.val_every, train.ckpt_every and train.ckpt_minutes must not be negative")
 	case t.ValBatchSize <= 0:
 		return fmt.Errorf("train.val_batch_size must be positive, got %d", t.ValBatchSize)
-	case t.ValBin != "" && (t.ValDir != "" || t.ValPairs != ""):
-		return errors.New("train.val_bin excludes train.val_dir and train.val_pairs")
 	case (t.ValDir == "") != (t.ValPairs == ""):
 		return errors.New("train.val_dir and train.val_pairs go together")
 	case t.FreezeBackboneSteps < 0:
 		return fmt.Errorf("train.freeze_backbone_steps must not be negative, got %d", t.FreezeBackboneSteps)
 	case t.FreezeBackboneSteps > 0 && t.InitFrom == "":
 		return errors.New("train.freeze_backbone_steps needs train.init_from (--init-from): it holds a pretrained backbone while the new head settles")
+	}
+	if err := checkValSets(*c); err != nil {
+		return err
+	}
+	if err := checkLandmarks(*c); err != nil {
+		return err
 	}
 	if err := c.Model.Validate(); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestConfigsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if def.Train != file.Train || def.Model != file.Model || def.Data.Path != "" {
+	if !reflect.DeepEqual(def.Train, file.Train) || def.Model != file.Model || def.Data.Path != "" {
 		t.Errorf("embedded default %+v differs from configs/%s %+v", def.Train, configs.Default, file.Train)
 	}
 }

@@ -58,23 +58,42 @@ func ReadMetrics(path string) (*Metrics, error) {
 
 // Panels returns the curves of m against the step: the training loss, the
 // training batch accuracy, the learning rate and the verification
-// accuracy.
+// accuracy, one curve per verification set (named by its val_set).
 func (m *Metrics) Panels() []plot.Panel {
 	n := len(m.Steps)
 	step, loss, acc, lr := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, s := range m.Steps {
 		step[i], loss[i], acc[i], lr[i] = float64(s.Step), s.Loss, s.Acc, s.LR
 	}
-	vstep, vacc := make([]float64, len(m.Vals)), make([]float64, len(m.Vals))
-	for i, v := range m.Vals {
-		vstep[i], vacc[i] = float64(v.Step), v.ValAccuracy
-	}
 	return []plot.Panel{
 		{Title: "training loss (mean over each log window)", YLabel: "loss", Series: []plot.Series{{Name: "loss", X: step, Y: loss}}},
 		{Title: "training accuracy (batch, mean over each log window)", YLabel: "accuracy", Series: []plot.Series{{Name: "accuracy", X: step, Y: acc}}},
 		{Title: "learning rate", YLabel: "lr", Series: []plot.Series{{Name: "lr", X: step, Y: lr}}},
-		{Title: "verification accuracy (10-fold, with mirror)", YLabel: "accuracy", Series: []plot.Series{{Name: "accuracy", X: vstep, Y: vacc}}},
+		{Title: "verification accuracy (10-fold, with mirror)", YLabel: "accuracy", Series: m.valSeries()},
 	}
+}
+
+// valSeries returns one series of verification accuracy per val_set, in
+// the order the sets first appear (a run from before val_set existed has
+// one, named "accuracy"; a run without verification none).
+func (m *Metrics) valSeries() []plot.Series {
+	var out []plot.Series
+	index := map[string]int{}
+	for _, v := range m.Vals {
+		i, ok := index[v.ValSet]
+		if !ok {
+			name := v.ValSet
+			if name == "" {
+				name = "accuracy"
+			}
+			i = len(out)
+			index[v.ValSet] = i
+			out = append(out, plot.Series{Name: name})
+		}
+		out[i].X = append(out[i].X, float64(v.Step))
+		out[i].Y = append(out[i].Y, v.ValAccuracy)
+	}
+	return out
 }
 
 // PlotRun draws the curves of the run in dir (its metrics.jsonl) as a PNG

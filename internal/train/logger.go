@@ -26,10 +26,14 @@ type StepMetrics struct {
 	DataWait float64 `json:"data_wait"`
 }
 
-// ValMetrics is one metrics.jsonl line of a verification.
+// ValMetrics is one metrics.jsonl line of a verification on one set.
 type ValMetrics struct {
-	Step         int     `json:"step"`
-	Epoch        float64 `json:"epoch"`
+	Step  int     `json:"step"`
+	Epoch float64 `json:"epoch"`
+	// ValSet names the verification set (train.best_on's names: lfw for
+	// lfw.bin, the directory of train.val_dir, synthetic); "" in the
+	// records of runs made before there could be several.
+	ValSet       string  `json:"val_set"`
 	ValAccuracy  float64 `json:"val_accuracy"`
 	ValStd       float64 `json:"val_std"`
 	ValThreshold float64 `json:"val_threshold"` // squared L2

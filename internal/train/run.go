@@ -37,9 +37,14 @@ type Options struct {
 	// ExcludePairs are appended to data.exclude_pairs (pairs files whose
 	// identities are dropped from the training set).
 	ExcludePairs []string
-	// ValDir and ValPairs (an LFW-layout directory and its pairs.txt) or
-	// ValBin (an insightface lfw.bin) override the verification set.
-	ValDir, ValPairs, ValBin string
+	// ValBins (insightface validation bins: lfw.bin, cfp_fp.bin, ...) and
+	// ValDir with ValPairs (an LFW-layout directory and its pairs.txt)
+	// override the verification sets.
+	ValBins          []string
+	ValDir, ValPairs string
+	// Landmarks overrides data.landmarks: align the training ImageFolder on
+	// the fly with this landmark file.
+	Landmarks string
 	// OutDir is the run directory (default runs/<UTC time>).
 	OutDir string
 	// Resume continues the run in OutDir from checkpoints/last.safetensors.
@@ -67,11 +72,20 @@ type Result struct {
 	Steps int
 	// Elapsed is the wall time of this invocation (setup included).
 	Elapsed time.Duration
-	// Report is the final verification (nil without a verification set).
-	Report *eval.Report
+	// Report is the final verification on the first verification set (nil
+	// without one); Reports holds one per set, in order.
+	Report  *eval.Report
+	Reports []ValReport
 	// LastCheckpoint and BestCheckpoint are the paths written ("" for best
 	// when there was no verification).
 	LastCheckpoint, BestCheckpoint string
+}
+
+// ValReport is the final verification on one set, named as metrics.jsonl
+// names it (val_set).
+type ValReport struct {
+	Set string
+	*eval.Report
 }
 
 // Paths inside a run directory.
@@ -123,8 +137,6 @@ func (opt Options) validate() error {
 	switch {
 	case (opt.ValDir == "") != (opt.ValPairs == ""):
 		return bad("--val-dir and --val-pairs go together")
-	case opt.ValBin != "" && opt.ValDir != "":
-		return bad("--val-bin excludes --val-dir/--val-pairs")
 	case opt.Resume && opt.OutDir == "":
 		return bad("--resume needs --out RUNDIR (the run to continue)")
 	case opt.Resume && opt.ConfigPath != "":
@@ -162,8 +174,11 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 		cfg.Train.InitFrom = opt.InitFrom
 	}
 	cfg.Data.ExcludePairs = append(cfg.Data.ExcludePairs, opt.ExcludePairs...)
-	if opt.ValDir != "" || opt.ValPairs != "" || opt.ValBin != "" {
-		cfg.Train.ValDir, cfg.Train.ValPairs, cfg.Train.ValBin = opt.ValDir, opt.ValPairs, opt.ValBin
+	if opt.ValDir != "" || opt.ValPairs != "" || len(opt.ValBins) > 0 {
+		cfg.Train.ValDir, cfg.Train.ValPairs, cfg.Train.ValBin = opt.ValDir, opt.ValPairs, slices.Clone(opt.ValBins)
+	}
+	if opt.Landmarks != "" {
+		cfg.Data.Landmarks = opt.Landmarks
 	}
 	if err := applySets(&cfg, opt.Sets); err != nil {
 		return cfg, nil, err
@@ -187,11 +202,14 @@ func resolveConfig(opt Options) (Config, *Checkpoint, error) {
 // resumes from any working directory; a pairs file given twice (as on a
 // resume that repeats --exclude-pairs) is kept once.
 func absPaths(cfg *Config) error {
-	ps := []*string{&cfg.Data.Path, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValBin, &cfg.Train.InitFrom}
-	for i := range cfg.Data.ExcludePairs {
-		ps = append(ps, &cfg.Data.ExcludePairs[i])
+	paths := []*string{&cfg.Data.Path, &cfg.Data.Landmarks, &cfg.Train.ValDir, &cfg.Train.ValPairs, &cfg.Train.ValLandmarks, &cfg.Train.InitFrom}
+	for i := range cfg.Train.ValBin {
+		paths = append(paths, &cfg.Train.ValBin[i])
 	}
-	for _, p := range ps {
+	for i := range cfg.Data.ExcludePairs {
+		paths = append(paths, &cfg.Data.ExcludePairs[i])
+	}
+	for _, p := range paths {
 		if *p == "" {
 			continue
 		}
@@ -245,7 +263,8 @@ func printConfig(w io.Writer, cfg Config) {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // openTrainingSet opens the training source of cfg: the dataset at
-// data.path, or the built-in synthetic faces when it is "".
+// data.path (aligned on the fly when data.landmarks is set), or the
+// built-in synthetic faces when it is "".
 func openTrainingSet(ctx context.Context, cfg Config) (data.Source, *synthSet, error) {
 	if cfg.Data.Path == "" {
 		s, err := newSynthSet(ctx, cfg.Synth)
@@ -253,6 +272,13 @@ func openTrainingSet(ctx context.Context, cfg Config) (data.Source, *synthSet, e
 			return nil, nil, err
 		}
 		return s.train, s, nil
+	}
+	if cfg.Data.Landmarks != "" {
+		src, err := openLandmarkSet(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		return src, nil, nil
 	}
 	src, err := data.Open(cfg.Data.Path)
 	return src, nil, err

@@ -30,8 +30,8 @@ type runner struct {
 	loader  *data.Loader
 	classes []string
 	digest  string
-	val     *data.VerificationSet
-	valName string
+	val     *valSets // nil: no verification
+	valName string   // the sets' names, for the log
 	valPre  data.Preprocess
 	arena   *params.Arena
 	net     *model.Net
@@ -105,7 +105,7 @@ func setup(ctx context.Context, opt Options) (_ *runner, err error) {
 	r.classes = r.loader.Classes()
 	r.digest = data.Digest(src)
 	if r.val, r.valName, err = openValSet(cfg, syn); err != nil {
-		return nil, movedHint(err, opt, r.cfg.Train.ValDir+r.cfg.Train.ValBin, "--val-dir and --val-pairs (or --val-bin)") // one of them is set
+		return nil, movedHint(err, opt, valPaths(r.cfg.Train), "--val-bin (or --val-dir and --val-pairs)")
 	}
 	r.valPre = pre
 	if err := r.checkData(); err != nil {
@@ -418,41 +418,57 @@ func (r *runner) periodic(ctx context.Context) error {
 // cancellation writes nothing: the loop then writes the interruption's
 // checkpoint, and the resumed run verifies this step first.
 func (r *runner) verifyAndSave(ctx context.Context) error {
-	rep, err := r.verify(ctx)
+	_, score, err := r.verify(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
 		return err
 	}
-	if err := r.saveBest(rep.AccuracyMean); err != nil {
+	if err := r.saveBest(score); err != nil {
 		return err
 	}
-	return r.save(filepath.Join(r.dir, LastFile), rep.AccuracyMean)
+	return r.save(filepath.Join(r.dir, LastFile), score)
 }
 
-// verify scores the verification set with the network in eval mode and
-// logs the outcome.
-func (r *runner) verify(ctx context.Context) (*eval.Report, error) {
-	t0 := time.Now()
-	rep, err := eval.Evaluate(ctx, r.net, r.val, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize, Progress: r.log.Verifying})
-	if err != nil {
-		return nil, fmt.Errorf("verification on %s: %w", r.valName, err)
+// verify scores every verification set with the network in eval mode and
+// logs each outcome (a training.log line and a metrics.jsonl record with
+// its val_set); with several sets, a line gives the mean. It returns one
+// report per set, in order, and the score best.safetensors follows
+// (train.best_on).
+func (r *runner) verify(ctx context.Context) ([]ValReport, float64, error) {
+	reps := make([]ValReport, len(r.val.sets))
+	for i, s := range r.val.sets {
+		t0 := time.Now()
+		rep, err := eval.Evaluate(ctx, r.net, s.set, r.valPre, eval.Options{BatchSize: r.cfg.Train.ValBatchSize, Progress: r.log.Verifying})
+		if err != nil {
+			return nil, 0, fmt.Errorf("verification on %s: %w", s.name, err)
+		}
+		r.log.Printf("step %d verification on %s: Accuracy-Flip %.4f ± %.4f (threshold %.2f, %d pairs, %.1fs)",
+			r.step, s.name, rep.AccuracyMean, rep.AccuracyStd, rep.ThresholdL2, rep.Pairs, time.Since(t0).Seconds())
+		err = r.log.Metrics(ValMetrics{Step: r.step, Epoch: float64(r.step) / float64(r.spe), ValSet: s.name,
+			ValAccuracy: rep.AccuracyMean, ValStd: rep.AccuracyStd, ValThreshold: rep.ThresholdL2})
+		if err != nil {
+			return nil, 0, err
+		}
+		reps[i] = ValReport{s.name, rep}
 	}
-	r.log.Printf("step %d verification on %s: Accuracy-Flip %.4f ± %.4f (threshold %.2f, %d pairs, %.1fs)",
-		r.step, r.valName, rep.AccuracyMean, rep.AccuracyStd, rep.ThresholdL2, rep.Pairs, time.Since(t0).Seconds())
-	err = r.log.Metrics(ValMetrics{Step: r.step, Epoch: float64(r.step) / float64(r.spe),
-		ValAccuracy: rep.AccuracyMean, ValStd: rep.AccuracyStd, ValThreshold: rep.ThresholdL2})
-	return rep, err
+	score := r.val.score(reps)
+	if len(reps) > 1 {
+		r.log.Printf("step %d verification: mean accuracy %.4f over %d sets; best.safetensors follows %s (%.4f)",
+			r.step, meanAccuracy(reps), len(reps), r.val.scoreName(), score)
+	}
+	return reps, score, nil
 }
 
-// saveBest writes best.safetensors when acc beats the best so far.
-func (r *runner) saveBest(acc float64) error {
-	if !math.IsNaN(r.bestVal) && acc <= r.bestVal {
+// saveBest writes best.safetensors when score (train.best_on's accuracy)
+// beats the best so far.
+func (r *runner) saveBest(score float64) error {
+	if !math.IsNaN(r.bestVal) && score <= r.bestVal {
 		return nil
 	}
-	r.bestVal = acc
-	return r.save(filepath.Join(r.dir, BestFile), acc)
+	r.bestVal = score
+	return r.save(filepath.Join(r.dir, BestFile), score)
 }
 
 // save writes the run's state at the current step to path.
@@ -483,33 +499,41 @@ func (r *runner) interrupt() error {
 	return &InterruptedError{Step: r.step, Checkpoint: path}
 }
 
-// finish verifies the final network, writes the last (and best)
-// checkpoints and prints the report.
+// finish verifies the final network on every set, writes the last (and
+// best) checkpoints and prints the report: one line per verification set
+// (and their mean when there are several).
 func (r *runner) finish(ctx context.Context) (*Result, error) {
 	res := &Result{RunDir: r.dir, Steps: r.step, LastCheckpoint: filepath.Join(r.dir, LastFile)}
-	valAcc := math.NaN()
+	score := math.NaN()
 	if r.val != nil {
-		rep, err := r.verify(ctx)
+		reps, s, err := r.verify(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, r.interrupt()
 			}
 			return nil, err
 		}
-		res.Report, valAcc = rep, rep.AccuracyMean
-		if err := r.saveBest(valAcc); err != nil {
+		res.Reports, res.Report, score = reps, reps[0].Report, s
+		if err := r.saveBest(score); err != nil {
 			return nil, err
 		}
 		res.BestCheckpoint = filepath.Join(r.dir, BestFile)
 	}
-	if err := r.save(res.LastCheckpoint, valAcc); err != nil {
+	if err := r.save(res.LastCheckpoint, score); err != nil {
 		return nil, err
 	}
 	r.logSkipped()
+	if ls, ok := r.src.(*landmarkSet); ok {
+		r.log.Printf("%s", ls.summary(r.cfg.Data.Landmarks))
+	}
 	r.log.Printf("finished %d iterations: %s", r.step, res.LastCheckpoint)
-	if res.Report != nil {
+	for _, rep := range res.Reports {
 		fmt.Fprintf(r.opt.Stdout, "verification on %s (%d pairs, %d folds): accuracy %.4f ± %.4f\n",
-			r.valName, res.Report.Pairs, res.Report.Folds, res.Report.AccuracyMean, res.Report.AccuracyStd)
+			rep.Set, rep.Pairs, rep.Folds, rep.AccuracyMean, rep.AccuracyStd)
+	}
+	if len(res.Reports) > 1 {
+		fmt.Fprintf(r.opt.Stdout, "mean accuracy over the %d sets: %.4f; best.safetensors follows %s (best %.4f)\n",
+			len(res.Reports), meanAccuracy(res.Reports), r.val.scoreName(), r.bestVal)
 	}
 	return res, nil
 }

@@ -77,23 +77,23 @@ func TestTrainValBin(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	got, err := Run(ctx, Options{ConfigPath: cfgPath, ValBin: bin, OutDir: fromBin, Stdout: &out})
+	got, err := Run(ctx, Options{ConfigPath: cfgPath, ValBins: []string{bin}, OutDir: fromBin, Stdout: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Report == nil || got.Report.Pairs != syn.val.NumPairs() || got.Report.Folds != 10 {
 		t.Fatalf("report %+v, want %d pairs in 10 folds", got.Report, syn.val.NumPairs())
 	}
-	if !strings.Contains(out.String(), "verification on "+bin) {
-		t.Errorf("the final report does not name %s:\n%s", bin, out.String())
+	if !strings.Contains(out.String(), "verification on lfw (") {
+		t.Errorf("the final report does not name the set lfw (of %s):\n%s", bin, out.String())
 	}
 	log, err := os.ReadFile(filepath.Join(fromBin, LogFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, step := range []string{"step 4 ", "step 8 ", "step 12 "} {
-		if !strings.Contains(string(log), step+"verification on "+bin) {
-			t.Errorf("training.log has no %sverification on %s", step, bin)
+		if !strings.Contains(string(log), step+"verification on lfw: ") {
+			t.Errorf("training.log has no %sverification on lfw", step)
 		}
 	}
 	if got.Report.AccuracyMean != want.Report.AccuracyMean || got.Report.AccuracyStd != want.Report.AccuracyStd {

@@ -65,9 +65,9 @@ func checkArch(ck *Checkpoint, cfg Config, dir string) error {
 
 // checkData refuses a training set a run cannot learn from and a crop
 // that does not fit the images (data.NewLoader has checked that an epoch
-// holds a batch): a classifier needs at least two classes, and the crop must lie inside the first image
-// of the training set and of the verification set (every other image is
-// checked as it is read).
+// holds a batch): a classifier needs at least two classes, and the crop
+// must lie inside the first image of the training set and of each
+// verification set (every other image is checked as it is read).
 func (r *runner) checkData() error {
 	name := r.cfg.Data.Path
 	if name == "" {
@@ -79,13 +79,19 @@ func (r *runner) checkData() error {
 	if err := r.loader.CheckFirst(); err != nil {
 		return err
 	}
-	if r.val != nil && r.val.Images.Len() > 0 {
-		img, err := r.val.Images.Image(0)
+	if r.val == nil {
+		return nil
+	}
+	for _, s := range r.val.sets {
+		if s.set.Images.Len() == 0 {
+			continue
+		}
+		img, err := s.set.Images.Image(0)
 		if err == nil {
 			err = r.valPre.Fits(img.Bounds().Size())
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %s: %w", r.valName, r.val.Images.Name(0), err)
+			return fmt.Errorf("verification set %s: %s: %w", s.name, s.set.Images.Name(0), err)
 		}
 	}
 	return nil
