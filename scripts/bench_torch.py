@@ -48,6 +48,7 @@ import torch_model  # noqa: E402  (scripts/torch_model.py, beside this file)
 # the same table): channels, input side, embedding dimension.
 DEFAULTS = {
     "tiny": (1, 64, 128),
+    "small": (3, 64, 128),
     "mobilefacenet": (3, 112, 128),
     "iresnet18": (3, 112, 512),
 }

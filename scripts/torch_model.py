@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch twins of cocotrain's networks (tiny, mobilefacenet, iresnet18):
+"""PyTorch twins of cocotrain's networks (tiny, small, mobilefacenet, iresnet18):
 fixtures and checkpoint checks.
 
 The networks themselves are python/cocotrain_torch/model.py (the one source,
@@ -102,11 +102,13 @@ def counts(m, channels, size):
 # Small configurations the Go test runs (kept small for the test budget).
 CASES = [
     ("tiny", dict(channels=3, input_size=64, emb=128), 8),
+    ("small", dict(channels=3, input_size=64, emb=128), 8),
     ("mobilefacenet", dict(channels=3, input_size=64, emb=128), 8),
     ("iresnet18", dict(channels=3, input_size=16, emb=64), 8),
 ]
 FULL = [
     ("tiny", dict(channels=3, input_size=64, emb=128)),
+    ("small", dict(channels=3, input_size=64, emb=128)),
     ("mobilefacenet", dict(channels=3, input_size=112, emb=128)),
     ("iresnet18", dict(channels=3, input_size=112, emb=512)),
     ("tiny", dict(channels=1, input_size=64, emb=128)),

@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cocotrain/cocotrain/internal/bench"
+	"github.com/cocotrain/cocotrain/internal/model"
 )
 
 // benchTrainOptions are the flags of `cocotrain bench train`.
@@ -38,13 +40,13 @@ resident set size. scripts/bench_torch.py times the PyTorch twins the same
 way and scripts/bench.sh compares the two.
 
 Input shape and embedding size default per arch: tiny 1×64×64 → 128,
-mobilefacenet 3×112×112 → 128, iresnet18 3×112×112 → 512.`,
+small 3×64×64 → 128, mobilefacenet 3×112×112 → 128, iresnet18 3×112×112 → 512.`,
 		Example: `  cocotrain bench train --arch tiny
   cocotrain bench train --arch mobilefacenet --batch 64 --threads 2 --json`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, ok := bench.ArchDefaults[o.arch]; !ok {
-				return usageError{fmt.Errorf("--arch %q: want tiny, mobilefacenet or iresnet18", o.arch)}
+				return usageError{fmt.Errorf("--arch %q: want one of %s", o.arch, strings.Join(model.Archs, ", "))}
 			}
 			if o.batch < 1 || o.classes < 1 || o.minSteps < 1 || o.threads < 0 || o.channels < 0 || o.inputSize < 0 || o.embeddingDim < 0 || o.warmup < 0 {
 				return usageError{fmt.Errorf("--batch, --classes and --min-steps must be ≥ 1; --threads, --channels, --input-size, --embedding-dim and --warmup ≥ 0")}
@@ -59,7 +61,7 @@ mobilefacenet 3×112×112 → 128, iresnet18 3×112×112 → 512.`,
 	}
 	d := bench.DefaultTrainConfig()
 	f := cmd.Flags()
-	f.StringVar(&o.arch, "arch", d.Arch, "network: tiny, mobilefacenet or iresnet18")
+	f.StringVar(&o.arch, "arch", d.Arch, "network: "+strings.Join(model.Archs, ", "))
 	f.IntVar(&o.batch, "batch", d.Batch, "images per step")
 	f.IntVar(&o.threads, "threads", 0, "threads (0: GOMAXPROCS)")
 	f.IntVar(&o.classes, "classes", d.Classes, "classes of the softmax head")

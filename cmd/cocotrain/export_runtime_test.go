@@ -73,10 +73,10 @@ func (tl exportTools) skipTorch(t *testing.T) {
 	}
 }
 
-// TestExportRuntimes exports the three architectures, each trained for one
-// short epoch (so that the running statistics are real ones), and runs the
-// exports on 64 synthetic faces at batch 1 and 64: every embedding must
-// have cosine ≥ 0.99999 with `cocotrain embed --no-flip`'s.
+// TestExportRuntimes exports each architecture, trained for one short epoch
+// (so that the running statistics are real ones), and runs the exports on
+// 64 synthetic faces at batch 1 and 64: every embedding must have cosine ≥
+// 0.99999 with `cocotrain embed --no-flip`'s.
 //   - onnx: the reference ONNX checker (full_check) accepts the model
 //     (scripts/check_onnx.py) and ONNX Runtime runs it (scripts/check_onnx.mjs);
 //   - torch: the folder's own model.py loads its weights and runs in
@@ -91,9 +91,9 @@ func TestExportRuntimes(t *testing.T) {
 		arch      string
 		size, dim int
 	}
-	archs, side := []arch{{"tiny", 32, 64}, {"mobilefacenet", 32, 64}, {"iresnet18", 16, 64}}, 32
+	archs, side := []arch{{"tiny", 32, 64}, {"small", 32, 64}, {"mobilefacenet", 32, 64}, {"iresnet18", 16, 64}}, 32
 	if *exportFull {
-		archs, side = []arch{{"tiny", 64, 128}, {"mobilefacenet", 112, 128}, {"iresnet18", 112, 512}}, 112
+		archs, side = []arch{{"tiny", 64, 128}, {"small", 64, 128}, {"mobilefacenet", 112, 128}, {"iresnet18", 112, 512}}, 112
 	}
 	faces := exportFaces(t, dir, side)
 	for _, tc := range archs {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/cocotrain/cocotrain/internal/model"
@@ -74,7 +76,7 @@ the embedded configs/tiny-synth.yaml); --arch, --input-size, --channels and
 	f := cmd.Flags()
 	f.StringVar(&o.config, "config", "", "YAML config whose model section to summarise")
 	f.StringArrayVar(&o.sets, "set", nil, "override a config key, e.g. model.input_size=112 (repeatable)")
-	f.StringVar(&o.cfg.Arch, "arch", o.cfg.Arch, "architecture: tiny, mobilefacenet or iresnet18")
+	f.StringVar(&o.cfg.Arch, "arch", o.cfg.Arch, "architecture: "+strings.Join(model.Archs, ", "))
 	f.IntVar(&o.cfg.InputSize, "input-size", o.cfg.InputSize, "input image side in pixels")
 	f.IntVar(&o.cfg.Channels, "channels", o.cfg.Channels, "input channels (1 grey, 3 RGB)")
 	f.IntVar(&o.cfg.EmbeddingDim, "embedding-dim", o.cfg.EmbeddingDim, "embedding length")

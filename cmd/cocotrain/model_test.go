@@ -11,13 +11,22 @@ import (
 )
 
 func TestModelSummary(t *testing.T) {
-	code, out, errOut := runCmd(t, "model", "summary", "--arch", "mobilefacenet", "--input-size", "112", "--channels", "3")
-	if code != exitOK {
-		t.Fatalf("code %d, stderr %s", code, errOut)
-	}
-	for _, want := range []string{"backbone.conv_6_dw.conv", "Conv2d 7×7/1 512→512 g512", "1003136", "220965376"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("summary lacks %q:\n%s", want, out)
+	for _, c := range []struct {
+		args, want []string
+	}{
+		{[]string{"--arch", "mobilefacenet", "--input-size", "112", "--channels", "3"},
+			[]string{"backbone.conv_6_dw.conv", "Conv2d 7×7/1 512→512 g512", "1003136", "220965376"}},
+		{[]string{"--arch", "small", "--input-size", "64", "--channels", "3", "--embedding-dim", "128"},
+			[]string{"backbone.prelu4a", "Conv2d 3×3/1 128→256", "1698240", "211681280", "0.4234 GFLOPs"}},
+	} {
+		code, out, errOut := runCmd(t, append([]string{"model", "summary"}, c.args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: code %d, stderr %s", c.args, code, errOut)
+		}
+		for _, want := range c.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: summary lacks %q:\n%s", c.args, want, out)
+			}
 		}
 	}
 }

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/cocotrain/cocotrain/internal/kernels"
+	"github.com/cocotrain/cocotrain/internal/model"
 )
 
 // TrainConfig says what MeasureTrain times.
 type TrainConfig struct {
-	Arch         string        // tiny, mobilefacenet or iresnet18
+	Arch         string        // one of model.Archs
 	Batch        int           // images per step
 	Threads      int           // goroutines of the net and the kernels; ≤ 0 means runtime.GOMAXPROCS(0)
 	Classes      int           // classes of the softmax head
@@ -35,7 +36,7 @@ func DefaultTrainConfig() TrainConfig {
 // validate reports the first out-of-range field.
 func (cfg TrainConfig) validate() error {
 	if _, ok := ArchDefaults[cfg.Arch]; !ok {
-		return fmt.Errorf("bench train: unknown arch %q (want tiny, mobilefacenet or iresnet18)", cfg.Arch)
+		return fmt.Errorf("bench train: unknown arch %q (want one of %v)", cfg.Arch, model.Archs)
 	}
 	if cfg.Batch < 1 || cfg.Classes < 1 || cfg.MinSteps < 1 || cfg.Warmup < 0 || cfg.Channels < 0 || cfg.InputSize < 0 || cfg.EmbeddingDim < 0 {
 		return fmt.Errorf("bench train: batch %d, classes %d, min steps %d must be ≥ 1 and warmup %d, channels %d, input size %d, embedding dim %d ≥ 0",

@@ -34,6 +34,7 @@ type Trainer struct {
 // same table as scripts/bench_torch.py).
 var ArchDefaults = map[string][3]int{
 	"tiny":          {1, 64, 128},
+	"small":         {3, 64, 128},
 	"mobilefacenet": {3, 112, 128},
 	"iresnet18":     {3, 112, 512},
 }

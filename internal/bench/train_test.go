@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cocotrain/cocotrain/internal/kernels"
+	"github.com/cocotrain/cocotrain/internal/model"
 )
 
 // quick is a configuration small enough for the test budget: tiny on 16×16
@@ -74,6 +75,19 @@ func TestMeasureTrainErrors(t *testing.T) {
 	}
 }
 
+// TestArchDefaultsCoverArchs requires `bench train` defaults for exactly
+// the architectures the model package builds.
+func TestArchDefaultsCoverArchs(t *testing.T) {
+	if len(ArchDefaults) != len(model.Archs) {
+		t.Errorf("ArchDefaults has %d architectures, model.Archs %v", len(ArchDefaults), model.Archs)
+	}
+	for _, a := range model.Archs {
+		if _, ok := ArchDefaults[a]; !ok {
+			t.Errorf("no ArchDefaults for %q", a)
+		}
+	}
+}
+
 // TestTrainerLearns checks that the timed step is a real training step: the
 // loss on the fixed batch goes down.
 func TestTrainerLearns(t *testing.T) {
@@ -114,7 +128,7 @@ func benchTrainer(b *testing.B, arch string) *Trainer {
 // a shared machine).
 // Profile with: go test -run '^$' -bench TrainStep/tiny -cpuprofile cpu.out ./internal/bench/
 func BenchmarkTrainStep(b *testing.B) {
-	for _, arch := range []string{"tiny", "mobilefacenet"} {
+	for _, arch := range []string{"tiny", "small", "mobilefacenet"} {
 		b.Run(arch, func(b *testing.B) {
 			tr := benchTrainer(b, arch)
 			if _, err := tr.Step(); err != nil {
@@ -137,7 +151,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // BenchmarkInfer times one eval-mode forward pass (batch 64, 2 threads), with
 // allocs/op and cpu-ms/op as BenchmarkTrainStep.
 func BenchmarkInfer(b *testing.B) {
-	for _, arch := range []string{"tiny", "mobilefacenet"} {
+	for _, arch := range []string{"tiny", "small", "mobilefacenet"} {
 		b.Run(arch, func(b *testing.B) {
 			tr := benchTrainer(b, arch)
 			tr.Net.SetTraining(false)

@@ -81,6 +81,7 @@ func TestArchitectures(t *testing.T) {
 		prelus, convs int
 	}{
 		{model.Config{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 16}, 0, 0, 0, 4},
+		{model.Config{Arch: "small", InputSize: 32, Channels: 3, EmbeddingDim: 16}, 0, 0, 4, 8},
 		{model.Config{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16}, 0, 17, 33, 49},
 		{model.Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 16, Dropout: 0.2}, 9, 0, 9, 21},
 	} {

@@ -130,6 +130,25 @@ func buildTiny(b *builder, cfg Config) []Layer {
 	return layers
 }
 
+// buildSmall is tiny with each stage doubled in depth: before each stage's
+// conv3×3 → BN → ReLU → maxpool 2 it runs a conv3×3 of the same output width
+// (padding 1, no bias) → BN → PReLU, named conv{i}a, bn{i}a, prelu{i}a
+// (32, 64, 128, 256 channels; BN → PReLU fused into one BNAct), then tiny's
+// head: flatten → Linear (no bias) → BatchNorm1d.
+func buildSmall(b *builder, cfg Config) []Layer {
+	var layers []Layer
+	for i, c := range []int{32, 64, 128, 256} {
+		s := fmt.Sprintf("backbone.%%s%d", i+1)
+		a := s + "a"
+		b.conv(&layers, fmt.Sprintf(a, "conv"), ConvSpec{Out: c, Kernel: 3, Stride: 1, Pad: 1})
+		b.bnAct(&layers, fmt.Sprintf(a, "bn"), fmt.Sprintf(a, "prelu"), false)
+		b.conv(&layers, fmt.Sprintf(s, "conv"), ConvSpec{Out: c, Kernel: 3, Stride: 1, Pad: 1})
+		b.bnActPool(&layers, fmt.Sprintf(s, "bn"), fmt.Sprintf(s, "relu"), fmt.Sprintf(s, "pool"), true)
+	}
+	b.head(&layers, cfg, "backbone.fc", "backbone.features", false, false)
+	return layers
+}
+
 // convBlock is conv → BN → PReLU (TreB1eN's Conv_block); linearBlock leaves
 // out the PReLU (Linear_block). Convolutions have no bias.
 func (b *builder) convBlock(seq *[]Layer, name string, s ConvSpec, act bool) {

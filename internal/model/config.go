@@ -12,7 +12,8 @@ import (
 
 // Config selects and sizes a network (the `model:` section of the YAML config).
 type Config struct {
-	// Arch is the architecture: "tiny", "mobilefacenet" or "iresnet18".
+	// Arch is the architecture: "tiny", "small", "mobilefacenet" or
+	// "iresnet18".
 	Arch string `yaml:"arch"`
 	// InputSize is the side of the square input image in pixels.
 	InputSize int `yaml:"input_size"`
@@ -57,7 +58,7 @@ var defaultConfig = sync.OnceValue(func() Config {
 })
 
 // Archs lists the architecture names New accepts.
-var Archs = []string{"tiny", "mobilefacenet", "iresnet18"}
+var Archs = []string{"tiny", "small", "mobilefacenet", "iresnet18"}
 
 // Validate checks the fields that do not depend on the architecture.
 func (c Config) Validate() error {

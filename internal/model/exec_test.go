@@ -13,6 +13,7 @@ import (
 func TestStepAllocations(t *testing.T) {
 	for _, cfg := range []Config{
 		{Arch: "tiny", InputSize: 32, Channels: 3, EmbeddingDim: 16, Dropout: 0.1},
+		{Arch: "small", InputSize: 32, Channels: 3, EmbeddingDim: 16},
 		{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16},
 	} {
 		t.Run(cfg.Arch, func(t *testing.T) {

@@ -14,6 +14,7 @@ func TestInferMatchesEvalForward(t *testing.T) {
 	for _, cfg := range []Config{
 		{Arch: "tiny", InputSize: 16, Channels: 2, EmbeddingDim: 6, Dropout: 0.3},
 		{Arch: "tiny", InputSize: 16, Channels: 1, EmbeddingDim: 6},
+		{Arch: "small", InputSize: 16, Channels: 3, EmbeddingDim: 6},
 		{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 8},
 		{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 8},
 	} {

@@ -1,6 +1,6 @@
 // Package model is cocotrain's network engine: layers with explicit Forward
 // and Backward (llm.c style: shape comment, caches as named fields, no hidden
-// tape), the face-embedding architectures built from them (tiny,
+// tape), the face-embedding architectures built from them (tiny, small,
 // mobilefacenet, iresnet18), seeded initialisation, batch-parallel execution
 // that is bit-identical for any thread count, and a parameter/FLOP summary.
 // Every parameter lives in a shared params.Arena under a PyTorch-like name
@@ -53,6 +53,8 @@ func NewWithOptions(cfg Config, a *params.Arena, opt Options) (*Net, error) {
 	switch cfg.Arch {
 	case "tiny":
 		layers = buildTiny(b, cfg)
+	case "small":
+		layers = buildSmall(b, cfg)
 	case "mobilefacenet":
 		layers = buildMobileFaceNet(b, cfg)
 	case "iresnet18":

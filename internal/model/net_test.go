@@ -50,6 +50,7 @@ func TestNetGradients(t *testing.T) {
 	cases := []netGradCase{
 		{Config{Arch: "tiny", InputSize: 16, Channels: 2, EmbeddingDim: 6}, 3, []bool{true, false}},
 		{Config{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 5, Dropout: 0.2}, 3, []bool{true}},
+		{Config{Arch: "small", InputSize: 16, Channels: 3, EmbeddingDim: 6}, 3, []bool{true, false}},
 		{Config{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 8}, 4, []bool{true, false}},
 		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 8, Dropout: 0.1}, 4, []bool{true}},
 	}

@@ -46,7 +46,7 @@ func linkChain(t *testing.T, ex *Exec, a *params.Arena) Layer {
 // planeStage) and with Options.Unfused: outputs, input gradients,
 // parameter gradients and running statistics are bit-identical, over two
 // steps (the second one reuses the scratch), on 3 threads; for a chain with
-// every link, and for tiny (grey and RGB), mobilefacenet and iresnet18 as a
+// every link, and for tiny (grey and RGB), small, mobilefacenet and iresnet18 as a
 // whole (iresnet18 also with a Winograd budget of one byte, so that its
 // backward transforms the input again in segments).
 func TestFusedPlanMatchesUnfused(t *testing.T) {
@@ -98,6 +98,7 @@ func TestFusedPlanMatchesUnfused(t *testing.T) {
 		{Config{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16}, false},
 		{Config{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 16}, false},
 		{Config{Arch: "tiny", InputSize: 32, Channels: 3, EmbeddingDim: 16}, false},
+		{Config{Arch: "small", InputSize: 32, Channels: 3, EmbeddingDim: 16}, false},
 		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 16}, false},
 		{Config{Arch: "iresnet18", InputSize: 16, Channels: 3, EmbeddingDim: 16}, true},
 	} {

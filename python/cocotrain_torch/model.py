@@ -1,4 +1,4 @@
-"""cocotrain's networks (tiny, mobilefacenet, iresnet18) in plain PyTorch.
+"""cocotrain's networks (tiny, small, mobilefacenet, iresnet18) in plain PyTorch.
 
 The module and attribute names reproduce cocotrain's parameter names minus
 the "backbone." prefix (mobilefacenet follows TreB1eN's InsightFace_Pytorch,
@@ -49,6 +49,35 @@ class Tiny(nn.Module):
 
     def forward(self, x):
         for i in range(1, 5):
+            x = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x))
+            x = nn.functional.max_pool2d(torch.relu(x), 2)
+        return self.features(self.fc(self.dropout(torch.flatten(x, 1))))
+
+
+# ---------------------------------------------------------------- small
+class Small(nn.Module):
+    """Tiny with two convolutions per stage: conv3x3 (no bias) -> BN ->
+    PReLU (conv{i}a, bn{i}a, prelu{i}a), then conv3x3 (no bias) -> BN ->
+    ReLU -> maxpool2, for 32, 64, 128, 256 channels; flatten -> Linear (no
+    bias) -> BatchNorm1d."""
+
+    def __init__(self, channels=3, input_size=64, emb=128, dropout=0.0):
+        super().__init__()
+        c_in, s = channels, input_size
+        for i, c in enumerate([32, 64, 128, 256], 1):
+            setattr(self, f"conv{i}a", nn.Conv2d(c_in, c, 3, 1, 1, bias=False))
+            setattr(self, f"bn{i}a", nn.BatchNorm2d(c))
+            setattr(self, f"prelu{i}a", nn.PReLU(c))
+            setattr(self, f"conv{i}", nn.Conv2d(c, c, 3, 1, 1, bias=False))
+            setattr(self, f"bn{i}", nn.BatchNorm2d(c))
+            c_in, s = c, s // 2
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.fc = nn.Linear(c_in * s * s, emb, bias=False)
+        self.features = nn.BatchNorm1d(emb)
+
+    def forward(self, x):
+        for i in range(1, 5):
+            x = getattr(self, f"prelu{i}a")(getattr(self, f"bn{i}a")(getattr(self, f"conv{i}a")(x)))
             x = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x))
             x = nn.functional.max_pool2d(torch.relu(x), 2)
         return self.features(self.fc(self.dropout(torch.flatten(x, 1))))
@@ -173,7 +202,7 @@ class IResNet18(nn.Module):
         return self.features(self.fc(x))
 
 
-ARCHS = {"tiny": Tiny, "mobilefacenet": MobileFaceNet, "iresnet18": IResNet18}
+ARCHS = {"tiny": Tiny, "small": Small, "mobilefacenet": MobileFaceNet, "iresnet18": IResNet18}
 
 
 def build(model_cfg):
