@@ -182,6 +182,7 @@ func checkNetGradients(t *testing.T, c netGradCase, train bool) {
 func TestThreadCountInvariance(t *testing.T) {
 	for _, cfg := range []Config{
 		{Arch: "tiny", InputSize: 32, Channels: 3, EmbeddingDim: 16, Dropout: 0.1},
+		{Arch: "small", InputSize: 32, Channels: 3, EmbeddingDim: 16},
 		{Arch: "mobilefacenet", InputSize: 32, Channels: 3, EmbeddingDim: 16},
 		{Arch: "iresnet18", InputSize: 8, Channels: 3, EmbeddingDim: 16},
 	} {
