@@ -1,14 +1,21 @@
+//go:build unix
+
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/cocotrain/cocotrain/internal/safetensors"
 )
@@ -20,8 +27,10 @@ import (
 // the head sharded by partial FC sampling half the classes), and cocotrain
 // reads each checkpoint back: eval-lfw scores it above the raw-pixel
 // baseline, export-centers reads its centroids and train --init-from
-// starts a run from it. A third run shards the head and samples every
-// class, which is the whole head: its checkpoint must equal the first's.
+// starts a run from it. Both read the set as a cocotrain pack. A third run
+// reads the image folder itself (with Pillow), shards the head and samples
+// every class, which is the whole head: its checkpoint must equal the
+// first's.
 func TestTorchDDPRoundTrip(t *testing.T) {
 	tl := findExportTools(t)
 	tl.skipTorch(t)
@@ -39,27 +48,43 @@ func TestTorchDDPRoundTrip(t *testing.T) {
 	if code, _, errOut := runCmd(t, "export", "--checkpoint", ckpt, "--format", "torch", "--out", folder); code != exitOK {
 		t.Fatalf("export: %d %s", code, errOut)
 	}
+	pack := filepath.Join(dir, "train.pack")
+	if code, _, errOut := runCmd(t, "pack", "--data", filepath.Join(faces, "train"), "--out", pack, "--size", "32", "--channels", "3"); code != exitOK {
+		t.Fatalf("pack: %d %s", code, errOut)
+	}
+	pil := exec.Command(tl.python, "-c", "import PIL").Run() == nil
 	lfw := []string{"--lfw", filepath.Join(faces, "lfw"), "--pairs", filepath.Join(faces, "pairs.txt"), "--json"}
 	pixels := evalAccuracy(t, append([]string{"eval-lfw", "--baseline", "pixels", "--size", "32", "--channels", "3"}, lfw...))
 	for _, tc := range []struct {
-		name  string
-		extra []string
-		log   string
+		name, data string
+		extra      []string
+		log        string
 	}{
-		{"ddp", nil, "coco head over K = 16 classes"},
-		{"partial-fc", []string{"--partial-fc", "--sample-rate", "0.5"}, "8 centroids in each step's softmax (more when a rank holds more of a batch's classes); coco scale 5.7234 = alpha auto at K = 8, epsilon 0.99"},
-		{"partial-fc-all", []string{"--partial-fc", "--sample-rate", "1"}, "16 centroids in each step's softmax"},
+		{"ddp", pack, nil, "coco head over K = 16 classes"},
+		{"partial-fc", pack, []string{"--partial-fc", "--sample-rate", "0.5"}, "8 centroids in each step's softmax (more when a rank holds more of a batch's classes); coco scale 5.7234 = alpha auto at K = 8, epsilon 0.99"},
+		{"partial-fc-all", filepath.Join(faces, "train"), []string{"--partial-fc", "--sample-rate", "1"}, "16 centroids in each step's softmax"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.data != pack && !pil {
+				t.Skip("train_ddp reads an image folder with Pillow (apt-get install python3-pil)")
+			}
 			out := filepath.Join(dir, tc.name)
 			got := filepath.Join(out, "checkpoints", "last.safetensors")
-			cmd := exec.Command(tl.python, append([]string{"-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+			// A static rendezvous on a free port: torch 1.13's --standalone
+			// always takes port 29400, which another torchrun on the machine
+			// may hold.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a hang, not a speed limit
+			defer cancel()
+			cmd := exec.CommandContext(ctx, tl.python, append([]string{"-m", "torch.distributed.run", "--nproc_per_node=2",
+				"--master_addr=127.0.0.1", "--master_port=" + freePort(t),
 				// Debian's torch 1.13 under Python 3.11 fails on the default
 				// redirects "0" (an IntFlag lookup): redirect stdout and tee it.
 				"--redirects", "1", "--tee", "1", "--log_dir", filepath.Join(dir, tc.name+"-logs"),
 				filepath.Join(folder, "train_ddp.py"), "--init-from", filepath.Join(folder, "weights.safetensors"),
-				"--data", filepath.Join(faces, "train"), "--out", out, "--epochs", "1", "--workers", "0"}, tc.extra...)...)
+				"--data", tc.data, "--out", out, "--epochs", "1", "--workers", "0"}, tc.extra...)...)
 			cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1")
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // torchrun and its workers, killed together
+			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 			var buf bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &buf, &buf
 			err := cmd.Run()
@@ -77,8 +102,9 @@ func TestTorchDDPRoundTrip(t *testing.T) {
 				}
 			}
 			if tc.name == "partial-fc-all" {
-				// sampling every class, partial FC is the whole head: the
-				// same training as the first run, in another order of sums
+				// Sampling every class, partial FC is the whole head, and
+				// the PNG folder decodes to the pack's pixels: the same
+				// training as the first run, in another order of sums.
 				compareCheckpoints(t, got, filepath.Join(dir, "ddp", "checkpoints", "last.safetensors"), 1e-4)
 				return
 			}
@@ -157,4 +183,15 @@ func compareCheckpoints(t *testing.T, got, want string, tol float64) {
 		}
 	}
 	t.Logf("%d tensors agree with %s: max relative error %.3g", len(w.Tensors), want, worst)
+}
+
+// freePort returns a TCP port of 127.0.0.1 that was free a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }
