@@ -528,7 +528,9 @@ def main(argv=None):
             step += 1
             win += torch.tensor([lossv, acc, 1.0], dtype=torch.float64)
             if step % log_every == 0 or step == total:
+                win = win.to(device)  # NCCL reduces GPU tensors only
                 dist.all_reduce(win)
+                win = win.cpu()
                 n = win[2].item()
                 m = {"step": step, "epoch": step / spe, "lr": sched.lr(step - 1), "loss": win[0].item() / n,
                      "acc": win[1].item() / n, "images_per_s": batch * n / world / (time.time() - t0)}
