@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"math"
@@ -24,7 +25,8 @@ import (
 // trains 1 epoch on a small synthetic set, `export --format torch` writes
 // the folder, torchrun runs its train_ddp.py for 1 more epoch on 2 CPU
 // ranks with gloo (once with the whole CoCo head on every rank, once with
-// the head sharded by partial FC sampling half the classes), and cocotrain
+// the head sharded by partial FC sampling half the classes, set from the
+// class means as the weights come without their class list), and cocotrain
 // reads each checkpoint back: eval-lfw scores it above the raw-pixel
 // baseline, export-centers reads its centroids and train --init-from
 // starts a run from it. Both read the set as a cocotrain pack. A third run
@@ -52,17 +54,31 @@ func TestTorchDDPRoundTrip(t *testing.T) {
 	if code, _, errOut := runCmd(t, "pack", "--data", filepath.Join(faces, "train"), "--out", pack, "--size", "32", "--channels", "3"); code != exitOK {
 		t.Fatalf("pack: %d %s", code, errOut)
 	}
+	// weights without their class list: train_ddp sets the head from the
+	// class means then
+	w, err := safetensors.ReadFile(filepath.Join(folder, "weights.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(w.Metadata, "classes")
+	anon := filepath.Join(dir, "anonymous.safetensors")
+	if err := safetensors.WriteFile(anon, w); err != nil {
+		t.Fatal(err)
+	}
 	pil := exec.Command(tl.python, "-c", "import PIL").Run() == nil
 	lfw := []string{"--lfw", filepath.Join(faces, "lfw"), "--pairs", filepath.Join(faces, "pairs.txt"), "--json"}
 	pixels := evalAccuracy(t, append([]string{"eval-lfw", "--baseline", "pixels", "--size", "32", "--channels", "3"}, lfw...))
+	loaded := "head tensors ['head.centroids'] loaded"
 	for _, tc := range []struct {
-		name, data string
-		extra      []string
-		log        string
+		name, data, init string
+		extra            []string
+		log              []string
 	}{
-		{"ddp", pack, nil, "coco head over K = 16 classes"},
-		{"partial-fc", pack, []string{"--partial-fc", "--sample-rate", "0.5"}, "8 centroids in each step's softmax (more when a rank holds more of a batch's classes); coco scale 5.7234 = alpha auto at K = 8, epsilon 0.99"},
-		{"partial-fc-all", filepath.Join(faces, "train"), []string{"--partial-fc", "--sample-rate", "1"}, "16 centroids in each step's softmax"},
+		{"ddp", pack, "", nil, []string{"coco head over K = 16 classes", loaded}},
+		{"partial-fc", pack, anon, []string{"--partial-fc", "--sample-rate", "0.5"}, []string{
+			"8 centroids in each step's softmax (more when a rank holds more of a batch's classes); coco scale 5.7234 = alpha auto at K = 8, epsilon 0.99",
+			"the head set from the class means of 128 images in 16 classes"}},
+		{"partial-fc-all", filepath.Join(faces, "train"), "", []string{"--partial-fc", "--sample-rate", "1"}, []string{"16 centroids in each step's softmax", loaded}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.data != pack && !pil {
@@ -80,7 +96,7 @@ func TestTorchDDPRoundTrip(t *testing.T) {
 				// Debian's torch 1.13 under Python 3.11 fails on the default
 				// redirects "0" (an IntFlag lookup): redirect stdout and tee it.
 				"--redirects", "1", "--tee", "1", "--log_dir", filepath.Join(dir, tc.name+"-logs"),
-				filepath.Join(folder, "train_ddp.py"), "--init-from", filepath.Join(folder, "weights.safetensors"),
+				filepath.Join(folder, "train_ddp.py"), "--init-from", cmp.Or(tc.init, filepath.Join(folder, "weights.safetensors")),
 				"--data", tc.data, "--out", out, "--epochs", "1", "--workers", "0"}, tc.extra...)...)
 			cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1")
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // torchrun and its workers, killed together
@@ -96,7 +112,7 @@ func TestTorchDDPRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{tc.log, "(8 per rank × 2 ranks, gloo)", "head tensors ['head.centroids'] loaded"} {
+			for _, want := range append(tc.log, "(8 per rank × 2 ranks, gloo)") {
 				if !strings.Contains(string(logText), want) {
 					t.Errorf("training.log lacks %q:\n%s", want, logText)
 				}

@@ -29,8 +29,8 @@ export, export-centers, train --init-from):
 - --init-from FILE (a cocotrain checkpoint, or weights.safetensors of an
   export): every backbone.* tensor (weights and batch-norm statistics),
   and the head's tensors when FILE's class list is the data's; otherwise
-  the head starts fresh. Without it the network starts from PyTorch's
-  initialisation;
+  the head starts from the class means, as cocotrain's --init-from does.
+  Without it the network starts from PyTorch's initialisation;
 - --partial-fc shards a cosine head's centroids over the ranks and scores
   each step against the positives plus --sample-rate of the other classes
   (An et al. 2021, "Partial FC"); alpha auto then uses K = the classes in
@@ -55,6 +55,7 @@ import time
 import numpy as np
 import torch
 import torch.distributed as dist
+import torch.nn.functional as F
 import yaml
 from torch import nn
 
@@ -363,8 +364,8 @@ def init_from(path, net, head, classes, log):
     if isinstance(head, losses.PartialFCHead):
         want = {"head.centroids": torch.empty(head.k, head.centroids.shape[1])}
     if not same or any(k not in t or tuple(t[k].shape) != tuple(v.shape) for k, v in want.items()):
-        log(f"init_from: the head starts fresh ({'other classes' if not same else 'other head tensors'} than the data's {len(classes)})")
-        return
+        log(f"init_from: {'other classes' if not same else 'other head tensors'} than the data's {len(classes)}: the head starts from the class means")
+        return False
     with torch.no_grad():
         for k, v in want.items():
             src = torch.from_numpy(np.array(t[k]))
@@ -372,6 +373,63 @@ def init_from(path, net, head, classes, log):
                 src = src[head.lo:head.hi]
             dict(head.named_parameters()).get(k[5:], dict(head.named_buffers()).get(k[5:])).copy_(src)
     log(f"init_from: head tensors {sorted(want)} loaded (same {len(classes)} classes)")
+    return True
+
+
+@torch.no_grad()
+def head_from_means(net, head, ds, lcfg, device, workers, batch=64):
+    """Sets the head from the class means of the embeddings, as cocotrain's
+    train --init-from does (docs/train.md): every image once, without
+    augmentation, the network in eval mode, the images split over the
+    ranks and the sums all-reduced. With ĉ_k the normalised mean of class
+    k's normalised embeddings: centroids ĉ_k; a softmax weight (softmax,
+    center, coco's aux) (α/m̄)·ĉ_k with α = auto_alpha(K, loss.epsilon) and
+    m̄ the mean embedding norm, bias 0; center's centres the raw means. A
+    class without images keeps its row. Returns the number of images."""
+    rank, world = dist.get_rank(), dist.get_world_size()
+    k = len(ds.classes)
+    idx = list(range(rank, len(ds), world))
+    loader = torch.utils.data.DataLoader(ds, batch_sampler=[idx[i:i + batch] for i in range(0, len(idx), batch)], num_workers=workers)
+    net.eval()
+    unit = raw = None
+    count = torch.zeros(k, dtype=torch.float64, device=device)
+    norms = torch.zeros(1, dtype=torch.float64, device=device)
+    for xb, yb in loader:
+        e = net((xb.float() / 127.5 - 1).to(device)).double()
+        y = torch.as_tensor(yb, dtype=torch.long).to(device)
+        if unit is None:
+            unit = torch.zeros(k, e.shape[1], dtype=torch.float64, device=device)
+            raw = torch.zeros_like(unit)
+        n = e.norm(dim=1)
+        unit.index_add_(0, y, e / n.clamp_min(losses.NORM_EPS)[:, None])
+        raw.index_add_(0, y, e)
+        count.index_add_(0, y, torch.ones_like(n))
+        norms += n.sum()
+    net.train()
+    if unit is None:  # this rank had no image; the others' sums arrive below
+        unit = torch.zeros(k, int(head.centroids.shape[1] if hasattr(head, "centroids") else head.weight.shape[1]), dtype=torch.float64, device=device)
+        raw = torch.zeros_like(unit)
+    for t in (unit, raw, count, norms):
+        dist.all_reduce(t)
+    have = count > 0
+    chat = F.normalize(unit, dim=1, eps=losses.NORM_EPS)
+    if isinstance(head, losses.PartialFCHead):
+        rows = torch.arange(head.lo, head.hi, device=device)
+        rows = rows[have[rows]]
+        head.centroids[rows - head.lo] = chat[rows].float()
+        return int(count.sum().item())
+    scaled = chat * (losses.auto_alpha(k, float(lcfg.get("epsilon", 0.99))) / (norms / count.sum()))
+    sets = {"centroids": chat, "weight": scaled, "aux.weight": scaled, "bias": None, "aux.bias": None}
+    params = dict(head.named_parameters())
+    for name, v in sets.items():
+        if name in params:
+            if v is None:
+                params[name][have] = 0
+            else:
+                params[name][have] = v[have].float()
+    if hasattr(head, "centers"):
+        head.centers[have] = (raw[have] / count[have][:, None]).float()
+    return int(count.sum().item())
 
 
 # ------------------------------------------------------------ main
@@ -463,11 +521,14 @@ def main(argv=None):
         head = losses.build_head(lcfg, d, k)
         if hasattr(head, "s"):
             log(f"{lcfg['type']} head over K = {k} classes, scale {head.s:.4f}")
-    if args.init_from:
-        init_from(args.init_from, net, head, classes, log)
+    head_loaded = bool(args.init_from) and init_from(args.init_from, net, head, classes, log)
     trainable = named_trainable(net, head)
     net.to(device)
     head.to(device)
+    if args.init_from and not head_loaded:
+        t0 = time.time()
+        n = head_from_means(net, head, ds, lcfg, device, args.workers if isinstance(ds, ImageFolder) else 0)
+        log(f"init_from: the head set from the class means of {n} images in {len(classes)} classes, one eval-mode pass without augmentation ({time.time() - t0:.1f}s)")
     opt = make_optimizer(cfg["optim"], trainable)
     ddp = nn.parallel.DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None)
     head_params = [p for _, p, _ in trainable if any(p is q for q in head.parameters())]
