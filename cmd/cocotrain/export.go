@@ -35,15 +35,18 @@ group.
 model.py (the network in plain PyTorch, the parameter names of the
 checkpoint; load(folder) returns the network in eval mode),
 weights.safetensors (every backbone.* and head.* tensor: the network and
-the loss head, e.g. head.centroids) and config.yaml (the run's resolved
-config).
+the loss head, e.g. head.centroids), config.yaml (the run's resolved
+config), and train_ddp.py with losses.py: the same training under torchrun
+with DistributedDataParallel, writing checkpoints cocotrain reads back
+(docs/beyond.md).
 
 The output is written to a temporary file or folder and renamed: a failed
 export leaves nothing behind. See docs/export.md.`,
 		Example: `  cocotrain export --checkpoint runs/mfn/checkpoints/best.safetensors --format onnx --out mfn.onnx
   python3 -c "import onnx; onnx.checker.check_model(onnx.load('mfn.onnx'), full_check=True)"
   cocotrain export --checkpoint runs/mfn/checkpoints/best.safetensors --format torch --out mfn-torch
-  python3 mfn-torch/model.py mfn-torch`,
+  python3 mfn-torch/model.py mfn-torch
+  torchrun --nproc_per_node=8 mfn-torch/train_ddp.py --init-from mfn-torch/weights.safetensors --data train.pack --out runs/ddp`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Checkpoint == "" || o.Out == "" {
@@ -57,7 +60,7 @@ export leaves nothing behind. See docs/export.md.`,
 				return err
 			}
 			if o.Format == "torch" {
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "wrote the %s network and loss head to %s (model.py, weights.safetensors with %d tensors, config.yaml; %d bytes)\n",
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "wrote the %s network and loss head to %s (model.py, weights.safetensors with %d tensors, config.yaml, train_ddp.py, losses.py; %d bytes)\n",
 					r.Arch, o.Out, r.Tensors, r.Bytes)
 				return err
 			}

@@ -170,11 +170,17 @@ func formatAcc(v float64) string {
 // Read reads and validates the checkpoint at path: a valid safetensors file
 // with the cocotrain format tag, a config, and well-formed step, epoch,
 // classes, position and accuracy metadata. Errors name the file and the
-// offending key. The config itself is decoded by DecodeConfig.
+// offending key. The config itself is decoded by DecodeConfig. A file
+// without the format tag is read as a PyTorch state_dict of one of
+// cocotrain's networks (torch.go): its network under cocotrain's names, no
+// classes and no loss head.
 func Read(path string) (*Checkpoint, error) {
 	f, err := safetensors.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if _, tagged := f.Metadata[MetaFormat]; !tagged {
+		return fromTorch(path, f)
 	}
 	return Parse(path, f)
 }

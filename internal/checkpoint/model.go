@@ -28,7 +28,8 @@ type Model struct {
 	// layout) to batch×d embeddings.
 	*model.Net
 	// Head is the trained loss head over the checkpoint's Classes (CoCo,
-	// NormFace, CosFace, ArcFace: Centroids gives the K×d unit centroids).
+	// NormFace, CosFace, ArcFace: Centroids gives the K×d unit centroids);
+	// nil for a PyTorch state_dict, which has no classes.
 	Head loss.Head
 	// Config holds the sections of the recorded training config that built
 	// the network and head.
@@ -62,9 +63,11 @@ func LoadModel(path string, threads int) (*Model, error) {
 	if err != nil {
 		return nil, bad(err)
 	}
-	head, err := loss.New(cfg.Loss, net.EmbeddingDim(), len(ck.Classes), a)
-	if err != nil {
-		return nil, bad(err)
+	var head loss.Head
+	if len(ck.Classes) > 0 { // a PyTorch state_dict has none (Read)
+		if head, err = loss.New(cfg.Loss, net.EmbeddingDim(), len(ck.Classes), a); err != nil {
+			return nil, bad(err)
+		}
 	}
 	a.Alloc()
 	if err := ck.LoadParams(a); err != nil {

@@ -16,6 +16,8 @@ const (
 	TorchModelFile   = "model.py"            // python/cocotrain_torch/model.py
 	TorchWeightsFile = "weights.safetensors" // backbone.* and head.* tensors
 	TorchConfigFile  = "config.yaml"         // the resolved training config
+	TorchLossesFile  = "losses.py"           // python/cocotrain_torch/losses.py
+	TorchDDPFile     = "train_ddp.py"        // python/cocotrain_torch/train_ddp.py
 )
 
 // checkNewDir fails unless dir can become a new folder: it must not exist,
@@ -39,7 +41,8 @@ func checkNewDir(dir string) error {
 
 // writeTorch writes the folder dir for PyTorch: model.py (the networks),
 // weights.safetensors (every backbone and head tensor of the checkpoint,
-// with its class names and architecture as metadata) and config.yaml. The
+// with its class names and architecture as metadata), config.yaml, and
+// train_ddp.py with losses.py (the training under torchrun). The
 // files go to a temporary folder beside dir, renamed to dir once complete.
 func writeTorch(dir string, ck *loaded) (*Result, error) {
 	w := safetensors.New()
@@ -68,7 +71,11 @@ func writeTorch(dir string, ck *loaded) (*Result, error) {
 	if err := safetensors.WriteFile(filepath.Join(tmp, TorchWeightsFile), w); err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	for name, b := range map[string][]byte{TorchModelFile: python.TorchModel, TorchConfigFile: []byte(ck.config)} {
+	files := map[string][]byte{TorchModelFile: python.TorchModel, TorchConfigFile: []byte(ck.config),
+		TorchLossesFile: python.TorchLosses, TorchDDPFile: python.TorchTrainDDP}
+	size := 0
+	for name, b := range files {
+		size += len(b)
 		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o644); err != nil {
 			return nil, fmt.Errorf("%s: %w", dir, err)
 		}
@@ -82,7 +89,6 @@ func writeTorch(dir string, ck *loaded) (*Result, error) {
 	if err := os.Rename(tmp, dir); err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	size := len(python.TorchModel) + len(ck.config)
 	if st, err := os.Stat(filepath.Join(dir, TorchWeightsFile)); err == nil {
 		size += int(st.Size())
 	}
