@@ -9,20 +9,34 @@ import (
 )
 
 // Sequential runs layers one after another, owning the activations between
-// them (one buffer per inner layer, sized once per batch size) and two
-// ping-pong gradient buffers.
+// them (one buffer per inner layer, sized once per batch size; in an
+// Infer replica, which keeps nothing for a backward pass, two ping-pong
+// buffers instead) and two ping-pong gradient buffers.
 //
 //	in: n × Layers[0].InShape;  out: n × Layers[last].OutShape
 type Sequential struct {
 	name   string
 	Layers []Layer
 	acts   [][]float32 // acts[i]: output of Layers[i] (the last one writes the caller's out)
-	grads  [2][]float32
 	// inPlace[i]: Layers[i] may write its input gradient over its output
 	// gradient (set by compile, plan.go)
 	inPlace []bool
-	// ex, when set, lends the gradient buffers instead (shared by every
-	// Sequential at the same nesting depth; see Exec.gradBuffers).
+	// gradTo[i] is where Layers[i]'s Backward writes its input gradient:
+	// -1 the caller's dIn (the first layer), else grads[gradTo[i]] (the
+	// buffer that holds its output gradient when it writes in place); see
+	// planGrads
+	gradTo []int
+	// grads are the ping-pong gradient buffers: the Sequential's own, or
+	// once compiled in a net, the Exec's of its nesting level, shared by
+	// every Sequential at that level (they never run their Backward at the
+	// same time)
+	grads    *[2]scratch
+	ownGrads [2]scratch
+	// inferActs, in an Infer replica, are the ping-pong activation buffers
+	// of the Sequential's nesting level (Exec.acts), which replace acts
+	inferActs *[2]scratch
+	// ex is the execution context of the net the Sequential is built in
+	// (nil for a free-standing one): compile shares buffers through it.
 	ex *Exec
 }
 
@@ -37,7 +51,37 @@ func NewSequential(name string, layers ...Layer) (*Sequential, error) {
 			return nil, fmt.Errorf("model: %s: %s outputs %v but %s takes %v", name, layers[i-1].Name(), o, layers[i].Name(), in)
 		}
 	}
-	return &Sequential{name: name, Layers: layers, acts: make([][]float32, len(layers)), inPlace: make([]bool, len(layers))}, nil
+	s := &Sequential{name: name, Layers: layers}
+	s.grads = &s.ownGrads
+	s.tables()
+	s.planGrads()
+	return s, nil
+}
+
+// tables makes the per-layer tables for the layers (no layer in place).
+func (s *Sequential) tables() {
+	s.acts = make([][]float32, len(s.Layers))
+	s.inPlace = make([]bool, len(s.Layers))
+	s.gradTo = make([]int, len(s.Layers))
+}
+
+// planGrads sets gradTo from inPlace, the layers' buffers alternating
+// from the last layer down, and raises the grads' sizes to the largest
+// input gradient each one holds.
+func (s *Sequential) planGrads() {
+	gi := -1 // the buffer holding the output gradient of layer i (-1: the caller's dOut)
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		switch {
+		case i == 0:
+			gi = -1
+		case gi < 0 || !s.inPlace[i]:
+			gi = 1 - max(gi, 0)
+		}
+		s.gradTo[i] = gi
+		if gi >= 0 {
+			s.grads[gi].need(s.Layers[i].InShape().Size())
+		}
+	}
 }
 
 // Name is the container's name.
@@ -77,8 +121,13 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 	for i, l := range s.Layers {
 		y := out
 		if i < last {
-			s.acts[i] = grow(s.acts[i], n*l.OutShape().Size())
-			y = s.acts[i]
+			sz := n * l.OutShape().Size()
+			if s.inferActs != nil {
+				y = s.inferActs[i%2].get(n, sz)
+			} else {
+				s.acts[i] = grow(s.acts[i], sz)
+				y = s.acts[i]
+			}
 		}
 		l.Forward(y, x, n)
 		x = y
@@ -92,25 +141,15 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 // writing over the lines just read spares the memory bus a separate
 // buffer's.
 func (s *Sequential) Backward(dIn, dOut []float32, n int) {
-	grads := &s.grads
-	if s.ex != nil {
-		grads = s.ex.gradBuffers()
-		defer s.ex.endGradBuffers()
-	}
-	g, gi := dOut, -1 // gi: the ping-pong buffer g is in (-1: the caller's dOut)
+	g := dOut
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
-		dx, di := dIn, -1
-		if i > 0 && gi >= 0 && s.inPlace[i] {
-			dx, di = g, gi
-		} else if i > 0 {
-			di = 1 - max(gi, 0)
-			buf := &grads[di]
-			*buf = grow(*buf, n*l.InShape().Size())
-			dx = *buf
+		dx := dIn
+		if b := s.gradTo[i]; b >= 0 {
+			dx = s.grads[b].get(n, n*l.InShape().Size())
 		}
 		l.Backward(dx, g, n)
-		g, gi = dx, di
+		g = dx
 	}
 }
 
@@ -121,8 +160,12 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 type Residual struct {
 	name             string
 	Branch, Shortcut Layer
-	x                []float32 // cache: the input of the last Forward
-	tmp, dtmp        []float32 // shortcut output and its input gradient
+	// shortcut holds the shortcut's output during Forward and its input
+	// gradient during Backward, nothing in between: the Residual's own,
+	// or once compiled in a net, the Exec's of its nesting level
+	// (Exec.shortcut), shared by every Residual at that level
+	shortcut    *scratch
+	ownShortcut scratch
 }
 
 // NewResidual checks that the shortcut (or identity) matches the branch's shapes.
@@ -133,7 +176,18 @@ func NewResidual(name string, branch, shortcut Layer) (*Residual, error) {
 	if shortcut != nil && (shortcut.InShape() != branch.InShape() || shortcut.OutShape() != branch.OutShape()) {
 		return nil, fmt.Errorf("model: %s: shortcut %v→%v does not match branch %v→%v", name, shortcut.InShape(), shortcut.OutShape(), branch.InShape(), branch.OutShape())
 	}
-	return &Residual{name: name, Branch: branch, Shortcut: shortcut}, nil
+	r := &Residual{name: name, Branch: branch, Shortcut: shortcut}
+	r.shortcut = &r.ownShortcut
+	r.needShortcut()
+	return r, nil
+}
+
+// needShortcut raises the shortcut buffer's size to the block's shortcut
+// output and input gradient.
+func (r *Residual) needShortcut() {
+	if r.Shortcut != nil {
+		r.shortcut.need(max(r.InShape().Size(), r.OutShape().Size()))
+	}
 }
 
 // Name is the block's name.
@@ -173,14 +227,12 @@ func (r *Residual) MACs() int64 {
 
 // Forward computes out = Branch(in) + Shortcut(in).
 func (r *Residual) Forward(out, in []float32, n int) {
-	r.x = in
 	sz := n * r.OutShape().Size()
 	r.Branch.Forward(out, in, n)
 	add := in
 	if r.Shortcut != nil {
-		r.tmp = grow(r.tmp, sz)
-		r.Shortcut.Forward(r.tmp, in, n)
-		add = r.tmp
+		add = r.shortcut.get(n, sz)
+		r.Shortcut.Forward(add, in, n)
 	}
 	addInto(out[:sz], add[:sz])
 }
@@ -196,8 +248,7 @@ func (r *Residual) Backward(dIn, dOut []float32, n int) {
 	}
 	var d []float32
 	if dIn != nil {
-		r.dtmp = grow(r.dtmp, n*r.InShape().Size())
-		d = r.dtmp
+		d = r.shortcut.get(n, n*r.InShape().Size())
 	}
 	r.Shortcut.Backward(d, dOut, n)
 	if dIn != nil {
