@@ -21,10 +21,9 @@ type Sequential struct {
 	// inPlace[i]: Layers[i] may write its input gradient over its output
 	// gradient (set by compile, plan.go)
 	inPlace []bool
-	// gradTo[i] is where Layers[i]'s Backward writes its input gradient:
-	// -1 the caller's dIn (the first layer), else grads[gradTo[i]] (the
-	// buffer that holds its output gradient when it writes in place); see
-	// planGrads
+	// gradTo[i] is where Layers[i]'s Backward writes its input gradient
+	// (see planGrads): toCaller, a ping-pong buffer grads[0] or grads[1],
+	// or toAct+j, the activation buffer acts[j] of a later layer
 	gradTo []int
 	// grads are the ping-pong gradient buffers: the Sequential's own, or
 	// once compiled in a net, the Exec's of its nesting level, shared by
@@ -65,23 +64,69 @@ func (s *Sequential) tables() {
 	s.gradTo = make([]int, len(s.Layers))
 }
 
-// planGrads sets gradTo from inPlace, the layers' buffers alternating
-// from the last layer down, and raises the grads' sizes to the largest
-// input gradient each one holds.
+// Where a layer's Backward writes its input gradient (Sequential.gradTo).
+const (
+	toCaller = -1 // the caller's dIn: the first layer
+	toAct    = 2  // toAct+j: acts[j]; 0 and 1 are the ping-pong buffers
+)
+
+// planGrads sets gradTo from inPlace, from the last layer down, and
+// raises the ping-pong buffers' sizes to the largest input gradient each
+// one holds. Layer i writes its input gradient over its output gradient
+// when inPlace says so and that is in a buffer of the Sequential; else
+// into the activation buffer of a later layer when one is large enough
+// (during layer i's Backward the activations acts[j], j > i, are dead:
+// only layers j and j+1 read acts[j], also through the links of plan.go,
+// and the next Forward overwrites it); else into the ping-pong buffer
+// that does not hold its output gradient.
 func (s *Sequential) planGrads() {
-	gi := -1 // the buffer holding the output gradient of layer i (-1: the caller's dOut)
+	g := toCaller // where the output gradient of layer i is
 	for i := len(s.Layers) - 1; i >= 0; i-- {
+		need := s.Layers[i].InShape().Size()
 		switch {
 		case i == 0:
-			gi = -1
-		case gi < 0 || !s.inPlace[i]:
-			gi = 1 - max(gi, 0)
+			g = toCaller
+		case g != toCaller && s.inPlace[i]:
+		default:
+			g = s.deadAct(i, need, g)
 		}
-		s.gradTo[i] = gi
-		if gi >= 0 {
-			s.grads[gi].need(s.Layers[i].InShape().Size())
+		s.gradTo[i] = g
+		if g == 0 || g == 1 {
+			s.grads[g].need(need)
 		}
 	}
+}
+
+// deadAct returns toAct+j for the smallest activation buffer acts[j],
+// i < j < last, of at least need floats per sample that does not hold the
+// output gradient g and that the training Forward wrote (a buffer it
+// never touched takes no memory until written); else the ping-pong buffer
+// other than g.
+func (s *Sequential) deadAct(i, need, g int) int {
+	best, size := -1, 0
+	for j := i + 1; j < len(s.Layers)-1; j++ {
+		if sz := s.Layers[j].OutShape().Size(); sz >= need && toAct+j != g && writesOutput(s.Layers[j]) && (best < 0 || sz < size) {
+			best, size = j, sz
+		}
+	}
+	if best >= 0 {
+		return toAct + best
+	}
+	if g == 0 {
+		return 1
+	}
+	return 0
+}
+
+// writesOutput reports whether l's training Forward writes its output: all
+// but a BNAct whose output the convolution after it maps (BNAct.mapped),
+// also as the last layer of a Sequential.
+func writesOutput(l Layer) bool {
+	for s, ok := l.(*Sequential); ok; s, ok = l.(*Sequential) {
+		l = s.Layers[len(s.Layers)-1]
+	}
+	b, ok := l.(*BNAct)
+	return !ok || !b.mapped
 }
 
 // Name is the container's name.
@@ -145,7 +190,10 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
 		dx := dIn
-		if b := s.gradTo[i]; b >= 0 {
+		switch b := s.gradTo[i]; {
+		case b >= toAct:
+			dx = s.acts[b-toAct][:n*l.InShape().Size()]
+		case b >= 0:
 			dx = s.grads[b].get(n, n*l.InShape().Size())
 		}
 		l.Backward(dx, g, n)
