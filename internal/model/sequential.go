@@ -88,7 +88,13 @@ func (s *Sequential) planGrads() {
 			g = toCaller
 		case g != toCaller && s.inPlace[i]:
 		default:
-			g = s.deadAct(i, need, g)
+			if j := s.deadAct(i+1, need, g-toAct); j >= 0 {
+				g = toAct + j
+			} else if g == 0 {
+				g = 1
+			} else {
+				g = 0
+			}
 		}
 		s.gradTo[i] = g
 		if g == 0 || g == 1 {
@@ -97,25 +103,18 @@ func (s *Sequential) planGrads() {
 	}
 }
 
-// deadAct returns toAct+j for the smallest activation buffer acts[j],
-// i < j < last, of at least need floats per sample that does not hold the
-// output gradient g and that the training Forward wrote (a buffer it
-// never touched takes no memory until written); else the ping-pong buffer
-// other than g.
-func (s *Sequential) deadAct(i, need, g int) int {
+// deadAct returns the index j of the smallest activation buffer acts[j],
+// from ≤ j < last, of at least need floats per sample that the training
+// Forward wrote (a buffer it never touched takes no memory until
+// written) and that is not acts[skip]; or -1.
+func (s *Sequential) deadAct(from, need, skip int) int {
 	best, size := -1, 0
-	for j := i + 1; j < len(s.Layers)-1; j++ {
-		if sz := s.Layers[j].OutShape().Size(); sz >= need && toAct+j != g && writesOutput(s.Layers[j]) && (best < 0 || sz < size) {
+	for j := from; j < len(s.Layers)-1; j++ {
+		if sz := s.Layers[j].OutShape().Size(); sz >= need && j != skip && writesOutput(s.Layers[j]) && (best < 0 || sz < size) {
 			best, size = j, sz
 		}
 	}
-	if best >= 0 {
-		return toAct + best
-	}
-	if g == 0 {
-		return 1
-	}
-	return 0
+	return best
 }
 
 // writesOutput reports whether l's training Forward writes its output: all
@@ -214,6 +213,11 @@ type Residual struct {
 	// (Exec.shortcut), shared by every Residual at that level
 	shortcut    *scratch
 	ownShortcut scratch
+	// spentAct, when ≥ 0, is the activation buffer of the branch (a
+	// Sequential) that takes the shortcut's input gradient instead: the
+	// branch's Backward has returned by then, and nothing reads its
+	// activations again before the next Forward
+	spentAct int
 }
 
 // NewResidual checks that the shortcut (or identity) matches the branch's shapes.
@@ -231,11 +235,21 @@ func NewResidual(name string, branch, shortcut Layer) (*Residual, error) {
 }
 
 // needShortcut raises the shortcut buffer's size to the block's shortcut
-// output and input gradient.
+// output and, unless an activation buffer of the branch takes it
+// (spent), its input gradient.
 func (r *Residual) needShortcut() {
-	if r.Shortcut != nil {
-		r.shortcut.need(max(r.InShape().Size(), r.OutShape().Size()))
+	r.spentAct = -1
+	if r.Shortcut == nil {
+		return
 	}
+	if s, ok := r.Branch.(*Sequential); ok {
+		r.spentAct = s.deadAct(0, r.InShape().Size(), -1)
+	}
+	need := r.OutShape().Size()
+	if r.spentAct < 0 {
+		need = max(need, r.InShape().Size())
+	}
+	r.shortcut.need(need)
 }
 
 // Name is the block's name.
@@ -295,7 +309,11 @@ func (r *Residual) Backward(dIn, dOut []float32, n int) {
 		return
 	}
 	var d []float32
-	if dIn != nil {
+	switch {
+	case dIn == nil:
+	case r.spentAct >= 0:
+		d = r.Branch.(*Sequential).acts[r.spentAct][:n*r.InShape().Size()]
+	default:
 		d = r.shortcut.get(n, n*r.InShape().Size())
 	}
 	r.Shortcut.Backward(d, dOut, n)
