@@ -38,13 +38,14 @@ type Conv2d struct {
 	bias   *params.Param     // nil without bias
 	gg     kernels.ConvGeom  // the geometry of one group (C = Cin/Groups)
 	packW  []kernels.PackedA // per group: W_g packed for the forward
-	packWT []kernels.PackedA // per group: W_gᵀ packed for the input gradient
+	packWT []kernels.PackedA // per group: W_gᵀ packed for the input gradient, during Backward (Exec.transposedPacks)
 	// packedGen is the Exec.weightsGen packW was packed in (see Exec.weightsChanged)
 	packedGen uint64
 	// winoU holds the Winograd-transformed filters (T × Out × Cin, T = (m+2)², see
 	// conv_winograd.go), of which packW and packWT then hold the 16 packings.
 	winoU []float32
-	// winoDU is the gradient of winoU summed over the sample groups
+	// winoDU is the gradient of winoU summed over the sample groups, in
+	// Exec.groupScratch during Backward
 	winoDU []float32
 	// winoV holds the transformed input (the blocks' T × Cin × P one after
 	// the other), kept by a training forward for Backward when winoVKept
@@ -116,7 +117,7 @@ func NewConv2d(ex *Exec, a *params.Arena, name string, in Shape, s ConvSpec) (*C
 	if c.winograd() {
 		packs = c.winoGeom().Positions()
 	}
-	c.packW, c.packWT = make([]kernels.PackedA, packs), make([]kernels.PackedA, packs)
+	c.packW = make([]kernels.PackedA, packs)
 	c.weight = c.declare(a, "weight", params.Weight, s.Out, in.C/s.Groups, s.Kernel, s.Kernel)
 	if s.Bias {
 		c.bias = c.declare(a, "bias", params.Bias, s.Out)
@@ -320,6 +321,8 @@ func (c *Conv2d) addBias(y []float32) {
 // Backward computes dIn = convᵀ(dOut) and adds ∂L/∂weight, ∂L/∂bias.
 func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	c.call = call{dIn, dOut, n}
+	c.packWT = c.ex.transposedPacks(len(c.packW))
+	defer func() { c.packWT = nil }()
 	if c.bwdStats != nil {
 		c.bwdStats.grads.size(n * c.in.C)
 	}
@@ -353,6 +356,22 @@ func (c *Conv2d) Backward(dIn, dOut []float32, n int) {
 	if c.bias != nil {
 		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, nw)
 	}
+}
+
+// groupFloats is the length of Exec.groupScratch that Backward over n
+// samples takes after a training Forward over n (Net.Backward reserves the
+// most of any convolution).
+func (c *Conv2d) groupFloats(n int) int {
+	if c.depthwise() {
+		return 0
+	}
+	if c.winograd() {
+		parts, dm, v := c.winoScratch(n)
+		g := c.winoGeom()
+		return parts + dm + v + g.Positions()*g.K*g.C
+	}
+	_, stride := c.gradStride()
+	return gradGroups(n) * stride
 }
 
 // gradStride returns the number of weights and the length of one sample

@@ -213,21 +213,15 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	c.winoBlocks(n)
 	groups, stride := gradGroups(n), c.winoPartStride()
 	byPos := c.winoDUByPosition()
-	per, segTiles := c.winoSegment(n)
-	dmSize, vSize := 0, 0
-	if byPos {
-		dmSize = T * g.K * segTiles
-	}
+	per, _ := c.winoSegment(n)
+	parts, dmSize, vSize := c.winoScratch(n)
+	buf := c.ex.groupScratch(1, parts+dmSize+vSize+T*kc)
+	c.parts, buf = buf[:parts], buf[parts:]
+	c.winoDM, buf = buf[:dmSize], buf[dmSize:]
 	if !c.winoVKept {
-		vSize = T * g.C * segTiles
+		c.winoV = buf[:vSize]
 	}
-	buf := c.ex.groupScratch(1, groups*stride+dmSize+vSize)
-	c.parts = buf[:groups*stride]
-	c.winoDM = buf[groups*stride : groups*stride+dmSize]
-	if !c.winoVKept {
-		c.winoV = buf[groups*stride+dmSize:]
-	}
-	c.winoDU = grow(c.winoDU, T*kc)
+	c.winoDU = buf[vSize:]
 	for g0 := 0; g0 < groups; g0 += per {
 		c.winoSeg = [2]int{g0, min(g0+per, groups)}
 		c.ex.run(c.winoSeg[1]-g0, c.units.winoBackward)
@@ -243,10 +237,27 @@ func (c *Conv2d) winogradBackward(dIn []float32, n int) {
 	if c.bias != nil {
 		c.ex.reduceGroups(c.bias.G, c.parts, groups, stride, 0)
 	}
-	c.winoDM, c.parts = nil, nil
+	c.winoDM, c.winoDU, c.parts = nil, nil, nil
 	if !c.winoVKept {
 		c.winoV = nil
 	}
+}
+
+// winoScratch returns the lengths of the parts of Exec.groupScratch that a
+// Winograd backward over n samples takes before dU (T × K × C): the sample
+// groups' partial gradients, the running segment's dM (by position) and
+// its V (when the forward did not keep it).
+func (c *Conv2d) winoScratch(n int) (parts, dm, v int) {
+	g := c.winoGeom()
+	_, segTiles := c.winoSegment(n)
+	parts = gradGroups(n) * c.winoPartStride()
+	if c.winoDUByPosition() {
+		dm = g.Positions() * g.K * segTiles
+	}
+	if !c.winoVKept {
+		v = g.Positions() * g.C * segTiles
+	}
+	return parts, dm, v
 }
 
 // winoSegment returns the number of sample groups per segment of a

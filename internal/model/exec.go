@@ -3,6 +3,8 @@ package model
 import (
 	"runtime"
 
+	"github.com/cocotrain/cocotrain/internal/kernels"
+
 	"github.com/cocotrain/cocotrain/internal/workers"
 )
 
@@ -21,10 +23,15 @@ type Exec struct {
 	threads  int
 	cols     [][]float32 // per-worker im2col scratch
 	groups   []float32   // per-sample-group parameter-gradient scratch
-	// grads[d] are the ping-pong gradient buffers of the Sequential running
-	// its Backward at nesting depth d (depth = len of the ones running).
-	grads []*[2][]float32
-	depth int
+	// grads[k] are the ping-pong gradient buffers of the Sequentials at
+	// nesting level k, acts[k] their ping-pong activation buffers in an
+	// Infer replica, shortcut[k] the shortcut buffer of the Residuals
+	// inside k others (see scratch).
+	grads, acts []*[2]scratch
+	shortcut    []*scratch
+	// packT are the transposed weight packings of the running Backward
+	// of a convolution (transposedPacks)
+	packT []kernels.PackedA
 	// inferOnly marks an Infer replica (Options.inferOnly): no Backward
 	// ever follows a Forward, so layers may skip what only a backward pass
 	// reads.
@@ -45,21 +52,37 @@ type Exec struct {
 // each replica, which then runs many chunks with the same packing.
 func (e *Exec) weightsChanged() { e.weightsGen++ }
 
-// gradBuffers lends the ping-pong gradient buffers of the next nesting
-// depth to a Sequential starting its Backward; endGradBuffers gives them
-// back. Sequentials at the same depth never run their backward at the same
-// time, so they share buffers: the net keeps depth × 2 gradient tensors
-// instead of two per Sequential.
-func (e *Exec) gradBuffers() *[2][]float32 {
-	if e.depth == len(e.grads) {
-		e.grads = append(e.grads, new([2][]float32))
-	}
-	e.depth++
-	return e.grads[e.depth-1]
+// scratch is a buffer that several layers of a net use one after the
+// other: the layers of one nesting level (a Sequential's gradient
+// buffers, a Residual's shortcut buffer) never run at the same time, so
+// they share one buffer instead of keeping one each. compile records the
+// largest per-sample need of its users, and the first get for a batch of
+// n allocates n times that at once: a buffer grown layer by layer would
+// leave each smaller one behind as garbage that the collector has not
+// reclaimed by the pass's peak.
+type scratch struct {
+	perSample int // floats per sample of the largest user
+	buf       []float32
 }
 
-// endGradBuffers ends the innermost gradBuffers loan.
-func (e *Exec) endGradBuffers() { e.depth-- }
+// need raises the buffer's size to at least floats per sample.
+func (s *scratch) need(floats int) { s.perSample = max(s.perSample, floats) }
+
+// get returns the buffer's first floats (contents undefined), sized for
+// batches of n (floats ≤ n·perSample).
+func (s *scratch) get(n, floats int) []float32 {
+	s.buf = grow(s.buf, n*s.perSample)
+	return s.buf[:floats]
+}
+
+// atLevel returns the entry k of a list of per-level buffers, adding levels
+// as needed.
+func atLevel[T any](l *[]*T, k int) *T {
+	for len(*l) <= k {
+		*l = append(*l, new(T))
+	}
+	return (*l)[k]
+}
 
 // NewExec returns an execution context in eval mode running on GOMAXPROCS
 // goroutines.
@@ -142,13 +165,30 @@ func (e *Exec) col(w, n int) []float32 {
 }
 
 // groupScratch returns the shared scratch of g·n floats used for per-group
-// parameter gradients (and a Winograd backward's dM); call it outside
-// parallel regions.
+// parameter gradients (and a Winograd backward's dM, V and dU); call it
+// outside parallel regions.
 func (e *Exec) groupScratch(g, n int) []float32 {
-	if cap(e.groups) < g*n {
-		e.groups = make([]float32, g*n)
-	}
+	e.reserveGroups(g * n)
 	return e.groups[:g*n]
+}
+
+// transposedPacks returns k packings for a convolution's Backward to pack
+// its transposed weights into: every convolution packs them anew at the
+// start of its Backward, so one set serves them all.
+func (e *Exec) transposedPacks(k int) []kernels.PackedA {
+	for len(e.packT) < k {
+		e.packT = append(e.packT, kernels.PackedA{})
+	}
+	return e.packT[:k]
+}
+
+// reserveGroups makes groupScratch hold at least n floats without
+// reallocating (Net.Backward reserves the most any convolution takes, so
+// that the scratch is allocated once and not grown layer by layer).
+func (e *Exec) reserveGroups(n int) {
+	if cap(e.groups) < n {
+		e.groups = make([]float32, n)
+	}
 }
 
 // maxGradGroups bounds the number of sample groups whose parameter gradients

@@ -276,8 +276,33 @@ func TestResidualGradients(t *testing.T) {
 		}
 		return NewResidual("b", c1, sc)
 	}
+	// A Sequential branch, whose spent activations take the shortcut's
+	// input gradient (Residual.spentAct), compiled as in a net.
+	projectedSeq := func(ex *Exec, a *params.Arena) (Layer, error) {
+		bn := NewBatchNorm2d(ex, a, "b.bn", in, true)
+		c1, _ := NewConv2d(ex, a, "b.conv", in, ConvSpec{Out: 3, Kernel: 3, Stride: 2, Pad: 1})
+		br, err := NewSequential("b", bn, c1)
+		if err != nil {
+			return nil, err
+		}
+		c2, _ := NewConv2d(ex, a, "b.down", in, ConvSpec{Out: 3, Kernel: 1, Stride: 2})
+		bn2 := NewBatchNorm2d(ex, a, "b.down.bn", c2.OutShape(), true)
+		sc, err := NewSequential("b.down", c2, bn2)
+		if err != nil {
+			return nil, err
+		}
+		r, err := NewResidual("b", br, sc)
+		if err != nil {
+			return nil, err
+		}
+		if r.spentAct != 0 {
+			return nil, fmt.Errorf("the shortcut's input gradient goes to the branch's activation %d, want 0", r.spentAct)
+		}
+		return compile(r, Options{}), nil
+	}
 	runGradCase(t, gradCase{name: "residual identity", n: 3, train: true, build: identity})
 	runGradCase(t, gradCase{name: "residual projection", n: 3, train: true, build: projected})
+	runGradCase(t, gradCase{name: "residual projection, Sequential branch", n: 3, train: true, build: projectedSeq})
 }
 
 // TestSinglePlaneWeightGradient checks the filter and bias gradients a

@@ -66,19 +66,13 @@ func (n *Net) ensureReplicas(k int) error {
 			return err
 		}
 		r.SetThreads(1)
-		if n.convs == nil {
-			n.convs = convsOf(n.body)
-		}
 		// Point every convolution of the replica at the packed weights of
 		// the net's convolution in its place (both trees list them in
 		// the architecture's order).
-		for i, rc := range convsOf(r.body) {
+		for i, rc := range r.convs {
 			rc.packW, rc.sharedPack = n.convs[i].packW, true
 		}
 		n.replicas = append(n.replicas, r)
-	}
-	if n.convs == nil {
-		n.convs = convsOf(n.body)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ type Net struct {
 	// Infer's state: eval-mode replicas sharing the arena's weights (one
 	// per worker) and the embeddings of the last Infer.
 	replicas  []*Net
-	convs     []*Conv2d // the net's convolutions, packed once per Infer
+	convs     []*Conv2d // the net's convolutions (Infer packs them once per call)
 	infer     []float32
 	inferCall call     // the running Infer's embeddings, images and batch size
 	units     netUnits // parallel regions, built once
@@ -69,7 +69,7 @@ func NewWithOptions(cfg Config, a *params.Arena, opt Options) (*Net, error) {
 	}
 	body.ex = ex
 	compile(body, opt)
-	net := &Net{cfg: cfg, ex: ex, body: body, in: in, ps: body.Params(), arena: a}
+	net := &Net{cfg: cfg, ex: ex, body: body, in: in, ps: body.Params(), arena: a, convs: convsOf(body)}
 	net.buildUnits()
 	return net, nil
 }
@@ -120,5 +120,10 @@ func (n *Net) backward(dIn, dEmb []float32) {
 	if len(dEmb) != n.batch*n.cfg.EmbeddingDim {
 		panic(fmt.Sprintf("model: Backward got %d floats for a batch of %d×%d embeddings", len(dEmb), n.batch, n.cfg.EmbeddingDim))
 	}
+	scratch := 0
+	for _, c := range n.convs {
+		scratch = max(scratch, c.groupFloats(n.batch))
+	}
+	n.ex.reserveGroups(scratch)
 	n.body.Backward(dIn, dEmb, n.batch)
 }

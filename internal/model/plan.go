@@ -39,26 +39,53 @@ type Options struct {
 }
 
 // compile links the neighbouring layers of every Sequential in l's tree
-// that run fused (see above) and sets each Sequential's in-place backward
-// flags; it returns l, or the fused layer that replaces it.
-func compile(l Layer, opt Options) Layer {
+// that run fused (see above), sets each Sequential's in-place backward
+// flags and plans the buffers the layers share (see nesting); it returns
+// l, or the fused layer that replaces it.
+func compile(l Layer, opt Options) Layer { return compileAt(l, opt, nesting{}) }
+
+// nesting is where compile is in the layer tree: the Exec of the
+// innermost Sequential built in a net (nil outside one) and the numbers
+// of Sequentials and Residuals around. The Sequentials inside k others
+// share the Exec's gradient buffers of level k (and in an Infer replica
+// its activation buffers), the Residuals inside k others its shortcut
+// buffer of level k: two of them never run at the same time.
+type nesting struct {
+	ex              *Exec
+	seqs, residuals int
+}
+
+// compileAt is compile at nesting at.
+func compileAt(l Layer, opt Options, at nesting) Layer {
 	switch v := l.(type) {
 	case *Sequential:
-		compileSequential(v, opt)
+		compileSequential(v, opt, at)
 	case *Residual:
-		v.Branch = compile(v.Branch, opt)
+		inner := at
+		inner.residuals++
+		v.Branch = compileAt(v.Branch, opt, inner)
 		if v.Shortcut != nil {
-			v.Shortcut = compile(v.Shortcut, opt)
+			v.Shortcut = compileAt(v.Shortcut, opt, inner)
+		}
+		if at.ex != nil {
+			v.shortcut = atLevel(&at.ex.shortcut, at.residuals)
+			v.needShortcut()
 		}
 	}
 	return l
 }
 
 // compileSequential fuses s's layers (children first), then records which
-// layers write their input gradient over their output gradient.
-func compileSequential(s *Sequential, opt Options) {
+// layers write their input gradient over their output gradient and plans
+// the buffers.
+func compileSequential(s *Sequential, opt Options, at nesting) {
+	inner := at
+	if s.ex != nil {
+		inner.ex = s.ex
+	}
+	inner.seqs++
 	for i, l := range s.Layers {
-		s.Layers[i] = compile(l, opt)
+		s.Layers[i] = compileAt(l, opt, inner)
 	}
 	if !opt.Unfused {
 		s.Layers = fusePairs(s.Layers, opt)
@@ -66,12 +93,21 @@ func compileSequential(s *Sequential, opt Options) {
 			link(s.Layers[i-1], s.Layers[i], opt)
 		}
 	}
-	s.acts = make([][]float32, len(s.Layers))
-	s.inPlace = make([]bool, len(s.Layers))
+	if s.ex != nil {
+		s.grads = atLevel(&s.ex.grads, at.seqs)
+	}
+	s.tables()
 	for i, l := range s.Layers {
 		switch l.(type) {
 		case *BNAct, *BatchNorm:
 			s.inPlace[i] = true
+		}
+	}
+	s.planGrads()
+	if s.ex != nil && opt.inferOnly {
+		s.inferActs = atLevel(&s.ex.acts, at.seqs)
+		for i, l := range s.Layers[:len(s.Layers)-1] {
+			s.inferActs[i%2].need(l.OutShape().Size())
 		}
 	}
 }

@@ -9,20 +9,33 @@ import (
 )
 
 // Sequential runs layers one after another, owning the activations between
-// them (one buffer per inner layer, sized once per batch size) and two
-// ping-pong gradient buffers.
+// them (one buffer per inner layer, sized once per batch size; in an
+// Infer replica, which keeps nothing for a backward pass, two ping-pong
+// buffers instead) and two ping-pong gradient buffers.
 //
 //	in: n × Layers[0].InShape;  out: n × Layers[last].OutShape
 type Sequential struct {
 	name   string
 	Layers []Layer
 	acts   [][]float32 // acts[i]: output of Layers[i] (the last one writes the caller's out)
-	grads  [2][]float32
 	// inPlace[i]: Layers[i] may write its input gradient over its output
 	// gradient (set by compile, plan.go)
 	inPlace []bool
-	// ex, when set, lends the gradient buffers instead (shared by every
-	// Sequential at the same nesting depth; see Exec.gradBuffers).
+	// gradTo[i] is where Layers[i]'s Backward writes its input gradient
+	// (see planGrads): toCaller, a ping-pong buffer grads[0] or grads[1],
+	// or toAct+j, the activation buffer acts[j] of a later layer
+	gradTo []int
+	// grads are the ping-pong gradient buffers: the Sequential's own, or
+	// once compiled in a net, the Exec's of its nesting level, shared by
+	// every Sequential at that level (they never run their Backward at the
+	// same time)
+	grads    *[2]scratch
+	ownGrads [2]scratch
+	// inferActs, in an Infer replica, are the ping-pong activation buffers
+	// of the Sequential's nesting level (Exec.acts), which replace acts
+	inferActs *[2]scratch
+	// ex is the execution context of the net the Sequential is built in
+	// (nil for a free-standing one): compile shares buffers through it.
 	ex *Exec
 }
 
@@ -37,7 +50,82 @@ func NewSequential(name string, layers ...Layer) (*Sequential, error) {
 			return nil, fmt.Errorf("model: %s: %s outputs %v but %s takes %v", name, layers[i-1].Name(), o, layers[i].Name(), in)
 		}
 	}
-	return &Sequential{name: name, Layers: layers, acts: make([][]float32, len(layers)), inPlace: make([]bool, len(layers))}, nil
+	s := &Sequential{name: name, Layers: layers}
+	s.grads = &s.ownGrads
+	s.tables()
+	s.planGrads()
+	return s, nil
+}
+
+// tables makes the per-layer tables for the layers (no layer in place).
+func (s *Sequential) tables() {
+	s.acts = make([][]float32, len(s.Layers))
+	s.inPlace = make([]bool, len(s.Layers))
+	s.gradTo = make([]int, len(s.Layers))
+}
+
+// Where a layer's Backward writes its input gradient (Sequential.gradTo).
+const (
+	toCaller = -1 // the caller's dIn: the first layer
+	toAct    = 2  // toAct+j: acts[j]; 0 and 1 are the ping-pong buffers
+)
+
+// planGrads sets gradTo from inPlace, from the last layer down, and
+// raises the ping-pong buffers' sizes to the largest input gradient each
+// one holds. Layer i writes its input gradient over its output gradient
+// when inPlace says so and that is in a buffer of the Sequential; else
+// into the activation buffer of a later layer when one is large enough
+// (during layer i's Backward the activations acts[j], j > i, are dead:
+// only layers j and j+1 read acts[j], also through the links of plan.go,
+// and the next Forward overwrites it); else into the ping-pong buffer
+// that does not hold its output gradient.
+func (s *Sequential) planGrads() {
+	g := toCaller // where the output gradient of layer i is
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		need := s.Layers[i].InShape().Size()
+		switch {
+		case i == 0:
+			g = toCaller
+		case g != toCaller && s.inPlace[i]:
+		default:
+			if j := s.deadAct(i+1, need, g-toAct); j >= 0 {
+				g = toAct + j
+			} else if g == 0 {
+				g = 1
+			} else {
+				g = 0
+			}
+		}
+		s.gradTo[i] = g
+		if g == 0 || g == 1 {
+			s.grads[g].need(need)
+		}
+	}
+}
+
+// deadAct returns the index j of the smallest activation buffer acts[j],
+// from ≤ j < last, of at least need floats per sample that the training
+// Forward wrote (a buffer it never touched takes no memory until
+// written) and that is not acts[skip]; or -1.
+func (s *Sequential) deadAct(from, need, skip int) int {
+	best, size := -1, 0
+	for j := from; j < len(s.Layers)-1; j++ {
+		if sz := s.Layers[j].OutShape().Size(); sz >= need && j != skip && writesOutput(s.Layers[j]) && (best < 0 || sz < size) {
+			best, size = j, sz
+		}
+	}
+	return best
+}
+
+// writesOutput reports whether l's training Forward writes its output: all
+// but a BNAct whose output the convolution after it maps (BNAct.mapped),
+// also as the last layer of a Sequential.
+func writesOutput(l Layer) bool {
+	for s, ok := l.(*Sequential); ok; s, ok = l.(*Sequential) {
+		l = s.Layers[len(s.Layers)-1]
+	}
+	b, ok := l.(*BNAct)
+	return !ok || !b.mapped
 }
 
 // Name is the container's name.
@@ -77,8 +165,13 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 	for i, l := range s.Layers {
 		y := out
 		if i < last {
-			s.acts[i] = grow(s.acts[i], n*l.OutShape().Size())
-			y = s.acts[i]
+			sz := n * l.OutShape().Size()
+			if s.inferActs != nil {
+				y = s.inferActs[i%2].get(n, sz)
+			} else {
+				s.acts[i] = grow(s.acts[i], sz)
+				y = s.acts[i]
+			}
 		}
 		l.Forward(y, x, n)
 		x = y
@@ -92,25 +185,18 @@ func (s *Sequential) Forward(out, in []float32, n int) {
 // writing over the lines just read spares the memory bus a separate
 // buffer's.
 func (s *Sequential) Backward(dIn, dOut []float32, n int) {
-	grads := &s.grads
-	if s.ex != nil {
-		grads = s.ex.gradBuffers()
-		defer s.ex.endGradBuffers()
-	}
-	g, gi := dOut, -1 // gi: the ping-pong buffer g is in (-1: the caller's dOut)
+	g := dOut
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
-		dx, di := dIn, -1
-		if i > 0 && gi >= 0 && s.inPlace[i] {
-			dx, di = g, gi
-		} else if i > 0 {
-			di = 1 - max(gi, 0)
-			buf := &grads[di]
-			*buf = grow(*buf, n*l.InShape().Size())
-			dx = *buf
+		dx := dIn
+		switch b := s.gradTo[i]; {
+		case b >= toAct:
+			dx = s.acts[b-toAct][:n*l.InShape().Size()]
+		case b >= 0:
+			dx = s.grads[b].get(n, n*l.InShape().Size())
 		}
 		l.Backward(dx, g, n)
-		g, gi = dx, di
+		g = dx
 	}
 }
 
@@ -121,8 +207,17 @@ func (s *Sequential) Backward(dIn, dOut []float32, n int) {
 type Residual struct {
 	name             string
 	Branch, Shortcut Layer
-	x                []float32 // cache: the input of the last Forward
-	tmp, dtmp        []float32 // shortcut output and its input gradient
+	// shortcut holds the shortcut's output during Forward and its input
+	// gradient during Backward, nothing in between: the Residual's own,
+	// or once compiled in a net, the Exec's of its nesting level
+	// (Exec.shortcut), shared by every Residual at that level
+	shortcut    *scratch
+	ownShortcut scratch
+	// spentAct, when ≥ 0, is the activation buffer of the branch (a
+	// Sequential) that takes the shortcut's input gradient instead: the
+	// branch's Backward has returned by then, and nothing reads its
+	// activations again before the next Forward
+	spentAct int
 }
 
 // NewResidual checks that the shortcut (or identity) matches the branch's shapes.
@@ -133,7 +228,28 @@ func NewResidual(name string, branch, shortcut Layer) (*Residual, error) {
 	if shortcut != nil && (shortcut.InShape() != branch.InShape() || shortcut.OutShape() != branch.OutShape()) {
 		return nil, fmt.Errorf("model: %s: shortcut %v→%v does not match branch %v→%v", name, shortcut.InShape(), shortcut.OutShape(), branch.InShape(), branch.OutShape())
 	}
-	return &Residual{name: name, Branch: branch, Shortcut: shortcut}, nil
+	r := &Residual{name: name, Branch: branch, Shortcut: shortcut}
+	r.shortcut = &r.ownShortcut
+	r.needShortcut()
+	return r, nil
+}
+
+// needShortcut raises the shortcut buffer's size to the block's shortcut
+// output and, unless an activation buffer of the branch takes it
+// (spent), its input gradient.
+func (r *Residual) needShortcut() {
+	r.spentAct = -1
+	if r.Shortcut == nil {
+		return
+	}
+	if s, ok := r.Branch.(*Sequential); ok {
+		r.spentAct = s.deadAct(0, r.InShape().Size(), -1)
+	}
+	need := r.OutShape().Size()
+	if r.spentAct < 0 {
+		need = max(need, r.InShape().Size())
+	}
+	r.shortcut.need(need)
 }
 
 // Name is the block's name.
@@ -173,14 +289,12 @@ func (r *Residual) MACs() int64 {
 
 // Forward computes out = Branch(in) + Shortcut(in).
 func (r *Residual) Forward(out, in []float32, n int) {
-	r.x = in
 	sz := n * r.OutShape().Size()
 	r.Branch.Forward(out, in, n)
 	add := in
 	if r.Shortcut != nil {
-		r.tmp = grow(r.tmp, sz)
-		r.Shortcut.Forward(r.tmp, in, n)
-		add = r.tmp
+		add = r.shortcut.get(n, sz)
+		r.Shortcut.Forward(add, in, n)
 	}
 	addInto(out[:sz], add[:sz])
 }
@@ -195,9 +309,12 @@ func (r *Residual) Backward(dIn, dOut []float32, n int) {
 		return
 	}
 	var d []float32
-	if dIn != nil {
-		r.dtmp = grow(r.dtmp, n*r.InShape().Size())
-		d = r.dtmp
+	switch {
+	case dIn == nil:
+	case r.spentAct >= 0:
+		d = r.Branch.(*Sequential).acts[r.spentAct][:n*r.InShape().Size()]
+	default:
+		d = r.shortcut.get(n, n*r.InShape().Size())
 	}
 	r.Shortcut.Backward(d, dOut, n)
 	if dIn != nil {
