@@ -30,7 +30,7 @@ import (
 //     features: torchMFN maps them to cocotrain's TreB1eN names), with
 //     blocks (1, 4, 6, 2) and scale 1 (arcface_torch's "mbf" default,
 //     scale 2, is twice as wide and does not fit);
-//   - any of the three networks with cocotrain's own names (model.py's
+//   - any of cocotrain's networks with cocotrain's own names (model.py's
 //     state_dict).
 //
 // The architecture, channels, embedding size and input size come from the
@@ -53,6 +53,7 @@ var torchFamilies = []torchFamily{
 	{"arcface_torch iresnet", "iresnet18", "layer1.0.conv1.weight", same, iresnetTorchConfig},
 	{"arcface_torch mobilefacenet", "mobilefacenet", "conv_sep.layers.0.weight", torchMFN, mfnTorchConfig},
 	{"mobilefacenet (cocotrain's names)", "mobilefacenet", "conv_6_sep.conv.weight", same, mfnTorchConfig},
+	{"small (cocotrain's names)", "small", "conv4a.weight", same, smallTorchConfig},
 	{"tiny (cocotrain's names)", "tiny", "conv4.weight", same, tinyTorchConfig},
 }
 
@@ -225,6 +226,17 @@ func tinyTorchConfig(s map[string][]int) (channels, dim, size int, err error) {
 	}
 	side, err := squareSide(fc[1], 256, "fc.weight")
 	return c[1], f[0], finalSideDiv * side, err
+}
+
+// smallTorchConfig is tinyTorchConfig for small, whose first convolution
+// is conv1a (conv1 reads conv1a's output).
+func smallTorchConfig(s map[string][]int) (channels, dim, size int, err error) {
+	c := s["conv1a.weight"]
+	if len(c) != 4 {
+		return 0, 0, 0, fmt.Errorf("conv1a.weight %v does not describe small", c)
+	}
+	_, dim, size, err = tinyTorchConfig(s)
+	return c[1], dim, size, err
 }
 
 // squareSide returns s with n = ch·s², or an error naming the tensor.

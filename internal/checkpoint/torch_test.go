@@ -96,6 +96,7 @@ func TestTorchStateDict(t *testing.T) {
 		{"iresnet18", model.Config{Arch: "iresnet18", InputSize: 32, Channels: 3, EmbeddingDim: 16}, "", func(*testing.T) func(string) string { return keep }},
 		{"mobilefacenet-arcface_torch", model.Config{Arch: "mobilefacenet", InputSize: 112, Channels: 3, EmbeddingDim: 32}, "module.", ourToMFN},
 		{"tiny", model.Config{Arch: "tiny", InputSize: 32, Channels: 1, EmbeddingDim: 8}, "backbone.", func(*testing.T) func(string) string { return keep }},
+		{"small", model.Config{Arch: "small", InputSize: 32, Channels: 3, EmbeddingDim: 8}, "backbone.", func(*testing.T) func(string) string { return keep }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
