@@ -33,6 +33,11 @@ type Config struct {
 	Difficulty float64 `yaml:"difficulty"`
 	// Nuisance sets how much the images of one identity differ.
 	Nuisance Nuisance `yaml:"nuisance"`
+	// Texture is the strength of the skin and hair detail of each identity,
+	// 0..1: skin blotches and pores, forehead lines, nasolabial folds, hair
+	// strands. 0 (the default) paints flat colours, as every set before the
+	// key existed.
+	Texture float64 `yaml:"texture"`
 }
 
 // Nuisance holds the difficulty knobs: the ranges of the per-image
@@ -61,6 +66,15 @@ type Nuisance struct {
 	Noise float64 `yaml:"noise"`
 	// Occlusion is the probability that an object hides part of the face.
 	Occlusion float64 `yaml:"occlusion"`
+	// Pitch is the largest head nod, in degrees (rendered by warping, like
+	// Yaw). 0 by default.
+	Pitch float64 `yaml:"pitch"`
+	// Clutter is the probability of each of up to four objects behind the
+	// head (other heads, boxes, bars), 0..1. 0 by default.
+	Clutter float64 `yaml:"clutter"`
+	// Grin is the probability of an open smile that shows the teeth, 0..1.
+	// 0 by default.
+	Grin float64 `yaml:"grin"`
 }
 
 // DefaultConfig returns the built-in synthetic set: 1000 training identities
@@ -118,6 +132,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("synth: channels %d must be 1 or 3", c.Channels)
 	case !(c.Difficulty >= 0 && c.Difficulty <= 4):
 		return fmt.Errorf("synth: difficulty %v must be in 0..4", c.Difficulty)
+	case !(c.Texture >= 0 && c.Texture <= 1):
+		return fmt.Errorf("synth: texture %v must be in 0..1", c.Texture)
 	}
 	if err := c.Nuisance.validate(); err != nil {
 		return err
@@ -134,6 +150,7 @@ func (n Nuisance) scaled(k float64) Nuisance {
 		Rotation: n.Rotation * k, Scale: n.Scale * k, Shift: n.Shift * k, Yaw: n.Yaw * k,
 		Lighting: n.Lighting * k, Exposure: n.Exposure * k, Expression: n.Expression * k,
 		Blur: n.Blur * k, Noise: n.Noise * k, Occlusion: n.Occlusion * k,
+		Pitch: n.Pitch * k, Clutter: n.Clutter * k, Grin: n.Grin * k,
 	}
 }
 
@@ -145,7 +162,8 @@ func (n Nuisance) validate() error {
 		{"rotation", n.Rotation, 180}, {"scale", n.Scale, 0.9}, {"shift", n.Shift, 0.5},
 		{"yaw", n.Yaw, 60}, {"lighting", n.Lighting, 1}, {"exposure", n.Exposure, 0.9},
 		{"expression", n.Expression, 1}, {"blur", n.Blur, 8}, {"noise", n.Noise, 1},
-		{"occlusion", n.Occlusion, 1},
+		{"occlusion", n.Occlusion, 1}, {"pitch", n.Pitch, 45}, {"clutter", n.Clutter, 1},
+		{"grin", n.Grin, 1},
 	} {
 		if !(k.v >= 0 && k.v <= k.max) {
 			return fmt.Errorf("synth: nuisance.%s %v must be in 0..%v", k.name, k.v, k.max)

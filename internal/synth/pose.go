@@ -28,6 +28,16 @@ type pose struct {
 	occCol             rgb
 	hairJitter         float64
 	noiseSeed          uint64
+	pitch              float64 // sine of the head nod (down is positive)
+	clutter            []clutterObject
+	teeth              bool // an open smile shows the teeth
+}
+
+// clutterObject is one thing behind the head, in screen units.
+type clutterObject struct {
+	s    shape
+	col  rgb
+	grad float64 // brightness change across the object, top to bottom
 }
 
 // newPose draws the nuisance of image k of identity id.
@@ -85,7 +95,39 @@ func newPose(cfg *Config, id, k int) *pose {
 		p.occCol = randomColour(r)
 	}
 	p.noiseSeed = r.Uint64()
+	p.addDetail(cfg, n, id, k)
 	return p
+}
+
+// addDetail draws the nuisance of the knobs added after the first release
+// from their own stream, so that at zero they leave every pixel as it was.
+func (p *pose) addDetail(cfg *Config, n Nuisance, id, k int) {
+	r := newRand(cfg.Seed, streamDetail, uint64(id), uint64(k))
+	p.pitch = math.Sin(symmetric(r, n.Pitch*math.Pi/180))
+	if r.Float64() < n.Grin {
+		p.teeth = true
+		p.open = uniform(r, 0.05, 0.1)
+		p.smile += uniform(r, 0.03, 0.07)
+	}
+	for range 4 {
+		if r.Float64() >= n.Clutter {
+			continue
+		}
+		o := clutterObject{col: randomColour(r), grad: symmetric(r, 0.2)}
+		cx, cy := symmetric(r, 1.1), uniform(r, -1.1, 0.6)
+		switch r.IntN(3) {
+		case 0: // another head: a skin-toned ellipse
+			tone := uniform(r, 0.2, 0.9)
+			o.col = rgb{tone*0.95 + 0.06, tone*0.78 + 0.04, tone*0.66 + 0.02}
+			o.s = newShape(ellipseShape, cx, cy, uniform(r, 0.2, 0.45), uniform(r, 0.28, 0.6))
+		case 1: // a box: a door, a sign, a picture
+			o.s = newShape(boxShape, cx, cy, uniform(r, 0.15, 0.8), uniform(r, 0.15, 0.8)).rotated(symmetric(r, 0.2))
+			o.s.t = 0.02
+		default: // a bar: a pole, a window frame, a shelf
+			o.s = newShape(boxShape, cx, cy, uniform(r, 0.03, 0.12), uniform(r, 0.8, 2)).rotated(symmetric(r, 0.3) + float64(r.IntN(2))*math.Pi/2)
+		}
+		p.clutter = append(p.clutter, o)
+	}
 }
 
 // randomColour returns a colour of random brightness and hue.

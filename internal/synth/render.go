@@ -66,7 +66,9 @@ func (g *Generator) RenderInto(dst []uint8, id, k int) {
 	c := g.scratch.Get().(*canvas)
 	defer g.scratch.Put(c)
 	p := newPose(&g.cfg, id, k)
-	sc := newScene(newTraits(g.cfg.Seed, id), p)
+	t := newTraits(g.cfg.Seed, id)
+	t.detail = newDetail(g.cfg.Seed, id, g.cfg.Texture)
+	sc := newScene(t, p)
 	sc.paint(c)
 	planes := c.pix[:]
 	if g.cfg.Channels == 1 {
@@ -95,9 +97,10 @@ func (sc *scene) paint(c *canvas) {
 		// The rows the layer can touch: its bounds (widened by the yaw
 		// shift) mapped to the screen.
 		m := math.Abs(p.yaw)*hc + l.edge
+		my := math.Abs(p.pitch)*hc + l.edge
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, x := range []float64{l.x0 - m, l.x1 + m} {
-			for _, y := range []float64{l.y0 - l.edge, l.y1 + l.edge} {
+			for _, y := range []float64{l.y0 - my, l.y1 + my} {
 				sy := f*(-sin*x+cos*y) + p.shiftY
 				lo, hi = math.Min(lo, sy), math.Max(hi, sy)
 			}
@@ -130,10 +133,12 @@ func (sc *scene) paint(c *canvas) {
 			ux, uy := sx-p.shiftX, sy-p.shiftY
 			x := (cos*ux - sin*uy) / (framing * p.scale)
 			y := (sin*ux + cos*uy) / (framing * p.scale)
-			if p.yaw != 0 {
-				x0 := x
-				x = x0 - p.yaw*depth(x, y)
-				x = x0 - p.yaw*depth(x, y)
+			if p.yaw != 0 || p.pitch != 0 {
+				x0, y0 := x, y
+				for range 2 {
+					z := depth(x, y)
+					x, y = x0-p.yaw*z, y0-p.pitch*z
+				}
 			}
 			z := depth(x, y)
 			nx, ny, nz := x/(ha*ha), y/(hb*hb), z/(hc*hc)
@@ -159,7 +164,14 @@ func (sc *scene) paint(c *canvas) {
 				if a <= 0 {
 					continue
 				}
-				col = col.mix(l.col.scale(1-l.lit+l.lit*shade), a)
+				lc := l.col
+				switch l.tex {
+				case texSkin:
+					lc = lc.scale(t.detail.skinShade(x, y, t.eyeY-t.browGap))
+				case texHair:
+					lc = lc.scale(t.detail.hairShade(x, y))
+				}
+				col = col.mix(lc.scale(1-l.lit+l.lit*shade), a)
 			}
 			o := py*n + px
 			c.pix[0][o], c.pix[1][o], c.pix[2][o] = float32(col[0]), float32(col[1]), float32(col[2])
@@ -168,11 +180,21 @@ func (sc *scene) paint(c *canvas) {
 }
 
 // background is the colour behind the face at screen point (sx, sy): a
-// gradient with a faint wave texture.
+// gradient with a faint wave texture, and the clutter objects over it.
 func (p *pose) background(sx, sy float64) rgb {
 	v := p.bgGX*sx + p.bgGY*sy + p.bgAmp*math.Sin(p.bgFreq*(sx+0.7*sy)+p.bgPhase)
-	return rgb{p.bg[0] + v, p.bg[1] + v, p.bg[2] + v}
+	col := rgb{p.bg[0] + v, p.bg[1] + v, p.bg[2] + v}
+	for i := range p.clutter {
+		o := &p.clutter[i]
+		if a := clamp01(0.5 - o.s.dist(sx, sy)/clutterEdge); a > 0 {
+			col = col.mix(o.col.scale(1+o.grad*(sy-o.s.cy)), a)
+		}
+	}
+	return col
 }
+
+// clutterEdge is the width of a clutter object's soft edge, in screen units.
+const clutterEdge = 0.02
 
 func clamp01(v float64) float64 { return math.Min(1, math.Max(0, v)) }
 

@@ -8,6 +8,8 @@ const (
 	streamTraits uint64 = iota + 1
 	streamImage
 	streamPairs
+	streamDetail  // per-image draws of the knobs added later (pitch, clutter, grin)
+	streamTexture // per-identity skin and hair detail
 )
 
 // splitmix64 is the SplitMix64 finaliser, a bijective 64-bit mixer.

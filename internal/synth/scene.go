@@ -16,6 +16,25 @@ type layer struct {
 	edge             float64 // soft + pixel width, set when rendering
 	invEdge, cutDist float64
 	row0, row1       int // the image rows the layer may touch, set when rendering
+	tex              texKind
+}
+
+// texKind selects the texture a layer's colour is modulated by.
+type texKind uint8
+
+const (
+	texNone texKind = iota
+	texSkin
+	texHair
+)
+
+// textured gives l texture k when the identity has any (Config.Texture > 0),
+// and returns l.
+func (sc *scene) textured(l *layer, k texKind) *layer {
+	if sc.t.detail.skinAmp > 0 {
+		l.tex = k
+	}
+	return l
 }
 
 // scene is one image to render: the layers of a face in painting order,
@@ -57,20 +76,21 @@ func newScene(t *traits, p *pose) *scene {
 
 	// Body, neck, hair behind the head, ears.
 	sc.add(newShape(ellipseShape, 0, t.faceH+1.0, 1.8, 0.8), p.clothes).lit = 0.5
-	sc.add(newShape(boxShape, 0, 0.75*t.faceH+0.3, 0.5*t.faceW, 0.5), skin.scale(0.78))
+	sc.textured(sc.add(newShape(boxShape, 0, 0.75*t.faceH+0.3, 0.5*t.faceW, 0.5), skin.scale(0.78)), texSkin)
 	back := newShape(ellipseShape, 0, -0.12*t.faceH, t.faceW+t.hairVolume+0.04, 0.95*t.faceH+t.hairVolume)
 	if !t.bald {
 		l := sc.add(back, hair).clipTo(shape{kind: aboveShape, cy: t.hairLength, cos: 1})
 		l.lit = 0.6
+		sc.textured(l, texHair)
 	}
 	for _, side := range []float64{-1, 1} {
-		sc.add(newShape(ellipseShape, side*0.97*t.faceW, t.eyeY+0.12, 0.45*t.earSize, t.earSize), skin.scale(0.88))
+		sc.textured(sc.add(newShape(ellipseShape, side*0.97*t.faceW, t.eyeY+0.12, 0.45*t.earSize, t.earSize), skin.scale(0.88)), texSkin)
 	}
 
 	// The face, its shading, the eyes.
 	face := newShape(eggShape, 0, 0, t.faceW, t.faceH)
 	face.t = t.jaw
-	sc.add(face, skin)
+	sc.textured(sc.add(face, skin), texSkin)
 	for _, side := range []float64{-1, 1} {
 		l := sc.add(newShape(ellipseShape, side*0.55*t.faceW, 0.3*t.faceH, 0.25, 0.3), skin.scale(0.7))
 		l.opacity, l.soft = t.cheekShade, 0.2
@@ -96,6 +116,7 @@ func newScene(t *traits, p *pose) *scene {
 		l := sc.add(newShape(ellipseShape, noseX+side*0.42*t.noseW, noseTip, 0.28*t.noseW, 0.14*t.noseW), skin.scale(0.3))
 		l.opacity = 0.85
 	}
+	sc.addFolds(noseX, noseTip, 0.12*p.yaw)
 
 	// Beard, mouth, mole.
 	smile := t.smile + p.smile
@@ -107,6 +128,11 @@ func newScene(t *traits, p *pose) *scene {
 	inner := newShape(ellipseShape, mouthX, t.mouthY, 0.45*t.mouthW, 0.004+p.open/2)
 	inner.bend = -smile
 	sc.add(inner, t.lip.scale(0.3)).clipTo(lips)
+	if p.teeth {
+		teeth := newShape(ellipseShape, mouthX, t.mouthY-0.3*p.open, 0.42*t.mouthW, 0.45*p.open)
+		teeth.bend = -smile
+		sc.add(teeth, rgb{0.9, 0.88, 0.8}).clipTo(inner).lit = 0.5
+	}
 	if t.mole {
 		sc.add(newShape(ellipseShape, t.moleX*t.faceW, t.moleY*t.faceH, t.moleR, t.moleR), skin.scale(0.35))
 	}
@@ -114,7 +140,9 @@ func newScene(t *traits, p *pose) *scene {
 	// Hair over the forehead.
 	if !t.bald {
 		hl := shape{kind: aboveShape, cy: t.hairline, bend: t.hairCurve * 0.7}.rotated(t.hairTilt)
-		sc.add(back, hair).clipTo(hl).lit = 0.6
+		l := sc.add(back, hair).clipTo(hl)
+		l.lit = 0.6
+		sc.textured(l, texHair)
 	}
 	if t.glasses {
 		sc.addGlasses()
@@ -149,6 +177,23 @@ func (sc *scene) addEye(side float64) {
 	sc.add(brow, t.hair.scale(1-0.5*t.browDark)).lit = 0.6
 }
 
+// addFolds adds the nasolabial folds, from beside the nose wings at
+// (noseX, noseTip) to beside the mouth corners (mouth centre shifted by
+// mouthX), when the identity has them.
+func (sc *scene) addFolds(noseX, noseTip, mouthX float64) {
+	t := sc.t
+	if t.detail.folds == 0 {
+		return
+	}
+	for _, side := range []float64{-1, 1} {
+		ax, ay := noseX+side*(t.noseW+0.04), noseTip-0.02
+		bx, by := mouthX+side*(t.mouthW/2+0.04), t.mouthY+0.02
+		fold := newShape(ellipseShape, (ax+bx)/2, (ay+by)/2, math.Hypot(bx-ax, by-ay)/2, 0.012).rotated(math.Atan2(by-ay, bx-ax))
+		l := sc.add(fold, t.skin.scale(0.55))
+		l.opacity, l.soft = t.detail.folds, 0.03
+	}
+}
+
 // addBeard adds the identity's facial hair inside face, leaving the lips.
 func (sc *scene) addBeard(face, lips shape, hair rgb) {
 	t := sc.t
@@ -165,6 +210,7 @@ func (sc *scene) addBeard(face, lips shape, hair rgb) {
 	case 3, 4: // full beard, stubble
 		l := sc.add(face, hair).clipTo(shape{kind: belowShape, cy: t.mouthY - 0.14, cos: 1, bend: -0.5}).cut(mouthGap)
 		l.lit = 0.6
+		sc.textured(l, texHair)
 		if t.beard == 4 {
 			l.opacity, l.soft = 0.35, 0.04
 		}

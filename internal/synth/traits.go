@@ -47,6 +47,7 @@ type traits struct {
 	mole                      bool
 	moleX, moleY, moleR       float64
 	cheekShade, foreheadShine float64
+	detail                    detail // skin and hair texture (newDetail)
 }
 
 // hairColours are base hair colours (black, brown, auburn, blond, grey).

@@ -123,6 +123,10 @@ func TestConfigValidate(t *testing.T) {
 		"nuisance.noise -1":               func(c *Config) { c.Nuisance.Noise = -1 },
 		"difficulty 5 must be in":         func(c *Config) { c.Difficulty = 5 },
 		"(after difficulty 3)":            func(c *Config) { c.Difficulty = 3 },
+		"texture 1.5 must be in 0..1":     func(c *Config) { c.Texture = 1.5 },
+		"nuisance.pitch 50 must be in":    func(c *Config) { c.Nuisance.Pitch = 50 },
+		"nuisance.clutter -0.1":           func(c *Config) { c.Nuisance.Clutter = -0.1 },
+		"nuisance.grin 2 must be in":      func(c *Config) { c.Nuisance.Grin = 2 },
 	} {
 		c := DefaultConfig()
 		edit(&c)
