@@ -119,7 +119,7 @@ lfw.bin (already aligned to 112×112) with --bin.`,
 	f.StringVar(&o.Baseline, "baseline", "", "score a classical baseline instead: pixels or pca")
 	f.StringVar(&o.LFWDir, "lfw", "", "verification images in the LFW layout (DIR/<Name>/<Name>_0001.jpg)")
 	f.StringVar(&o.Pairs, "pairs", "", "the pairs.txt of --lfw")
-	f.StringArrayVar(&o.Bins, "bin", nil, "verification set as an insightface lfw.bin (repeatable: one report row per file)")
+	f.StringArrayVar(&o.Bins, "bin", nil, "verification set as an insightface lfw.bin (repeatable: one report row per file, named by the file without .bin, as train names it)")
 	f.StringVar(&o.Landmarks, "landmarks", "", "align the --lfw images on the fly with this landmark file (see 'cocotrain align')")
 	f.StringVar(&o.Template, "template", align.ArcFace, "template of --landmarks: arcface or sphereface")
 	f.IntSliceVar(&o.crop, "crop", nil, "crop x,y,w,h (source pixels) before resizing, instead of the checkpoint's crop")

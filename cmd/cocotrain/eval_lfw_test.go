@@ -27,12 +27,12 @@ func TestEvalLFWSeveralBins(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatalf("not a JSON array: %v\n%s", err, out)
 	}
-	if len(rows) != 2 || rows[0]["set"] != "lfwbin_p3.bin" || rows[1]["set"] != "lfwbin_p5.bin" || rows[0]["pairs"] != 10.0 || rows[0]["accuracy_mean"] == nil {
+	if len(rows) != 2 || rows[0]["set"] != "lfwbin_p3" || rows[1]["set"] != "lfwbin_p5" || rows[0]["pairs"] != 10.0 || rows[0]["accuracy_mean"] == nil {
 		t.Errorf("rows %v", rows)
 	}
 	code, out, errOut = runCmd(t, base...)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != exitOK || len(lines) != 4 || !strings.HasPrefix(lines[0], "set") || !strings.HasPrefix(lines[1], "lfwbin_p3.bin") || !strings.HasPrefix(lines[2], "lfwbin_p5.bin") ||
+	if code != exitOK || len(lines) != 4 || !strings.HasPrefix(lines[0], "set") || !strings.HasPrefix(lines[1], "lfwbin_p3 ") || !strings.HasPrefix(lines[2], "lfwbin_p5 ") ||
 		lines[3] != "preprocess: whole image, resized to 16×16 grey (from the flags)" {
 		t.Errorf("table: code %d, %q, %s", code, out, errOut)
 	}

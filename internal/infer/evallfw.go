@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/cocotrain/cocotrain/internal/align"
 	"github.com/cocotrain/cocotrain/internal/checkpoint"
@@ -75,8 +76,16 @@ type EvalOptions struct {
 
 // namedSet is a verification set to load and the name its report row has.
 type namedSet struct {
-	name string
+	name string // the report's row name
+	path string // the file errors name
 	load func() (*data.VerificationSet, error)
+}
+
+// binSetName names a verification set read from an insightface .bin file as
+// training names it (metrics.jsonl's val_set, train.best_on): the file name
+// without its extension, so lfw.bin is lfw.
+func binSetName(path string) string {
+	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 }
 
 // sets lists the verification sets the options name, without loading them.
@@ -87,19 +96,19 @@ func (o *EvalOptions) sets() ([]namedSet, error) {
 	case len(o.Bins) > 0:
 		seen := map[string]int{}
 		for _, b := range o.Bins {
-			seen[filepath.Base(b)]++
+			seen[binSetName(b)]++
 		}
 		var sets []namedSet
 		for _, b := range o.Bins {
-			name := filepath.Base(b)
+			name := binSetName(b)
 			if seen[name] > 1 {
 				name = b // two bins of one name: the paths tell them apart
 			}
-			sets = append(sets, namedSet{name, func() (*data.VerificationSet, error) { return data.LoadLFWBin(b) }})
+			sets = append(sets, namedSet{name, b, func() (*data.VerificationSet, error) { return data.LoadLFWBin(b) }})
 		}
 		return sets, nil
 	case o.LFWDir != "" && o.Pairs != "":
-		return []namedSet{{filepath.Base(o.Pairs), func() (*data.VerificationSet, error) { return data.LoadLFW(o.LFWDir, o.Pairs) }}}, nil
+		return []namedSet{{filepath.Base(o.Pairs), o.Pairs, func() (*data.VerificationSet, error) { return data.LoadLFW(o.LFWDir, o.Pairs) }}}, nil
 	}
 	return nil, errors.New("no verification set: give an LFW directory with its pairs file, or lfw.bin files")
 }
@@ -183,7 +192,7 @@ func EvalLFW(ctx context.Context, opt EvalOptions) ([]SetReport, error) {
 		}
 		if opt.Folds > 0 {
 			if err := sets[i].Refold(opt.Folds); err != nil {
-				return nil, fmt.Errorf("%s: --folds: %w", n.name, err)
+				return nil, fmt.Errorf("%s: --folds: %w", n.path, err)
 			}
 		}
 	}
@@ -200,7 +209,7 @@ func EvalLFW(ctx context.Context, opt EvalOptions) ([]SetReport, error) {
 	for i, set := range sets {
 		rep, err := evalSet(ctx, opt, m, set)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", named[i].name, err)
+			return nil, fmt.Errorf("%s: %w", named[i].path, err)
 		}
 		reps[i] = SetReport{named[i].name, rep}
 	}
