@@ -5,7 +5,7 @@ package kernels
 import "unsafe"
 
 // The AVX-512 3×3 depthwise kernels (depthwise_avx512_amd64.s, contracts in
-// the generator internal/kernels/_asm/depthwise.go) on raw pointers: c ≥ 1
+// the generator internal/kernels/_asm/depthwise_avx512.go) on raw pointers: c ≥ 1
 // planes of h×wd inputs and oh×ow outputs, and the lane masks of the last
 // 16-float vector of a row (dwMasksS1, dwMasksS2).
 

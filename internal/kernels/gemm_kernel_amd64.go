@@ -4,14 +4,14 @@ package kernels
 
 import "unsafe"
 
-// sgemmKernelAVX512 is the 8×32 AVX-512 micro-kernel (gemm_avx512_amd64.s):
+// sgemmKernelAVX512 is the 8×32 AVX-512 micro-kernel (gemm_kernel_avx512_amd64.s):
 // the contract of microKernel.run on raw pointers, with the columns given
 // as lane masks (mlo: columns 0..15, mhi: 16..31).
 //
 //go:noescape
 func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32, rows int, mlo, mhi uint16)
 
-// sgemmKernelAVX2 is the 6×16 AVX2+FMA micro-kernel (gemm_avx2_amd64.s).
+// sgemmKernelAVX2 is the 6×16 AVX2+FMA micro-kernel (gemm_kernel_avx2_amd64.s).
 //
 //go:noescape
 func sgemmKernelAVX2(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)

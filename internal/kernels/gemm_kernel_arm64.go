@@ -4,14 +4,14 @@ package kernels
 
 import "unsafe"
 
-// sgemmKernelNEON is the 8×12 NEON micro-kernel (gemm_neon_arm64.s): the
+// sgemmKernelNEON is the 8×12 NEON micro-kernel (gemm_kernel_neon_arm64.s): the
 // contract of fullBlock on raw pointers.
 //
 //go:noescape
 func sgemmKernelNEON(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
 
 // packB12NEON copies panels whole 12-column micro-panels of kc ≥ 1 rows of
-// src (row stride ldb) into dst (gemm_neon_arm64.s).
+// src (row stride ldb) into dst (gemm_kernel_neon_arm64.s).
 //
 //go:noescape
 func packB12NEON(dst, src unsafe.Pointer, ldb, kc, panels int)

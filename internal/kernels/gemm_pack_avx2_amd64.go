@@ -6,7 +6,7 @@ import "unsafe"
 
 // packCopy16AVX2 copies kc rows (stride ld) of 16·panels floats into
 // 16-wide micro-panels: dst[(q·kc + p)·16 + j] = src[p·ld + 16q + j]
-// (pack_avx2_amd64.s).
+// (gemm_pack_avx2_amd64.s).
 //
 //go:noescape
 func packCopy16AVX2(dst, src unsafe.Pointer, ld, kc, panels int)

@@ -4,8 +4,8 @@ package kernels
 
 import "unsafe"
 
-// The AVX-512 plane loops (chanops_avx512_amd64.s): contracts as in
-// chanops.go on raw pointers and a length n ≥ 1.
+// The AVX-512 plane loops (plane_avx512_amd64.s): contracts as in
+// plane.go on raw pointers and a length n ≥ 1.
 
 //go:noescape
 func planeSumAVX512(x unsafe.Pointer, n int) float32

@@ -4,7 +4,7 @@ package kernels
 
 import "unsafe"
 
-// The NEON plane loops (chanops_neon_arm64.s): contracts as in chanops.go
+// The NEON plane loops (plane_neon_arm64.s): contracts as in plane.go
 // on raw pointers and a length n, a positive multiple of 4.
 
 //go:noescape

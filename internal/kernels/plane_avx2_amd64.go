@@ -4,8 +4,8 @@ package kernels
 
 import "unsafe"
 
-// The AVX2+FMA plane loops (chanops_avx2_amd64.s, generator
-// _asm/chanops_avx2.go): contracts as in chanops.go on raw pointers and a
+// The AVX2+FMA plane loops (plane_avx2_amd64.s, generator
+// _asm/plane_avx2.go): contracts as in plane.go on raw pointers and a
 // length n ≥ 1.
 
 //go:noescape

@@ -4,8 +4,8 @@
 
 #include "textflag.h"
 
-// AVX2+FMA loops of chanops.go over one channel plane (n ≥ 1 floats),
-// written by _asm/chanops_avx2.go: u vectors of 8 floats per iteration,
+// AVX2+FMA loops of plane.go over one channel plane (n ≥ 1 floats),
+// written by _asm/plane_avx2.go: u vectors of 8 floats per iteration,
 // then one, then a VMASKMOVPS tail. Sums run in float32 vector lanes.
 
 // chanmask: 8 lanes set, then 8 clear; the 32 bytes at chanmask+32−4n

@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// AVX-512 loops of chanops.go over one channel plane (n ≥ 1 floats): 64
+// AVX-512 loops of plane.go over one channel plane (n ≥ 1 floats): 64
 // floats per iteration, then 16, then a masked tail. Sums run in float32
 // vector lanes.
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// BenchmarkChanOpsCold runs the per-plane loops of chanops.go plane by
+// BenchmarkChanOpsCold runs the per-plane loops of plane.go plane by
 // plane over a 64 MB input (more than the caches hold, so every pass
 // reads memory) for planes of MobileFaceNet's four stages (56×56 … 7×7);
 // MB/s counts the input x read (the loops with a second input or an

@@ -4,8 +4,8 @@ package kernels
 
 import "unsafe"
 
-// The AVX-512 fused pooling loops (normactpool_avx512_amd64.s): contracts
-// as in normactpool.go on raw pointers, OH, OW ≥ 1; the flat ones take a
+// The AVX-512 fused pooling loops (pool_avx512_amd64.s): contracts
+// as in pool.go on raw pointers, OH, OW ≥ 1; the flat ones take a
 // whole plane of n ≥ 1 outputs and its poolFlatTables.
 
 //go:noescape

@@ -4,8 +4,8 @@ package kernels
 
 import "unsafe"
 
-// The AVX2+FMA fused pooling loops (normactpool_avx2_amd64.s, generator
-// _asm/normactpool_avx2.go): contracts as in normactpool.go on raw
+// The AVX2+FMA fused pooling loops (pool_avx2_amd64.s, generator
+// _asm/pool_avx2.go): contracts as in pool.go on raw
 // pointers, OH, OW ≥ 1. The Flat8 loops take a whole plane 8 wide (W = 8,
 // OW = 4, H = 2·OH) of n = OH·4 outputs, 8 outputs (two output rows) per
 // iteration instead of a 4-output tail per row (poolFlat8).

@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// AVX2+FMA loops of normactpool.go, written by _asm/normactpool_avx2.go
+// AVX2+FMA loops of pool.go, written by _asm/pool_avx2.go
 // (layout and registers described there).
 
 DATA poolc<>+0(SB)/4, $0x00000001

@@ -1,7 +1,7 @@
 package main
 
 // The AVX2+FMA kernels of the 3×3, padding 1 depthwise convolution
-// (dw_avx2_amd64.go), designed for 16 ymm registers and no mask registers:
+// (depthwise_avx2_amd64.go), designed for 16 ymm registers and no mask registers:
 // the forward pass over all channels of an image (stride 1, overwriting or
 // accumulating, and stride 2), the filter gradient of one plane (stride 1
 // and 2) and the stride-2 input gradient of one plane (overwriting or

@@ -1,7 +1,7 @@
 package main
 
 // The arm64 NEON row kernels of the 3×3 depthwise convolution
-// (depthwise_neon_arm64.s). The Go driver (dw_arm64.go) walks the planes,
+// (depthwise_neon_arm64.s). The Go driver (depthwise_arm64.go) walks the planes,
 // passes the interior columns of each row (where every tap is inside the
 // input row; n, a positive multiple of 4) and computes the edge columns
 // itself. A filter row j reads input row rj (a row of zeros for the padding

@@ -1,6 +1,6 @@
 package main
 
-// The arm64 NEON SGEMM micro-kernel and its packers (gemm_neon_arm64.s).
+// The arm64 NEON SGEMM micro-kernel and its packers (gemm_kernel_neon_arm64.s).
 //
 // The kernel is 8×12: 24 accumulators (8 rows × 3 vectors of 4 columns,
 // V0–V23), the 8 A values of a step in V24–V25 and the 12 B values in

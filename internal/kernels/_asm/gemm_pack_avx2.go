@@ -2,7 +2,7 @@ package main
 
 import "fmt"
 
-// AVX2 packers of the 6×16 AVX2+FMA micro-kernel (pack_avx2_amd64.s): no
+// AVX2 packers of the 6×16 AVX2+FMA micro-kernel (gemm_pack_avx2_amd64.s): no
 // lane masks, so they handle whole panels and leave the edges to Go.
 
 // packCopy16AVX2 emits the untransposed B pack: rows of 16·panels floats

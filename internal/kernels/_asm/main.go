@@ -1,8 +1,11 @@
 // Command _asm writes the Go assembly of the kernels package: the SGEMM
-// micro-kernels (AVX-512 8×32, AVX2+FMA 6×16) and their packers, the
-// AVX-512 vector loops, the per-plane batch-norm and
-// activation loops, the fused batch-norm/activation/2×2 max-pool loops,
-// the 3×3 depthwise convolution kernels and the Winograd transforms.
+// micro-kernels (AVX-512 8×32, AVX2+FMA 6×16, NEON 8×12) and their
+// packers, the Winograd transforms, the 3×3 depthwise convolution kernels,
+// the per-plane batch-norm and activation loops, the fused
+// batch-norm/activation/2×2 max-pool loops and the vector loops. The
+// emitters of one family and instruction set sit in one file named like
+// the kernels package's files, <family>[_<part>]_<isa>.go (plane_avx2.go
+// writes plane_avx2_amd64.s); outputs, below, lists every .s file.
 // It lives in an underscore folder so `go build ./...` ignores it; run it
 // with `go generate ./internal/kernels/` after changing it, and commit the
 // .s files it writes.

@@ -2,7 +2,7 @@ package main
 
 import "fmt"
 
-// The AVX2+FMA per-plane loops of chanops.go. AVX2 has no mask registers:
+// The AVX2+FMA per-plane loops of plane.go. AVX2 has no mask registers:
 // each loop runs u vectors of 8 floats per iteration, then one vector, then
 // a tail of 1…7 floats loaded and stored with VMASKMOVPS under a vector
 // mask read from a table (Y15), whose masked-out lanes load as zero. The
@@ -106,8 +106,8 @@ func hsumAVX2(a *asm, r int, res string) {
 
 // planeOpsAVX2 writes the AVX2+FMA plane loops and their tail-mask table.
 func planeOpsAVX2(a *asm) {
-	a.f("// AVX2+FMA loops of chanops.go over one channel plane (n ≥ 1 floats),")
-	a.f("// written by _asm/chanops_avx2.go: u vectors of 8 floats per iteration,")
+	a.f("// AVX2+FMA loops of plane.go over one channel plane (n ≥ 1 floats),")
+	a.f("// written by _asm/plane_avx2.go: u vectors of 8 floats per iteration,")
 	a.f("// then one, then a VMASKMOVPS tail. Sums run in float32 vector lanes.")
 	a.f("")
 	a.f("// chanmask: 8 lanes set, then 8 clear; the 32 bytes at chanmask+32−4n")

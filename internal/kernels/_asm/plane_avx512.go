@@ -1,13 +1,13 @@
 package main
 
-// planeOps writes the AVX-512 per-plane loops of chanops.go (batch-norm
+// planeOps writes the AVX-512 per-plane loops of plane.go (batch-norm
 // statistics, normalisation and its backward, PReLU/ReLU, and the fused
 // normalise-then-activate passes). They are written out as text: each is a
 // short 64/32/16-float loop with a masked tail, sharing the TAILMASK,
 // HSUM and NORMACT macros.
 func planeOps(a *asm) { a.WriteString(planeOpsText) }
 
-const planeOpsText = `// AVX-512 loops of chanops.go over one channel plane (n ≥ 1 floats): 64
+const planeOpsText = `// AVX-512 loops of plane.go over one channel plane (n ≥ 1 floats): 64
 // floats per iteration, then 16, then a masked tail. Sums run in float32
 // vector lanes.
 

@@ -2,8 +2,8 @@ package main
 
 import "fmt"
 
-// The arm64 NEON plane loops (chanops_neon_arm64.s): the contracts of
-// chanops.go on raw pointers and a length n that is a positive multiple of
+// The arm64 NEON plane loops (plane_neon_arm64.s): the contracts of
+// plane.go on raw pointers and a length n that is a positive multiple of
 // 4 (the Go wrappers run the last n mod 4 values through the Go loops).
 //
 // Each loop takes U vectors of 4 floats per iteration (U = 4, or 2 where a

@@ -2,7 +2,7 @@ package main
 
 import "fmt"
 
-// normActPoolOpsAVX2 writes the AVX2+FMA loops of normactpool.go (the
+// normActPoolOpsAVX2 writes the AVX2+FMA loops of pool.go (the
 // fused batch norm, PReLU/ReLU and 2×2 max pool of one plane, and the two
 // passes of its backward), designed for 16 ymm registers and no mask
 // registers.
@@ -28,7 +28,7 @@ import "fmt"
 // pooled gradient, the window indices (and the input gradient); DX, DI,
 // R11 (R13) the columns; AX the tail's masks.
 func normActPoolOpsAVX2(a *asm) {
-	a.f("// AVX2+FMA loops of normactpool.go, written by _asm/normactpool_avx2.go")
+	a.f("// AVX2+FMA loops of pool.go, written by _asm/pool_avx2.go")
 	a.f("// (layout and registers described there).")
 	a.f("")
 	// poolc: int32 1, 2, 3, 0, the sign bit (8 lanes each), and the VPSHUFB
@@ -78,7 +78,7 @@ type poolA2 struct {
 	a      *asm
 	masked bool
 	// flat is set while emitting the loops of planes 8 wide (the Flat8
-	// kernels, poolFlat8 in normactpool_avx2_amd64.go).
+	// kernels, poolFlat8 in pool_avx2_amd64.go).
 	flat bool
 }
 

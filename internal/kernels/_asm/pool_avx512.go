@@ -2,7 +2,7 @@ package main
 
 import "strings"
 
-// normActPoolOps writes the AVX-512 loops of normactpool.go: batch
+// normActPoolOps writes the AVX-512 loops of pool.go: batch
 // normalisation, PReLU/ReLU and 2×2 stride-2 max pooling fused over one
 // channel plane (forward), and the two passes of its backward. Each
 // iteration covers 16 pooled outputs of one output row: 32 input columns
