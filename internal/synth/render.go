@@ -146,6 +146,8 @@ func (sc *scene) paint(c *canvas) {
 			shade := amb + dif*math.Max(0, (nx*lx+ny*ly+nz*lz)*inv)
 
 			col := p.background(sx, sy)
+			var skinF, hairF float64 // the texture factors at this pixel, when a layer needs them
+			haveSkin, haveHair := false, false
 			for _, l := range active {
 				if x < l.x0 || x > l.x1 || y < l.y0 || y > l.y1 {
 					continue
@@ -167,9 +169,15 @@ func (sc *scene) paint(c *canvas) {
 				lc := l.col
 				switch l.tex {
 				case texSkin:
-					lc = lc.scale(t.detail.skinShade(x, y, t.eyeY-t.browGap))
+					if !haveSkin { // once per pixel: skin layers overlap
+						skinF, haveSkin = t.detail.skinShade(x, y, t.eyeY-t.browGap), true
+					}
+					lc = lc.scale(skinF)
 				case texHair:
-					lc = lc.scale(t.detail.hairShade(x, y))
+					if !haveHair {
+						hairF, haveHair = t.detail.hairShade(x, y), true
+					}
+					lc = lc.scale(hairF)
 				}
 				col = col.mix(lc.scale(1-l.lit+l.lit*shade), a)
 			}
