@@ -1,8 +1,8 @@
 // Package workers runs parallel regions on a pool of goroutines that are
-// started once and parked between regions, so that a region costs no
-// goroutine start and no heap allocation: the body is an interface value
-// the caller keeps in long-lived memory (a pointer converts to an
-// interface without allocating).
+// started once and wait between regions (polling briefly, then parked), so
+// that a region costs no goroutine start and no heap allocation: the body
+// is an interface value the caller keeps in long-lived memory (a pointer
+// converts to an interface without allocating).
 //
 // One region runs on the pool at a time. A region started while another
 // one runs (a nested call from inside a Work, or a concurrent caller on
@@ -10,7 +10,11 @@
 // other: the same calls, so the same results, and no deadlock.
 package workers
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+)
 
 // Task is the body of a parallel region.
 type Task interface {
@@ -43,7 +47,30 @@ type workerPool struct {
 	busy    atomic.Bool
 	workers []*worker     // workers[i] runs the shares of worker index i+1
 	pending atomic.Int32  // pool workers of the running region not done yet
-	done    chan struct{} // the last of them signals here (capacity 1)
+	waiting atomic.Bool   // the caller is parked (or about to park) on done
+	done    chan struct{} // the last worker signals here when waiting (capacity 1)
+	spin    atomic.Bool   // every worker of the last region had a core: poll before parking
+}
+
+// spinFor is how long a pool worker polls for its next share, and the
+// caller of a region for the end of the region, before parking on a
+// channel: about what waking a parked goroutine costs on a virtual machine
+// (docs/benchmarks.md, "Parallel regions"). Regions of a training step and
+// the tiles of a GEMM follow each other faster than that. Polling happens
+// only when every worker of the region has a core (n ≤ GOMAXPROCS).
+const spinFor = 100 * time.Microsecond
+
+// spinUntil polls cond for up to spinFor and reports whether it became true.
+func spinUntil(cond func() bool) bool {
+	start := time.Now()
+	for i := 0; ; i++ {
+		if cond() {
+			return true
+		}
+		if i%64 == 63 && time.Since(start) > spinFor {
+			return false
+		}
+	}
 }
 
 // start hands t's shares 1..n−1 to pool goroutines, starting more when the
@@ -54,37 +81,67 @@ func (p *workerPool) start(n int, t Task) {
 		p.workers = append(p.workers, wk)
 		go wk.loop(p)
 	}
+	p.spin.Store(n <= runtime.GOMAXPROCS(0))
 	p.pending.Store(int32(n - 1))
 	for i, wk := range p.workers[:n-1] {
 		wk.task, wk.w = t, i+1
-		wk.wake <- struct{}{}
+		if wk.state.Swap(posted) == parked {
+			wk.wake <- struct{}{}
+		}
 	}
 }
 
 // finish waits for the pool workers of the running region and frees the
 // pool for the next one.
 func (p *workerPool) finish() {
-	<-p.done
+	if !p.spin.Load() || !spinUntil(p.allDone) {
+		p.waiting.Store(true)
+		if !p.allDone() || !p.waiting.Swap(false) {
+			<-p.done
+		}
+	}
 	p.busy.Store(false)
 }
 
-// worker is one pool goroutine, parked on wake between shares. (Polling
-// for the next share for a few microseconds before parking was measured:
-// on this shared 2-core machine it made a small region 4 to 8 times
-// slower, see docs/benchmarks.md.)
+func (p *workerPool) allDone() bool { return p.pending.Load() == 0 }
+
+// workerDone reports a pool worker's share as done.
+func (p *workerPool) workerDone() {
+	if p.pending.Add(-1) == 0 && p.waiting.Swap(false) {
+		p.done <- struct{}{}
+	}
+}
+
+// Worker states: running or polling for a share (idle), parked on wake, or
+// handed a share (posted).
+const (
+	idle int32 = iota
+	parked
+	posted
+)
+
+// worker is one pool goroutine: between shares it polls its state for
+// spinFor, then parks on wake.
 type worker struct {
-	wake chan struct{} // capacity 1: a share is waiting in task
-	task Task          // the share to run: task.Work(w)
-	w    int
+	state atomic.Int32
+	wake  chan struct{} // capacity 1: a share is waiting in task
+	task  Task          // the share to run: task.Work(w)
+	w     int
 }
 
 // loop is a pool goroutine's life: wait for a share, run it, report.
 func (wk *worker) loop(p *workerPool) {
-	for range wk.wake {
+	for {
+		if !p.spin.Load() || !spinUntil(wk.isPosted) {
+			if wk.state.CompareAndSwap(idle, parked) {
+				<-wk.wake
+			}
+		}
 		wk.task.Work(wk.w)
 		wk.task = nil
-		if p.pending.Add(-1) == 0 {
-			p.done <- struct{}{}
-		}
+		wk.state.Store(idle)
+		p.workerDone()
 	}
 }
+
+func (wk *worker) isPosted() bool { return wk.state.Load() == posted }

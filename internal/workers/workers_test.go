@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // counts records how many times each worker index ran.
@@ -47,6 +48,36 @@ func TestRunIsParallel(t *testing.T) {
 	c.each = bothAtOnce()
 	Run(2, c)
 	c.check(t, 1)
+}
+
+// TestRunAfterParking runs regions back to back (the workers find their
+// next share while polling) and after pauses longer than spinFor (the
+// workers and the caller have parked), with shares of uneven length so
+// that either side finishes first.
+func TestRunAfterParking(t *testing.T) {
+	n := runtime.GOMAXPROCS(0) + 1
+	for _, pause := range []time.Duration{0, 3 * spinFor} {
+		c := newCounts(n)
+		c.each = func(w int) {
+			if w%2 == 1 {
+				time.Sleep(spinFor / 2)
+			}
+		}
+		for range 20 {
+			Run(n, c)
+			Run(2, c)
+			time.Sleep(pause)
+		}
+		for w := range c.n {
+			want := int32(20)
+			if w < 2 {
+				want = 40
+			}
+			if got := c.n[w].Load(); got != want {
+				t.Fatalf("pause %v: worker %d ran %d times, want %d", pause, w, got, want)
+			}
+		}
+	}
 }
 
 // bothAtOnce returns an each function that makes a 2-worker region finish
