@@ -3750,6 +3750,7 @@ TEXT ·winoColsInNEON(SB), NOSPLIT, $280-64
 	MOVD hgt+40(FP), R5
 	MOVD y0+48(FP), R6
 	MOVD rows+56(FP), R7
+	VEOR V28.B16, V28.B16, V28.B16
 	MOVD R0, R10
 krow:
 	MOVD R6, R12
@@ -3767,7 +3768,7 @@ irow:
 outside:
 	MOVD ZR, R15
 inside:
-	ADD $0, R3, R16
+	MOVD R3, R16
 	MOVD R2, R17
 	MOVD R13, R19
 group:
@@ -3780,22 +3781,35 @@ group:
 	B loaded
 gather:
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	MOVD $10, R22
-	ADD R17<<2, R14, R23
-gcol:
-	MOVD ZR, R24
-	CMP $0, R21
-	BLT gzero
-	CMP R15, R21
-	BGE gzero
-	MOVWU (R23), R24
-gzero:
-	MOVW.P R24, 4(R20)
-	ADD $1, R21
-	ADD $4, R23
+	FMOVQ F28, 0(R20)
+	FMOVQ F28, 16(R20)
+	FMOVQ F28, 32(R20)
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD $10, R17, R22
+	CMP R15, R22
+	CSEL GT, R15, R22, R22
+	SUBS R21, R22
+	BLE gdone
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
+	ADD $8, RSP, R20
+	ADD R24<<2, R20, R24
+gcopy4:
+	CMP $4, R22
+	BLT gcopy1
+	VLD1.P 16(R23), [V20.S4]
+	VST1.P [V20.S4], 16(R24)
+	SUB $4, R22
+	B gcopy4
+gcopy1:
+	CBZ R22, gcopy_end
+	MOVWU.P 4(R23), R21
+	MOVW.P R21, 4(R24)
 	SUB $1, R22
-	CBNZ R22, gcol
+	B gcopy1
+gcopy_end:
+gdone:
 	ADD $8, RSP, R20
 loaded:
 	VLD2 (R20), [V0.S4, V1.S4]
@@ -3862,6 +3876,7 @@ TEXT ·winoColsOutNEON(SB), NOSPLIT, $280-64
 	MOVD hgt+40(FP), R5
 	MOVD y0+48(FP), R6
 	MOVD rows+56(FP), R7
+	VEOR V28.B16, V28.B16, V28.B16
 	MOVD R0, R10
 krow:
 	MOVD R6, R12
@@ -3879,7 +3894,7 @@ irow:
 outside:
 	B inext
 inside:
-	ADD $0, R3, R16
+	MOVD R3, R16
 	MOVD R2, R17
 	MOVD R13, R19
 group:
@@ -3943,22 +3958,31 @@ wslow:
 	CMP R21, R16
 	CSEL LT, R16, R21, R22
 	LSL $1, R22
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD R22, R17, R22
+	CMP R4, R22
+	CSEL GT, R4, R22, R22
+	SUBS R21, R22
+	BLE gnext
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	ADD R17<<2, R14, R23
-scol:
-	CMP $0, R21
-	BLT sskip
-	CMP R4, R21
-	BGE sskip
-	MOVWU (R20), R24
-	MOVW R24, (R23)
-sskip:
-	ADD $4, R20
-	ADD $1, R21
-	ADD $4, R23
+	ADD R24<<2, R20, R24
+scopy4:
+	CMP $4, R22
+	BLT scopy1
+	VLD1.P 16(R24), [V20.S4]
+	VST1.P [V20.S4], 16(R23)
+	SUB $4, R22
+	B scopy4
+scopy1:
+	CBZ R22, scopy_end
+	MOVWU.P 4(R24), R21
+	MOVW.P R21, 4(R23)
 	SUB $1, R22
-	CBNZ R22, scol
+	B scopy1
+scopy_end:
 gnext:
 	ADD $16, R19
 	ADD $8, R17
@@ -3986,6 +4010,7 @@ TEXT ·winoColsOutGradNEON(SB), NOSPLIT, $280-64
 	MOVD hgt+40(FP), R5
 	MOVD y0+48(FP), R6
 	MOVD rows+56(FP), R7
+	VEOR V28.B16, V28.B16, V28.B16
 	MOVD R0, R10
 krow:
 	MOVD R6, R12
@@ -4003,7 +4028,7 @@ irow:
 outside:
 	MOVD ZR, R15
 inside:
-	ADD $0, R3, R16
+	MOVD R3, R16
 	MOVD R2, R17
 	MOVD R13, R19
 group:
@@ -4016,22 +4041,34 @@ group:
 	B loaded
 gather:
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	MOVD $8, R22
-	ADD R17<<2, R14, R23
-gcol:
-	MOVD ZR, R24
-	CMP $0, R21
-	BLT gzero
-	CMP R15, R21
-	BGE gzero
-	MOVWU (R23), R24
-gzero:
-	MOVW.P R24, 4(R20)
-	ADD $1, R21
-	ADD $4, R23
+	FMOVQ F28, 0(R20)
+	FMOVQ F28, 16(R20)
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD $8, R17, R22
+	CMP R15, R22
+	CSEL GT, R15, R22, R22
+	SUBS R21, R22
+	BLE gdone
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
+	ADD $8, RSP, R20
+	ADD R24<<2, R20, R24
+gcopy4:
+	CMP $4, R22
+	BLT gcopy1
+	VLD1.P 16(R23), [V20.S4]
+	VST1.P [V20.S4], 16(R24)
+	SUB $4, R22
+	B gcopy4
+gcopy1:
+	CBZ R22, gcopy_end
+	MOVWU.P 4(R23), R21
+	MOVW.P R21, 4(R24)
 	SUB $1, R22
-	CBNZ R22, gcol
+	B gcopy1
+gcopy_end:
+gdone:
 	ADD $8, RSP, R20
 loaded:
 	VLD2 (R20), [V0.S4, V1.S4]
@@ -4093,6 +4130,7 @@ TEXT ·winoColsInGradNEON(SB), NOSPLIT, $280-64
 	MOVD hgt+40(FP), R5
 	MOVD y0+48(FP), R6
 	MOVD rows+56(FP), R7
+	VEOR V28.B16, V28.B16, V28.B16
 	LSL $1, R3, R25
 	ADD R2, R25
 	ADD $2, R25
@@ -4192,27 +4230,37 @@ lhave:
 aslow:
 	ADD $8, RSP, R20
 	VST2 [V16.S4, V17.S4], (R20)
-	MOVD $8, R22
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD $8, R17, R22
+	CMP R4, R22
+	CSEL GT, R4, R22, R22
+	CMP R25, R22
+	CSEL GT, R25, R22, R22
+	SUBS R21, R22
+	BLE gnext
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	ADD R17<<2, R14, R23
-scol:
-	CMP $0, R21
-	BLT sskip
-	CMP R4, R21
-	BGE sskip
-	CMP R25, R21
-	BGE sskip
+	ADD R24<<2, R20, R24
+sadd4:
+	CMP $4, R22
+	BLT sadd1
+	VLD1 (R23), [V20.S4]
+	VLD1.P 16(R24), [V21.S4]
+	WORD $0x4E35D694 // FADD V20.4S, V20.4S, V21.4S
+	VST1.P [V20.S4], 16(R23)
+	SUB $4, R22
+	B sadd4
+sadd1:
+	CBZ R22, sadd_end
 	FMOVS (R23), F20
-	FMOVS (R20), F21
+	FMOVS.P 4(R24), F21
 	FADDS F21, F20, F20
-	FMOVS F20, (R23)
-sskip:
-	ADD $4, R20
-	ADD $1, R21
-	ADD $4, R23
+	FMOVS.P F20, 4(R23)
 	SUB $1, R22
-	CBNZ R22, scol
+	B sadd1
+sadd_end:
 gnext:
 	ADD $16, R19
 	ADD $8, R17
@@ -4244,6 +4292,7 @@ TEXT ·winoColsIn4NEON(SB), NOSPLIT, $280-64
 	VDUP R21, V30.S4
 	MOVW $0x41000000, R21
 	VDUP R21, V31.S4
+	VEOR V28.B16, V28.B16, V28.B16
 	MOVD R0, R10
 krow:
 	MOVD R6, R12
@@ -4261,7 +4310,7 @@ irow:
 outside:
 	MOVD ZR, R15
 inside:
-	ADD $0, R3, R16
+	MOVD R3, R16
 	MOVD R2, R17
 	MOVD R13, R19
 group:
@@ -4274,22 +4323,37 @@ group:
 	B loaded
 gather:
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	MOVD $18, R22
-	ADD R17<<2, R14, R23
-gcol:
-	MOVD ZR, R24
-	CMP $0, R21
-	BLT gzero
-	CMP R15, R21
-	BGE gzero
-	MOVWU (R23), R24
-gzero:
-	MOVW.P R24, 4(R20)
-	ADD $1, R21
-	ADD $4, R23
+	FMOVQ F28, 0(R20)
+	FMOVQ F28, 16(R20)
+	FMOVQ F28, 32(R20)
+	FMOVQ F28, 48(R20)
+	FMOVQ F28, 64(R20)
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD $18, R17, R22
+	CMP R15, R22
+	CSEL GT, R15, R22, R22
+	SUBS R21, R22
+	BLE gdone
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
+	ADD $8, RSP, R20
+	ADD R24<<2, R20, R24
+gcopy4:
+	CMP $4, R22
+	BLT gcopy1
+	VLD1.P 16(R23), [V20.S4]
+	VST1.P [V20.S4], 16(R24)
+	SUB $4, R22
+	B gcopy4
+gcopy1:
+	CBZ R22, gcopy_end
+	MOVWU.P 4(R23), R21
+	MOVW.P R21, 4(R24)
 	SUB $1, R22
-	CBNZ R22, gcol
+	B gcopy1
+gcopy_end:
+gdone:
 	ADD $8, RSP, R20
 loaded:
 	VLD4 (R20), [V0.S4, V1.S4, V2.S4, V3.S4]
@@ -4382,6 +4446,7 @@ TEXT ·winoColsOut4NEON(SB), NOSPLIT, $280-64
 	VDUP R21, V30.S4
 	MOVW $0x41000000, R21
 	VDUP R21, V31.S4
+	VEOR V28.B16, V28.B16, V28.B16
 	MOVD R0, R10
 krow:
 	MOVD R6, R12
@@ -4399,7 +4464,7 @@ irow:
 outside:
 	B inext
 inside:
-	ADD $0, R3, R16
+	MOVD R3, R16
 	MOVD R2, R17
 	MOVD R13, R19
 group:
@@ -4484,22 +4549,31 @@ wslow:
 	CMP R21, R16
 	CSEL LT, R16, R21, R22
 	LSL $2, R22
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD R22, R17, R22
+	CMP R4, R22
+	CSEL GT, R4, R22, R22
+	SUBS R21, R22
+	BLE gnext
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	ADD R17<<2, R14, R23
-scol:
-	CMP $0, R21
-	BLT sskip
-	CMP R4, R21
-	BGE sskip
-	MOVWU (R20), R24
-	MOVW R24, (R23)
-sskip:
-	ADD $4, R20
-	ADD $1, R21
-	ADD $4, R23
+	ADD R24<<2, R20, R24
+scopy4:
+	CMP $4, R22
+	BLT scopy1
+	VLD1.P 16(R24), [V20.S4]
+	VST1.P [V20.S4], 16(R23)
+	SUB $4, R22
+	B scopy4
+scopy1:
+	CBZ R22, scopy_end
+	MOVWU.P 4(R24), R21
+	MOVW.P R21, 4(R23)
 	SUB $1, R22
-	CBNZ R22, scol
+	B scopy1
+scopy_end:
 gnext:
 	ADD $16, R19
 	ADD $16, R17
@@ -4531,6 +4605,7 @@ TEXT ·winoColsOutGrad4NEON(SB), NOSPLIT, $280-64
 	VDUP R21, V30.S4
 	MOVW $0x41000000, R21
 	VDUP R21, V31.S4
+	VEOR V28.B16, V28.B16, V28.B16
 	MOVD R0, R10
 krow:
 	MOVD R6, R12
@@ -4548,7 +4623,7 @@ irow:
 outside:
 	MOVD ZR, R15
 inside:
-	ADD $0, R3, R16
+	MOVD R3, R16
 	MOVD R2, R17
 	MOVD R13, R19
 group:
@@ -4561,22 +4636,36 @@ group:
 	B loaded
 gather:
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	MOVD $16, R22
-	ADD R17<<2, R14, R23
-gcol:
-	MOVD ZR, R24
-	CMP $0, R21
-	BLT gzero
-	CMP R15, R21
-	BGE gzero
-	MOVWU (R23), R24
-gzero:
-	MOVW.P R24, 4(R20)
-	ADD $1, R21
-	ADD $4, R23
+	FMOVQ F28, 0(R20)
+	FMOVQ F28, 16(R20)
+	FMOVQ F28, 32(R20)
+	FMOVQ F28, 48(R20)
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD $16, R17, R22
+	CMP R15, R22
+	CSEL GT, R15, R22, R22
+	SUBS R21, R22
+	BLE gdone
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
+	ADD $8, RSP, R20
+	ADD R24<<2, R20, R24
+gcopy4:
+	CMP $4, R22
+	BLT gcopy1
+	VLD1.P 16(R23), [V20.S4]
+	VST1.P [V20.S4], 16(R24)
+	SUB $4, R22
+	B gcopy4
+gcopy1:
+	CBZ R22, gcopy_end
+	MOVWU.P 4(R23), R21
+	MOVW.P R21, 4(R24)
 	SUB $1, R22
-	CBNZ R22, gcol
+	B gcopy1
+gcopy_end:
+gdone:
 	ADD $8, RSP, R20
 loaded:
 	VLD4 (R20), [V0.S4, V1.S4, V2.S4, V3.S4]
@@ -4658,6 +4747,7 @@ TEXT ·winoColsInGrad4NEON(SB), NOSPLIT, $280-64
 	VDUP R21, V30.S4
 	MOVW $0x41000000, R21
 	VDUP R21, V31.S4
+	VEOR V28.B16, V28.B16, V28.B16
 	LSL $2, R3, R25
 	ADD R2, R25
 	ADD $2, R25
@@ -4803,27 +4893,37 @@ lhave:
 aslow:
 	ADD $8, RSP, R20
 	VST4 [V16.S4, V17.S4, V18.S4, V19.S4], (R20)
-	MOVD $16, R22
+	CMP $0, R17
+	CSEL LT, ZR, R17, R21
+	ADD $16, R17, R22
+	CMP R4, R22
+	CSEL GT, R4, R22, R22
+	CMP R25, R22
+	CSEL GT, R25, R22, R22
+	SUBS R21, R22
+	BLE gnext
+	ADD R21<<2, R14, R23
+	SUB R17, R21, R24
 	ADD $8, RSP, R20
-	MOVD R17, R21
-	ADD R17<<2, R14, R23
-scol:
-	CMP $0, R21
-	BLT sskip
-	CMP R4, R21
-	BGE sskip
-	CMP R25, R21
-	BGE sskip
+	ADD R24<<2, R20, R24
+sadd4:
+	CMP $4, R22
+	BLT sadd1
+	VLD1 (R23), [V20.S4]
+	VLD1.P 16(R24), [V21.S4]
+	WORD $0x4E35D694 // FADD V20.4S, V20.4S, V21.4S
+	VST1.P [V20.S4], 16(R23)
+	SUB $4, R22
+	B sadd4
+sadd1:
+	CBZ R22, sadd_end
 	FMOVS (R23), F20
-	FMOVS (R20), F21
+	FMOVS.P 4(R24), F21
 	FADDS F21, F20, F20
-	FMOVS F20, (R23)
-sskip:
-	ADD $4, R20
-	ADD $1, R21
-	ADD $4, R23
+	FMOVS.P F20, 4(R23)
 	SUB $1, R22
-	CBNZ R22, scol
+	B sadd1
+sadd_end:
 gnext:
 	ADD $16, R19
 	ADD $16, R17

@@ -20,14 +20,15 @@ import "fmt"
 //     back; the patch's columns m and m+1 are columns 0 and 1 of the next
 //     tile, shifted in with VEXT. A group that reaches past the row's ends
 //     (or a row outside the plane) reads through a zero-padded stack copy
-//     and writes through a stack buffer, column by column; a group of
-//     fewer than 4 tiles moves its scratch lanes through a stack buffer.
+//     of its columns inside the row and writes through a stack buffer (the
+//     columns inside the row copied 4 at a time, then one by one); a group
+//     of fewer than 4 tiles moves its scratch lanes through a stack buffer.
 //   - The input gradient carries columns m, m+1 of the previous tile's
 //     c = h B from group to group in V24, V25 (VEXT puts them in place).
 //
 // Registers: inputs V0–V5, the transforms' temporaries V8–V15, results to
-// store V16–V19, image columns V20–V23, carries V24–V27, the constants 4
-// and 8 in V30, V31.
+// store V16–V19, image columns V20–V23, carries V24–V27, zeros in V28, the
+// constants 4 and 8 in V30, V31.
 func winogradOpsNEON(a *asm) {
 	for _, k := range neonRowLoops {
 		k.emit(a)
@@ -41,8 +42,9 @@ func winogradOpsNEON(a *asm) {
 	}
 }
 
-// Constant registers of the F(4×4) loops (4.0 and 8.0 in every lane).
-const nFour, nEight = 30, 31
+// Constant registers: 4.0 and 8.0 in every lane (F(4×4) loops), zeros
+// (column loops).
+const nFour, nEight, neonZero = 30, 31, 28
 
 // nv emits the 1-D transforms' operations on NEON vectors.
 type nv struct{ a *asm }
@@ -381,6 +383,7 @@ func (k neonColLoop) emit(a *asm) {
 		a.f("\tMOVD %s+%d(FP), R%d", arg, 16+8*i, 2+i)
 	}
 	neonConsts(a, m)
+	vzero(a, neonZero)
 	patchRows := n
 	if k.dir == nOut || k.dir == nOutGrad {
 		patchRows = m
@@ -434,7 +437,11 @@ func (k neonColLoop) emit(a *asm) {
 // groupStart starts the loop over the groups of a row: R16 = tiles (plus
 // extra) left, R17 = c0, R19 = the row's scratch.
 func groupStart(a *asm, extra int) {
-	a.f("\tADD $%d, R3, R16", extra)
+	if extra == 0 {
+		a.f("\tMOVD R3, R16")
+	} else {
+		a.f("\tADD $%d, R3, R16", extra)
+	}
 	a.f("\tMOVD R2, R17")
 	a.f("\tMOVD R13, R19")
 	a.f("group:")
@@ -469,24 +476,7 @@ func (k neonColLoop) readGroups(a *asm, w nv) {
 	a.f("\tADD R17<<2, R14, R20")
 	a.f("\tB loaded")
 	a.f("gather:")
-	a.f("\tADD $%d, RSP, R20", bufRow)
-	a.f("\tMOVD R17, R21")
-	a.f("\tMOVD $%d, R22", span)
-	a.f("\tADD R17<<2, R14, R23")
-	a.f("gcol:")
-	a.f("\tMOVD ZR, R24")
-	a.f("\tCMP $0, R21")
-	a.f("\tBLT gzero")
-	a.f("\tCMP R15, R21")
-	a.f("\tBGE gzero")
-	a.f("\tMOVWU (R23), R24")
-	a.f("gzero:")
-	a.f("\tMOVW.P R24, 4(R20)")
-	a.f("\tADD $1, R21")
-	a.f("\tADD $4, R23")
-	a.f("\tSUB $1, R22")
-	a.f("\tCBNZ R22, gcol")
-	a.f("\tADD $%d, RSP, R20", bufRow)
+	gather(a, span)
 	a.f("loaded:")
 	a.f("\t%s (R20), %s", k.ldN(), k.cols(0))
 	ins := m
@@ -574,37 +564,95 @@ func toStore(w nv, o []int) {
 	}
 }
 
-// scatter emits the loop that moves R22 columns from bufRow to the row
-// from column R17, those in [0, R4) and (with end) below R25, adding them
-// to the row's values with add.
-func scatter(a *asm, add, end bool) {
+// colRange leaves in R21 the first column lo = max(R17, 0) of the group
+// inside the row and in R22 the count hi − lo of its columns from lo below
+// hi = min(R17 + cnt, limits…) (cnt an operand), jumping to skip when it
+// is not positive; R23 = the row's address of column lo, R24 = bufRow's of
+// column lo (the buffer holding the group's columns from R17).
+func colRange(a *asm, cnt, skip string, limits ...string) {
+	a.f("\tCMP $0, R17")
+	a.f("\tCSEL LT, ZR, R17, R21")
+	a.f("\tADD %s, R17, R22", cnt)
+	for _, l := range limits {
+		a.f("\tCMP %s, R22", l)
+		a.f("\tCSEL GT, %s, R22, R22", l)
+	}
+	a.f("\tSUBS R21, R22")
+	a.f("\tBLE %s", skip)
+	a.f("\tADD R21<<2, R14, R23")
+	a.f("\tSUB R17, R21, R24")
 	a.f("\tADD $%d, RSP, R20", bufRow)
-	a.f("\tMOVD R17, R21")
-	a.f("\tADD R17<<2, R14, R23")
-	a.f("scol:")
-	a.f("\tCMP $0, R21")
-	a.f("\tBLT sskip")
-	a.f("\tCMP R4, R21")
-	a.f("\tBGE sskip")
-	if end {
-		a.f("\tCMP R25, R21")
-		a.f("\tBGE sskip")
-	}
-	if add {
-		a.f("\tFMOVS (R23), F20")
-		a.f("\tFMOVS (R20), F21")
-		a.f("\tFADDS F21, F20, F20")
-		a.f("\tFMOVS F20, (R23)")
-	} else {
-		a.f("\tMOVWU (R20), R24")
-		a.f("\tMOVW R24, (R23)")
-	}
-	a.f("sskip:")
-	a.f("\tADD $4, R20")
-	a.f("\tADD $1, R21")
-	a.f("\tADD $4, R23")
+	a.f("\tADD R24<<2, R20, R24")
+}
+
+// copyCols emits the loop over the R22 columns of colRange, 4 at a time
+// then one by one, with the pointers src and dst (R23, R24 in some order)
+// post-incremented: op4 moves 4 columns, op1 one.
+func copyCols(a *asm, label string, op4, op1 func()) {
+	a.f("%s4:", label)
+	a.f("\tCMP $4, R22")
+	a.f("\tBLT %s1", label)
+	op4()
+	a.f("\tSUB $4, R22")
+	a.f("\tB %s4", label)
+	a.f("%s1:", label)
+	a.f("\tCBZ R22, %s_end", label)
+	op1()
 	a.f("\tSUB $1, R22")
-	a.f("\tCBNZ R22, scol")
+	a.f("\tB %s1", label)
+	a.f("%s_end:", label)
+}
+
+// gather leaves in bufRow the span columns of the group from R17, those
+// outside the row (or all, R15 being 0 outside the plane) zero, and its
+// address in R20.
+func gather(a *asm, span int) {
+	a.f("\tADD $%d, RSP, R20", bufRow)
+	for q := 0; q < (span+3)/4; q++ {
+		a.f("\tFMOVQ F%d, %d(R20)", neonZero, 16*q)
+	}
+	colRange(a, fmt.Sprintf("$%d", span), "gdone", "R15")
+	copyCols(a, "gcopy", func() {
+		a.f("\tVLD1.P 16(R23), [V20.S4]")
+		a.f("\tVST1.P [V20.S4], 16(R24)")
+	}, func() {
+		a.f("\tMOVWU.P 4(R23), R21")
+		a.f("\tMOVW.P R21, 4(R24)")
+	})
+	a.f("gdone:")
+	a.f("\tADD $%d, RSP, R20", bufRow)
+}
+
+// scatter moves the group's cnt columns in bufRow to the row from column
+// R17, those in [0, R4) and (with end) below R25, adding them to the row's
+// values with add.
+func scatter(a *asm, cnt string, add, end bool) {
+	limits := []string{"R4"}
+	if end {
+		limits = append(limits, "R25")
+	}
+	colRange(a, cnt, "gnext", limits...)
+	if !add {
+		copyCols(a, "scopy", func() {
+			a.f("\tVLD1.P 16(R24), [V20.S4]")
+			a.f("\tVST1.P [V20.S4], 16(R23)")
+		}, func() {
+			a.f("\tMOVWU.P 4(R24), R21")
+			a.f("\tMOVW.P R21, 4(R23)")
+		})
+		return
+	}
+	copyCols(a, "sadd", func() {
+		a.f("\tVLD1 (R23), [V20.S4]")
+		a.f("\tVLD1.P 16(R24), [V21.S4]")
+		fadd(a, 20, 20, 21)
+		a.f("\tVST1.P [V20.S4], 16(R23)")
+	}, func() {
+		a.f("\tFMOVS (R23), F20")
+		a.f("\tFMOVS.P 4(R24), F21")
+		a.f("\tFADDS F21, F20, F20")
+		a.f("\tFMOVS.P F20, 4(R23)")
+	})
 }
 
 // writeGroups: the output groups (colsOut): load the scratch, transform,
@@ -637,7 +685,7 @@ func (k neonColLoop) writeGroups(a *asm, w nv) {
 	a.f("\tCMP R21, R16")
 	a.f("\tCSEL LT, R16, R21, R22")
 	a.f("\tLSL $%d, R22", map[int]int{2: 1, 4: 2}[m])
-	scatter(a, false, false)
+	scatter(a, "R22", false, false)
 	groupNext(a, m)
 }
 
@@ -686,7 +734,6 @@ func (k neonColLoop) addGroups(a *asm, w nv) {
 	a.f("aslow:")
 	a.f("\tADD $%d, RSP, R20", bufRow)
 	a.f("\t%s %s, (R20)", k.stN(), k.cols(16))
-	a.f("\tMOVD $%d, R22", 4*m)
-	scatter(a, true, true)
+	scatter(a, fmt.Sprintf("$%d", 4*m), true, true)
 	groupNext(a, m)
 }
