@@ -657,7 +657,8 @@ func scatter(a *asm, cnt string, add, end bool) {
 
 // writeGroups: the output groups (colsOut): load the scratch, transform,
 // store the m columns of each tile straight to the row when the group has
-// 4 tiles inside it, else through bufRow, column by column.
+// 4 tiles inside it, else through bufRow (scatter: the columns of its
+// tiles inside the row).
 func (k neonColLoop) writeGroups(a *asm, w nv) {
 	m, n := k.m, k.m+2
 	groupStart(a, 0)
