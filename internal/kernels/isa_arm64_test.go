@@ -16,6 +16,7 @@ func TestNEONPathsSelected(t *testing.T) {
 		{"plane loops", plane.name},
 		{"3×3 depthwise", dw.name},
 		{"vector loops", vec.name},
+		{"Winograd transforms", wino.name},
 	}
 	for _, p := range paths {
 		t.Logf("%s: %s", p.family, p.name)

@@ -56,6 +56,7 @@ var outputs = []struct {
 	{"gemm_pack_avx2_amd64.s", []func(*asm){packCopy16AVX2, packTrans6AVX2, packTransB16AVX2, packCopy6AVX2}},
 	{"winograd_avx512_amd64.s", []func(*asm){winogradOps}},
 	{"winograd_avx2_amd64.s", []func(*asm){winogradOpsAVX2}},
+	{"winograd_neon_arm64.s", []func(*asm){winogradOpsNEON}},
 	{"depthwise_avx512_amd64.s", []func(*asm){depthwiseOps}},
 	{"depthwise_avx2_amd64.s", []func(*asm){depthwiseOpsAVX2}},
 	{"depthwise_neon_arm64.s", []func(*asm){depthwiseOpsNEON}},

@@ -25,6 +25,12 @@ func fcmgt(a *asm, d, n, m int) { v3(a, "FCMGT", 0x6EA0E400, d, n, m) }
 // faddp adds adjacent pairs: Vd = [n0+n1, n2+n3, m0+m1, m2+m3].
 func faddp(a *asm, d, n, m int) { v3(a, "FADDP", 0x6E20D400, d, n, m) }
 
+// fneg: Vd = −Vn.
+func fneg(a *asm, d, n int) {
+	w := uint32(0x6EA0F800) | uint32(n)<<5 | uint32(d)
+	a.f("\tWORD $0x%08X // FNEG V%d.4S, V%d.4S", w, d, n)
+}
+
 // fcmgtz sets each lane of Vd to all ones where Vn > 0 (false for NaN).
 func fcmgtz(a *asm, d, n int) {
 	w := uint32(0x4EA0C800) | uint32(n)<<5 | uint32(d)
