@@ -22,7 +22,7 @@ func winoCPUSeconds(b *testing.B) float64 {
 // tiny's conv2–conv4 shapes whose image tensors (x, dx: 32 MB; y, dy:
 // 64 MB) exceed the caches, block by block of tile rows as the layer does
 // (a block's V or M, at most 1 MB, stays in cache), with each
-// implementation of the loops (avx512, avx2, go); MB/s counts the image
+// implementation of the loops (avx512, avx2, neon, go); MB/s counts the image
 // tensor read (x, dy, dx) or written (y), cpu-ms/op the process CPU time
 // per pass (steadier than wall time on a shared machine).
 func BenchmarkWinogradCold(b *testing.B) {
