@@ -42,14 +42,17 @@ type stepCase struct {
 // (so that case uses eps 1e-4). Steps that make the loss diverge amplify
 // round-off chaotically: the auxiliary softmax case at lr 0.1 without
 // momentum (loss 4.0 → 6.2 by step 3) and ArcFace at lr 0.05 (11.5 → 14.1)
-// did, so they use lr 0.01 and 0.005.
+// did, so they use lr 0.01 and 0.002. (ArcFace at 0.005 agreed to 9e-6 or
+// missed by 8.6e-4 in bn1.bias depending on the GEMM's K blocking alone:
+// one discrete event, the same 0.38% of the update on two paths that round
+// differently.)
 func TestTorchStepAgrees(t *testing.T) {
 	tl := findExportTools(t)
 	tl.skipTorch(t)
 	cases := []stepCase{
 		{"coco-sgd-cosine", func(*loss.Config) {}, func(o *optim.Config) { o.Schedule.WarmupSteps = 2 }},
 		{"arcface-nesterov-multistep", func(l *loss.Config) { l.Type = loss.TypeArcFace; l.S = 16 }, func(o *optim.Config) {
-			o.Nesterov, o.LR = true, 0.005
+			o.Nesterov, o.LR = true, 0.002
 			o.Schedule = optim.ScheduleConfig{Kind: "multistep", Milestones: []float64{1}, Gamma: 0.1}
 		}},
 		{"center-adamw-poly-clip", func(l *loss.Config) { l.Type, l.CenterLambda = loss.TypeCenter, 0.1 }, func(o *optim.Config) {

@@ -117,13 +117,13 @@ func BenchmarkConvGemmCPUTime(b *testing.B) {
 }
 
 // BenchmarkMicroKernelCPUTime runs each micro-kernel alone on panels that
-// stay in L1 (one 192-step K block), in GFLOP per second of thread CPU time.
+// stay in L1 (one K block of kcMax steps), in GFLOP per second of thread CPU time.
 func BenchmarkMicroKernelCPUTime(b *testing.B) {
 	for _, kn := range availableKernels() {
 		b.Run(kn.name, func(b *testing.B) {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			k := kcBlock
+			k := kn.kcMax
 			ap := make([]float32, kn.mr*k)
 			bp := make([]float32, kn.nr*k)
 			c := make([]float32, kn.mr*kn.nr)

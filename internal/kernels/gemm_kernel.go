@@ -4,6 +4,9 @@ package kernels
 type microKernel struct {
 	name   string
 	mr, nr int // rows × columns of the C block it computes
+	// kcMax bounds the steps of a K block: the B micro-panel (kcMax×nr
+	// floats) and an A micro-panel (kcMax×mr) fit in a 32 KiB L1 data cache.
+	kcMax int
 	// run sets the top-left rows×cols (≤ mr×nr) of the block of c (row
 	// stride ldc) to alpha·Ap·Bp + beta·c (c is not read when beta == 0),
 	// where Ap is the packed A panel (k×mr, mr consecutive values per step)
@@ -18,7 +21,7 @@ type microKernel struct {
 // goKernel is the pure-Go micro-kernel: 2×4, eight scalar accumulators, so
 // that accumulators and operands fit the 15 float registers Go allocates
 // (a 4×4 block spills and measured 1.4× slower).
-var goKernel = microKernel{name: "go", mr: 2, nr: 4, run: withEdges(goKernel2x4, 2, 4), packA: packAGo, packB: packBGo}
+var goKernel = microKernel{name: "go", mr: 2, nr: 4, kcMax: 192, run: withEdges(goKernel2x4, 2, 4), packA: packAGo, packB: packBGo}
 
 // fullBlock is a micro-kernel that only computes whole mr×nr blocks.
 type fullBlock func(k int, ap, bp, c []float32, ldc int, alpha, beta float32)

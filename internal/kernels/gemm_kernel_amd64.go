@@ -16,7 +16,7 @@ func sgemmKernelAVX512(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta flo
 //go:noescape
 func sgemmKernelAVX2(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)
 
-var avx512Kernel = microKernel{name: "avx512", mr: 8, nr: 32,
+var avx512Kernel = microKernel{name: "avx512", mr: 8, nr: 32, kcMax: 192,
 	run: func(k int, ap, bp, c []float32, ldc, rows, cols int, alpha, beta float32) {
 		_ = ap[8*k-1]
 		_ = bp[32*k-1]
@@ -26,7 +26,7 @@ var avx512Kernel = microKernel{name: "avx512", mr: 8, nr: 32,
 	},
 	packA: packAAVX512, packB: packBAVX512}
 
-var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16,
+var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16, kcMax: 320,
 	run: withEdges(func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 		_ = ap[6*k-1]
 		_ = bp[16*k-1]

@@ -22,7 +22,7 @@ func packB12NEON(dst, src unsafe.Pointer, ldb, kc, panels int)
 //go:noescape
 func packA8NEON(dst, src unsafe.Pointer, lda, quads int)
 
-var neonKernel = microKernel{name: "neon", mr: 8, nr: 12,
+var neonKernel = microKernel{name: "neon", mr: 8, nr: 12, kcMax: 192,
 	run: withEdges(func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 		_ = ap[8*k-1]
 		_ = bp[12*k-1]

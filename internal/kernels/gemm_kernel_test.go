@@ -120,6 +120,21 @@ func TestSgemmThreadCountInvariant(t *testing.T) {
 	})
 }
 
+// TestKBlockSteps checks that K is cut into the fewest blocks of at most
+// kcMax steps, of equal size but for a shorter last one.
+func TestKBlockSteps(t *testing.T) {
+	for _, tc := range []struct{ k, kcMax, want int }{
+		{1, 320, 1}, {320, 320, 320}, {321, 320, 161}, {576, 320, 288},
+		{1024, 320, 256}, {1024, 192, 171}, {1152, 192, 192}, {4608, 320, 308},
+	} {
+		kc := kBlockSteps(tc.k, tc.kcMax)
+		blocks := (tc.k + kc - 1) / kc
+		if kc != tc.want || kc > tc.kcMax || blocks != (tc.k+tc.kcMax-1)/tc.kcMax {
+			t.Errorf("kBlockSteps(%d, %d) = %d (%d blocks), want %d", tc.k, tc.kcMax, kc, blocks, tc.want)
+		}
+	}
+}
+
 // TestTilingBalanced checks that with several workers every worker gets
 // the same number of tiles when column tiles can be narrowed to get there.
 func TestTilingBalanced(t *testing.T) {

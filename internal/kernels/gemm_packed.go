@@ -13,8 +13,9 @@ type PackedA struct {
 	kn   *microKernel
 	m, k int
 	mPad int // m rounded up to a multiple of kn.mr
-	// data holds K blocks of kcBlock steps, each the ceil(m/mr) micro-panels
-	// of that block in order.
+	kc   int // steps per K block (kBlockSteps); the last block may be shorter
+	// data holds K blocks of kc steps, each the ceil(m/mr) micro-panels of
+	// that block in order.
 	data []float32
 	// lazyA, when not nil, is the unpacked op(A) (transA, row stride lda)
 	// that the GEMM packs block by block inside its tiles instead of data.
@@ -26,7 +27,7 @@ type PackedA struct {
 // packLater sets pa up to pack op(A) lazily, inside the GEMM's tiles.
 func (pa *PackedA) packLater(kn *microKernel, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
-	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, data: pa.data[:0],
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, kc: kBlockSteps(k, kn.kcMax), data: pa.data[:0],
 		lazyA: a, transA: transA, lda: lda}
 }
 
@@ -55,12 +56,12 @@ func (pa *PackedA) panel(p0, kc, r int) []float32 {
 func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
 	panels := (m + mr - 1) / mr
-	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, data: pa.data[:0]}
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, kc: kBlockSteps(k, kn.kcMax), data: pa.data[:0]}
 	if cap(pa.data) < pa.mPad*k {
 		pa.data = make([]float32, pa.mPad*k)
 	}
 	pa.data = pa.data[:pa.mPad*k]
-	kBlocks := (k + kcBlock - 1) / kcBlock
+	kBlocks := (k + pa.kc - 1) / pa.kc
 	if m*k < 1<<15 {
 		threads = 1
 	}
@@ -91,8 +92,8 @@ func (t *packJob) Work(int) {
 	mr := kn.mr
 	panels := pa.mPad / mr
 	for job, ok := t.take(); ok; job, ok = t.take() {
-		p0 := job / panels * kcBlock
-		kc := min(kcBlock, pa.k-p0)
+		p0 := job / panels * pa.kc
+		kc := min(pa.kc, pa.k-p0)
 		r := job % panels
 		kn.packA(pa.panel(p0, kc, r), t.transA, t.a, t.lda, r*mr, min(mr, pa.m-r*mr), p0, kc, mr)
 	}

@@ -2,10 +2,10 @@ package kernels
 
 import "github.com/cocotrain/cocotrain/internal/workers"
 
-// Blocking of the packed GEMM. A K block of kcBlock steps keeps one B
-// micro-panel (kc×nr) in L1 while the A block of a tile streams from L2.
+// Blocking of the packed GEMM. A K block of at most microKernel.kcMax steps
+// keeps one B micro-panel (kc×nr) in L1 while the A block of a tile streams
+// from L2.
 const (
-	kcBlock    = 192
 	ncTarget   = 256 // widest column tile
 	ncMin      = 64  // narrowest column tile before rows are split instead
 	mcTarget   = 168 // rows of A swept per B micro-panel (A block in L2)
@@ -105,11 +105,11 @@ func (t *gemmJob) Work(int) {
 	pa, kn := t.pa, t.pa.kn
 	m, k, mr, nr := pa.m, pa.k, kn.mr, kn.nr
 	mcPanels := max(1, mcTarget/mr)
-	bbuf := getBuf(kcBlock * t.widest)
+	bbuf := getBuf(pa.kc * t.widest)
 	defer putBuf(bbuf)
 	var abuf *[]float32
 	if pa.lazyA != nil {
-		abuf = getBuf(kcBlock * mcPanels * mr)
+		abuf = getBuf(pa.kc * mcPanels * mr)
 		defer putBuf(abuf)
 	}
 	for job, ok := t.take(); ok; job, ok = t.take() {
@@ -117,8 +117,8 @@ func (t *gemmJob) Work(int) {
 		j0 := tj * t.nPanels / t.nt * nr
 		cols := min((tj+1)*t.nPanels/t.nt*nr, t.n) - j0
 		r0, r1 := ti*t.mPanels/t.mt, (ti+1)*t.mPanels/t.mt
-		for p0 := 0; p0 < k; p0 += kcBlock {
-			kc := min(kcBlock, k-p0)
+		for p0 := 0; p0 < k; p0 += pa.kc {
+			kc := min(pa.kc, k-p0)
 			bp := (*bbuf)[:roundUp(cols, nr)*kc]
 			t.b.pack(kn, bp, p0, kc, j0, cols)
 			bet := t.beta
@@ -201,6 +201,18 @@ func scaleC(beta float32, c []float32, m, n, ldc int) {
 			}
 		}
 	}
+}
+
+// kBlockSteps returns the steps per K block for inner dimension k: k cut
+// into the fewest blocks of at most kcMax steps, as even as possible, so
+// that no block is a short remainder (k = 1024 with kcMax = 320 is four
+// blocks of 256, not three of 320 and one of 64).
+func kBlockSteps(k, kcMax int) int {
+	if k <= 0 {
+		return kcMax
+	}
+	blocks := (k + kcMax - 1) / kcMax
+	return (k + blocks - 1) / blocks
 }
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
