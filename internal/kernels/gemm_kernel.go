@@ -6,7 +6,10 @@ type microKernel struct {
 	mr, nr int // rows × columns of the C block it computes
 	// kcMax bounds the steps of a K block: the B micro-panel (kcMax×nr
 	// floats) and an A micro-panel (kcMax×mr) fit in a 32 KiB L1 data cache.
+	// evenK cuts K into blocks of equal size instead of kcMax-step blocks
+	// and a shorter remainder (kBlockSteps).
 	kcMax int
+	evenK bool
 	// run sets the top-left rows×cols (≤ mr×nr) of the block of c (row
 	// stride ldc) to alpha·Ap·Bp + beta·c (c is not read when beta == 0),
 	// where Ap is the packed A panel (k×mr, mr consecutive values per step)

@@ -26,7 +26,7 @@ var avx512Kernel = microKernel{name: "avx512", mr: 8, nr: 32, kcMax: 192,
 	},
 	packA: packAAVX512, packB: packBAVX512}
 
-var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16, kcMax: 320,
+var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16, kcMax: 320, evenK: true,
 	run: withEdges(func(k int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 		_ = ap[6*k-1]
 		_ = bp[16*k-1]

@@ -120,17 +120,24 @@ func TestSgemmThreadCountInvariant(t *testing.T) {
 	})
 }
 
-// TestKBlockSteps checks that K is cut into the fewest blocks of at most
-// kcMax steps, of equal size but for a shorter last one.
+// TestKBlockSteps checks that with evenK K is cut into the fewest blocks
+// of at most kcMax steps, of equal size but for a shorter last one, and
+// into kcMax-step blocks otherwise.
 func TestKBlockSteps(t *testing.T) {
-	for _, tc := range []struct{ k, kcMax, want int }{
-		{1, 320, 1}, {320, 320, 320}, {321, 320, 161}, {576, 320, 288},
-		{1024, 320, 256}, {1024, 192, 171}, {1152, 192, 192}, {4608, 320, 308},
+	for _, tc := range []struct {
+		k, kcMax int
+		even     bool
+		want     int
+	}{
+		{1, 320, true, 1}, {320, 320, true, 320}, {321, 320, true, 161}, {576, 320, true, 288},
+		{1024, 320, true, 256}, {1024, 192, true, 171}, {1152, 192, true, 192}, {4608, 320, true, 308},
+		{1024, 192, false, 192}, {100, 192, false, 192},
 	} {
-		kc := kBlockSteps(tc.k, tc.kcMax)
+		kn := &microKernel{kcMax: tc.kcMax, evenK: tc.even}
+		kc := kBlockSteps(tc.k, kn)
 		blocks := (tc.k + kc - 1) / kc
 		if kc != tc.want || kc > tc.kcMax || blocks != (tc.k+tc.kcMax-1)/tc.kcMax {
-			t.Errorf("kBlockSteps(%d, %d) = %d (%d blocks), want %d", tc.k, tc.kcMax, kc, blocks, tc.want)
+			t.Errorf("kBlockSteps(%d, kcMax %d, even %v) = %d (%d blocks), want %d", tc.k, tc.kcMax, tc.even, kc, blocks, tc.want)
 		}
 	}
 }

@@ -27,7 +27,7 @@ type PackedA struct {
 // packLater sets pa up to pack op(A) lazily, inside the GEMM's tiles.
 func (pa *PackedA) packLater(kn *microKernel, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
-	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, kc: kBlockSteps(k, kn.kcMax), data: pa.data[:0],
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: (m + mr - 1) / mr * mr, kc: kBlockSteps(k, kn), data: pa.data[:0],
 		lazyA: a, transA: transA, lda: lda}
 }
 
@@ -56,7 +56,7 @@ func (pa *PackedA) panel(p0, kc, r int) []float32 {
 func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a []float32, lda int) {
 	mr := kn.mr
 	panels := (m + mr - 1) / mr
-	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, kc: kBlockSteps(k, kn.kcMax), data: pa.data[:0]}
+	*pa = PackedA{kn: kn, m: m, k: k, mPad: panels * mr, kc: kBlockSteps(k, kn), data: pa.data[:0]}
 	if cap(pa.data) < pa.mPad*k {
 		pa.data = make([]float32, pa.mPad*k)
 	}

@@ -203,15 +203,16 @@ func scaleC(beta float32, c []float32, m, n, ldc int) {
 	}
 }
 
-// kBlockSteps returns the steps per K block for inner dimension k: k cut
-// into the fewest blocks of at most kcMax steps, as even as possible, so
-// that no block is a short remainder (k = 1024 with kcMax = 320 is four
-// blocks of 256, not three of 320 and one of 64).
-func kBlockSteps(k, kcMax int) int {
-	if k <= 0 {
-		return kcMax
+// kBlockSteps returns the steps per K block of kn for inner dimension k:
+// kn.kcMax, or with kn.evenK the fewest blocks of at most kcMax steps cut
+// as evenly as possible (k = 1024 with kcMax = 320 is four blocks of 256,
+// not three of 320 and one of 64). The blocking fixes the order of the
+// sums: it is part of a path's rounding.
+func kBlockSteps(k int, kn *microKernel) int {
+	if k <= 0 || !kn.evenK {
+		return kn.kcMax
 	}
-	blocks := (k + kcMax - 1) / kcMax
+	blocks := (k + kn.kcMax - 1) / kn.kcMax
 	return (k + blocks - 1) / blocks
 }
 
