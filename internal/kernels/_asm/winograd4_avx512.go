@@ -67,6 +67,8 @@ func (w w4) konst(c int) string {
 func (w w4) add(d, x, y int) { w.a.f("\tVADDPS %s, %s, %s", w.r(y), w.r(x), w.r(d)) }     // d = x + y
 func (w w4) sub(d, x, y int) { w.a.f("\tVSUBPS %s, %s, %s", w.r(y), w.r(x), w.r(d)) }     // d = x − y
 func (w w4) mul(d, x, c int) { w.a.f("\tVMULPS %s, %s, %s", w.konst(c), w.r(x), w.r(d)) } // d = x · constant c
+func (w w4) four() int       { return w4Four }
+func (w w4) eight() int      { return w4Eight }
 func (w w4) neg(d, x int) {
 	op := "VPXORD"
 	if w.ymm {
@@ -107,104 +109,6 @@ func (w w4) join4(c, tmp, out [4]int) {
 	w.perm(out[3], tmp[1], tmp[3], w4Hi)
 }
 
-// w4In emits o = Bᵀ d (in4) with temporaries from Z(t) on (7).
-func w4In(w w4, d []int, t int) []int {
-	A, B, C, D, E, F, G := t, t+1, t+2, t+3, t+4, t+5, t+6
-	w.sub(A, d[4], d[2]) // t3
-	w.sub(B, d[0], d[2])
-	w.mul(B, B, w4Four)
-	w.add(B, B, A) // o0
-	w.mul(C, d[2], w4Four)
-	w.sub(C, d[4], C) // t1
-	w.mul(D, d[1], w4Four)
-	w.sub(D, d[3], D) // t2
-	w.add(E, C, D)    // o1
-	w.sub(C, C, D)    // o2
-	w.sub(D, d[3], d[1])
-	w.add(D, D, D) // t4
-	w.add(F, A, D) // o3
-	w.sub(A, A, D) // o4
-	w.sub(D, d[1], d[3])
-	w.mul(D, D, w4Four)
-	w.sub(G, d[5], d[3])
-	w.add(D, D, G) // o5
-	return []int{B, E, C, F, A, D}
-}
-
-// w4Out emits o = Aᵀ d (out4) with temporaries from Z(t) on (7).
-func w4Out(w w4, d []int, t int) []int {
-	A, B, C, E, F, G, H := t, t+1, t+2, t+3, t+4, t+5, t+6
-	w.add(A, d[1], d[2])
-	w.sub(B, d[1], d[2])
-	w.add(C, d[3], d[4])
-	w.sub(E, d[3], d[4])
-	w.add(F, d[0], A)
-	w.add(F, F, C) // o0
-	w.add(G, E, E)
-	w.add(G, B, G) // o1
-	w.mul(H, C, w4Four)
-	w.add(H, A, H) // o2
-	w.mul(E, E, w4Eight)
-	w.add(E, B, E)
-	w.add(E, E, d[5]) // o3
-	return []int{F, G, H, E}
-}
-
-// w4OutGrad emits o = A d (outGrad4) with temporaries from Z(t) on (5).
-func w4OutGrad(w w4, d []int, t int) []int {
-	P, Q, R, S, T := t, t+1, t+2, t+3, t+4
-	w.add(P, d[0], d[2])
-	w.add(Q, d[1], d[3])
-	w.add(R, P, Q) // o1
-	w.sub(P, P, Q) // o2
-	w.mul(S, d[2], w4Four)
-	w.add(S, d[0], S)
-	w.mul(T, d[3], w4Four)
-	w.add(T, d[1], T)
-	w.add(T, T, T)
-	w.add(Q, S, T) // o3
-	w.sub(S, S, T) // o4
-	return []int{d[0], R, P, Q, S, d[3]}
-}
-
-// w4InGrad emits o = B d (inGrad4) with temporaries from Z(t) on (8);
-// only45: just o4 and o5, by the same operations (2 temporaries; the
-// other entries of the result are −1).
-func w4InGrad(w w4, d []int, t int, only45 bool) []int {
-	A, B, C, E, F, G, I, K := t, t+1, t+2, t+3, t+4, t+5, t+6, t+7
-	if only45 {
-		C = t + 1
-	}
-	w.add(A, d[1], d[2])
-	if !only45 {
-		w.sub(B, d[1], d[2])
-	}
-	w.add(C, d[3], d[4])
-	if only45 {
-		w.add(A, d[0], A) // g
-		w.add(A, A, C)    // o4
-		return []int{-1, -1, -1, -1, A, d[5]}
-	}
-	w.sub(E, d[3], d[4])
-	w.mul(F, d[0], w4Four) // o0
-	w.sub(G, d[5], B)
-	w.add(G, G, G)
-	w.sub(G, G, E)
-	w.add(G, G, G)    // o1
-	w.add(A, d[0], A) // g
-	w.mul(I, A, w4Four)
-	w.add(K, d[0], C)
-	w.add(I, I, K)
-	w.neg(I, I) // o2
-	w.add(K, d[5], d[5])
-	w.sub(K, E, K)
-	w.add(K, K, K)
-	w.sub(E, B, d[5])
-	w.add(E, E, K) // o3
-	w.add(A, A, C) // o4
-	return []int{F, G, I, E, A, d[5]}
-}
-
 // wino4RowKer is an F(4×4) row loop: for each column s < 6 of the tile, the
 // 1-D transform tf of the streams 6j+s (j < ins) into the streams 6o+s;
 // runtimeIn: the source is the block matrix (streams stride floats apart),
@@ -213,14 +117,14 @@ type wino4RowKer struct {
 	name      string
 	runtimeIn bool
 	ins       int
-	tf        func(w w4, d []int, t int) []int
+	tf        func(w tfOps, d []int, t int) []int
 }
 
 var wino4RowKernels = []wino4RowKer{
-	{"winoRowsIn4AVX512", false, 6, w4In},
-	{"winoRowsOut4AVX512", true, 6, w4Out},
-	{"winoRowsOutGrad4AVX512", false, 4, w4OutGrad},
-	{"winoRowsInGrad4AVX512", true, 6, func(w w4, d []int, t int) []int { return w4InGrad(w, d, t, false) }},
+	{"winoRowsIn4AVX512", false, 6, tf4In},
+	{"winoRowsOut4AVX512", true, 6, tf4Out},
+	{"winoRowsOutGrad4AVX512", false, 4, tf4OutGrad},
+	{"winoRowsInGrad4AVX512", true, 6, func(w tfOps, d []int, t int) []int { return tf4InGrad(w, d, t, false) }},
 }
 
 // wino4Strided is the address of stream 6j+s of the block matrix, R11 being
@@ -347,7 +251,7 @@ func wino4ColsIn(a *asm) {
 		w.split4([4]int{0, 1, 2, 3}, [4]int{5, 6, 7, 8}, [4]int{9, 11, 10, 12})
 		w.perm(13, 9, 4, w4Next)   // columns 4t+4
 		w.perm(14, 11, 4, w4Next2) // columns 4t+5
-		for s, r := range w4In(w, []int{9, 11, 10, 12, 13, 14}, 15) {
+		for s, r := range tf4In(w, []int{9, 11, 10, 12, 13, 14}, 15) {
 			a.f("\tVMOVUPS Z%d, K1, %s", r, wino4Scratch(i, s, 0))
 		}
 	})
@@ -371,7 +275,7 @@ func wino4ColsOut(a *asm) {
 		for s := range 6 {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", wino4Scratch(i, s, 0), s)
 		}
-		o := w4Out(w, []int{0, 1, 2, 3, 4, 5}, 6)
+		o := tf4Out(w, []int{0, 1, 2, 3, 4, 5}, 6)
 		w.join4([4]int(o), [4]int{13, 14, 15, 16}, [4]int{17, 18, 19, 20})
 		winoRowAddr(a, i, skip)
 		for v := range 4 {
@@ -395,7 +299,7 @@ func wino4ColsOutGrad(a *asm) {
 	winoRows(a, n, 4, 4, func(i int) {
 		wino4LoadRow(a, n, i, 4)
 		w.split4([4]int{0, 1, 2, 3}, [4]int{4, 5, 6, 7}, [4]int{8, 9, 10, 11})
-		for b, r := range w4OutGrad(w, []int{8, 9, 10, 11}, 12) {
+		for b, r := range tf4OutGrad(w, []int{8, 9, 10, 11}, 12) {
 			a.f("\tVMOVUPS Z%d, K1, %s", r, wino4Scratch(i, b, 0))
 		}
 	})
@@ -421,11 +325,11 @@ func wino4ColsInGrad(a *asm) {
 		for s := range 6 {
 			a.f("\tVMOVUPS.Z %s, K2, Z%d", wino4Scratch(i, s, -4), s)
 		}
-		p := w4InGrad(w, []int{0, 1, 2, 3, 4, 5}, 6, true)
+		p := tf4InGrad(w, []int{0, 1, 2, 3, 4, 5}, 6, true)
 		for s := range 6 {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", wino4Scratch(i, s, 0), 9+s)
 		}
-		c := w4InGrad(w, []int{9, 10, 11, 12, 13, 14}, 15, false)
+		c := tf4InGrad(w, []int{9, 10, 11, 12, 13, 14}, 15, false)
 		w.add(c[0], c[0], p[4])
 		w.add(c[1], c[1], p[5])
 		w.join4([4]int(c), [4]int{0, 1, 2, 3}, [4]int{4, 5, 6, 7})

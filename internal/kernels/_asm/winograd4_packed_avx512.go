@@ -158,7 +158,7 @@ func wino4ColsInPacked(a *asm, nt int) {
 		w.split4([4]int{0, 1, 2, 3}, [4]int{5, 6, 7, 8}, [4]int{9, 11, 10, 12})
 		w.perm(13, 9, 4, w4Next)   // columns 4t+4
 		w.perm(14, 11, 4, w4Next2) // columns 4t+5
-		for s, r := range w4In(w, []int{9, 11, 10, 12, 13, 14}, 15) {
+		for s, r := range tf4In(w, []int{9, 11, 10, 12, 13, 14}, 15) {
 			a.f("\tVMOVUPS Z%d, K1, %s", r, wino4Scratch(i, s, 0))
 		}
 	})
@@ -175,7 +175,7 @@ func wino4ColsOutGradPacked(a *asm, nt int) {
 	winoGroups(a, n, 4, nt, 4, func(i int) {
 		wino4LoadGroupRow(a, n, nt, i, false)
 		w.split4([4]int{0, 1, 2, 3}, [4]int{4, 5, 6, 7}, [4]int{8, 9, 10, 11})
-		for b, r := range w4OutGrad(w, []int{8, 9, 10, 11}, 12) {
+		for b, r := range tf4OutGrad(w, []int{8, 9, 10, 11}, 12) {
 			a.f("\tVMOVUPS Z%d, K1, %s", r, wino4Scratch(i, b, 0))
 		}
 	})
@@ -195,7 +195,7 @@ func wino4ColsOutPacked(a *asm, nt int) {
 		for s := range 6 {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", wino4Scratch(i, s, 0), s)
 		}
-		o := w4Out(w, []int{0, 1, 2, 3, 4, 5}, 6)
+		o := tf4Out(w, []int{0, 1, 2, 3, 4, 5}, 6)
 		w.join4([4]int(o), [4]int{13, 14, 15, 16}, [4]int{17, 18, 19, 20})
 		winoGroupRow(a, n, 4, nt, i, func(j int) {
 			if nt == 8 {
@@ -234,7 +234,7 @@ func wino4ColsInGradPacked(a *asm, nt int) {
 		for s := range 6 {
 			a.f("\tVMOVUPS.Z %s, K1, Z%d", wino4Scratch(i, s, 0), s)
 		}
-		c := w4InGrad(w, []int{0, 1, 2, 3, 4, 5}, 6, false)
+		c := tf4InGrad(w, []int{0, 1, 2, 3, 4, 5}, 6, false)
 		w.perm(14, c[4], zero, w4Next) // c(t−1)[4]
 		w.perm(15, c[5], zero, w4Next) // c(t−1)[5]
 		w.perm(tail, c[4], c[5], w4Next2)

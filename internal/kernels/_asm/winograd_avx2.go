@@ -593,7 +593,7 @@ func wino4ColsInY(a *asm) {
 		a.f("\tVMOVSHDUP Y13, Y15")
 		a.f("\tVBROADCASTSS X15, Y15")
 		a.f("\tVBLENDPS $0x80, Y15, Y5, Y5")
-		o := w4In(w, []int{0, 1, 2, 3, 4, 5}, 6)
+		o := tf4In(w, []int{0, 1, 2, 3, 4, 5}, 6)
 		if !plain {
 			a.f("\tVMOVUPS %s, Y15", ySlot(ySlotT))
 		}
@@ -619,7 +619,7 @@ func wino4ColsOutY(a *asm) {
 		for s := range 6 {
 			a.f("\tVMASKMOVPS %s, Y15, Y%d", wino4Scratch(i, s, 0), s)
 		}
-		o := w4Out(w, []int{0, 1, 2, 3, 4, 5}, 6)
+		o := tf4Out(w, []int{0, 1, 2, 3, 4, 5}, 6)
 		yJoin4(a, [4]int(o), [4]int{8, 9, 10, 11}, [8]int{0, 1, 2, 3, 4, 5, 6, 7})
 		winoRowAddr(a, i, skip)
 		for v := range 4 {
@@ -646,7 +646,7 @@ func wino4ColsOutGradY(a *asm) {
 	yVariants(a, n, 4, 4, yTailJump(a), func(p string, plain bool, i int) {
 		yLoadRow(a, p, i, []int{0, 32, 64, 96}, yNoMasks, []string{"Y0", "Y1", "Y2", "Y3"}, 4*32)
 		ySplit4(a, [4]int{0, 1, 2, 3}, [4]int{0, 1, 2, 3}, [8]int{4, 5, 6, 7, 8, 9, 10, 11})
-		o := w4OutGrad(w, []int{0, 1, 2, 3}, 4)
+		o := tf4OutGrad(w, []int{0, 1, 2, 3}, 4)
 		if !plain {
 			a.f("\tVMOVUPS %s, Y15", ySlot(ySlotT))
 		}
@@ -674,14 +674,14 @@ func wino4ColsInGradY(a *asm) {
 		for s := range 6 {
 			a.f("\tVMASKMOVPS %s, Y15, Y%d", wino4Scratch(i, s, -4), 8+s)
 		}
-		prev := w4InGrad(w, []int{8, 9, 10, 11, 12, 13}, 14, true)
+		prev := tf4InGrad(w, []int{8, 9, 10, 11, 12, 13}, 14, true)
 		a.f("\tVMOVAPS Y%d, Y15", prev[5])
 		p4, p5 := prev[4], 15
 		a.f("\tVMOVUPS %s, Y6", ySlot(ySlotT))
 		for s := range 6 {
 			a.f("\tVMASKMOVPS %s, Y6, Y%d", wino4Scratch(i, s, 0), s)
 		}
-		c := w4InGrad(w, []int{0, 1, 2, 3, 4, 5}, 6, false)
+		c := tf4InGrad(w, []int{0, 1, 2, 3, 4, 5}, 6, false)
 		w.add(c[0], c[0], p4)
 		w.add(c[1], c[1], p5)
 		yJoin4(a, [4]int(c), [4]int{8, 9, 10, 11}, [8]int{0, 1, 2, 3, 4, 5, 6, 7})

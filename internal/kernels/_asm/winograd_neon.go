@@ -52,9 +52,11 @@ type nv struct{ a *asm }
 func (w nv) add(d, x, y int)        { fadd(w.a, d, x, y) } // d = x + y
 func (w nv) sub(d, x, y int)        { fsub(w.a, d, x, y) } // d = x − y
 func (w nv) mul(d, x, c int)        { fmul(w.a, d, x, c) } // d = x · constant register c
-func (w nv) neg(d, x int)           { fneg(w.a, d, x) }    // d = −x
-func (w nv) mov(d, x int)           { vmov(w.a, d, x) }    // d = x
-func (w nv) zero(d int)             { vzero(w.a, d) }      // d = +0
+func (w nv) four() int              { return nFour }
+func (w nv) eight() int             { return nEight }
+func (w nv) neg(d, x int)           { fneg(w.a, d, x) } // d = −x
+func (w nv) mov(d, x int)           { vmov(w.a, d, x) } // d = x
+func (w nv) zero(d int)             { vzero(w.a, d) }   // d = +0
 func (w nv) ldq(d int, addr string) { w.a.f("\tFMOVQ %s, F%d", addr, d) }
 func (w nv) stq(d int, addr string) { w.a.f("\tFMOVQ F%d, %s", d, addr) }
 
@@ -95,91 +97,12 @@ func n2InGrad(w nv, d []int, t int) []int {
 	return []int{d[0], t, t + 1, t + 2}
 }
 
-// n4In is in4 (the operations of w4In) with temporaries from V(t) on (7).
-func n4In(w nv, d []int, t int) []int {
-	A, B, C, D, E, F, G := t, t+1, t+2, t+3, t+4, t+5, t+6
-	w.sub(A, d[4], d[2]) // t3
-	w.sub(B, d[0], d[2])
-	w.mul(B, B, nFour)
-	w.add(B, B, A) // o0
-	w.mul(C, d[2], nFour)
-	w.sub(C, d[4], C) // t1
-	w.mul(D, d[1], nFour)
-	w.sub(D, d[3], D) // t2
-	w.add(E, C, D)    // o1
-	w.sub(C, C, D)    // o2
-	w.sub(D, d[3], d[1])
-	w.add(D, D, D) // t4
-	w.add(F, A, D) // o3
-	w.sub(A, A, D) // o4
-	w.sub(D, d[1], d[3])
-	w.mul(D, D, nFour)
-	w.sub(G, d[5], d[3])
-	w.add(D, D, G) // o5
-	return []int{B, E, C, F, A, D}
-}
-
-// n4Out is out4 (w4Out) with temporaries from V(t) on (7).
-func n4Out(w nv, d []int, t int) []int {
-	A, B, C, E, F, G, H := t, t+1, t+2, t+3, t+4, t+5, t+6
-	w.add(A, d[1], d[2])
-	w.sub(B, d[1], d[2])
-	w.add(C, d[3], d[4])
-	w.sub(E, d[3], d[4])
-	w.add(F, d[0], A)
-	w.add(F, F, C) // o0
-	w.add(G, E, E)
-	w.add(G, B, G) // o1
-	w.mul(H, C, nFour)
-	w.add(H, A, H) // o2
-	w.mul(E, E, nEight)
-	w.add(E, B, E)
-	w.add(E, E, d[5]) // o3
-	return []int{F, G, H, E}
-}
-
-// n4OutGrad is outGrad4 (w4OutGrad) with temporaries from V(t) on (5).
-func n4OutGrad(w nv, d []int, t int) []int {
-	P, Q, R, S, T := t, t+1, t+2, t+3, t+4
-	w.add(P, d[0], d[2])
-	w.add(Q, d[1], d[3])
-	w.add(R, P, Q) // o1
-	w.sub(P, P, Q) // o2
-	w.mul(S, d[2], nFour)
-	w.add(S, d[0], S)
-	w.mul(T, d[3], nFour)
-	w.add(T, d[1], T)
-	w.add(T, T, T)
-	w.add(Q, S, T) // o3
-	w.sub(S, S, T) // o4
-	return []int{d[0], R, P, Q, S, d[3]}
-}
-
-// n4InGrad is inGrad4 (w4InGrad) with temporaries from V(t) on (8).
-func n4InGrad(w nv, d []int, t int) []int {
-	A, B, C, E, F, G, I, K := t, t+1, t+2, t+3, t+4, t+5, t+6, t+7
-	w.add(A, d[1], d[2])
-	w.sub(B, d[1], d[2])
-	w.add(C, d[3], d[4])
-	w.sub(E, d[3], d[4])
-	w.mul(F, d[0], nFour) // o0
-	w.sub(G, d[5], B)
-	w.add(G, G, G)
-	w.sub(G, G, E)
-	w.add(G, G, G)    // o1
-	w.add(A, d[0], A) // g
-	w.mul(I, A, nFour)
-	w.add(K, d[0], C)
-	w.add(I, I, K)
-	w.neg(I, I) // o2
-	w.add(K, d[5], d[5])
-	w.sub(K, E, K)
-	w.add(K, K, K)
-	w.sub(E, B, d[5])
-	w.add(E, E, K) // o3
-	w.add(A, A, C) // o4
-	return []int{F, G, I, E, A, d[5]}
-}
+// n4In, n4Out, n4OutGrad and n4InGrad are the F(4×4) transforms
+// (winograd4_tf.go) on NEON registers.
+func n4In(w nv, d []int, t int) []int      { return tf4In(w, d, t) }
+func n4Out(w nv, d []int, t int) []int     { return tf4Out(w, d, t) }
+func n4OutGrad(w nv, d []int, t int) []int { return tf4OutGrad(w, d, t) }
+func n4InGrad(w nv, d []int, t int) []int  { return tf4InGrad(w, d, t, false) }
 
 // neonTf is a 1-D transform emitter: inputs in the registers d, results
 // returned, temporaries from V(t) on.
