@@ -164,6 +164,7 @@ func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
 		return nt, mt
 	}
 	want := tilesEach * threads
+grow:
 	for nt*mt < want {
 		switch {
 		case nPanels/(nt+1)*nr >= ncMin:
@@ -171,7 +172,7 @@ func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
 		case mPanels/(mt+1) >= rowTileMin:
 			mt++
 		default:
-			return balanced(nt, mt, nPanels, nr, threads)
+			break grow
 		}
 	}
 	return balanced(nt, mt, nPanels, nr, threads)
