@@ -147,10 +147,26 @@ func TestKBlockSteps(t *testing.T) {
 func TestTilingBalanced(t *testing.T) {
 	for _, tc := range []struct{ m, n, threads int }{
 		{64, 3136, 2}, {1024, 1024, 2}, {128, 784, 2}, {64, 3136, 3}, {256, 12544, 4},
+		{256, 196, 2}, {64, 1262, 2}, {512, 49, 2}, {100, 464, 3},
 	} {
-		nt, mt := tiling((tc.m+5)/6, (tc.n+15)/16, 16, tc.threads)
-		if (nt*mt)%tc.threads != 0 || nt*mt < tilesEach*tc.threads {
-			t.Errorf("%d×%d on %d workers: %d×%d tiles", tc.m, tc.n, tc.threads, nt, mt)
+		mPanels, nPanels := (tc.m+5)/6, (tc.n+15)/16
+		nt, mt := tiling(mPanels, nPanels, 16, tc.threads)
+		if nt < 1 || mt < 1 || nt > nPanels || mt > mPanels {
+			t.Fatalf("%d×%d on %d workers: %d×%d tiles", tc.m, tc.n, tc.threads, nt, mt)
+		}
+		// The best even split: some tiling within the limits gives every
+		// worker the same number of tiles in each of these cases.
+		if (nt*mt)%tc.threads != 0 {
+			t.Errorf("%d×%d on %d workers: %d×%d tiles do not divide among the workers", tc.m, tc.n, tc.threads, nt, mt)
+		}
+		if nt > 1 && nPanels/nt*16 < ncMin || mt > 1 && mPanels/mt < rowTileMin {
+			t.Errorf("%d×%d on %d workers: %d×%d tiles are narrower than the limits", tc.m, tc.n, tc.threads, nt, mt)
+		}
+	}
+	// Where the limits allow enough tiles, every worker gets tilesEach.
+	for _, tc := range []struct{ m, n, threads int }{{64, 3136, 2}, {1024, 1024, 2}, {128, 784, 2}, {256, 12544, 4}} {
+		if nt, mt := tiling((tc.m+5)/6, (tc.n+15)/16, 16, tc.threads); nt*mt < tilesEach*tc.threads {
+			t.Errorf("%d×%d on %d workers: %d×%d tiles, want at least %d", tc.m, tc.n, tc.threads, nt, mt, tilesEach*tc.threads)
 		}
 	}
 }

@@ -67,8 +67,9 @@ func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a [
 	}
 	t := packJobs.get()
 	t.pa, t.transA, t.a, t.lda = pa, transA, a, lda
-	t.reset(kBlocks * panels)
-	workers.Run(min(threads, kBlocks*panels), t)
+	nw := min(threads, kBlocks*panels)
+	t.reset(kBlocks*panels, nw)
+	workers.Run(nw, t)
 	t.pa, t.a = nil, nil // keep no matrices alive in the list
 	packJobs.put(t)
 }
@@ -87,11 +88,11 @@ type packJob struct {
 var packJobs freeList[packJob]
 
 // Work packs panels until none is left.
-func (t *packJob) Work(int) {
+func (t *packJob) Work(w int) {
 	pa, kn := t.pa, t.pa.kn
 	mr := kn.mr
 	panels := pa.mPad / mr
-	for job, ok := t.take(); ok; job, ok = t.take() {
+	for job, ok := t.take(w); ok; job, ok = t.take(w) {
 		p0 := job / panels * pa.kc
 		kc := min(pa.kc, pa.k-p0)
 		r := job % panels

@@ -63,8 +63,9 @@ func (s *bSource) pack(kn *microKernel, dst []float32, p0, kc, j0, cols int) {
 
 // gemmPackedA computes C = alpha·A·op(B) + beta·C with A already packed (m×k)
 // and op(B) (k×n) packed panel by panel from b, over up to `threads`
-// workers: they take rectangular tiles of C from a shared counter and, per
-// K block, pack their B tile and run the micro-kernel over it.
+// workers: they take rectangular tiles of C, each its own share first
+// (jobCounter), and, per K block, pack their B tile and run the
+// micro-kernel over it.
 func gemmPackedA(pa *PackedA, threads, n int, b bSource, alpha, beta float32, c []float32, ldc int) {
 	kn, m, k := pa.kn, pa.m, pa.k
 	if 2*m*n*k < 1<<21 {
@@ -74,11 +75,12 @@ func gemmPackedA(pa *PackedA, threads, n int, b bSource, alpha, beta float32, c 
 	mPanels, nPanels := pa.mPad/kn.mr, (n+kn.nr-1)/kn.nr
 	nt, mt := tiling(mPanels, nPanels, kn.nr, threads)
 	t := gemmJobs.get()
-	*t = gemmJob{pa: pa, b: b, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc,
+	*t = gemmJob{jobCounter: t.jobCounter, pa: pa, b: b, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc,
 		nt: nt, mt: mt, mPanels: mPanels, nPanels: nPanels, widest: (nPanels + nt - 1) / nt * kn.nr}
-	t.reset(mt * nt)
-	workers.Run(min(threads, mt*nt), t)
-	*t = gemmJob{} // keep no matrices alive in the list
+	nw := min(threads, mt*nt)
+	t.reset(mt*nt, nw)
+	workers.Run(nw, t)
+	*t = gemmJob{jobCounter: t.jobCounter} // keep no matrices alive in the list
 	gemmJobs.put(t)
 }
 
@@ -101,7 +103,7 @@ type gemmJob struct {
 var gemmJobs freeList[gemmJob]
 
 // Work runs tiles until none is left.
-func (t *gemmJob) Work(int) {
+func (t *gemmJob) Work(w int) {
 	pa, kn := t.pa, t.pa.kn
 	m, k, mr, nr := pa.m, pa.k, kn.mr, kn.nr
 	mcPanels := max(1, mcTarget/mr)
@@ -112,7 +114,7 @@ func (t *gemmJob) Work(int) {
 		abuf = getBuf(pa.kc * mcPanels * mr)
 		defer putBuf(abuf)
 	}
-	for job, ok := t.take(); ok; job, ok = t.take() {
+	for job, ok := t.take(w); ok; job, ok = t.take(w) {
 		tj, ti := job%t.nt, job/t.nt
 		j0 := tj * t.nPanels / t.nt * nr
 		cols := min((tj+1)*t.nPanels/t.nt*nr, t.n) - j0
@@ -156,7 +158,8 @@ func (t *gemmJob) Work(int) {
 // into, given its size in micro-kernel blocks: column tiles of at most
 // ncTarget columns; with several workers, narrower ones (down to ncMin) and
 // then row splits (down to rowTileMin rows of panels: each row tile packs
-// its own copy of B) until every worker has tilesEach tiles.
+// its own copy of B) until every worker has tilesEach tiles, evened out
+// by balanced.
 func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
 	perTile := max(ncTarget/nr, 1)
 	nt, mt = (nPanels+perTile-1)/perTile, 1
@@ -175,16 +178,34 @@ grow:
 			break grow
 		}
 	}
-	return balanced(nt, mt, nPanels, nr, threads)
+	return balanced(nt, mt, mPanels, nPanels, nr, threads)
 }
 
-// balanced narrows the column tiles of an nt×mt tiling, while they stay at
-// least ncMin wide, until every worker gets the same number of tiles.
-func balanced(nt, mt, nPanels, nr, threads int) (int, int) {
-	for (nt*mt)%threads != 0 && nPanels/(nt+1)*nr >= ncMin {
-		nt++
+// balanced returns the tiling, among those with at most nt×mt tiles rounded
+// up to a multiple of threads (column tiles no wider than ncTarget and, when split, no narrower than
+// ncMin; row tiles, when split, of at least rowTileMin panels), that keeps
+// the workers busiest: tiles/(threads·⌈tiles/threads⌉) largest, then the
+// most tiles, then the fewest row tiles. nt×mt itself wins when its tiles
+// divide evenly among the workers.
+func balanced(nt, mt, mPanels, nPanels, nr, threads int) (int, int) {
+	if (nt*mt)%threads == 0 {
+		return nt, mt
 	}
-	return nt, mt
+	limit := (nt*mt + threads - 1) / threads * threads
+	busy := func(tiles int) float64 {
+		return float64(tiles) / float64(threads*((tiles+threads-1)/threads))
+	}
+	ntMin := (nPanels + max(ncTarget/nr, 1) - 1) / max(ncTarget/nr, 1)
+	bestN, bestM := ntMin, 1
+	for m := 1; m <= limit && (m == 1 || mPanels/m >= rowTileMin); m++ {
+		for n := ntMin; n*m <= limit && (n == ntMin || nPanels/n*nr >= ncMin); n++ {
+			t, best := n*m, bestN*bestM
+			if b, bb := busy(t), busy(best); b > bb || (b == bb && t > best) {
+				bestN, bestM = n, m
+			}
+		}
+	}
+	return bestN, bestM
 }
 
 // scaleC sets C (m×n, row stride ldc) to beta·C, writing zeros without
