@@ -74,8 +74,10 @@ func (pa *PackedA) pack(kn *microKernel, threads int, transA bool, m, k int, a [
 	packJobs.put(t)
 }
 
-// packJob is PackedA.pack's parallel region: job j packs row panel
-// j mod panels of K block j / panels.
+// packJob is PackedA.pack's parallel region: job j packs K block
+// j mod kBlocks of row panel j / kBlocks, so that a worker's share of the
+// jobs is a band of rows (the band its row tile of the product reads when
+// the rows are split).
 type packJob struct {
 	jobCounter
 	pa     *PackedA
@@ -91,11 +93,11 @@ var packJobs freeList[packJob]
 func (t *packJob) Work(w int) {
 	pa, kn := t.pa, t.pa.kn
 	mr := kn.mr
-	panels := pa.mPad / mr
+	kBlocks := (pa.k + pa.kc - 1) / pa.kc
 	for job, ok := t.take(w); ok; job, ok = t.take(w) {
-		p0 := job / panels * pa.kc
+		r := job / kBlocks
+		p0 := job % kBlocks * pa.kc
 		kc := min(pa.kc, pa.k-p0)
-		r := job % panels
 		kn.packA(pa.panel(p0, kc, r), t.transA, t.a, t.lda, r*mr, min(mr, pa.m-r*mr), p0, kc, mr)
 	}
 }
