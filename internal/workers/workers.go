@@ -45,12 +45,20 @@ var pool = &workerPool{done: make(chan struct{}, 1)}
 
 type workerPool struct {
 	busy    atomic.Bool
-	workers []*worker     // workers[i] runs the shares of worker index i+1
-	pending atomic.Int32  // pool workers of the running region not done yet
-	waiting atomic.Bool   // the caller is parked (or about to park) on done
-	done    chan struct{} // the last worker signals here when waiting (capacity 1)
+	workers []*worker // workers[i] runs the shares of worker index i+1
+	// pending counts the pool workers of the running region not done yet,
+	// plus callerWaiting once the caller parks on done. Each worker's
+	// report is that one decrement, its last touch of the region, so
+	// that a region ends only after its workers have left it.
+	pending atomic.Int32
+	done    chan struct{} // the last worker signals here when the caller waits (capacity 1)
 	spin    atomic.Bool   // every worker of the last region had a core: poll before parking
 }
+
+// callerWaiting is added to workerPool.pending by a caller that parks on
+// done: the worker whose decrement leaves exactly callerWaiting is the
+// region's last and wakes it.
+const callerWaiting = 1 << 30
 
 // spinFor is how long a pool worker polls for its next share, and the
 // caller of a region for the end of the region, before parking on a
@@ -95,19 +103,20 @@ func (p *workerPool) start(n int, t Task) {
 // pool for the next one.
 func (p *workerPool) finish() {
 	if !p.spin.Load() || !spinUntil(p.allDone) {
-		p.waiting.Store(true)
-		if !p.allDone() || !p.waiting.Swap(false) {
+		if p.pending.Add(callerWaiting) != callerWaiting { // workers still running
 			<-p.done
 		}
+		p.pending.Store(0)
 	}
 	p.busy.Store(false)
 }
 
 func (p *workerPool) allDone() bool { return p.pending.Load() == 0 }
 
-// workerDone reports a pool worker's share as done.
+// workerDone reports a pool worker's share as done: the last worker of a
+// region whose caller parked wakes it.
 func (p *workerPool) workerDone() {
-	if p.pending.Add(-1) == 0 && p.waiting.Swap(false) {
+	if p.pending.Add(-1) == callerWaiting {
 		p.done <- struct{}{}
 	}
 }

@@ -216,3 +216,59 @@ func BenchmarkGoroutines(b *testing.B) {
 		wg.Wait()
 	}
 }
+
+// regionShares records, per region, which shares have returned.
+type regionShares struct {
+	done []atomic.Bool
+	d    time.Duration // how long each share runs
+}
+
+func (r *regionShares) Work(w int) {
+	for start := time.Now(); time.Since(start) < r.d; {
+	}
+	r.done[w].Store(true)
+}
+
+// TestRunReturnsAfterEveryShare runs many regions back to back, most
+// shorter than spinFor (the caller polls for their end) and some longer
+// (it parks), with goroutines competing for the cores so that pool workers
+// are preempted at any point of their bookkeeping, and checks that each
+// Run returns only after all its shares have returned: a late worker of
+// one region must neither end the next one early nor leave its caller
+// waiting.
+func TestRunReturnsAfterEveryShare(t *testing.T) {
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					runtime.Gosched()
+				}
+			}
+		}()
+	}
+	defer func() { close(stop); wg.Wait() }()
+	n := runtime.GOMAXPROCS(0)
+	r := &regionShares{done: make([]atomic.Bool, n)}
+	for i := range 20000 {
+		for w := range r.done {
+			r.done[w].Store(false)
+		}
+		r.d = time.Duration(i%5) * time.Microsecond
+		if i%100 == 0 {
+			r.d = 2 * spinFor
+		}
+		Run(n, r)
+		for w := range r.done {
+			if !r.done[w].Load() {
+				t.Fatalf("region %d: Run returned before share %d of %d returned", i, w, n)
+			}
+		}
+	}
+}
