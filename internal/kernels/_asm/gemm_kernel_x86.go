@@ -13,9 +13,17 @@ type gemmKernel struct {
 	// masked kernels (AVX-512) write only the first `rows` rows and the
 	// columns set in the lane masks mlo/mhi, so edge blocks need no buffer.
 	masked bool
+	// panel is the width of the packed B panel, when wider than the
+	// vecs×lanes columns the kernel computes: a narrow kernel computes the
+	// first columns of a wider kernel's panel (its last, partial panel) in
+	// the same order of operations, so with the same result.
+	panel int
 }
 
 func (g gemmKernel) nr() int { return g.vecs * g.lanes }
+
+// bStride is the floats per k step of the packed B panel the kernel reads.
+func (g gemmKernel) bStride() int { return max(g.panel, g.nr()) }
 
 // acc, bReg and bcast name the accumulator, B-row and broadcast registers.
 func (g gemmKernel) acc(r, v int) string { return fmt.Sprintf("%s%d", g.reg, r*g.vecs+v) }
@@ -38,20 +46,20 @@ func (g gemmKernel) step(a *asm, aOff, bOff int) {
 
 func (g gemmKernel) emit(a *asm) {
 	const unroll = 4
-	aStep, bStep := 4*g.mr, 4*g.nr()
+	aStep, bStep := 4*g.mr, 4*g.bStride()
 	vb := g.lanes * 4
 	alpha, beta := g.bReg(0), g.bReg(1)
 	if g.masked {
 		a.f("// func %s(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32, rows int, mlo, mhi uint16)", g.name)
 		a.f("// C[0:rows][cols in mlo|mhi<<16] = alpha·Ap·Bp + beta·C (C unread when beta == 0),")
-		a.f("// rows ≥ 1, Ap k×%d, Bp k×%d.", g.mr, g.nr())
+		a.f("// rows ≥ 1, Ap k×%d, Bp k×%d.", g.mr, g.bStride())
 		a.f("TEXT ·%s(SB), NOSPLIT, $0-60", g.name)
 		a.f("\tMOVQ rows+48(FP), R9")
 		a.f("\tKMOVW mlo+56(FP), K1")
 		a.f("\tKMOVW mhi+58(FP), K2")
 	} else {
 		a.f("// func %s(k int, ap, bp, c unsafe.Pointer, ldc int, alpha, beta float32)", g.name)
-		a.f("// C[0:%d][0:%d] = alpha·Ap·Bp + beta·C (C unread when beta == 0).", g.mr, g.nr())
+		a.f("// C[0:%d][0:%d] = alpha·Ap·Bp + beta·C (C unread when beta == 0), Bp k×%d.", g.mr, g.nr(), g.bStride())
 		a.f("TEXT ·%s(SB), NOSPLIT, $0-48", g.name)
 	}
 	a.f("\tMOVQ k+0(FP), CX")

@@ -49,8 +49,12 @@ var outputs = []struct {
 	file  string
 	emits []func(*asm)
 }{
-	{"gemm_kernel_avx512_amd64.s", []func(*asm){gemmKernel{name: "sgemmKernelAVX512", mr: 8, vecs: 2, lanes: 16, reg: "Z", masked: true}.emit}},
-	{"gemm_kernel_avx2_amd64.s", []func(*asm){gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit}},
+	{"gemm_kernel_avx512_amd64.s", []func(*asm){
+		gemmKernel{name: "sgemmKernelAVX512", mr: 8, vecs: 2, lanes: 16, reg: "Z", masked: true}.emit,
+		gemmKernel{name: "sgemmKernelAVX512Narrow", mr: 8, vecs: 1, lanes: 16, reg: "Z", masked: true, panel: 32}.emit}},
+	{"gemm_kernel_avx2_amd64.s", []func(*asm){
+		gemmKernel{name: "sgemmKernelAVX2", mr: 6, vecs: 2, lanes: 8, reg: "Y"}.emit,
+		gemmKernel{name: "sgemmKernelAVX2Narrow", mr: 6, vecs: 1, lanes: 8, reg: "Y", panel: 16}.emit}},
 	{"gemm_kernel_neon_arm64.s", []func(*asm){gemmNEON, packersNEON}},
 	{"gemm_pack_avx512_amd64.s", []func(*asm){packers, transposePack, transposePack8}},
 	{"gemm_pack_avx2_amd64.s", []func(*asm){packCopy16AVX2, packTrans6AVX2, packTransB16AVX2, packCopy6AVX2}},
