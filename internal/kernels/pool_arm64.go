@@ -21,12 +21,12 @@ func normActPoolBackwardNEON(dx, dy, arg, x unsafe.Pointer, W, OH, OW, nv int, m
 // poolTailNEON calls f for each output j = oy·OW + ox with ox ≥ 4·⌊OW/4⌋
 // (the columns the NEON loops leave), p its window's top-left input and
 // w the window's four inputs in window-index order.
-func poolTailNEON(in []float32, W, OW, n int, f func(j, p int, w *[4]float32)) {
+func poolTailNEON(in []float32, W, OW, n int, f func(j, p int, w [4]float32)) {
 	for oy := 0; oy < n/OW; oy++ {
 		for ox := OW &^ 3; ox < OW; ox++ {
 			p := 2*oy*W + 2*ox
 			w := [4]float32{in[p], in[p+1], in[p+W], in[p+W+1]}
-			f(oy*OW+ox, p, &w)
+			f(oy*OW+ox, p, w)
 		}
 	}
 }
@@ -43,7 +43,7 @@ var poolNEON = poolImpl{
 			}
 			normActPoolNEON(unsafe.Pointer(&out[0]), ap, unsafe.Pointer(&in[0]), W, len(out)/OW, OW, nv, mu, s, t, a)
 		}
-		poolTailNEON(in, W, OW, len(out), func(j, _ int, w *[4]float32) {
+		poolTailNEON(in, W, OW, len(out), func(j, _ int, w [4]float32) {
 			var at []uint8
 			if arg != nil {
 				at = arg[j : j+1]
@@ -57,7 +57,7 @@ var poolNEON = poolImpl{
 			sg, sgd, sda = normActPoolStatsNEON(unsafe.Pointer(&dy[0]), unsafe.Pointer(&arg[0]), unsafe.Pointer(&x[0]), W, len(dy)/OW, OW, nv, mu, s, t, a)
 		}
 		var g, gd, da float64
-		poolTailNEON(x, W, OW, len(dy), func(j, _ int, w *[4]float32) {
+		poolTailNEON(x, W, OW, len(dy), func(j, _ int, w [4]float32) {
 			tg, tgd, tda := normActPoolStatsGo(dy[j:j+1], arg[j:j+1], w[:], 2, 1, mu, s, t, a)
 			g, gd, da = g+float64(tg), gd+float64(tgd), da+float64(tda)
 		})
@@ -71,7 +71,7 @@ var poolNEON = poolImpl{
 		if nv := OW / 4; nv > 0 {
 			normActPoolBackwardNEON(unsafe.Pointer(&dx[0]), unsafe.Pointer(&dy[0]), unsafe.Pointer(&arg[0]), unsafe.Pointer(&x[0]), W, OH, OW, nv, mu, s, t, a, k, kb, kc)
 		}
-		poolTailNEON(x, W, OW, len(dy), func(j, p int, w *[4]float32) {
+		poolTailNEON(x, W, OW, len(dy), func(j, p int, w [4]float32) {
 			var d [4]float32
 			normActPoolBackwardGo(d[:], dy[j:j+1], arg[j:j+1], w[:], 2, 1, mu, s, t, a, k, kb, kc)
 			dx[p], dx[p+1], dx[p+W], dx[p+W+1] = d[0], d[1], d[2], d[3]
