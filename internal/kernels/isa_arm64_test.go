@@ -17,6 +17,7 @@ func TestNEONPathsSelected(t *testing.T) {
 		{"3×3 depthwise", dw.name},
 		{"vector loops", vec.name},
 		{"Winograd transforms", wino.name},
+		{"fused BN/activation/2×2 pooling", pool2x2.name},
 	}
 	for _, p := range paths {
 		t.Logf("%s: %s", p.family, p.name)

@@ -18,9 +18,10 @@ func forEachPool(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-// poolShapes: every output width 1..35 (all tails of the 16-wide loops),
-// odd and even input sizes, tiny's planes, and planes 8 wide whose windows
-// cover every row (the AVX2 flat loops: whole iterations and a tail).
+// poolShapes: every output width 1..35 (all tails of the 16-wide AVX-512,
+// 8-wide AVX2 and 4-wide NEON loops), odd and even input sizes, tiny's
+// planes, and planes 8 wide whose windows cover every row (the AVX2 flat
+// loops: whole iterations and a tail).
 var poolShapes = func() [][2]int {
 	var hw [][2]int
 	for w := 2; w <= 71; w++ {

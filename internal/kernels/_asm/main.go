@@ -69,6 +69,7 @@ var outputs = []struct {
 	{"plane_neon_arm64.s", []func(*asm){planeOpsNEON}},
 	{"pool_avx512_amd64.s", []func(*asm){normActPoolOps}},
 	{"pool_avx2_amd64.s", []func(*asm){normActPoolOpsAVX2}},
+	{"pool_neon_arm64.s", []func(*asm){normActPoolOpsNEON}},
 	{"vec_avx512_amd64.s", []func(*asm){vectorOps}},
 	{"vec_avx2_amd64.s", []func(*asm){vectorOpsAVX2}},
 	{"vec_neon_arm64.s", []func(*asm){vectorOpsNEON}},
