@@ -63,9 +63,10 @@ const callerWaiting = 1 << 30
 // spinFor is how long a pool worker polls for its next share, and the
 // caller of a region for the end of the region, before parking on a
 // channel: about what waking a parked goroutine costs on a virtual machine
-// (docs/benchmarks.md, "Parallel regions"). Regions of a training step and
-// the tiles of a GEMM follow each other faster than that. Polling happens
-// only when every worker of the region has a core (n ≤ GOMAXPROCS).
+// (BenchmarkRunAfterParking; docs/benchmarks.md, "Parallel regions").
+// Regions of a training step and the tiles of a GEMM follow each other
+// faster than that. Polling happens only when every worker of the region
+// has a core (n ≤ GOMAXPROCS).
 const spinFor = 100 * time.Microsecond
 
 // spinUntil polls cond for up to spinFor and reports whether it became true.

@@ -201,6 +201,20 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
+// BenchmarkRunAfterParking times a region that finds its pool workers
+// parked (the previous one ended 3·spinFor earlier): what waking a parked
+// goroutine costs, which spinFor is weighed against.
+func BenchmarkRunAfterParking(b *testing.B) {
+	n := runtime.GOMAXPROCS(0)
+	var t empty
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		time.Sleep(3 * spinFor)
+		b.StartTimer()
+		Run(n, t)
+	}
+}
+
 // BenchmarkGoroutines times what Run replaces: starting GOMAXPROCS−1
 // goroutines per region and waiting for them.
 func BenchmarkGoroutines(b *testing.B) {
