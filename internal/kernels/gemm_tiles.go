@@ -181,12 +181,13 @@ grow:
 	return balanced(nt, mt, mPanels, nPanels, nr, threads)
 }
 
-// balanced returns the tiling, among those with at most nt×mt tiles rounded
-// up to a multiple of threads (column tiles no wider than ncTarget and, when split, no narrower than
-// ncMin; row tiles, when split, of at least rowTileMin panels), that keeps
-// the workers busiest: tiles/(threads·⌈tiles/threads⌉) largest, then the
-// most tiles, then the fewest row tiles. nt×mt itself wins when its tiles
-// divide evenly among the workers.
+// balanced returns the tiling, among those with at most nt×mt tiles
+// rounded up to a multiple of threads (column tiles no wider than ncTarget
+// and, when split, no narrower than ncMin; row tiles, when split, of at
+// least rowTileMin panels), that keeps the workers busiest:
+// tiles/(threads·⌈tiles/threads⌉) largest, then the most tiles, then the
+// fewest row tiles. nt×mt itself wins when its tiles divide evenly among
+// the workers.
 func balanced(nt, mt, mPanels, nPanels, nr, threads int) (int, int) {
 	if (nt*mt)%threads == 0 {
 		return nt, mt
