@@ -161,8 +161,7 @@ func (t *gemmJob) Work(w int) {
 // its own copy of B) until every worker has tilesEach tiles, evened out
 // by balanced.
 func tiling(mPanels, nPanels, nr, threads int) (nt, mt int) {
-	perTile := max(ncTarget/nr, 1)
-	nt, mt = (nPanels+perTile-1)/perTile, 1
+	nt, mt = fewestColumnTiles(nPanels, nr), 1
 	if threads <= 1 {
 		return nt, mt
 	}
@@ -196,7 +195,7 @@ func balanced(nt, mt, mPanels, nPanels, nr, threads int) (int, int) {
 	busy := func(tiles int) float64 {
 		return float64(tiles) / float64(threads*((tiles+threads-1)/threads))
 	}
-	ntMin := (nPanels + max(ncTarget/nr, 1) - 1) / max(ncTarget/nr, 1)
+	ntMin := fewestColumnTiles(nPanels, nr)
 	bestN, bestM := ntMin, 1
 	for m := 1; m <= limit && (m == 1 || mPanels/m >= rowTileMin); m++ {
 		for n := ntMin; n*m <= limit && (n == ntMin || nPanels/n*nr >= ncMin); n++ {
@@ -207,6 +206,13 @@ func balanced(nt, mt, mPanels, nPanels, nr, threads int) (int, int) {
 		}
 	}
 	return bestN, bestM
+}
+
+// fewestColumnTiles is the number of column tiles of at most ncTarget
+// columns (at least one panel each) that nPanels panels of nr columns need.
+func fewestColumnTiles(nPanels, nr int) int {
+	perTile := max(ncTarget/nr, 1)
+	return (nPanels + perTile - 1) / perTile
 }
 
 // scaleC sets C (m×n, row stride ldc) to beta·C, writing zeros without
